@@ -1,0 +1,27 @@
+namespace WaferNotebooks.Core.Catalog;
+
+/// <summary>
+/// One accelerator as counted in "devices" (a GPU, a Gaudi card, a TPU chip, one MI250X GCD).
+/// Bandwidths are per device and per direction, in GB/s; FLOP/s are dense (no 2:4 sparsity).
+/// </summary>
+public sealed record Accelerator(
+    string Id,
+    string Name,
+    string Vendor,
+    Sourced PeakTflops16,
+    Sourced? PeakTflopsFp8,
+    Sourced HbmGb,
+    Sourced HbmTBps,
+    Sourced ScaleUpGBps,
+    Sourced ScaleOutGBps,
+    Sourced TdpW,
+    Sourced IdleW,
+    /// <summary>Largest fraction of peak a large, well-shaped BF16 GEMM reaches (measured maximum achievable matmul FLOPS).</summary>
+    Sourced MatmulEfficiency,
+    Sourced? OnChipSramMb = null,
+    string Notes = "")
+{
+    /// <summary>Dense peak for GEMMs at the given precision; FP8 falls back to 16-bit where the device has no FP8 units.</summary>
+    public double PeakTflops(Workload.Precision precision) =>
+        precision is Workload.Precision.Fp8 or Workload.Precision.Fp4 && PeakTflopsFp8 is not null ? PeakTflopsFp8.Value : PeakTflops16.Value;
+}

@@ -1,0 +1,36 @@
+namespace WaferNotebooks.Core.Catalog;
+
+/// <summary>The MLP of a transformer block.</summary>
+public enum FfnKind
+{
+    /// <summary>Two matrices, h→F→h (GELU, ReLU).</summary>
+    Gelu,
+    /// <summary>Gated: three matrices (gate, up, down), SwiGLU or GeGLU.</summary>
+    SwiGlu,
+}
+
+/// <summary>Mixture of experts. <see cref="DenseLayers"/> leading layers use a dense MLP of <see cref="DenseFfnHidden"/>.</summary>
+public sealed record MoeSpec(int Experts, int Active, int Shared, int ExpertFfnHidden, int DenseLayers = 0, int DenseFfnHidden = 0);
+
+/// <summary>
+/// A decoder-only transformer, described by its real weight shapes. Parameter and FLOP counts
+/// are derived from these shapes (Workload), never typed in.
+/// </summary>
+public sealed record ModelSpec(
+    string Id,
+    string Name,
+    int Layers,
+    int Hidden,
+    int FfnHidden,
+    FfnKind Ffn,
+    int Heads,
+    int KvHeads,
+    int HeadDim,
+    int Vocab,
+    int SeqLen,
+    MoeSpec? Moe = null,
+    bool TiedEmbeddings = false,
+    /// <summary>Published total parameter count in billions, for cross-checking the shape arithmetic.</summary>
+    double? PublishedParamsB = null,
+    string Source = "",
+    string Notes = "");

@@ -1,0 +1,22 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core;
+
+/// <summary>
+/// A closed-form performance model for one kind of system. Estimates cost microseconds, so the
+/// planner can call them thousands of times.
+/// </summary>
+public interface IEstimator
+{
+    bool Supports(SystemSpec system);
+
+    /// <summary>Estimates the job with exactly this layout (layout.Devices must equal devices).</summary>
+    Estimate Estimate(TrainingJob job, SystemSpec system, int devices, Layout layout, EconomicAssumptions economics);
+
+    /// <summary>Every layout worth trying for the job on this many devices (the planner's search space).</summary>
+    IEnumerable<Layout> CandidateLayouts(TrainingJob job, SystemSpec system, int devices);
+}

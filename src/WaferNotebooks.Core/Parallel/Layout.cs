@@ -1,0 +1,28 @@
+namespace WaferNotebooks.Core.Parallel;
+
+/// <summary>Activation recomputation in the backward pass.</summary>
+public enum Recompute { None, Selective, Full }
+
+/// <summary>
+/// How a job is split over devices: tensor (tp), pipeline (pp), data (dp), context (cp) and
+/// expert (ep, nested inside dp) parallel sizes, interleaved chunks per device (vpp), per-device
+/// micro-batch in sequences, ZeRO stage, recompute and Megatron sequence parallelism.
+/// Devices used = tp·pp·dp·cp. On a wafer-scale cluster dp is the number of systems.
+/// </summary>
+public sealed record Layout(
+    int Tp = 1,
+    int Pp = 1,
+    int Dp = 1,
+    int Cp = 1,
+    int Ep = 1,
+    int Vpp = 1,
+    int MicroBatch = 1,
+    int ZeroStage = 0,
+    Recompute Recompute = Recompute.None,
+    bool SequenceParallel = false)
+{
+    public int Devices => Tp * Pp * Dp * Cp;
+
+    public override string ToString() =>
+        $"tp={Tp},pp={Pp},dp={Dp},cp={Cp},ep={Ep},vpp={Vpp},mb={MicroBatch},zero={ZeroStage},recompute={Recompute.ToString().ToLowerInvariant()},sp={(SequenceParallel ? 1 : 0)}";
+}
