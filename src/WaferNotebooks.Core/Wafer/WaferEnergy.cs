@@ -13,7 +13,9 @@ public sealed record WaferEnergy(double AveragePowerKw, double EnergyMwh, double
     /// </summary>
     public static WaferEnergy For(WaferCluster c, int systems, double busyFraction, bool usesMemoryX, double hours, EconomicAssumptions economics)
     {
-        double perSystem = c.IdlePowerKw.Value + (c.SystemPowerKw.Value - c.IdlePowerKw.Value) * Math.Clamp(busyFraction, 0, 1)
+        // Idle can never exceed full power, even when the two ranges are swept against each other.
+        double idle = Math.Min(c.IdlePowerKw.Value, c.SystemPowerKw.Value);
+        double perSystem = idle + (c.SystemPowerKw.Value - idle) * Math.Clamp(busyFraction, 0, 1)
             + (usesMemoryX ? c.MemoryXSwarmXPowerKw.Value : 0);
         double kw = perSystem * systems * economics.Pue.Value;
         double mwh = kw * hours / 1e3;
