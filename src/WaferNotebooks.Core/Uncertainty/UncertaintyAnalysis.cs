@@ -40,7 +40,9 @@ public static class UncertaintyAnalysis
         var knobs = UncertainKnob.Enumerate(system, economics);
         var rows = knobs.Select(k => Extremes(k, system, economics, estimate)).ToList();
         var usable = rows.Select(r => (r.Knob, Low: r.Low.Feasible ? r.Low : null, High: r.High.Feasible ? r.High : null)).ToList();
-        var notes = new List<string>();
+        var notes = rows.SelectMany(r => new[] { (r.Knob.Name, "low", r.Low), (r.Knob.Name, "high", r.High) })
+            .Where(x => !x.Item3.Feasible && nominal.Feasible)
+            .Select(x => $"{x.Item1} at its {x.Item2} is infeasible ({x.Item3.Reason}) and left out").ToList();
 
         MetricRange Range(Func<Estimate, double> metric, bool timeLike = false)
         {
