@@ -30,6 +30,10 @@ public static class UncertaintyAnalysis
         Analyze(estimator.Estimate(job, system, devices, layout, economics), system, economics,
             (s, e) => estimator.Estimate(job, s, devices, layout, e));
 
+    /// <summary>Ranges and sensitivities for an estimate already made (its job, devices and layout are reused).</summary>
+    public static Estimate Analyze(IEstimator estimator, Estimate nominal, SystemSpec system, EconomicAssumptions economics) =>
+        Analyze(nominal, system, economics, (s, e) => estimator.Estimate(nominal.Job, s, nominal.Devices, nominal.Layout, e));
+
     /// <summary>
     /// Fills <see cref="Estimate.Ranges"/> and <see cref="Estimate.Sensitivities"/> of
     /// <paramref name="nominal"/>, re-estimating with <paramref name="estimate"/> for each variant
