@@ -106,6 +106,16 @@ public class UncertaintyAnalysisTests
         Assert.Contains("infeasible", e.Ranges.Method);
     }
 
+    [Fact]
+    public void An_infeasible_job_gets_no_ranges_only_its_reason()
+    {
+        var job = WaferFixtures.Job(WaferFixtures.Gpt3Xl, 8, 1e9);
+        var e = UncertaintyAnalysis.Analyze(Estimator, job, WaferFixtures.Cs2, 16, new Parallel.Layout(Dp: 16), WaferFixtures.Economics);
+        Assert.False(e.Feasible);
+        Assert.Null(e.Ranges);
+        Assert.Null(e.Sensitivities);
+    }
+
     /// <summary>A minimal GPU-class estimator (6·N·D at peak × efficiency, power at TDP) to show the analysis is not wafer-specific.</summary>
     sealed class PeakRateEstimator : IEstimator
     {
