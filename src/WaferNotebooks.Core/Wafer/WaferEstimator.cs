@@ -119,7 +119,9 @@ public sealed class WaferEstimator : IEstimator
         if (step.Mode != "weight-streaming")
             return $"compute-bound on the wafer (layer-pipelined; {step.Breakdown["other"] / step.StepTimeS:P0} pipeline fill/drain and overhead)";
         double threshold = WeightStreaming.ThresholdTokens(c);
-        string regime = step.TokensPerPass >= threshold ? "compute-bound" : "I/O-bound";
+        // The backward pass does twice the forward's FLOPs on the same stream, so it stays compute-bound down to half the threshold.
+        string regime = step.TokensPerPass >= threshold ? "compute-bound"
+            : step.TokensPerPass >= threshold / 2 ? "I/O-bound in the forward pass" : "I/O-bound";
         return $"{regime}: {step.TokensPerPass:N0} tokens per system per wafer pass against a streaming threshold of {threshold:N0} (F_eff·2 B/(2·I/O)); largest part: {step.Breakdown.Largest.Name}";
     }
 
