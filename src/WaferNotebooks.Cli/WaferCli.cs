@@ -63,13 +63,16 @@ public static class WaferCli
             $"Exit codes: {ExitCodes.Ok} ok, {ExitCodes.BadInput} bad input, {ExitCodes.Infeasible} the job does not fit, {ExitCodes.Cancelled} cancelled.");
         foreach (var spec in CommandGrammar.Subcommands)
             root.Subcommands.Add(GrammarCommand.Create(spec, (s, values, ct) => RunSubcommandAsync(s, values, output, error, showProgress, ct)));
-        foreach (var command in ExtraCommands())
+        foreach (var command in ExtraCommands(output, error))
             root.Subcommands.Add(command);
         return root;
     }
 
-    /// <summary>Commands that are not part of the shared grammar (the CLI-only `run` of notebooks goes here).</summary>
-    private static IEnumerable<Command> ExtraCommands() => [];
+    /// <summary>
+    /// Commands outside the shared grammar, which the notebook directive does not have: add one
+    /// line per command here (the notebooks' `run`, for instance).
+    /// </summary>
+    private static IEnumerable<Command> ExtraCommands(TextWriter output, TextWriter error) => [];
 
     private static async Task<int> RunSubcommandAsync(
         SubcommandSpec spec, IReadOnlyDictionary<string, IReadOnlyList<string>> values,

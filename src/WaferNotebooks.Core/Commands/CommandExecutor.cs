@@ -20,7 +20,7 @@ namespace WaferNotebooks.Core.Commands;
 /// </summary>
 public sealed class CommandExecutor(SimulatorCatalog catalog)
 {
-    public static CommandExecutor Default { get; } = new(SimulatorCatalog.Default);
+    public static CommandExecutor Default => new(SimulatorCatalog.Default);
 
     /// <summary>Runs the request; progress goes from 0 to 1 for the long subcommands (sweep, plan, compare, validate).</summary>
     public object Execute(CommandRequest request, IProgress<double>? progress = null, CancellationToken ct = default)

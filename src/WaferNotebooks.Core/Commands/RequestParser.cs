@@ -16,7 +16,7 @@ namespace WaferNotebooks.Core.Commands;
 /// </summary>
 public sealed class RequestParser(SimulatorCatalog catalog)
 {
-    public static RequestParser Default { get; } = new(SimulatorCatalog.Default);
+    public static RequestParser Default => new(SimulatorCatalog.Default);
 
     public SimulatorCatalog Catalog => catalog;
 
