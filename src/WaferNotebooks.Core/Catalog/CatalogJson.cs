@@ -26,6 +26,7 @@ internal static class CatalogJson
     private static readonly Dictionary<string, Func<JsonElement, SystemJsonContext, SystemSpec>> SystemReaders = new()
     {
         ["gpu-cluster"] = ReadGpuCluster,
+        ["wafer-cluster"] = (e, _) => WaferCluster.FromJson(e),
     };
 
     public static CatalogFileDto ParseFile(string json, string fileName)
@@ -45,9 +46,14 @@ internal static class CatalogJson
     {
         CatalogIds.Check(d.Id, "accelerator", $"Catalog file '{fileName}'");
         foreach (var alias in d.Aliases ?? []) CatalogIds.Check(alias, $"alias of accelerator '{d.Id}'", $"Catalog file '{fileName}'");
-        foreach (var (name, eff) in new[] { ("matmul_efficiency", d.MatmulEfficiency), ("matmul_efficiency_fp8", d.MatmulEfficiencyFp8) })
-            if (eff is { Value: <= 0 or > 1 })
-                throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}' has {name} {eff.Value}; it must be a fraction in (0, 1].");
+        string? problem =
+            new[] { d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps, d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW }.Any(v => v is { Value: <= 0 })
+                ? "peaks, memory, bandwidths and tdp_w must be positive" :
+            d.IdleW.Value < 0 || d.IdleW.Value >= d.TdpW.Value ? $"idle_w ({d.IdleW.Value}) must be between 0 and tdp_w ({d.TdpW.Value})" :
+            new[] { d.MatmulEfficiency, d.MatmulEfficiencyFp8 }.Any(v => v is { Value: <= 0 or > 1 })
+                ? "matmul_efficiency and matmul_efficiency_fp8 must be fractions in (0, 1]" :
+            null;
+        if (problem is not null) throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}': {problem}.");
         var device = new Accelerator(d.Id, d.Name, d.Vendor, d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps,
             d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "", d.MatmulEfficiencyFp8);
         return new AcceleratorEntry(device, d.Aliases ?? [], d.DefaultSystem, d.PricePerHour);
