@@ -89,7 +89,7 @@ internal static class TextReport
         o.WriteLine();
         var table = new TextTable("system", "devices", "layout", "days", "tokens/s/device", "MFU", "MWh", "cost", "t CO2", "feasible");
         foreach (var e in c.Estimates)
-            table.Add(e.SystemId, e.Devices.ToString("N0"), e.Layout.ToString(),
+            table.Add(e.SystemId, e.Devices.ToString("N0"), Compact(e.Layout),
                 WithRange(e.TimeToTrainDays, e.Ranges?.TimeToTrainDays, Num), Num(e.TokensPerSPerDevice), Percent(e.Mfu),
                 WithRange(e.EnergyMwh, e.Ranges?.EnergyMwh, Num), WithRange(e.CostUsd, e.Ranges?.CostUsd, Usd),
                 WithRange(e.Co2Tonnes, e.Ranges?.Co2Tonnes, Num), e.Feasible ? "yes" : "no: " + e.Reason);
@@ -105,7 +105,7 @@ internal static class TextReport
                     (s.FixedLayout is null ? $"best layout by {s.Objective.ToString().ToLowerInvariant()} at each count" : $"layout {s.FixedLayout} with dp growing"));
         o.WriteLine();
         var headers = new List<string> { "devices" };
-        if (s.Knob is { } knob) headers.Add(knob.ToString());
+        if (s.Knob is { } knob) headers.Add(KnobHeader(knob));
         headers.AddRange(["layout", "step time", "tokens/s", "tokens/s/device", "scaling eff.", "MFU", "days", "MWh"]);
         var table = new TextTable([.. headers]);
         foreach (var p in s.Points)
@@ -113,7 +113,7 @@ internal static class TextReport
             var e = p.Estimate;
             var cells = new List<string?> { p.Devices.ToString("N0") };
             if (s.Knob is not null) cells.Add(p.KnobValue is { } v ? Scaled(v) : null);
-            cells.AddRange([e.Feasible ? e.Layout.ToString() : "none fits", Seconds(e.StepTimeS), Scaled(e.TokensPerS), Num(e.TokensPerSPerDevice),
+            cells.AddRange([e.Feasible ? Compact(e.Layout) : "none fits", Seconds(e.StepTimeS), Scaled(e.TokensPerS), Num(e.TokensPerSPerDevice),
                 p.ScalingEfficiency is { } eff ? Percent(eff) : null, Percent(e.Mfu), Num(e.TimeToTrainDays), Num(e.EnergyMwh)]);
             table.Add([.. cells]);
         }
@@ -121,6 +121,17 @@ internal static class TextReport
         foreach (var p in s.Points.Where(p => !p.Estimate.Feasible))
             o.WriteLine($"{p.Devices:N0} devices: {p.Estimate.Reason}");
     }
+
+    private static string KnobHeader(KnobKind knob) => knob switch
+    {
+        KnobKind.GlobalBatch => "batch (seqs)",
+        KnobKind.SeqLen => "seq",
+        KnobKind.Tokens => "tokens",
+        KnobKind.Price => "$/device-h",
+        KnobKind.Pue => "PUE",
+        KnobKind.Carbon => "g CO2/kWh",
+        _ => knob.ToString(),
+    };
 
     private static void WritePlan(PlanResult p, TextWriter o)
     {
@@ -135,7 +146,7 @@ internal static class TextReport
         var table = new TextTable("#", "layout", "step time", "days", "MFU", "memory GB", "MWh", "cost", "pareto");
         var rank = 0;
         foreach (var e in p.TopK)
-            table.Add((++rank).ToString(), e.Layout.ToString(), Seconds(e.StepTimeS), Num(e.TimeToTrainDays), Percent(e.Mfu),
+            table.Add((++rank).ToString(), Compact(e.Layout), Seconds(e.StepTimeS), Num(e.TimeToTrainDays), Percent(e.Mfu),
                 Num(e.Memory.TotalGb), Num(e.EnergyMwh), Usd(e.CostUsd), front.Contains(e) ? "*" : "");
         table.Write(o);
         o.WriteLine();
@@ -179,7 +190,7 @@ internal static class TextReport
         var table = new TextTable("id", "metric", "measured", "predicted", "error", "devices", "layout");
         foreach (var r in v.Rows.Where(r => !r.Skipped))
             table.Add(r.Id, r.Metric, Num(r.Measured), r.Predicted is { } p ? Num(p) : null,
-                r.Error is { } e ? (e >= 0 ? "+" : "") + Percent(e) : null, r.Devices.ToString("N0"), r.Layout);
+                r.Error is { } e ? (e >= 0 ? "+" : "") + Percent(e) : null, r.Devices.ToString("N0"), Compact(r.Layout));
         table.Write(o);
         var skipped = v.Rows.Where(r => r.Skipped).ToList();
         if (skipped.Count > 0)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 
 namespace WaferNotebooks.Cli;
@@ -49,6 +50,16 @@ internal static class Units
     public static string Percent(double fraction) => double.IsFinite(fraction) ? (fraction * 100).ToString("F1", Invariant) + "%" : Missing;
 
     public static string Usd(double v) => double.IsFinite(v) ? "$" + Scaled(v) : Missing;
+
+    /// <summary>Layout items at their default value, left out of table cells.</summary>
+    private static readonly HashSet<string> DefaultItems = ["cp=1", "ep=1", "vpp=1", "zero=0", "recompute=none", "sp=0"];
+
+    /// <summary>A layout for a table cell: tp, pp, dp and mb always, the other keys only when not at their default.</summary>
+    public static string Compact(Layout layout) => Compact(layout.ToString());
+
+    /// <summary>The same for a layout already written out (tp=8,pp=4,...).</summary>
+    public static string Compact(string layout) =>
+        string.Join(",", layout.Split(',').Where(item => !DefaultItems.Contains(item)));
 
     /// <summary>"9.1 days (6.8–13.4)": the nominal value, and the range when the estimate has one.</summary>
     public static string WithRange(double nominal, MetricRange? range, Func<double, string> format, string unit = "")
