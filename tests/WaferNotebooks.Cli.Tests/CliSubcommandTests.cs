@@ -63,6 +63,19 @@ public class CliSubcommandTests
         Assert.Equal(core.Layout.Tp, json["layout"]!["tp"]!.GetValue<int>());
         Assert.Equal(core.Layout.Pp, json["layout"]!["pp"]!.GetValue<int>());
         Assert.True(json["feasible"]!.GetValue<bool>());
+
+        var range = json["range"]!["time_to_train_days"]!;
+        Assert.InRange(json["time_to_train_days"]!.GetValue<double>(), range["low"]!.GetValue<double>(), range["high"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Cancelling_stops_with_its_own_exit_code()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var run = CliRunner.Run(cancel.Token, "plan", "--model", "llama2-70b", "--on", "dgx-h100:512");
+        Assert.Equal(ExitCodes.Cancelled, run.ExitCode);
+        Assert.Equal("cancelled", run.Err.Trim());
     }
 
     [Fact]
