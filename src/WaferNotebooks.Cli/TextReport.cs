@@ -4,6 +4,7 @@ using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
+using WaferNotebooks.Core.Uncertainty;
 using WaferNotebooks.Core.Validation;
 using static WaferNotebooks.Cli.Units;
 
@@ -37,7 +38,7 @@ internal static class TextReport
             ("layout", e.Layout.ToString()),
             ("job", $"{Scaled(e.Job.Tokens)} tokens, batch {e.Job.GlobalBatchSeqs:N0} × {e.Job.SeqLen:N0} = {Scaled(e.Job.TokensPerStep)} tokens, {e.Job.Precision.ToString().ToLowerInvariant()}, {Scaled(e.Job.Steps)} steps"),
             ("feasible", e.Feasible ? "yes" : $"no: {e.Reason}"),
-            ("time to train", WithRange(e.TimeToTrainDays, r?.TimeToTrainDays, Num, " days")),
+            ("time to train", RangeText.Format(e.TimeToTrainDays, r?.TimeToTrainDays, "days")),
             ("step time", WithRange(e.StepTimeS, r?.StepTimeS, Seconds)),
             ("throughput", WithRange(e.TokensPerS, r?.TokensPerS, Scaled, " tokens/s") + $", {Num(e.TokensPerSPerDevice)} per device"),
             ("MFU / HFU", $"{Percent(e.Mfu)} / {Percent(e.Hfu)}"),
@@ -45,9 +46,9 @@ internal static class TextReport
             ("memory per device", $"{Num(e.Memory.TotalGb)} of {Num(e.Memory.CapacityGb)} GB {e.Memory.Where}"),
             ("device-hours", Num(e.DeviceHours)),
             ("average power", $"{Num(e.AveragePowerKw)} kW"),
-            ("energy", WithRange(e.EnergyMwh, r?.EnergyMwh, Num, " MWh")),
+            ("energy", RangeText.Format(e.EnergyMwh, r?.EnergyMwh, "MWh")),
             ("cost", WithRange(e.CostUsd, r?.CostUsd, Usd)),
-            ("CO2", WithRange(e.Co2Tonnes, r?.Co2Tonnes, Num, " t")),
+            ("CO2", RangeText.Format(e.Co2Tonnes, r?.Co2Tonnes, "t")),
             ("bottleneck", e.Bottleneck),
         };
         var width = facts.Max(f => f.Item1.Length);
@@ -90,9 +91,9 @@ internal static class TextReport
         var table = new TextTable("system", "devices", "layout", "days", "tokens/s/device", "MFU", "MWh", "cost", "t CO2", "feasible");
         foreach (var e in c.Estimates)
             table.Add(e.SystemId, e.Devices.ToString("N0"), Compact(e.Layout),
-                WithRange(e.TimeToTrainDays, e.Ranges?.TimeToTrainDays, Num), Num(e.TokensPerSPerDevice), Percent(e.Mfu),
-                WithRange(e.EnergyMwh, e.Ranges?.EnergyMwh, Num), WithRange(e.CostUsd, e.Ranges?.CostUsd, Usd),
-                WithRange(e.Co2Tonnes, e.Ranges?.Co2Tonnes, Num), e.Feasible ? "yes" : "no: " + e.Reason);
+                RangeText.Format(e.TimeToTrainDays, e.Ranges?.TimeToTrainDays), Num(e.TokensPerSPerDevice), Percent(e.Mfu),
+                RangeText.Format(e.EnergyMwh, e.Ranges?.EnergyMwh), WithRange(e.CostUsd, e.Ranges?.CostUsd, Usd),
+                RangeText.Format(e.Co2Tonnes, e.Ranges?.Co2Tonnes), e.Feasible ? "yes" : "no: " + e.Reason);
         table.Write(o);
         o.WriteLine();
         foreach (var (what, winner) in new[] { ("fastest", c.Fastest), ("least energy", c.LeastEnergy), ("cheapest", c.Cheapest), ("least CO2", c.LeastCo2) })
