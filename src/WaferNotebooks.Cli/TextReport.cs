@@ -212,6 +212,25 @@ internal static class TextReport
     /// <summary>Width of the ASCII Gantt, in characters.</summary>
     private const int GanttWidth = 64;
 
+    /// <summary>
+    /// One character per 1/<see cref="GanttWidth"/> of the step: █ where the lane is busy for at
+    /// least half of it, ▁ where it is busy for less (so short segments stay visible without
+    /// looking long), · where it is idle.
+    /// </summary>
+    private static string Bar(TimelineLane lane, double stepTimeS)
+    {
+        var cell = stepTimeS / GanttWidth;
+        var busy = new double[GanttWidth];
+        foreach (var s in lane.Segments)
+        {
+            var first = Math.Clamp((int)(s.StartS / cell), 0, GanttWidth - 1);
+            var last = Math.Clamp((int)(s.EndS / cell), 0, GanttWidth - 1);
+            for (var i = first; i <= last; i++)
+                busy[i] += Math.Max(0, Math.Min(s.EndS, (i + 1) * cell) - Math.Max(s.StartS, i * cell));
+        }
+        return string.Concat(busy.Select(b => b >= cell / 2 ? '█' : b > 0 ? '▁' : '·'));
+    }
+
     private static void WriteTimeline(StepTimeline t, TextWriter o)
     {
         o.WriteLine($"{t.ModelId} on {t.SystemId}, {t.Layout}: one step of {Seconds(t.StepTimeS)}");
@@ -219,18 +238,7 @@ internal static class TextReport
         o.WriteLine();
         var width = t.Lanes.Max(l => l.Name.Length);
         foreach (var lane in t.Lanes)
-        {
-            var bar = new char[GanttWidth];
-            Array.Fill(bar, '·');
-            foreach (var s in lane.Segments)
-            {
-                var from = (int)Math.Floor(s.StartS / t.StepTimeS * GanttWidth);
-                var to = Math.Max(from + 1, (int)Math.Ceiling(s.EndS / t.StepTimeS * GanttWidth));
-                for (var i = Math.Clamp(from, 0, GanttWidth - 1); i < Math.Min(to, GanttWidth); i++)
-                    bar[i] = '█';
-            }
-            o.WriteLine($"{lane.Name.PadRight(width)}  |{new string(bar)}|  {Seconds(lane.BusyS),9}  {Percent(lane.BusyS / t.StepTimeS),6}");
-        }
+            o.WriteLine($"{lane.Name.PadRight(width)}  |{Bar(lane, t.StepTimeS)}|  {Seconds(lane.BusyS),9}  {Percent(lane.BusyS / t.StepTimeS),6}");
         o.WriteLine($"{"".PadRight(width)}   0{Seconds(t.StepTimeS).PadLeft(GanttWidth)}");
     }
 }
