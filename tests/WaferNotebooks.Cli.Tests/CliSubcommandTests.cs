@@ -112,6 +112,9 @@ public class CliSubcommandTests
         Assert.Equal(["dgx-h100", "dgx-a100-80gb"], estimates.Select(e => e!["system"]!.GetValue<string>()));
         Assert.All(estimates, e => AssertEstimateShape(e!.AsObject()));
         Assert.NotNull(json["fastest"]);
+        var a100 = Simulator.Estimate(Job("llama2-70b", 2e12), Catalog.FindSystem("dgx-a100-80gb"), 1024);
+        Assert.Equal(a100.StepTimeS, estimates[1]!["step_time_s"]!.GetValue<double>(), 12);
+        Assert.Equal(a100.CostUsd, estimates[1]!["cost_usd"]!.GetValue<double>(), 6);
 
         var text = CliRunner.Run("compare", "--model", "llama2-70b", "--tokens", "2T", "--on", "dgx-h100:512", "--on", "dgx-a100-80gb:1024");
         Assert.Contains("fastest", text.Out);
