@@ -1,7 +1,7 @@
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 
-namespace WaferNotebooks.Core.Tests.Planning;
+namespace WaferNotebooks.Core.Tests.PlanningTests;
 
 public class PlannerTests
 {
