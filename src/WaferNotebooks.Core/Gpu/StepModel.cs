@@ -143,6 +143,11 @@ sealed class StepModel
         if (MatmulEfficiency.Fp8EfficiencyAssumed(a, job.Precision))
             Assume($"{a.Name}: no measured FP8 matmul efficiency in the catalog; the 16-bit fraction {a.MatmulEfficiency.Value:P0} is assumed at the FP8 peak " +
                    $"(measured FP8/16-bit ratios on other devices span {MatmulEfficiency.Fp8ToBf16RatioLow:0.00}–{MatmulEfficiency.Fp8ToBf16RatioHigh:0.00}: treat the FP8 speed-up as uncertain)");
+        Assume(a.SustainedMatmulShare is { } share
+            ? $"{a.Name}: GEMMs sustain {share.Value:P0} of the measured matmul maximum in training (catalog sustained_matmul_share)"
+            : $"{a.Name}: not calibrated to training runs; GEMMs are assumed to sustain the measured matmul maximum");
+        if (a.ComputeUnits is null)
+            Assume($"{a.Name}: compute-unit count not in the catalog; wave quantisation assumes {MatmulEfficiency.DefaultComputeUnits}");
         if (microBatches < l.Pp)
             Assume($"only {microBatches} micro-batches for {l.Pp} pipeline stages: the bubble exceeds the work");
         if (m.Layers % (l.Pp * l.Vpp) != 0)
