@@ -143,6 +143,8 @@ sealed class StepModel
         if (MatmulEfficiency.Fp8EfficiencyAssumed(a, job.Precision))
             Assume($"{a.Name}: no measured FP8 matmul efficiency in the catalog; the 16-bit fraction {a.MatmulEfficiency.Value:P0} is assumed at the FP8 peak " +
                    $"(measured FP8/16-bit ratios on other devices span {MatmulEfficiency.Fp8ToBf16RatioLow:0.00}–{MatmulEfficiency.Fp8ToBf16RatioHigh:0.00}: treat the FP8 speed-up as uncertain)");
+        else if (MatmulEfficiency.IsEightBit(job.Precision) && a.PeakTflopsFp8 is not null && a.MatmulEfficiencyFp8 is { Confidence: Confidence.Assumed } fp8)
+            Assume($"{a.Name}: FP8 matmul efficiency {fp8} is assumed from other devices' measured FP8/16-bit ratios, not measured: treat the FP8 speed-up as uncertain");
         Assume(a.SustainedMatmulShare is { } share
             ? $"{a.Name}: GEMMs sustain {share.Value:P0} of the measured matmul maximum in training (catalog sustained_matmul_share)"
             : $"{a.Name}: not calibrated to training runs; GEMMs are assumed to sustain the measured matmul maximum");

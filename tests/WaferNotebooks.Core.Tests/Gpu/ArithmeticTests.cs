@@ -118,11 +118,16 @@ public class ArithmeticTests
         Assert.Equal(h100.MatmulEfficiencyFp8!.Value / h100.MatmulEfficiency.Value, fp8 / bf16, 1e-9);
         Assert.False(MatmulEfficiency.Fp8EfficiencyAssumed(h100, Precision.Fp8));
 
+        // The catalog's MI300X figure is an assumed one; a user's device may have none at all.
         var mi300x = catalog.FindAccelerator("mi300x");
-        Assert.True(MatmulEfficiency.Fp8EfficiencyAssumed(mi300x, Precision.Fp8));
+        Assert.False(MatmulEfficiency.Fp8EfficiencyAssumed(mi300x, Precision.Fp8));
         var system = catalog.Systems.OfType<GpuCluster>().First(s => s.Device.Id == "mi300x");
         var job = new TrainingJob(catalog.FindModel("llama2-7b"), 1e9, 64, 4096, Precision.Fp8);
-        var e = new GpuEstimator().Estimate(job, system, 8, new Layout(Dp: 8, ZeroStage: 1), Economics.EconomicAssumptions.Default);
-        Assert.Contains(e.Assumptions, a => a.Contains("no measured FP8 matmul efficiency"));
+        IReadOnlyList<string> Assumptions(GpuCluster on) =>
+            new GpuEstimator().Estimate(job, on, 8, new Layout(Dp: 8, ZeroStage: 1), Economics.EconomicAssumptions.Default).Assumptions;
+        Assert.Contains(Assumptions(system), a => a.Contains("FP8 matmul efficiency 0.482 (0.45–0.531) is assumed"));
+        var unmeasured = system with { Device = mi300x with { MatmulEfficiencyFp8 = null } };
+        Assert.True(MatmulEfficiency.Fp8EfficiencyAssumed(unmeasured.Device, Precision.Fp8));
+        Assert.Contains(Assumptions(unmeasured), a => a.Contains("no measured FP8 matmul efficiency"));
     }
 }
