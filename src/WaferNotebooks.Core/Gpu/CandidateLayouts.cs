@@ -36,7 +36,7 @@ public static class CandidateLayouts
                 foreach (var recompute in Policies)
                 {
                     var layout = new Layout(tp, pp, dp, cp, ep, vpp, mb, zero, recompute, tp > 1);
-                    if (LayoutConstraints.Violation(job, system, devices, layout) is null)
+                    if (LayoutConstraints.Allows(job, system, devices, layout))
                         yield return layout;
                 }
             }

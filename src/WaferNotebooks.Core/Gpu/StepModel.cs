@@ -22,7 +22,11 @@ sealed class StepModel
     readonly GpuSoftware sw;
     readonly ModelPartition part;
     readonly int microBatches;
-    readonly List<string> assumptions = [];
+    readonly List<string> assumptions = new(capacity: 20);
+
+    // Built once: one estimate per planner candidate must not format constant text.
+    static readonly string[] RecomputeDescriptions =
+        Enum.GetValues<Recompute>().Select(r => $"activation recomputation ({r.ToString().ToLowerInvariant()})").ToArray();
 
     /// <summary>
     /// Per-micro-batch seconds of one stage, by breakdown part, and the wall time of its forward
@@ -101,7 +105,7 @@ sealed class StepModel
         var parts = new List<StepPart>
         {
             new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward"),
-            new("recompute", mb * slowest.Recompute, $"activation recomputation ({l.Recompute.ToString().ToLowerInvariant()})"),
+            new("recompute", mb * slowest.Recompute, RecomputeDescriptions[(int)l.Recompute]),
             new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), not overlapped"),
             new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})"),
             new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
@@ -132,7 +136,7 @@ sealed class StepModel
         var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics);
 
         Assume(sw.Describe());
-        Assume($"gradients {gradBytes} bytes ({(gradBytes == 4 ? "fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param" : "fp16: 16 B/param")})");
+        Assume(gradBytes == 4 ? "gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)" : $"gradients {gradBytes} bytes (fp16: 16 B/param)");
         Assume("tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
         if (l.Tp > system.ScaleUpDomain)
             Assume($"tp={l.Tp} spans {(l.Tp + system.ScaleUpDomain - 1) / system.ScaleUpDomain} scale-up domains of {system.ScaleUpDomain}: its collectives cross the scale-out network");
