@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.PackageManagement;
+
+namespace WaferNotebooks.Interactive.Notebooks;
+
+/// <summary>The in-process kernel a headless notebook run executes in: C# with
+/// <c>#r "nuget:"</c> and the WaferNotebooks extension already loaded.</summary>
+public static partial class NotebookKernel
+{
+    public static async Task<CompositeKernel> CreateAsync()
+    {
+        var csharp = new CSharpKernel()
+            .UseKernelHelpers()
+            .UseNugetDirective(
+                (kernel, packages) =>
+                {
+                    kernel.AddAssemblyReferences(packages.SelectMany(p => p.AssemblyPaths));
+                    return Task.CompletedTask;
+                },
+                forceRestore: false);
+
+        var composite = new CompositeKernel { csharp };
+        composite.DefaultKernelName = csharp.Name;
+        await WaferKernelExtension.LoadAsync(composite);
+        return composite;
+    }
+
+    /// <summary>A notebook written for VS Code or Jupyter starts with
+    /// <c>#r "nuget: WaferNotebooks.Interactive"</c>. This host already runs the extension
+    /// in-process (the package may not even be published where it runs), so those lines are
+    /// dropped from what is submitted; the document keeps them.</summary>
+    public static string WithoutHostedPackageReferences(string code) =>
+        HostedPackageReference().Replace(code, "");
+
+    [GeneratedRegex("""^[ \t]*#r[ \t]+"nuget:[ \t]*WaferNotebooks\.(Interactive|Core)\b[^"]*"[ \t]*\r?$\n?""",
+        RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex HostedPackageReference();
+}

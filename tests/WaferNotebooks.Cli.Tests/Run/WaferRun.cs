@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace WaferNotebooks.Cli.Tests.Run;
+
+/// <summary>Invokes <c>wafer run ...</c> in-process and captures what it prints.</summary>
+internal static class WaferRun
+{
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    public static async Task<Result> InvokeAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = await new RootCommand { RunCommand.Create() }
+            .Parse(["run", .. args])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return new Result(exitCode, output.ToString(), error.ToString());
+    }
+}
