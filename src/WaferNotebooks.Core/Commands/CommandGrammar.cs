@@ -1,0 +1,142 @@
+namespace WaferNotebooks.Core.Commands;
+
+/// <summary>
+/// The one definition of the <c>wafer</c> grammar (DESIGN.md §2): subcommands, their options,
+/// descriptions, examples, value kinds, defaults and completion sources. The CLI builds its
+/// System.CommandLine tree from it and the notebook builds its <c>#!wafer</c> directive from it;
+/// neither adds options of its own. Values are parsed by <see cref="RequestParser"/>.
+/// </summary>
+public static class CommandGrammar
+{
+    public const string RootName = "wafer";
+
+    public const string RootDescription =
+        "Analytical simulator of LLM training on GPU clusters and Cerebras wafer-scale systems: time, throughput, MFU, memory, energy, cost.";
+
+    public static readonly OptionSpec Model = new("--model",
+        "Model id from the catalog (e.g. llama2-70b), or an inline architecture such as layers=48,hidden=6144,heads=64,vocab=51200.",
+        ValueKind.Model, "ID", Required: true, Completions: CompletionSource.ModelIds);
+
+    public static readonly OptionSpec On = new("--on",
+        "System to run on, with an optional device count: dgx-h100:512, cs-3:16.",
+        ValueKind.SystemTarget, "SYSTEM[:COUNT]", Required: true, Completions: CompletionSource.SystemIds);
+
+    /// <summary>compare takes --on once per system.</summary>
+    public static readonly OptionSpec OnRepeated = On with
+    {
+        Description = "A system to compare, with an optional device count; repeat for each system: --on dgx-h100:512 --on cs-3:16.",
+        Repeatable = true,
+    };
+
+    public static readonly OptionSpec Tokens = new("--tokens",
+        "Training tokens, with an optional K/M/B/T suffix (powers of ten): 2T = 2·10^12.",
+        ValueKind.TokenCount, "N", DefaultText: "20 tokens per parameter (Chinchilla, Hoffmann et al. 2022)");
+
+    public static readonly OptionSpec Batch = new("--batch",
+        "Global batch: sequences (1024), or tokens with a K/M suffix in powers of two as papers quote them (4M = 4·2^20 tokens = 1024 sequences of 4096).",
+        ValueKind.Batch, "SEQS|TOKENS", DefaultText: "the model's published global batch");
+
+    public static readonly OptionSpec Seq = new("--seq",
+        "Sequence length in tokens; K = 1024 (8K = 8192).",
+        ValueKind.Integer, "TOKENS", DefaultText: "the model's published sequence length");
+
+    public static readonly OptionSpec Precision = new("--precision",
+        "GEMM precision. fp8/fp4 narrow only the GEMM inputs; master weights, gradients and optimizer state stay 16/32-bit.",
+        ValueKind.Choice, "bf16|fp16|fp8|fp4", DefaultText: "bf16", AllowedValues: ["bf16", "fp16", "fp8", "fp4"]);
+
+    public static readonly OptionSpec Layout = new("--layout",
+        "Parallel layout: tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1. Keys left out are 1 (zero=0, recompute=none, sp=0), except dp, which fills the devices. Omit the option to let the planner choose.",
+        ValueKind.Layout, "K=V,...", DefaultText: "the planner's best layout for --objective");
+
+    public static readonly OptionSpec Pue = new("--pue",
+        "Power usage effectiveness of the data centre (facility power / IT power, at least 1).",
+        ValueKind.Number, "RATIO", DefaultText: "1.2 (modern AI data centre; Uptime Institute 2023)");
+
+    public static readonly OptionSpec Price = new("--price",
+        "Price in USD per device-hour (per system-hour for wafer-scale systems).",
+        ValueKind.Number, "USD", DefaultText: "the system's catalog price");
+
+    public static readonly OptionSpec Carbon = new("--carbon",
+        "Carbon intensity of the electricity, g CO2 per kWh.",
+        ValueKind.Number, "G_PER_KWH", DefaultText: "367 (world average 2023, IEA/Ember)");
+
+    public static readonly OptionSpec Objective = new("--objective",
+        "What the planner minimises when it chooses a layout.",
+        ValueKind.Choice, "time|energy|cost", DefaultText: "time", AllowedValues: ["time", "energy", "cost"]);
+
+    public static readonly OptionSpec Top = new("--top",
+        "How many of the best layouts to list.",
+        ValueKind.Integer, "K", DefaultText: "5");
+
+    public static readonly OptionSpec Counts = new("--counts",
+        "Device counts to sweep: a list 8,16,32, a doubling range 8..4096, or a stepped range 64..512:64. K = 1000.",
+        ValueKind.Counts, "LIST|A..B[:STEP]", Required: true);
+
+    public static readonly OptionSpec Data = new("--data",
+        "CSV of published runs in the schema of data/validation/README.md.",
+        ValueKind.File, "FILE", Required: true);
+
+    public static readonly OptionSpec Kind = new("--kind",
+        "What to list; may be given without its name (catalog systems).",
+        ValueKind.Choice, "models|accelerators|systems", DefaultText: "all three", Implicit: true,
+        AllowedValues: ["models", "accelerators", "systems"]);
+
+    public static readonly OptionSpec Name = new("--name",
+        "Store the result as a C# variable with this name in the notebook.",
+        ValueKind.Identifier, "VAR", FrontEnd: FrontEnd.NotebookOnly);
+
+    public static readonly OptionSpec Offline = new("--offline",
+        "Render charts that need no internet (plotly.js inlined once per document).",
+        ValueKind.Flag, "", FrontEnd: FrontEnd.NotebookOnly);
+
+    public static readonly OptionSpec Json = new("--json",
+        "Print the result as snake_case JSON on stdout instead of text.",
+        ValueKind.Flag, "", FrontEnd: FrontEnd.CliOnly);
+
+    private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision];
+    private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];
+    private static readonly OptionSpec[] Output = [Name, Offline, Json];
+
+    public static readonly SubcommandSpec Estimate = new("estimate",
+        "Estimate one training job on one system: time to train, throughput, MFU, memory, energy, cost.",
+        "estimate --model llama2-70b --on dgx-h100:512 --tokens 2T",
+        [.. Job, On, Layout, Objective, .. Economics, .. Output]);
+
+    public static readonly SubcommandSpec Compare = new("compare",
+        "Run one job on several systems (--on repeated) and compare them side by side.",
+        "compare --model llama2-70b --tokens 2T --on dgx-h100:512 --on dgx-a100-80gb:1024 --on cs-3:16",
+        [.. Job, OnRepeated, Layout, Objective, .. Economics, .. Output]);
+
+    public static readonly SubcommandSpec Sweep = new("sweep",
+        "Vary the device count and show throughput, scaling efficiency and MFU.",
+        "sweep --model llama3-70b --on dgx-h100 --counts 64..4096",
+        [.. Job, On, Counts, Objective, .. Economics, .. Output]);
+
+    public static readonly SubcommandSpec Plan = new("plan",
+        "Search the parallel layouts of a job on a system; rank them and give the Pareto front of time vs energy.",
+        "plan --model llama3-405b --on dgx-h100:16384 --objective time --top 5",
+        [.. Job, On, Objective, Top, .. Economics, .. Output]);
+
+    public static readonly SubcommandSpec Catalog = new("catalog",
+        "List the models, accelerators and systems the simulator knows, with sources.",
+        "catalog systems",
+        [Kind, .. Output]);
+
+    public static readonly SubcommandSpec Validate = new("validate",
+        "Predict each row of a CSV of published training runs and report the errors.",
+        "validate --data data/validation/runs.csv",
+        [Data, .. Output]);
+
+    public static readonly SubcommandSpec Timeline = new("timeline",
+        "Show one training step of a layout: compute, each kind of communication, pipeline bubbles, weight streaming, optimizer.",
+        "timeline --model gpt3-175b --on dgx-a100-80gb:1024 --layout tp=8,pp=16,mb=1",
+        [.. Job, On, Layout, Objective, .. Economics, .. Output]);
+
+    public static IReadOnlyList<SubcommandSpec> Subcommands { get; } = [Estimate, Compare, Sweep, Plan, Catalog, Validate, Timeline];
+
+    /// <summary>The subcommand of this name, or a <see cref="WaferInputException"/> listing the valid ones.</summary>
+    public static SubcommandSpec Find(string name) =>
+        Subcommands.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new WaferInputException(
+            $"Unknown subcommand '{name}'; expected one of {string.Join(", ", Subcommands.Select(s => s.Name))}.");
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Commands;
+
+/// <summary>A global batch as the user wrote it: sequences, or tokens to divide by the sequence length.</summary>
+public sealed record BatchSize(int? Sequences, double? Tokens)
+{
+    /// <summary>Sequences per step; a token batch is rounded to the nearest whole sequence.</summary>
+    public int ToSequences(int seqLen) =>
+        Sequences ?? Math.Max(1, (int)Math.Round(Tokens!.Value / seqLen, MidpointRounding.AwayFromZero));
+}
+
+/// <summary>
+/// Typed parsers for option values. Each failure is a <see cref="WaferInputException"/> whose
+/// message names the option, quotes the value and says what a good value looks like.
+/// Numbers use the invariant culture (a dot for decimals) whatever the machine's locale.
+/// </summary>
+public static class ValueParsers
+{
+    private const NumberStyles Decimal = NumberStyles.Float;
+
+    /// <summary>Bounds a stepped range so a typo (1..1M:1) cannot exhaust memory.</summary>
+    private const int MaxCounts = 100_000;
+
+    /// <summary>Powers of ten, as "2T tokens" is written in papers (Llama 2: 2.0T).</summary>
+    private static readonly Dictionary<char, double> DecimalSuffixes = new()
+    {
+        ['K'] = 1e3, ['M'] = 1e6, ['B'] = 1e9, ['G'] = 1e9, ['T'] = 1e12,
+    };
+
+    /// <summary>Powers of two, as batch sizes and context lengths are quoted (Llama 2: "4M tokens" = 1024 × 4096).</summary>
+    private static readonly Dictionary<char, double> BinarySuffixes = new()
+    {
+        ['K'] = 1024, ['M'] = 1024 * 1024,
+    };
+
+    /// <summary>A positive count with an optional K/M/B/T suffix: 2T, 1.4e12, 300B.</summary>
+    public static double ParseTokenCount(string option, string text)
+    {
+        var value = ParseScaled(text, DecimalSuffixes)
+            ?? throw Bad(option, text, "expected a number with an optional K/M/B/T suffix, e.g. 2T");
+        return value > 0 ? value : throw Bad(option, text, "must be a positive number of tokens, e.g. 2T");
+    }
+
+    /// <summary>Sequences (1024) or tokens with a K/M suffix in powers of two (4M).</summary>
+    public static BatchSize ParseBatch(string option, string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length > 0 && char.IsLetter(trimmed[^1]))
+        {
+            var tokens = ParseScaled(trimmed, BinarySuffixes)
+                ?? throw Bad(option, text, "expected sequences (1024) or tokens with a K/M suffix (4M)");
+            return tokens > 0 ? new BatchSize(null, tokens) : throw Bad(option, text, "must be positive, e.g. 1024 or 4M");
+        }
+        return new BatchSize(ParsePositiveInt(option, text), null);
+    }
+
+    /// <summary>A positive integer. With <paramref name="kibi"/>, K means 1024 (8K = 8192).</summary>
+    public static int ParsePositiveInt(string option, string text, bool kibi = false)
+    {
+        var value = kibi ? ParseScaled(text, BinarySuffixes) : ParsePlain(text);
+        if (value is not { } v || v != Math.Floor(v) || v > int.MaxValue)
+            throw Bad(option, text, kibi ? "expected a whole number, e.g. 4096 or 8K" : "expected a whole number, e.g. 8");
+        return v >= 1 ? (int)v : throw Bad(option, text, "must be a positive whole number");
+    }
+
+    /// <summary>A decimal number of at least <paramref name="minimum"/>.</summary>
+    public static double ParseNumber(string option, string text, double minimum, string example)
+    {
+        var value = ParsePlain(text) ?? throw Bad(option, text, $"expected a number, e.g. {example}");
+        return value >= minimum
+            ? value
+            : throw Bad(option, text, minimum == 0 ? "must not be negative" : $"must be at least {minimum.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>SYSTEM[:COUNT]: a system id and an optional positive device count.</summary>
+    public static (string SystemId, int? Devices) ParseSystemTarget(string option, string text)
+    {
+        var trimmed = text.Trim();
+        var colon = trimmed.LastIndexOf(':');
+        var id = colon < 0 ? trimmed : trimmed[..colon];
+        if (id.Length == 0)
+            throw new WaferInputException($"{option} {text}: expected SYSTEM[:COUNT], e.g. dgx-h100:512");
+        if (colon < 0)
+            return (id, null);
+        var countText = trimmed[(colon + 1)..];
+        var count = ParseScaled(countText, DecimalSuffixes);
+        if (count is not { } c || c != Math.Floor(c) || c < 1 || c > int.MaxValue)
+            throw new WaferInputException($"{option} {text}: device count must be a positive integer, e.g. {id}:512");
+        return (id, (int)c);
+    }
+
+    public static Precision ParsePrecision(string option, string text) =>
+        ParseChoice(option, text, ["bf16", "fp16", "fp8", "fp4"]) switch
+        {
+            "fp16" => Precision.Fp16,
+            "fp8" => Precision.Fp8,
+            "fp4" => Precision.Fp4,
+            _ => Precision.Bf16,
+        };
+
+    /// <summary>One of <paramref name="allowed"/>, case-insensitive; returns the canonical spelling.</summary>
+    public static string ParseChoice(string option, string text, IReadOnlyList<string> allowed) =>
+        allowed.FirstOrDefault(a => string.Equals(a, text.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw Bad(option, text, $"expected one of {string.Join(", ", allowed)}");
+
+    /// <summary>
+    /// Device counts: a list (8,16,32), a doubling range (8..4096: 8, 16, ..., 4096, ending at
+    /// the upper bound even if it is not a doubling), or a stepped range (64..512:64).
+    /// Counts take K = 1000. The result is sorted and distinct.
+    /// </summary>
+    public static IReadOnlyList<int> ParseCounts(string option, string text)
+    {
+        const string expected = "expected a list 8,16,32, a range 8..4096 or a stepped range 64..512:64";
+        var trimmed = text.Trim();
+        var dots = trimmed.IndexOf("..", StringComparison.Ordinal);
+        if (dots < 0)
+        {
+            var items = trimmed.Split(',', StringSplitOptions.TrimEntries);
+            return items.Select(i => CountItem(option, text, i, expected)).Distinct().Order().ToList();
+        }
+        var upperAndStep = trimmed[(dots + 2)..].Split(':', 2, StringSplitOptions.TrimEntries);
+        var low = CountItem(option, text, trimmed[..dots], expected);
+        var high = CountItem(option, text, upperAndStep[0], expected);
+        if (high < low)
+            throw Bad(option, text, $"the range must rise: {low}..{high} ends below its start");
+        var step = upperAndStep.Length == 2 ? CountItem(option, text, upperAndStep[1], expected) : (int?)null;
+        var counts = new List<int>();
+        for (long n = low; n <= high; n = step is { } s ? n + s : n * 2)
+        {
+            counts.Add((int)n);
+            if (counts.Count > MaxCounts)
+                throw Bad(option, text, $"more than {MaxCounts:N0} device counts; use a larger step");
+        }
+        if (counts[^1] != high)
+            counts.Add(high);
+        return counts;
+    }
+
+    /// <summary>A C# identifier for --name.</summary>
+    public static string ParseIdentifier(string option, string text)
+    {
+        var t = text.Trim();
+        var ok = t.Length > 0 && (char.IsLetter(t[0]) || t[0] == '_') && t.All(c => char.IsLetterOrDigit(c) || c == '_');
+        return ok ? t : throw Bad(option, text, "expected a C# variable name such as run1");
+    }
+
+    internal static WaferInputException Bad(string option, string text, string what) =>
+        new($"{option} '{text}': {what}");
+
+    private static int CountItem(string option, string text, string item, string expected)
+    {
+        var value = ParseScaled(item, DecimalSuffixes);
+        if (value is not { } v || v != Math.Floor(v) || v > int.MaxValue)
+            throw Bad(option, text, expected);
+        return v >= 1 ? (int)v : throw Bad(option, text, "device counts must be positive");
+    }
+
+    private static double? ParsePlain(string text) =>
+        double.TryParse(text.Trim(), Decimal, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
+
+    private static double? ParseScaled(string text, Dictionary<char, double> suffixes)
+    {
+        var t = text.Trim();
+        if (t.Length == 0)
+            return null;
+        var multiplier = 1.0;
+        if (char.IsLetter(t[^1]) && !t.EndsWith("e", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!suffixes.TryGetValue(char.ToUpperInvariant(t[^1]), out multiplier))
+                return null;
+            t = t[..^1];
+        }
+        return ParsePlain(t) * multiplier;
+    }
+}

@@ -1,0 +1,20 @@
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Results;
+
+namespace WaferNotebooks.Core.Planning;
+
+/// <summary>One feasible layout of a plan, reduced to what a scatter plot or a ranked table needs.</summary>
+public sealed record PlanPoint(
+    Layout Layout,
+    double StepTimeS,
+    double TimeToTrainDays,
+    double EnergyMwh,
+    double CostUsd,
+    double TokensPerS,
+    double Mfu,
+    double MemoryPerDeviceGb,
+    bool OnParetoFront)
+{
+    public static PlanPoint From(Estimate e, bool onParetoFront) => new(
+        e.Layout, e.StepTimeS, e.TimeToTrainDays, e.EnergyMwh, e.CostUsd, e.TokensPerS, e.Mfu, e.Memory.TotalGb, onParetoFront);
+}

@@ -1,0 +1,18 @@
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Sweeps;
+
+/// <summary>
+/// A job estimated over device counts (and optionally a second knob). Points are ordered by knob
+/// value, then device count as given. <see cref="FixedLayout"/> is null when the planner chose
+/// the best layout for <see cref="Objective"/> at every point.
+/// </summary>
+public sealed record SweepResult(
+    TrainingJob Job,
+    string SystemId,
+    Layout? FixedLayout,
+    Objective Objective,
+    KnobKind? Knob,
+    IReadOnlyList<SweepPoint> Points);

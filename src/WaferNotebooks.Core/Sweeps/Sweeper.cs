@@ -1,0 +1,60 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Sweeps;
+
+/// <summary>
+/// Estimates one job over a list of device counts, optionally crossed with a second knob. With a
+/// fixed layout its tp, pp, cp and the rest stay as given and dp grows with the count; without one
+/// the planner picks the best layout at every point.
+/// </summary>
+public static class Sweeper
+{
+    public static SweepResult Sweep(
+        TrainingJob job, SystemSpec system, IReadOnlyList<int> deviceCounts, Layout? fixedLayout = null,
+        EconomicAssumptions? economics = null, Objective objective = Objective.Time, SweepKnob? knob = null,
+        IProgress<double>? progress = null, CancellationToken ct = default)
+    {
+        if (deviceCounts.Count == 0)
+            throw new WaferInputException("A sweep needs at least one device count, for example 8,16,32 or 8..4096.");
+        knob?.Check();
+        var econ = economics ?? EconomicAssumptions.Default;
+        var knobValues = knob?.Values.Select(v => (double?)v).ToArray() ?? [null];
+        foreach (var count in deviceCounts)
+            LayoutFor(fixedLayout, count);
+
+        var points = new List<SweepPoint>(knobValues.Length * deviceCounts.Count);
+        var total = knobValues.Length * deviceCounts.Count;
+        foreach (var value in knobValues)
+        {
+            var (j, e) = value is double v ? knob!.Apply(job, econ, v) : (job, econ);
+            double? baseline = null;
+            foreach (var count in deviceCounts)
+            {
+                ct.ThrowIfCancellationRequested();
+                var estimate = Simulator.Estimate(j, system, count, LayoutFor(fixedLayout, count), e, objective);
+                baseline ??= estimate.Feasible ? estimate.TokensPerSPerDevice : null;
+                points.Add(new SweepPoint(count, value, estimate,
+                    estimate.Feasible && baseline > 0 ? estimate.TokensPerSPerDevice / baseline : null));
+                progress?.Report((double)points.Count / total);
+            }
+        }
+        return new SweepResult(job, system.Id, fixedLayout, objective, knob?.Kind, points);
+    }
+
+    /// <summary>The fixed layout scaled to <paramref name="count"/> devices by its dp; null stays null (the planner chooses).</summary>
+    private static Layout? LayoutFor(Layout? fixedLayout, int count)
+    {
+        if (fixedLayout is null) return null;
+        var model = fixedLayout.Tp * fixedLayout.Pp * fixedLayout.Cp;
+        if (model < 1 || count % model != 0)
+            throw new WaferInputException(
+                $"Device count {count} is not a multiple of tp·pp·cp = {fixedLayout.Tp}·{fixedLayout.Pp}·{fixedLayout.Cp} = {model} of the fixed layout; " +
+                $"use multiples of {model} or leave the layout out so the planner chooses one per count.");
+        return fixedLayout with { Dp = count / model };
+    }
+}

@@ -1,0 +1,75 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Tests.Planning;
+
+/// <summary>A system only <see cref="FakeEstimator"/> supports.</summary>
+public sealed record FakeSystem(string SystemId, int? Max = 1024, double CapacityGb = 80) : SystemSpec(SystemId, "Fake cluster", "for planner tests")
+{
+    public override string DeviceNoun => "device";
+    public override int? MaxDevices => Max;
+    public override Sourced PricePerDeviceHour => new(2, "test price");
+}
+
+/// <summary>
+/// A synthetic estimator whose time, energy and cost are chosen to disagree about the best
+/// layout, so the planner's ranking and Pareto logic can be checked exactly. Memory is weights
+/// split over tp·pp (2 GB per billion parameters, like 16-bit weights); a layout that does not
+/// fit in <see cref="FakeSystem.CapacityGb"/> is infeasible.
+/// </summary>
+public sealed class FakeEstimator : IEstimator
+{
+    private static readonly Lazy<FakeEstimator> registered = new(() =>
+    {
+        var e = new FakeEstimator();
+        Simulator.Register(e);
+        return e;
+    });
+
+    /// <summary>The instance registered with <see cref="Simulator"/> (registered once per test run).</summary>
+    public static FakeEstimator Registered => registered.Value;
+
+    public int Calls;
+
+    public bool Supports(SystemSpec system) => system is FakeSystem;
+
+    public IEnumerable<Layout> CandidateLayouts(TrainingJob job, SystemSpec system, int devices)
+    {
+        foreach (var tp in new[] { 1, 2, 4, 8 })
+        foreach (var pp in new[] { 1, 2, 4, 8, 16 })
+        foreach (var mb in new[] { 1, 2, 4 })
+            if (devices % (tp * pp) == 0)
+                yield return new Layout(Tp: tp, Pp: pp, Dp: devices / (tp * pp), MicroBatch: mb);
+    }
+
+    public Estimate Estimate(TrainingJob job, SystemSpec system, int devices, Layout layout, EconomicAssumptions economics)
+    {
+        Interlocked.Increment(ref Calls);
+        var fake = (FakeSystem)system;
+        var paramsB = job.Model.Layers * 12.0 * job.Model.Hidden * job.Model.Hidden / 1e9;
+        var memory = new MemoryBreakdown([new MemoryPart("weights", 2 * paramsB / (layout.Tp * layout.Pp), "16-bit weights")], fake.CapacityGb);
+        // Time falls with devices and grows with pipeline depth over micro-batch size and with tp;
+        // power grows with micro-batch and falls with tp; the price falls with pipeline depth. Synthetic, for ranking tests only.
+        var step = 6 * paramsB * 1e9 * job.TokensPerStep / (devices * 1e14) * (1 + 0.1 * (layout.Pp - 1) / layout.MicroBatch + 0.02 * layout.Tp);
+        var hours = step * job.Steps / 3600;
+        var kw = devices * (0.3 + 0.2 * layout.MicroBatch - 0.01 * layout.Tp);
+        var price = economics.PricePerDeviceHour?.Value ?? system.PricePerDeviceHour.Value;
+        var fits = memory.Fits;
+        return new Estimate(
+            job, system.Id, "fake", devices, layout, "3d-parallel", fits,
+            fits ? null : $"needs {memory.TotalGb:F1} GB of {fake.CapacityGb:F0} GB per device",
+            step, new StepBreakdown([new StepPart("compute", step, "all of it")]),
+            job.TokensPerStep / step, 100, 110, 0.4, 0.44, memory,
+            hours / 24, hours * devices, kw * economics.Pue,
+            hours * kw * economics.Pue / 1000, hours * devices * price * (1 - 0.04 * layout.Pp),
+            hours * kw * economics.Pue * economics.GramsCo2PerKwh / 1e6, "compute", ["synthetic"]);
+    }
+
+    public static ModelSpec Model(int layers = 32, int hidden = 4096) =>
+        new("fake-7b", "Fake 7B", layers, hidden, 4 * hidden, FfnKind.Gelu, 32, 32, hidden / 32, 32000, 2048);
+
+    public static TrainingJob Job(ModelSpec? model = null, int batch = 512) => new(model ?? Model(), 1e11, batch, 2048);
+}
