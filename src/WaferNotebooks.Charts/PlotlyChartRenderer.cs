@@ -1,5 +1,8 @@
 using WaferNotebooks.Core;
+using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Sweeps;
+using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Results;
 
 namespace WaferNotebooks.Charts;
@@ -11,9 +14,15 @@ public sealed class PlotlyChartRenderer : IChartRenderer
 
     public string MemoryBreakdown(Estimate estimate, bool offline) => ChartHtml.Render(EstimateCharts.MemoryBreakdown(estimate), offline);
 
-    public string ComparisonBars(IReadOnlyList<Estimate> estimates, bool offline) => ChartHtml.Render(ComparisonCharts.Bars(estimates), offline);
+    public string ComparisonBars(Comparison comparison, bool offline) => ChartHtml.Render(ComparisonCharts.Bars(comparison.Estimates), offline);
 
-    public string ComparisonScatter(IReadOnlyList<Estimate> estimates, bool offline) => ChartHtml.Render(ComparisonCharts.Scatter(estimates), offline);
+    public string ComparisonScatter(Comparison comparison, bool offline) => ChartHtml.Render(ComparisonCharts.Scatter(comparison.Estimates), offline);
+
+    public string SweepScaling(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Scaling(sweep), offline);
+
+    public string SweepMfu(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Mfu(sweep), offline);
+
+    public string Timeline(StepTimeline timeline, bool offline) => ChartHtml.Render(TimelineChart.Gantt(timeline), offline);
 
     public string PlanScatter(PlanResult plan, bool offline) => ChartHtml.Render(PlanCharts.Scatter(plan), offline);
 

@@ -1,5 +1,8 @@
+using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Sweeps;
+using WaferNotebooks.Core.Timeline;
 
 namespace WaferNotebooks.Core;
 
@@ -23,10 +26,19 @@ public interface IChartRenderer
     string MemoryBreakdown(Estimate estimate, bool offline);
 
     /// <summary>Days, MWh, $ and t CO2 of each system side by side, error bars from the estimates' ranges.</summary>
-    string ComparisonBars(IReadOnlyList<Estimate> estimates, bool offline);
+    string ComparisonBars(Comparison comparison, bool offline);
 
     /// <summary>Time to train against energy, one marker per system.</summary>
-    string ComparisonScatter(IReadOnlyList<Estimate> estimates, bool offline);
+    string ComparisonScatter(Comparison comparison, bool offline);
+
+    /// <summary>Throughput and scaling efficiency against device count (log axis).</summary>
+    string SweepScaling(SweepResult sweep, bool offline);
+
+    /// <summary>MFU against device count (log axis).</summary>
+    string SweepMfu(SweepResult sweep, bool offline);
+
+    /// <summary>One training step as a Gantt chart: a row per lane, a bar per segment.</summary>
+    string Timeline(StepTimeline timeline, bool offline);
 
     /// <summary>Every feasible layout of a plan, time to train against energy (or cost), Pareto front highlighted.</summary>
     string PlanScatter(PlanResult plan, bool offline);
