@@ -6,7 +6,7 @@ using Microsoft.DotNet.Interactive.PackageManagement;
 namespace WaferNotebooks.Interactive.Notebooks;
 
 /// <summary>The in-process kernel a headless notebook run executes in: C# with
-/// <c>#r "nuget:"</c> and the WaferNotebooks extension already loaded.</summary>
+/// <c>#r "nuget:"</c> and the WaferNotebooks extension already loaded, its charts offline.</summary>
 public static partial class NotebookKernel
 {
     public static async Task<CompositeKernel> CreateAsync()
@@ -24,6 +24,8 @@ public static partial class NotebookKernel
         var composite = new CompositeKernel { csharp };
         composite.DefaultKernelName = csharp.Name;
         await WaferKernelExtension.LoadAsync(composite);
+        // A write-up must draw without a network: plotly.js is inlined once, before the first chart.
+        NotebookSettings.For(composite).Offline = true;
         return composite;
     }
 
