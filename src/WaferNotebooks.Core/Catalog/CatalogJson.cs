@@ -45,10 +45,16 @@ internal static class CatalogJson
     {
         CatalogIds.Check(d.Id, "accelerator", $"Catalog file '{fileName}'");
         foreach (var alias in d.Aliases ?? []) CatalogIds.Check(alias, $"alias of accelerator '{d.Id}'", $"Catalog file '{fileName}'");
-        if (d.MatmulEfficiency.Value is <= 0 or > 1)
-            throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}' has matmul_efficiency {d.MatmulEfficiency.Value}; it must be a fraction in (0, 1].");
+        string? problem =
+            new[] { d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps, d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW }.Any(v => v is { Value: <= 0 })
+                ? "peaks, memory, bandwidths and tdp_w must be positive" :
+            d.IdleW.Value < 0 || d.IdleW.Value >= d.TdpW.Value ? $"idle_w ({d.IdleW.Value}) must be between 0 and tdp_w ({d.TdpW.Value})" :
+            new[] { d.MatmulEfficiency, d.MatmulEfficiencyFp8 }.Any(v => v is { Value: <= 0 or > 1 })
+                ? "matmul_efficiency and matmul_efficiency_fp8 must be fractions in (0, 1]" :
+            null;
+        if (problem is not null) throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}': {problem}.");
         var device = new Accelerator(d.Id, d.Name, d.Vendor, d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps,
-            d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "");
+            d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "", d.MatmulEfficiencyFp8);
         return new AcceleratorEntry(device, d.Aliases ?? [], d.DefaultSystem, d.PricePerHour);
     }
 
@@ -146,6 +152,7 @@ internal sealed class AcceleratorDto
     public required Sourced TdpW { get; init; }
     public required Sourced IdleW { get; init; }
     public required Sourced MatmulEfficiency { get; init; }
+    [JsonPropertyName("matmul_efficiency_fp8")] public Sourced? MatmulEfficiencyFp8 { get; init; }
     public Sourced? OnChipSramMb { get; init; }
     /// <summary>Default $ per device-hour for systems built from this accelerator.</summary>
     public Sourced? PricePerHour { get; init; }

@@ -105,8 +105,20 @@ public class CatalogDataTests
             Assert.True(a.IdleW.Value < a.TdpW.Value, $"{a.Id}: idle >= TDP");
             Assert.InRange(a.MatmulEfficiency.Value, 0.3, 1.0);
             if (a.PeakTflopsFp8 is { } fp8) Assert.True(fp8.Value >= a.PeakTflops16.Value, $"{a.Id}: FP8 peak below 16-bit peak");
+            else Assert.Null(a.MatmulEfficiencyFp8);
             Assert.True(Catalog.DefaultPricePerHour(a.Id) is { Value: > 0 }, $"{a.Id}: no default price");
         }
+    }
+
+    [Fact]
+    public void Fp8_gemms_use_the_fp8_efficiency_where_measured_and_the_16_bit_one_elsewhere()
+    {
+        var h100 = Catalog.FindAccelerator("h100-sxm");
+        Assert.Equal(h100.MatmulEfficiencyFp8!.Value, h100.MatmulEfficiencyAt(Workload.Precision.Fp8));
+        Assert.Equal(h100.MatmulEfficiency.Value, h100.MatmulEfficiencyAt(Workload.Precision.Bf16));
+        var a100 = Catalog.FindAccelerator("a100-80gb");
+        Assert.Equal(a100.MatmulEfficiency.Value, a100.MatmulEfficiencyAt(Workload.Precision.Fp8));
+        Assert.Equal(a100.PeakTflops16.Value, a100.PeakTflops(Workload.Precision.Fp8));
     }
 
     [Fact]

@@ -128,12 +128,20 @@ public class CatalogExtensionTests
     [InlineData("""{"models": [{"id": "m", "name": "M", "layers": 2, "hidden": 64, "ffn_hidden": 256, "ffn": "tanh", "heads": 4, "vocab": 10, "seq_len": 8, "source": "s"}]}""", "ffn 'tanh' (allowed: gelu, relu, swiglu, geglu)")]
     [InlineData("""{"models": [{"id": "m", "name": "M", "layers": 2, "hidden": 64, "ffn_hidden": 256, "ffn": "gelu", "heads": 5, "vocab": 10, "seq_len": 8, "source": "s"}]}""", "hidden (64) must be divisible by heads (5)")]
     [InlineData("""{"models": [{"id": "Big", "name": "M", "layers": 2, "hidden": 64, "ffn_hidden": 256, "ffn": "gelu", "heads": 4, "vocab": 10, "seq_len": 8, "source": "s"}]}""", "model id 'Big' must be lowercase")]
+    [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 900, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 0.8, \"source\": \"s\"}}]}", "idle_w (900) must be between 0 and tdp_w (700)")]
+    [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 90, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 80, \"source\": \"s\"}}]}", "must be fractions in (0, 1]")]
     public void A_bad_user_file_gets_a_message_naming_the_file_and_the_problem(string json, string expected)
     {
         var e = Assert.Throws<WaferInputException>(() => Catalog.ExtendFromJsonText(json, "mine.json"));
         Assert.Contains("Catalog file 'mine.json'", e.Message);
         Assert.Contains(expected, e.Message);
     }
+
+    private const string BadAcceleratorStart = """
+        {"accelerators": [{"id": "x", "name": "X", "vendor": "V", "peak_tflops_16": {"value": 100, "source": "s"},
+          "hbm_gb": {"value": 80, "source": "s"}, "hbm_tbps": {"value": 3, "source": "s"}, "scale_up_gbps": {"value": 450, "source": "s"},
+          "scale_out_gbps": {"value": 50, "source": "s"}, "tdp_w": {"value": 700, "source": "s"},
+        """;
 
     [Fact]
     public void A_system_on_an_unknown_accelerator_suggests_close_ones()
