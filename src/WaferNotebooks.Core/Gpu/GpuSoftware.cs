@@ -5,8 +5,17 @@ namespace WaferNotebooks.Core.Gpu;
 /// as one fused kernel (FlashAttention, xformers, cuDNN fused attention) and whether the
 /// data-parallel gradient reduction is bucketed and overlapped with the backward pass.
 /// </summary>
-public sealed record GpuSoftware(bool FusedAttention = true, bool OverlapGradientReduction = true)
+public sealed record GpuSoftware(bool FusedAttention = true, bool OverlapGradientReduction = true, double HostSecondsPerLayerForward = GpuSoftware.EagerLayerForwardS)
 {
+    /// <summary>
+    /// CPU time to issue one transformer layer's forward kernels in eager PyTorch (Megatron-LM:
+    /// about 40 kernels and autograd records per layer at 20–25 µs each). Backward issues twice
+    /// as many, recompute repeats the forward. When the GPU work of a layer is shorter, the layer
+    /// runs at the host's pace. Fitted to the vTrain single-node runs (A100, Megatron-DeepSpeed,
+    /// hidden 1024–2048), where small layers are launch-bound.
+    /// </summary>
+    public const double EagerLayerForwardS = 1.0e-3;
+
     /// <summary>A current stack (Megatron-Core, NeMo, DeepSpeed, FSDP since 2023): fused attention, bucketed overlapped reduction.</summary>
     public static GpuSoftware Modern { get; } = new();
 
@@ -19,5 +28,6 @@ public sealed record GpuSoftware(bool FusedAttention = true, bool OverlapGradien
 
     public string Describe() =>
         (FusedAttention ? "fused (flash) attention: no s×s scores in HBM" : "attention scores materialised in HBM (softmax, dropout memory-bound)")
+        + $"; host issues a layer forward in {HostSecondsPerLayerForward * 1e3:0.##} ms (launch-bound below that)"
         + "; " + (OverlapGradientReduction ? "data-parallel gradient reduction bucketed and overlapped with backward" : "data-parallel gradient reduction after backward, not overlapped");
 }

@@ -43,10 +43,14 @@ sealed class StepModel
         double Sum(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe)) + (logits ? f(logit) : 0);
         double Rc(Func<(double Compute, double Elementwise, double Comm), double> f) =>
             denseLayers * f(dense.Recompute(l.Recompute, sw.FusedAttention)) + (moe is null ? 0 : moeLayers * f(moe.Recompute(l.Recompute, sw.FusedAttention)));
+        // Launch-bound layers: the host needs 1 forward + 2 backward (+ 1 recompute) passes' worth of dispatch time.
+        double host = sw.HostSecondsPerLayerForward * (3 + (l.Recompute == Parallel.Recompute.Full ? 1 : 0));
+        double LaunchWait(LayerTime x) => Math.Max(0, host - x.All.Total - Total(x.Recompute(l.Recompute, sw.FusedAttention)));
+        static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
         return new StageTime(
             Compute: Sum(x => x.Compute.Total),
             Recompute: Rc(r => r.Compute + r.Elementwise + r.Comm),
-            Other: Sum(x => x.Elementwise.Total),
+            Other: Sum(x => x.Elementwise.Total) + denseLayers * LaunchWait(dense) + (moe is null ? 0 : moeLayers * LaunchWait(moe)),
             Tp: Sum(x => x.Tp.Total),
             Cp: Sum(x => x.Cp.Total),
             Ep: Sum(x => x.Ep.Total),
@@ -95,7 +99,7 @@ sealed class StepModel
             new("ep_comm", mb * slowest.Ep, $"expert-parallel all-to-all (ep={l.Ep})"),
             new("bubble", bubble, $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}"),
             new("optimizer", optimizer, "Adam update at HBM bandwidth"),
-            new("other", mb * slowest.Other, "memory-bound elementwise work: norms, softmax, activations, dropout, residuals, loss"),
+            new("other", mb * slowest.Other, "memory-bound elementwise work (norms, activations, dropout, residuals, loss) and waits on kernel launches when layers are too small to keep the GPU busy"),
         };
         var breakdown = new StepBreakdown(parts);
         double step = breakdown.Total;

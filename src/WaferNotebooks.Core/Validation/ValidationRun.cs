@@ -19,7 +19,13 @@ namespace WaferNotebooks.Core.Validation;
 /// rows only) run on as many devices as the global batch has sequences, rounded up to whole
 /// nodes: one sequence per device per step, the scale of the published large runs.</para>
 /// </summary>
-public sealed partial class ValidationRun(Func<string, SystemSpec> findSystem, Func<SystemSpec, IEstimator?>? estimatorFor = null)
+/// <param name="findSystem">Resolves a system id (the catalog's lookup).</param>
+/// <param name="estimatorFor">Estimator for systems that are not GPU clusters (wafer-scale).</param>
+/// <param name="software">Overrides the per-row choice of GPU software stack (<see cref="SoftwareFor"/>).</param>
+public sealed partial class ValidationRun(
+    Func<string, SystemSpec> findSystem,
+    Func<SystemSpec, IEstimator?>? estimatorFor = null,
+    Func<ValidationCase, SystemSpec, GpuSoftware>? software = null)
 {
     readonly EconomicAssumptions economics = EconomicAssumptions.Default;
 
@@ -85,8 +91,8 @@ public sealed partial class ValidationRun(Func<string, SystemSpec> findSystem, F
             return Skip($"system '{c.SystemId}' is not in the catalog: {e.Message}");
         }
 
-        var software = SoftwareFor(c, system);
-        var estimator = system is GpuCluster ? new GpuEstimator(software) : estimatorFor?.Invoke(system);
+        var stack = (software ?? SoftwareFor)(c, system);
+        var estimator = system is GpuCluster ? new GpuEstimator(stack) : estimatorFor?.Invoke(system);
         if (estimator is null || !estimator.Supports(system))
             return Skip($"no estimator for system '{system.Id}'");
 
@@ -98,7 +104,7 @@ public sealed partial class ValidationRun(Func<string, SystemSpec> findSystem, F
         var job = new TrainingJob(model, tokens, batch.Value, c.SeqLen, c.Precision);
 
         int devices = c.Devices ?? DevicesFor(c, batch.Value, system);
-        var notes = new List<string> { software.Describe() };
+        var notes = new List<string> { stack.Describe() };
         if (c.Devices is null) notes.Add($"devices not published: {devices} chosen (one sequence per device per step, whole nodes)");
 
         var best = BestEstimate(estimator, job, system, devices, c);

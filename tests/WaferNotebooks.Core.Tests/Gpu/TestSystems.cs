@@ -16,18 +16,19 @@ static class TestSystems
     public static GpuCluster Cluster(string id, Accelerator a, double upGBps, double outGBps, int perNode = 8) =>
         new(id, id, a, perNode, perNode, S(upGBps), S(outGBps), S(3), S(8), S(1500), null, S(2.0));
 
-    public static GpuCluster DgxA100 { get; } = Cluster("dgx-a100-80gb", A100(), 300, 25);
-    public static GpuCluster DgxH100 { get; } = Cluster("dgx-h100", H100, 450, 50);
+    // Achievable collective bandwidths: ~82% of NVLink link rate, ~90% of NIC rate (nccl-tests).
+    public static GpuCluster DgxA100 { get; } = Cluster("dgx-a100-80gb", A100(), 246, 22.5);
+    public static GpuCluster DgxH100 { get; } = Cluster("dgx-h100", H100, 370, 45);
 
     public static SystemSpec Find(string id) => id switch
     {
         "dgx-a100-80gb" => DgxA100,
-        "dgx-a100-40gb" => Cluster(id, A100(40, 1.555), 300, 25),
-        "p4d-a100-40gb" => Cluster(id, A100(40, 1.555), 300, 6.25),
-        "jeanzay-a100-80gb" => Cluster(id, A100(), 300, 6.25),
+        "dgx-a100-40gb" => Cluster(id, A100(40, 1.555), 246, 22.5),
+        "p4d-a100-40gb" => Cluster(id, A100(40, 1.555), 246, 5.3),
+        "jeanzay-a100-80gb" => Cluster(id, A100(), 246, 5.6),
         "vtrain-a100" => Cluster(id, A100(), 150, 12.5),
         "dgx-h100" => DgxH100,
-        "h100-roce" => Cluster(id, H100, 450, 50),
+        "h100-roce" => Cluster(id, H100, 370, 42),
         _ => throw new KeyNotFoundException($"no test system '{id}'"),
     };
 }
