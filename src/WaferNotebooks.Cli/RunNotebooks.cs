@@ -5,10 +5,16 @@ namespace WaferNotebooks.Cli;
 
 /// <summary>Executes notebooks one after another, prints per-cell progress, writes the
 /// executed .ipynb and the .html write-up of each, and returns the process exit code:
-/// 0 when every cell of every notebook succeeded, 1 when a cell failed (the first failed
-/// cell of each notebook is named), 2 when the input was wrong.</summary>
+/// 0 when every cell of every notebook succeeded, <see cref="BadInput"/> when a notebook
+/// could not be read or the arguments were wrong, <see cref="CellFailed"/> when a cell failed
+/// (the first failed cell of each notebook is named).</summary>
 public sealed class RunNotebooks(TextWriter output, TextWriter error)
 {
+    /// <summary>As for every other wafer subcommand.</summary>
+    public const int BadInput = 1;
+
+    public const int CellFailed = 2;
+
     public async Task<int> RunAsync(IReadOnlyList<FileInfo> notebooks, DirectoryInfo outputDirectory, CancellationToken cancellationToken = default)
     {
         try
@@ -17,22 +23,31 @@ public sealed class RunNotebooks(TextWriter output, TextWriter error)
         }
         catch (WaferInputException e)
         {
-            await error.WriteLineAsync(e.Message);
-            return 2;
+            await error.WriteLineAsync($"error: {e.Message}");
+            return BadInput;
         }
 
         outputDirectory.Create();
+        var unreadable = new List<string>();
         var failures = new List<string>();
         foreach (var notebook in notebooks)
         {
-            var failure = await RunOneAsync(notebook, outputDirectory, cancellationToken);
-            if (failure is not null)
-                failures.Add(failure);
+            try
+            {
+                if (await RunOneAsync(notebook, outputDirectory, cancellationToken) is { } failure)
+                    failures.Add(failure);
+            }
+            catch (WaferInputException e)
+            {
+                unreadable.Add(e.Message);
+            }
         }
 
+        foreach (var message in unreadable)
+            await error.WriteLineAsync($"error: {message}");
         foreach (var failure in failures)
             await error.WriteLineAsync(failure);
-        return failures.Count == 0 ? 0 : 1;
+        return unreadable.Count > 0 ? BadInput : failures.Count > 0 ? CellFailed : 0;
     }
 
     /// <summary>Runs one notebook; returns "NAME: cell N (...) failed: message", or null.</summary>

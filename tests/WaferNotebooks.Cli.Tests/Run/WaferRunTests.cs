@@ -73,7 +73,7 @@ public sealed class WaferRunTests
 
         var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("fails-in-second-cell.ipynb"), "--out", output.FullName);
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(RunNotebooks.CellFailed, run.ExitCode);
         Assert.Contains("fails-in-second-cell.ipynb: cell 2 (throw new InvalidOperationException", run.Error);
         Assert.Contains("the second cell breaks", run.Error);
         Assert.DoesNotContain("   at ", run.Error);
@@ -93,7 +93,7 @@ public sealed class WaferRunTests
         var run = await WaferRun.InvokeAsync(
             RepositoryPaths.Sample("fails-in-second-cell.ipynb"), RepositoryPaths.Sample("plain-cells.ipynb"), "--out", output.FullName);
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(RunNotebooks.CellFailed, run.ExitCode);
         Assert.True(File.Exists(Path.Combine(output.FullName, "plain-cells.html")));
         Assert.DoesNotContain("plain-cells.ipynb:", run.Error);
     }
@@ -116,20 +116,34 @@ public sealed class WaferRunTests
     {
         var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("fsharp-cell.ipynb"), "--out", RepositoryPaths.Artifacts("fsharp").FullName);
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(RunNotebooks.CellFailed, run.ExitCode);
         Assert.Contains("cell 1 (printfn \"F#\") failed: this cell is in the 'fsharp' kernel; wafer run hosts only: csharp", run.Error);
     }
 
     [Theory]
     [InlineData("no-such-notebook.ipynb", "does not exist")]
     [InlineData("../WaferRunTests.cs", "is not a notebook: expected a .ipynb or .dib file")]
-    public async Task Bad_input_exits_2_with_a_message_and_no_stack_trace(string notebook, string message)
+    public async Task Bad_input_exits_with_the_bad_input_code_and_a_message_without_stack_trace(string notebook, string message)
     {
         var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample(notebook), "--out", RepositoryPaths.Artifacts("bad").FullName);
 
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(RunNotebooks.BadInput, run.ExitCode);
         Assert.Contains(message, run.Error);
         Assert.DoesNotContain("   at ", run.Error);
+    }
+
+    [Fact]
+    public async Task An_unreadable_notebook_is_reported_and_the_others_still_run()
+    {
+        var output = RepositoryPaths.Artifacts("unreadable");
+        var broken = Path.Combine(output.FullName, "broken.ipynb");
+        await File.WriteAllTextAsync(broken, "{ this is not json");
+
+        var run = await WaferRun.InvokeAsync(broken, RepositoryPaths.Sample("plain-cells.ipynb"), "--out", Path.Combine(output.FullName, "out"));
+
+        Assert.Equal(RunNotebooks.BadInput, run.ExitCode);
+        Assert.Contains("broken.ipynb' could not be read", run.Error);
+        Assert.True(File.Exists(Path.Combine(output.FullName, "out", "plain-cells.html")));
     }
 
     [Fact]
@@ -137,7 +151,7 @@ public sealed class WaferRunTests
     {
         var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("plain-cells.ipynb"), "--out", RepositoryPaths.Samples);
 
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(RunNotebooks.BadInput, run.ExitCode);
         Assert.Contains("would overwrite its source", run.Error);
     }
 
