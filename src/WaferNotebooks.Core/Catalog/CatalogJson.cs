@@ -26,6 +26,7 @@ internal static class CatalogJson
     private static readonly Dictionary<string, Func<JsonElement, SystemJsonContext, SystemSpec>> SystemReaders = new()
     {
         ["gpu-cluster"] = ReadGpuCluster,
+        ["wafer-cluster"] = (e, _) => WaferCluster.FromJson(e),
     };
 
     public static CatalogFileDto ParseFile(string json, string fileName)

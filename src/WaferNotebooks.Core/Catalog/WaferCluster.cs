@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace WaferNotebooks.Core.Catalog;
@@ -58,16 +59,22 @@ public sealed record WaferCluster(
     /// <summary>SRAM the model's tensors may use, GB.</summary>
     public double UsableSramGb => SramGb.Value * UsableSramFraction.Value;
 
-    /// <summary>How wafer.json spells a cluster: snake_case names, confidences as lower-case words.</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        RespectRequiredConstructorParameters = true,
-    };
+    /// <summary>How wafer.json spells a cluster: the catalog's options (snake_case, sourced values, unknown keys refused).</summary>
+    static readonly JsonSerializerOptions JsonOptions = new(CatalogJson.Options) { RespectRequiredConstructorParameters = true };
 
-    /// <summary>Reads one "wafer-cluster" entry of a catalog file.</summary>
-    public static WaferCluster FromJson(JsonElement entry) =>
-        entry.Deserialize<WaferCluster>(JsonOptions)
-        ?? throw new JsonException($"A wafer-cluster entry is empty: {entry}");
+    /// <summary>Reads one "wafer-cluster" entry of a catalog file (the catalog's "kind" dispatch calls this).</summary>
+    public static WaferCluster FromJson(JsonElement entry)
+    {
+        var fields = JsonNode.Parse(entry.GetRawText())!.AsObject();
+        fields.Remove("kind");
+        var c = fields.Deserialize<WaferCluster>(JsonOptions) ?? throw new JsonException("a wafer-cluster entry is null");
+        string? problem =
+            c.MaxSystems < 1 ? "max_systems must be at least 1" :
+            c.UsableSramFraction.Value is <= 0 or > 1 ? "usable_sram_fraction must be a fraction in (0, 1]" :
+            c.ComputeUtilisation.Value is <= 0 or > 1 ? "compute_utilisation must be a fraction in (0, 1]" :
+            c.SwarmXFanOut.Value < 2 ? "swarmx_fan_out must be at least 2" :
+            new[] { c.PeakTflops16, c.SystemIoGBps, c.SwarmXLinkGBps, c.MemoryXGBps, c.SramGb, c.MemoryXTb }.Any(v => v.Value <= 0) ? "peak, bandwidths and capacities must be positive" :
+            null;
+        return problem is null ? c : throw new JsonException($"wafer-cluster '{c.Id}': {problem}");
+    }
 }

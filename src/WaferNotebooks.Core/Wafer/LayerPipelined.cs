@@ -1,6 +1,7 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Wafer;
 
@@ -13,11 +14,10 @@ namespace WaferNotebooks.Core.Wafer;
 /// </summary>
 public static class LayerPipelined
 {
-    public static WaferStep Step(WaferCluster c, StreamedModel model, WaferActivations act, int systems, int sequences, Recompute recompute)
+    public static WaferStep Step(WaferCluster c, ModelSpec spec, StreamedModel model, WaferActivations act, int systems, int sequences, Recompute recompute)
     {
         var memory = WaferMemory.Pipelined(c, act, model.Params, model.SeqLen, recompute);
-        double recomputeForwards = recompute == Recompute.Full ? 1 : 0;
-        double hardwareFlops = sequences * model.SeqLen * model.ForwardFlopsPerToken * (3 + recomputeForwards);
+        double hardwareFlops = sequences * model.SeqLen * TransformerArithmetic.HardwareFlopsPerToken(spec, (int)model.SeqLen, recompute);
         double compute = hardwareFlops / c.EffectiveFlops;
         double bubble = compute * (act.Layers - 1) / Math.Max(1, sequences);
         // The Adam step reads and writes the resident state at SRAM bandwidth.

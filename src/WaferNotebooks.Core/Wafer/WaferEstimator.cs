@@ -1,5 +1,6 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Energy;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;
@@ -59,8 +60,8 @@ public sealed class WaferEstimator : IEstimator
         var act = WaferActivations.For(job.Model);
         int perSystem = SequencesPerSystem(job, devices);
         int microBatch = Math.Clamp(layout.MicroBatch, 1, Math.Max(1, perSystem));
-        var streaming = WeightStreaming.Step(c, model, act, devices, perSystem, microBatch, layout.Recompute);
-        var pipelined = LayerPipelined.Step(c, model, act, devices, perSystem, layout.Recompute);
+        var streaming = WeightStreaming.Step(c, job.Model, model, act, devices, perSystem, microBatch, layout.Recompute);
+        var pipelined = LayerPipelined.Step(c, job.Model, model, act, devices, perSystem, layout.Recompute);
         // MemoryX only matters when weights live there.
         string? problem = ClusterProblem(job, c, devices, layout);
         string? streamingProblem = problem ?? MemoryXStore.CapacityProblem(c, model.Params) ?? streaming.Problem;
@@ -95,21 +96,22 @@ public sealed class WaferEstimator : IEstimator
 
     static Estimate Build(TrainingJob job, WaferCluster c, int devices, Layout layout, EconomicAssumptions economics, WaferStep step, string why)
     {
-        var model = StreamedModel.From(job.Model, job.SeqLen);
         double stepS = step.StepTimeS;
         double tokensPerS = job.TokensPerStep / stepS;
         double peak = c.PeakTflops16.Value * 1e12;
-        double modelTflops = model.TrainingFlopsPerToken * tokensPerS / devices / 1e12;
+        double modelTflops = TransformerArithmetic.ModelFlopsPerToken(job.Model, job.SeqLen) * tokensPerS / devices / 1e12;
         double hardwareTflops = step.HardwareFlopsPerSystem / stepS / 1e12;
         double seconds = job.Steps * stepS;
         double hours = seconds / 3600;
         bool streaming = step.Mode == "weight-streaming";
-        var energy = WaferEnergy.For(c, devices, step.Breakdown["compute"] / stepS, streaming, hours, economics);
+        // Idle can never exceed full power, even when the two ranges are swept against each other.
+        double systemW = DevicePower.Watts(Math.Min(c.IdlePowerKw.Value, c.SystemPowerKw.Value) * 1e3, c.SystemPowerKw.Value * 1e3, step.Breakdown["compute"] / stepS);
+        var energy = RunEnergy.For(devices, systemW, devices, streaming ? c.MemoryXSwarmXPowerKw.Value * 1e3 : 0, hours, c.Price, economics, "system");
         var usedLayout = layout with { Tp = 1, Pp = 1, Cp = 1, Ep = 1, Dp = devices, MicroBatch = Math.Min(layout.MicroBatch, SequencesPerSystem(job, devices)) };
         return new Estimate(job, c.Id, "CS system", devices, usedLayout, step.Mode, step.Feasible, step.Problem,
             stepS, step.Breakdown, tokensPerS, modelTflops, hardwareTflops, modelTflops * 1e12 / peak, hardwareTflops * 1e12 / peak,
             step.Memory, seconds / 86400, devices * hours, energy.AveragePowerKw, energy.EnergyMwh, energy.CostUsd, energy.Co2Tonnes,
-            Bottleneck(c, step), Assumptions(c, job, step, why));
+            Bottleneck(c, step), [.. Assumptions(c, job, step, why), .. energy.Assumptions]);
     }
 
     static string Bottleneck(WaferCluster c, WaferStep step)
@@ -128,7 +130,6 @@ public sealed class WaferEstimator : IEstimator
             why,
             $"Dense 16-bit peak {c.PeakTflops16} TFLOP/s per system × achievable utilisation {c.ComputeUtilisation} (both uncertain; see the sensitivity table).",
             $"Weights stream in 16-bit at {SwarmXTree.For(c, 1).StreamGBps:G4} GB/s per direction (min of system I/O, SwarmX link, MemoryX).",
-            $"Price {c.Price.Value:G4} USD per system-hour is an assumption: Cerebras publishes no price.",
         };
         if (job.Precision is Precision.Fp8 or Precision.Fp4)
             list.Add($"{job.Precision} requested: the wafer computes in 16-bit, so the estimate uses the 16-bit peak.");

@@ -1,6 +1,7 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Wafer;
 
@@ -24,7 +25,7 @@ public static class WeightStreaming
     public static double ThresholdTokens(WaferCluster c) =>
         c.EffectiveFlops * BytesPerWeight / (2 * SwarmXTree.For(c, 1).StreamGBps * 1e9);
 
-    public static WaferStep Step(WaferCluster c, StreamedModel model, WaferActivations act, int systems, int sequencesPerSystem, int microBatch, Recompute recompute)
+    public static WaferStep Step(WaferCluster c, ModelSpec spec, StreamedModel model, WaferActivations act, int systems, int sequencesPerSystem, int microBatch, Recompute recompute)
     {
         var tree = SwarmXTree.For(c, systems);
         int passes = (sequencesPerSystem + microBatch - 1) / microBatch;
@@ -32,17 +33,16 @@ public static class WeightStreaming
         var (memory, offload) = WaferMemory.Streaming(c, act, (double)Math.Min(microBatch, sequencesPerSystem) * model.SeqLen, recompute);
 
         double f = c.EffectiveFlops;
-        double recomputeForwards = recompute == Recompute.Full ? 1 : 0;
         double bytesPerGradient = c.BytesPerGradient.Value;
         double compute = 0, streamed = 0, reduced = 0, backward = 0;
         foreach (var block in model.Blocks)
         {
             double cf = block.ForwardFlopsPerToken * tokensPerPass / f;
-            double cb = (2 + recomputeForwards) * cf;
+            double cb = (recompute == Recompute.Full && block.Recomputed ? 3 : 2) * cf;
             double w = tree.StreamS(block.Params * BytesPerWeight);
             double g = tree.StreamS(block.Params * bytesPerGradient);
             // Offloaded layer checkpoints leave in the forward pass and come back in the backward pass.
-            double o = block.Name.StartsWith("layer", StringComparison.Ordinal) ? tree.StreamS(offload * act.CheckpointBytesPerToken * tokensPerPass) : 0;
+            double o = block.Recomputed ? tree.StreamS(offload * act.CheckpointBytesPerToken * tokensPerPass) : 0;
 
             double forward = Math.Max(cf, Math.Max(w, o));
             double back = Math.Max(cb, Math.Max(w + o, g));
@@ -65,7 +65,7 @@ public static class WeightStreaming
             new("other", c.StepOverheadMs.Value / 1e3, "per-step runtime synchronisation and input hand-off"),
         };
 
-        double hardwareFlops = sequencesPerSystem * model.SeqLen * model.ForwardFlopsPerToken * (3 + recomputeForwards);
+        double hardwareFlops = sequencesPerSystem * model.SeqLen * TransformerArithmetic.HardwareFlopsPerToken(spec, (int)model.SeqLen, recompute);
         return new WaferStep("weight-streaming", new StepBreakdown(parts), memory, passes, tokensPerPass, hardwareFlops, offload,
             SramProblem(c, act, memory, recompute, model.SeqLen));
     }

@@ -159,3 +159,25 @@ public class UncertaintyAnalysisTests
         Assert.Equal(e.CostUsd * 3 / 4 * 0.8 / 0.85, e.Ranges.CostUsd.Low, 6);
     }
 }
+
+public class GpuUncertaintyTests
+{
+    [Fact]
+    public void The_gpu_estimator_gets_ranges_and_a_tornado_from_the_same_analysis()
+    {
+        var catalog = SimulatorCatalog.Default;
+        var system = catalog.FindSystem("dgx-h100");
+        var job = WaferFixtures.Job(catalog.FindModel("gpt3-1.3b"), 512, 26e9);
+        var gpu = new Core.Gpu.GpuEstimator();
+        var nominal = gpu.CandidateLayouts(job, system, 64)
+            .Select(l => gpu.Estimate(job, system, 64, l, EconomicAssumptions.Default)).Where(e => e.Feasible).MinBy(e => e.StepTimeS)!;
+
+        var e = UncertaintyAnalysis.Analyze(gpu, job, system, 64, nominal.Layout, EconomicAssumptions.Default);
+
+        Assert.Equal(nominal.StepTimeS, e.StepTimeS);
+        Assert.InRange(e.TimeToTrainDays, e.Ranges!.TimeToTrainDays.Low, e.Ranges.TimeToTrainDays.High);
+        Assert.InRange(e.EnergyMwh, e.Ranges.EnergyMwh.Low, e.Ranges.EnergyMwh.High);
+        Assert.Contains(e.Sensitivities!, s => s.Parameter.StartsWith("device."));
+        Assert.Contains(e.Sensitivities!, s => s.Parameter == "economics.pue" && s.MwhAtHigh > s.MwhAtLow);
+    }
+}

@@ -8,8 +8,7 @@ public class FeasibilityTests
 {
     static readonly WaferEstimator Estimator = new();
 
-    /// <summary>Cerebras-GPT 111M: 10 layers, 768 wide, 12 heads, batch 120 (Dey et al. 2023, table 1).</summary>
-    static readonly ModelSpec CerebrasGpt111M = new("cerebras-gpt-111m", "Cerebras-GPT 111M", 10, 768, 3072, FfnKind.Gelu, 12, 12, 64, 50257, 2048, TiedEmbeddings: true);
+    static ModelSpec CerebrasGpt111M => WaferFixtures.CerebrasGpt111M;
 
     [Fact]
     public void A_model_larger_than_the_configured_memoryx_is_refused_with_the_option_that_fits()

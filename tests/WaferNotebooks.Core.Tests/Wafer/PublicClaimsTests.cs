@@ -1,3 +1,4 @@
+using WaferNotebooks.Core.Uncertainty;
 using WaferNotebooks.Core.Wafer;
 using Xunit.Abstractions;
 
@@ -45,7 +46,10 @@ public class PublicClaimsTests(ITestOutputHelper output)
         var e = Estimator.Best(WaferFixtures.Job(model, 1538, 20 * parameters), WaferFixtures.Cs3, 1, WaferFixtures.Economics);
         Assert.True(e.Feasible, e.Reason);
         Assert.Equal(probe.StepTimeS, e.StepTimeS, 9);
-        output.WriteLine($"{parameters / 1e9:G3}B parameters, {20 * parameters / 1e9:N0}B tokens on 1 CS-3: {e.TimeToTrainDays:N0} days, {e.ExecutionMode}, {e.Bottleneck}");
+        var ranged = UncertaintyAnalysis.Analyze(Estimator, e.Job, WaferFixtures.Cs3, 1, e.Layout, WaferFixtures.Economics);
+        var days = ranged.Ranges!.TimeToTrainDays;
+        output.WriteLine($"{parameters / 1e9:G3}B parameters, {20 * parameters / 1e9:N0}B tokens on 1 CS-3: {e.TimeToTrainDays:N0} days ({days.Low:N0}–{days.High:N0}), {e.EnergyMwh:N0} MWh, {e.ExecutionMode}, {e.Layout}, {e.Bottleneck}");
+        Assert.InRange(e.TimeToTrainDays, days.Low, days.High);
         // Check against the arithmetic: 6·N·D (plus recompute and attention) at the effective rate, within the stream and update overheads.
         double computeDays = 6 * parameters * 20 * parameters / WaferFixtures.Cs3.EffectiveFlops / 86400;
         Assert.InRange(e.TimeToTrainDays, computeDays, 1.6 * computeDays);
