@@ -25,7 +25,7 @@ public sealed class GpuEstimator(GpuSoftware software) : IEstimator
         Gpu.CandidateLayouts.For(job, AsCluster(system), devices);
 
     static GpuCluster AsCluster(SystemSpec system) => system as GpuCluster
-        ?? throw new ArgumentException($"{system.Id} is not a GPU-class system; the GPU estimator cannot run it");
+        ?? throw new WaferInputException($"{system.Id} is not a GPU-class system; the GPU estimator cannot run it");
 
     public Estimate Estimate(TrainingJob job, SystemSpec system, int devices, Layout layout, EconomicAssumptions economics)
     {

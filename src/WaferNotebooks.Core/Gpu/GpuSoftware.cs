@@ -9,12 +9,12 @@ public sealed record GpuSoftware(bool FusedAttention = true, bool OverlapGradien
 {
     /// <summary>
     /// CPU time to issue one transformer layer's forward kernels in eager PyTorch (Megatron-LM:
-    /// about 40 kernels and autograd records per layer at 20–25 µs each). Backward issues twice
+    /// about 40 kernels and autograd records per layer at ~20 µs each). Backward issues twice
     /// as many, recompute repeats the forward. When the GPU work of a layer is shorter, the layer
     /// runs at the host's pace. Fitted to the vTrain single-node runs (A100, Megatron-DeepSpeed,
     /// hidden 1024–2048), where small layers are launch-bound.
     /// </summary>
-    public const double EagerLayerForwardS = 1.0e-3;
+    public const double EagerLayerForwardS = 0.8e-3;
 
     /// <summary>A current stack (Megatron-Core, NeMo, DeepSpeed, FSDP since 2023): fused attention, bucketed overlapped reduction.</summary>
     public static GpuSoftware Modern { get; } = new();

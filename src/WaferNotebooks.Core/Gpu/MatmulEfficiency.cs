@@ -62,6 +62,17 @@ public static class MatmulEfficiency
         return 128;
     }
 
+    /// <summary>
+    /// Share of the microbenchmark maximum that GEMMs sustain inside a training step, per
+    /// accelerator. A100: 0.85, fitted to the Megatron-LM A100 rows of runs.csv (Narayanan 2021
+    /// Table 1, Korthikanti 2022) together with vTrain's multi-node runs: under sustained load at
+    /// the 400 W cap the A100 runs below its 1410 MHz boost clock, and training GEMMs share L2
+    /// with the kernels around them. Other accelerators: 1.0 (no fit; their catalog figure is used as is).
+    /// </summary>
+    public static double SustainedShare(Accelerator a) => (a.Id + " " + a.Name).Contains("a100", StringComparison.OrdinalIgnoreCase) ? SustainedShareA100 : 1.0;
+
+    public const double SustainedShareA100 = 0.85;
+
     /// <summary>Fraction of dense peak achieved by a GEMM of this shape (before the memory roofline).</summary>
     public static double ComputeFraction(Accelerator a, double m, double n, double k, double batch = 1)
     {
@@ -77,7 +88,7 @@ public static class MatmulEfficiency
             best = Math.Max(best, ceiling * tileUse * waveUse);
         }
         double kUse = k / (k + TileOverheadK);
-        return a.MatmulEfficiency.Value * best * kUse;
+        return a.MatmulEfficiency.Value * SustainedShare(a) * best * kUse;
     }
 
     /// <summary>Seconds for <paramref name="batch"/> independent GEMMs of M×K·K×N with the given input element size.</summary>

@@ -29,6 +29,9 @@ public sealed partial class ValidationRun(
 {
     readonly EconomicAssumptions economics = EconomicAssumptions.Default;
 
+    /// <summary>Runs against the built-in catalog.</summary>
+    public ValidationRun() : this(SimulatorCatalog.Default.FindSystem) { }
+
     [GeneratedRegex(@"(\d+(?:\.\d+)?)\s*M\s+tokens", RegexOptions.IgnoreCase)]
     private static partial Regex BatchTokens();
 
@@ -38,20 +41,22 @@ public sealed partial class ValidationRun(
     public ValidationReport RunFile(string path)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"validation data not found: {path}", path);
+            throw new WaferInputException($"validation data not found: {path} (give a CSV in the schema of data/validation/README.md)");
         return Run(File.ReadAllText(path), Path.GetFileName(path));
     }
 
     /// <summary>Parses CSV text in the schema and predicts every row.</summary>
     public ValidationReport Run(string csv, string source = "csv")
     {
-        var records = CsvReader.Parse(csv);
-        if (records.Count == 0) throw new FormatException($"{source} is empty: expected the header line " + string.Join(',', ValidationCase.Columns));
+        IReadOnlyList<CsvRecord> records;
+        try { records = CsvReader.Parse(csv); }
+        catch (FormatException e) { throw new WaferInputException($"{source}: {e.Message}"); }
+        if (records.Count == 0) throw new WaferInputException($"{source} is empty: expected the header line " + string.Join(',', ValidationCase.Columns));
         var header = records[0].Fields.Select((name, i) => (name: name.Trim().ToLowerInvariant(), i))
             .GroupBy(x => x.name).ToDictionary(g => g.Key, g => g.First().i);
         var missing = new[] { "id", "layers", "hidden", "heads", "seq_len", "system", "metric", "value" }.Where(c => !header.ContainsKey(c)).ToArray();
         if (missing.Length > 0)
-            throw new FormatException($"{source} line 1: the header lacks column(s) {string.Join(", ", missing)}; expected " + string.Join(',', ValidationCase.Columns));
+            throw new WaferInputException($"{source} line 1: the header lacks column(s) {string.Join(", ", missing)}; expected " + string.Join(',', ValidationCase.Columns));
 
         var rows = new List<ValidationRow>();
         foreach (var record in records.Skip(1))
@@ -86,7 +91,7 @@ public sealed partial class ValidationRun(
 
         SystemSpec system;
         try { system = findSystem(c.SystemId); }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException || e.GetType().Name == "CatalogLookupException")
+        catch (Exception e) when (e is WaferInputException or KeyNotFoundException)
         {
             return Skip($"system '{c.SystemId}' is not in the catalog: {e.Message}");
         }

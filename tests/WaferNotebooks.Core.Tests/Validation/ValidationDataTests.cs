@@ -1,9 +1,9 @@
-using WaferNotebooks.Core.Tests.Gpu;
 using WaferNotebooks.Core.Validation;
 using Xunit.Abstractions;
 
 namespace WaferNotebooks.Core.Tests.Validation;
 
+/// <summary>The GPU model against published measurements (data/validation), with the error table printed.</summary>
 public class ValidationDataTests(ITestOutputHelper output)
 {
     static string DataDir
@@ -16,41 +16,59 @@ public class ValidationDataTests(ITestOutputHelper output)
         }
     }
 
-    static ValidationRun Runner => new(TestSystems.Find);
+    static ValidationReport VTrain(string which) =>
+        new ValidationRun().Run(VTrainData.Load(Path.Combine(DataDir, "vtrain", $"ground_truth_{which}.csv"), which), which);
 
-    void Print(ValidationReport report)
+    ValidationSummary Print(ValidationReport report, bool rows = true)
     {
-        foreach (var r in report.Rows)
-            output.WriteLine(r.Skipped
-                ? $"{r.Id,-34} {r.Metric,-24} SKIPPED {r.Reason}"
-                : $"{r.Id,-34} {r.Metric,-24} {r.Measured,12:G5} {r.Predicted,12:G5} {r.Error,8:P1}  {r.Layout}");
+        if (rows)
+            foreach (var r in report.Rows)
+                output.WriteLine(r.Skipped
+                    ? $"{r.Id,-30} {r.Metric,-24} skipped: {r.Reason}"
+                    : $"{r.Id,-30} {r.Metric,-24} {r.Measured,12:G5} {r.Predicted,12:G5} {r.Error,8:P1}  {r.Layout}");
         var s = report.Summary;
-        output.WriteLine($"n={s.Count} skipped={s.Skipped} mean={s.MeanAbsError:P1} median={s.MedianAbsError:P1} p90={s.P90AbsError:P1} max={s.MaxAbsError:P1}");
+        output.WriteLine($"{report.Source}: n={s.Count} skipped={s.Skipped} mean={s.MeanAbsError:P1} median={s.MedianAbsError:P1} p90={s.P90AbsError:P1} max={s.MaxAbsError:P1}");
+        return s;
     }
 
     [Fact]
-    public void RunsCsv()
+    public void RunsCsvThroughputRows()
     {
-        var report = Runner.RunFile(Path.Combine(DataDir, "runs.csv"));
+        var report = new ValidationRun().RunFile(Path.Combine(DataDir, "runs.csv"));
         Print(report);
-        Print(report.Throughput);
+        var s = Print(report.Throughput, rows: false);
+        // Issue 2 asks for mean ≤ 10% and no row worse than 25%. Reached so far: mean ≈ 10.5%, max
+        // ≈ 46% (gaudi2-llama-2-70b vendor row +46%, llama1-65.2b +35%, mtnlg-530b-2240 +26%;
+        // opt-175b and palm-540b skipped). This guards the level reached; the gap is reported.
+        Assert.True(s.MeanAbsError <= 0.12, $"mean |error| {s.MeanAbsError:P1}");
+        Assert.True(s.MaxAbsError <= 0.50, $"max |error| {s.MaxAbsError:P1}");
+        Assert.True(s.Skipped <= 2, $"{s.Skipped} throughput rows skipped");
     }
 
     [Fact]
-    public void VTrainMulti()
+    public void RunsCsvWholeRunRowsRun()
     {
-        var report = Runner.Run(VTrainData.Load(Path.Combine(DataDir, "vtrain", "ground_truth_multi.csv"), "multi"), "multi");
+        var report = new ValidationRun().RunFile(Path.Combine(DataDir, "runs.csv"))
+            .Where(r => !ValidationReport.ThroughputMetrics.Contains(r.Metric));
         Print(report);
+        Assert.All(report.Rows, r => Assert.False(r.Skipped, r.Reason));
+        Assert.All(report.Rows, r => Assert.True(r.Predicted > 0));
     }
 
     [Fact]
-    public void VTrainSingle()
+    public void VTrainMultiNode()
     {
-        var report = Runner.Run(VTrainData.Load(Path.Combine(DataDir, "vtrain", "ground_truth_single.csv"), "single"), "single");
-        Print(report.Where(r => r.Line % 20 == 0));
-        output.WriteLine("ALL:");
-        Print(report.Where(_ => false));
-        var s = report.Summary;
-        output.WriteLine($"n={s.Count} skipped={s.Skipped} mean={s.MeanAbsError:P1} median={s.MedianAbsError:P1} p90={s.P90AbsError:P1} max={s.MaxAbsError:P1}");
+        var s = Print(VTrain("multi"), rows: false);
+        Assert.Equal(0, s.Skipped);
+        Assert.True(s.MedianAbsError <= 0.10, $"median |error| {s.MedianAbsError:P1}");
+        Assert.True(s.P90AbsError <= 0.20, $"p90 |error| {s.P90AbsError:P1}");
+    }
+
+    [Fact]
+    public void VTrainSingleNode()
+    {
+        var s = Print(VTrain("single"), rows: false);
+        Assert.Equal(0, s.Skipped);
+        Assert.True(s.MedianAbsError <= 0.15, $"median |error| {s.MedianAbsError:P1}");
     }
 }
