@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Results;
@@ -23,8 +22,6 @@ public class UncertaintyAnalysisTests
     static Estimate Andromeda => Analyzed(WaferFixtures.Cs2, WaferFixtures.Job(WaferFixtures.Gpt3Xl, 528, 26e9), 16);
     static Estimate NeoXOnCs3 => Analyzed(WaferFixtures.Cs3, WaferFixtures.Job(WaferFixtures.NeoX20B, 1538, 412e9), 1);
 
-    static string Snake(string name) => Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
-
     public static TheoryData<string> ClusterIds => new() { "cs-2", "cs-3" };
 
     [Theory]
@@ -36,7 +33,7 @@ public class UncertaintyAnalysisTests
         var rows = e.Sensitivities!.Select(s => s.Parameter.Split(' ')[0]).ToHashSet();
         var ranged = typeof(WaferCluster).GetProperties()
             .Where(p => p.PropertyType == typeof(Sourced) && p.CanWrite && ((Sourced)p.GetValue(cluster)!).HasRange)
-            .Select(p => Snake(p.Name)).ToList();
+            .Select(UncertainKnob.KeyOf).ToList();
         Assert.NotEmpty(ranged);
         Assert.All(ranged, name => Assert.Contains(name, rows));
         Assert.Contains("economics.pue", rows);
