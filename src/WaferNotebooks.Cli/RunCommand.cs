@@ -6,14 +6,14 @@ namespace WaferNotebooks.Cli;
 /// <see cref="RunNotebooks"/>.</summary>
 public static class RunCommand
 {
-    public static Command Create()
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var notebooks = new Argument<FileInfo[]>("NOTEBOOK")
         {
             Description = "Notebooks to execute (.ipynb or .dib), each in a fresh kernel.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var output = new Option<DirectoryInfo>("--out")
+        var outDir = new Option<DirectoryInfo>("--out")
         {
             Description = "Folder for the executed .ipynb and the .html write-up (created if missing).",
             DefaultValueFactory = _ => new DirectoryInfo(Environment.CurrentDirectory),
@@ -21,11 +21,10 @@ public static class RunCommand
         var command = new Command("run", "Execute notebooks headless and write each as an executed .ipynb and an offline .html write-up.")
         {
             notebooks,
-            output,
+            outDir,
         };
         command.SetAction((parse, cancellationToken) =>
-            new RunNotebooks(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error)
-                .RunAsync(parse.GetRequiredValue(notebooks), parse.GetRequiredValue(output), cancellationToken));
+            new RunNotebooks(output, error).RunAsync(parse.GetRequiredValue(notebooks), parse.GetRequiredValue(outDir), cancellationToken));
         return command;
     }
 }

@@ -1,8 +1,6 @@
-using System.CommandLine;
-
 namespace WaferNotebooks.Cli.Tests.Run;
 
-/// <summary>Invokes <c>wafer run ...</c> in-process and captures what it prints.</summary>
+/// <summary>Invokes <c>wafer run ...</c> in-process, as the wafer command would, and captures what it prints.</summary>
 internal static class WaferRun
 {
     public sealed record Result(int ExitCode, string Output, string Error);
@@ -11,9 +9,7 @@ internal static class WaferRun
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = await new RootCommand { RunCommand.Create() }
-            .Parse(["run", .. args])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await WaferCli.RunAsync(["run", .. args], output, error);
         return new Result(exitCode, output.ToString(), error.ToString());
     }
 }
