@@ -20,6 +20,9 @@ public static partial class NotebookKernel
                     return Task.CompletedTask;
                 },
                 forceRestore: false);
+        // What #r "nuget: WaferNotebooks.Interactive" gives a notebook in VS Code or Jupyter:
+        // the simulator's and the extension's types, for cells that use results in C#.
+        csharp.AddAssemblyReferences([typeof(Core.Results.Estimate).Assembly.Location, typeof(WaferKernelExtension).Assembly.Location]);
 
         var composite = new CompositeKernel { csharp };
         composite.DefaultKernelName = csharp.Name;
@@ -31,8 +34,8 @@ public static partial class NotebookKernel
 
     /// <summary>A notebook written for VS Code or Jupyter starts with
     /// <c>#r "nuget: WaferNotebooks.Interactive"</c>. This host already runs the extension
-    /// in-process (the package may not even be published where it runs), so those lines are
-    /// dropped from what is submitted; the document keeps them.</summary>
+    /// in-process and references its assemblies (the package may not even be published where it
+    /// runs), so those lines are dropped from what is submitted; the document keeps them.</summary>
     public static string WithoutHostedPackageReferences(string code) =>
         HostedPackageReference().Replace(code, "");
 

@@ -112,6 +112,20 @@ public sealed class WaferRunTests
     }
 
     [Fact]
+    public async Task The_extension_package_reference_is_satisfied_by_the_host_and_cells_see_the_simulator()
+    {
+        var output = RepositoryPaths.Artifacts("hosted");
+
+        var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("hosted-extension.ipynb"), "--out", output.FullName);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var executed = ReadIpynb(Path.Combine(output.FullName, "hosted-extension.ipynb"));
+        Assert.Equal("#r \"nuget: WaferNotebooks.Interactive\"", executed.Elements[0].Contents);
+        var layers = Assert.Single(executed.Elements[1].Outputs.OfType<ReturnValueElement>());
+        Assert.Contains("<pre>80</pre>", Text(layers.Data["text/html"]));
+    }
+
+    [Fact]
     public async Task A_cell_in_a_kernel_the_host_lacks_fails_saying_which_kernels_it_has()
     {
         var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("fsharp-cell.ipynb"), "--out", RepositoryPaths.Artifacts("fsharp").FullName);
