@@ -101,12 +101,8 @@ public sealed class WaferRunTests
     [Fact]
     public async Task Nuget_references_resolve_in_the_headless_kernel()
     {
-        var output = RepositoryPaths.Artifacts("nuget");
+        var executed = await RunSucceedingSampleAsync("nuget-reference.ipynb");
 
-        var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("nuget-reference.ipynb"), "--out", output.FullName);
-
-        Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        var executed = ReadIpynb(Path.Combine(output.FullName, "nuget-reference.ipynb"));
         var result = Assert.Single(executed.Elements[1].Outputs.OfType<ReturnValueElement>());
         Assert.Equal("wafer scale engine", Text(result.Data["text/plain"]));
     }
@@ -114,12 +110,8 @@ public sealed class WaferRunTests
     [Fact]
     public async Task The_extension_package_reference_is_satisfied_by_the_host_and_cells_see_the_simulator()
     {
-        var output = RepositoryPaths.Artifacts("hosted");
+        var executed = await RunSucceedingSampleAsync("hosted-extension.ipynb");
 
-        var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("hosted-extension.ipynb"), "--out", output.FullName);
-
-        Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        var executed = ReadIpynb(Path.Combine(output.FullName, "hosted-extension.ipynb"));
         Assert.Equal("#r \"nuget: WaferNotebooks.Interactive\"", executed.Elements[0].Contents);
         var layers = Assert.Single(executed.Elements[1].Outputs.OfType<ReturnValueElement>());
         Assert.Contains("<pre>80</pre>", Text(layers.Data["text/html"]));
@@ -175,6 +167,14 @@ public sealed class WaferRunTests
         var code = "#r \"nuget: WaferNotebooks.Interactive, 0.1.0\"\n#r \"nuget: Humanizer.Core\"\n1 + 1";
 
         Assert.Equal("#r \"nuget: Humanizer.Core\"\n1 + 1", NotebookKernel.WithoutHostedPackageReferences(code));
+    }
+
+    private static async Task<InteractiveDocument> RunSucceedingSampleAsync(string sample)
+    {
+        var output = RepositoryPaths.Artifacts(Path.GetFileNameWithoutExtension(sample));
+        var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample(sample), "--out", output.FullName);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        return ReadIpynb(Path.Combine(output.FullName, sample));
     }
 
     /// <summary>A display value as read back from .ipynb: a string or its lines.</summary>
