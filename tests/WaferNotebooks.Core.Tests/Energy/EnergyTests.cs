@@ -2,7 +2,7 @@ using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Energy;
 
-namespace WaferNotebooks.Core.Tests.Energy;
+namespace WaferNotebooks.Core.Tests.EnergyModelTests;
 
 public class EnergyTests
 {

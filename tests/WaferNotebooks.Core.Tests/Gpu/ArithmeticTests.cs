@@ -3,7 +3,7 @@ using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Workload;
 
-namespace WaferNotebooks.Core.Tests.Gpu;
+namespace WaferNotebooks.Core.Tests.GpuTests;
 
 public class ArithmeticTests
 {

@@ -1,6 +1,6 @@
 using WaferNotebooks.Core.Catalog;
 
-namespace WaferNotebooks.Core.Tests.Gpu;
+namespace WaferNotebooks.Core.Tests.GpuTests;
 
 /// <summary>Systems built from the contract records with datasheet values, so the GPU model's tests do not depend on the catalog's tuning.</summary>
 static class TestSystems

@@ -1,7 +1,7 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Validation;
 
-namespace WaferNotebooks.Core.Tests.Validation;
+namespace WaferNotebooks.Core.Tests.ValidationTests;
 
 public class CsvAndCaseTests
 {

@@ -2,7 +2,7 @@ using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Workload;
 
-namespace WaferNotebooks.Core.Tests.Workload;
+namespace WaferNotebooks.Core.Tests.WorkloadTests;
 
 public class TransformerArithmeticTests
 {
