@@ -24,7 +24,7 @@ internal static class GrammarCommand
             if (o.Implicit)
             {
                 // The same value may come without its name: `catalog systems`.
-                var positional = new Argument<string?>(o.Key) { Description = o.Description, Arity = ArgumentArity.ZeroOrOne };
+                var positional = new Argument<string?>(o.Key) { Description = o.Description, Arity = ArgumentArity.ZeroOrOne, HelpName = o.HelpName };
                 positional.CompletionSources.Add(Completions(o));
                 command.Arguments.Add(positional);
                 argument = positional;

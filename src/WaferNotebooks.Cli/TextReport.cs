@@ -4,6 +4,7 @@ using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
+using WaferNotebooks.Core.Uncertainty;
 using WaferNotebooks.Core.Validation;
 using static WaferNotebooks.Cli.Units;
 
@@ -37,7 +38,7 @@ internal static class TextReport
             ("layout", e.Layout.ToString()),
             ("job", $"{Scaled(e.Job.Tokens)} tokens, batch {e.Job.GlobalBatchSeqs:N0} × {e.Job.SeqLen:N0} = {Scaled(e.Job.TokensPerStep)} tokens, {e.Job.Precision.ToString().ToLowerInvariant()}, {Scaled(e.Job.Steps)} steps"),
             ("feasible", e.Feasible ? "yes" : $"no: {e.Reason}"),
-            ("time to train", WithRange(e.TimeToTrainDays, r?.TimeToTrainDays, Num, " days")),
+            ("time to train", RangeText.Format(e.TimeToTrainDays, r?.TimeToTrainDays, "days")),
             ("step time", WithRange(e.StepTimeS, r?.StepTimeS, Seconds)),
             ("throughput", WithRange(e.TokensPerS, r?.TokensPerS, Scaled, " tokens/s") + $", {Num(e.TokensPerSPerDevice)} per device"),
             ("MFU / HFU", $"{Percent(e.Mfu)} / {Percent(e.Hfu)}"),
@@ -45,9 +46,9 @@ internal static class TextReport
             ("memory per device", $"{Num(e.Memory.TotalGb)} of {Num(e.Memory.CapacityGb)} GB {e.Memory.Where}"),
             ("device-hours", Num(e.DeviceHours)),
             ("average power", $"{Num(e.AveragePowerKw)} kW"),
-            ("energy", WithRange(e.EnergyMwh, r?.EnergyMwh, Num, " MWh")),
+            ("energy", RangeText.Format(e.EnergyMwh, r?.EnergyMwh, "MWh")),
             ("cost", WithRange(e.CostUsd, r?.CostUsd, Usd)),
-            ("CO2", WithRange(e.Co2Tonnes, r?.Co2Tonnes, Num, " t")),
+            ("CO2", RangeText.Format(e.Co2Tonnes, r?.Co2Tonnes, "t")),
             ("bottleneck", e.Bottleneck),
         };
         var width = facts.Max(f => f.Item1.Length);
@@ -89,10 +90,10 @@ internal static class TextReport
         o.WriteLine();
         var table = new TextTable("system", "devices", "layout", "days", "tokens/s/device", "MFU", "MWh", "cost", "t CO2", "feasible");
         foreach (var e in c.Estimates)
-            table.Add(e.SystemId, e.Devices.ToString("N0"), e.Layout.ToString(),
-                WithRange(e.TimeToTrainDays, e.Ranges?.TimeToTrainDays, Num), Num(e.TokensPerSPerDevice), Percent(e.Mfu),
-                WithRange(e.EnergyMwh, e.Ranges?.EnergyMwh, Num), WithRange(e.CostUsd, e.Ranges?.CostUsd, Usd),
-                WithRange(e.Co2Tonnes, e.Ranges?.Co2Tonnes, Num), e.Feasible ? "yes" : "no: " + e.Reason);
+            table.Add(e.SystemId, e.Devices.ToString("N0"), Compact(e.Layout),
+                RangeText.Format(e.TimeToTrainDays, e.Ranges?.TimeToTrainDays), Num(e.TokensPerSPerDevice), Percent(e.Mfu),
+                RangeText.Format(e.EnergyMwh, e.Ranges?.EnergyMwh), WithRange(e.CostUsd, e.Ranges?.CostUsd, Usd),
+                RangeText.Format(e.Co2Tonnes, e.Ranges?.Co2Tonnes), e.Feasible ? "yes" : "no: " + e.Reason);
         table.Write(o);
         o.WriteLine();
         foreach (var (what, winner) in new[] { ("fastest", c.Fastest), ("least energy", c.LeastEnergy), ("cheapest", c.Cheapest), ("least CO2", c.LeastCo2) })
@@ -105,7 +106,7 @@ internal static class TextReport
                     (s.FixedLayout is null ? $"best layout by {s.Objective.ToString().ToLowerInvariant()} at each count" : $"layout {s.FixedLayout} with dp growing"));
         o.WriteLine();
         var headers = new List<string> { "devices" };
-        if (s.Knob is { } knob) headers.Add(knob.ToString());
+        if (s.Knob is { } knob) headers.Add(KnobHeader(knob));
         headers.AddRange(["layout", "step time", "tokens/s", "tokens/s/device", "scaling eff.", "MFU", "days", "MWh"]);
         var table = new TextTable([.. headers]);
         foreach (var p in s.Points)
@@ -113,7 +114,7 @@ internal static class TextReport
             var e = p.Estimate;
             var cells = new List<string?> { p.Devices.ToString("N0") };
             if (s.Knob is not null) cells.Add(p.KnobValue is { } v ? Scaled(v) : null);
-            cells.AddRange([e.Feasible ? e.Layout.ToString() : "none fits", Seconds(e.StepTimeS), Scaled(e.TokensPerS), Num(e.TokensPerSPerDevice),
+            cells.AddRange([e.Feasible ? Compact(e.Layout) : "none fits", Seconds(e.StepTimeS), Scaled(e.TokensPerS), Num(e.TokensPerSPerDevice),
                 p.ScalingEfficiency is { } eff ? Percent(eff) : null, Percent(e.Mfu), Num(e.TimeToTrainDays), Num(e.EnergyMwh)]);
             table.Add([.. cells]);
         }
@@ -121,6 +122,17 @@ internal static class TextReport
         foreach (var p in s.Points.Where(p => !p.Estimate.Feasible))
             o.WriteLine($"{p.Devices:N0} devices: {p.Estimate.Reason}");
     }
+
+    private static string KnobHeader(KnobKind knob) => knob switch
+    {
+        KnobKind.GlobalBatch => "batch (seqs)",
+        KnobKind.SeqLen => "seq",
+        KnobKind.Tokens => "tokens",
+        KnobKind.Price => "$/device-h",
+        KnobKind.Pue => "PUE",
+        KnobKind.Carbon => "g CO2/kWh",
+        _ => knob.ToString(),
+    };
 
     private static void WritePlan(PlanResult p, TextWriter o)
     {
@@ -135,7 +147,7 @@ internal static class TextReport
         var table = new TextTable("#", "layout", "step time", "days", "MFU", "memory GB", "MWh", "cost", "pareto");
         var rank = 0;
         foreach (var e in p.TopK)
-            table.Add((++rank).ToString(), e.Layout.ToString(), Seconds(e.StepTimeS), Num(e.TimeToTrainDays), Percent(e.Mfu),
+            table.Add((++rank).ToString(), Compact(e.Layout), Seconds(e.StepTimeS), Num(e.TimeToTrainDays), Percent(e.Mfu),
                 Num(e.Memory.TotalGb), Num(e.EnergyMwh), Usd(e.CostUsd), front.Contains(e) ? "*" : "");
         table.Write(o);
         o.WriteLine();
@@ -179,7 +191,7 @@ internal static class TextReport
         var table = new TextTable("id", "metric", "measured", "predicted", "error", "devices", "layout");
         foreach (var r in v.Rows.Where(r => !r.Skipped))
             table.Add(r.Id, r.Metric, Num(r.Measured), r.Predicted is { } p ? Num(p) : null,
-                r.Error is { } e ? (e >= 0 ? "+" : "") + Percent(e) : null, r.Devices.ToString("N0"), r.Layout);
+                r.Error is { } e ? (e >= 0 ? "+" : "") + Percent(e) : null, r.Devices.ToString("N0"), Compact(r.Layout));
         table.Write(o);
         var skipped = v.Rows.Where(r => r.Skipped).ToList();
         if (skipped.Count > 0)
@@ -200,6 +212,25 @@ internal static class TextReport
     /// <summary>Width of the ASCII Gantt, in characters.</summary>
     private const int GanttWidth = 64;
 
+    /// <summary>
+    /// One character per 1/<see cref="GanttWidth"/> of the step: █ where the lane is busy for at
+    /// least half of it, ▁ where it is busy for less (so short segments stay visible without
+    /// looking long), · where it is idle.
+    /// </summary>
+    private static string Bar(TimelineLane lane, double stepTimeS)
+    {
+        var cell = stepTimeS / GanttWidth;
+        var busy = new double[GanttWidth];
+        foreach (var s in lane.Segments)
+        {
+            var first = Math.Clamp((int)(s.StartS / cell), 0, GanttWidth - 1);
+            var last = Math.Clamp((int)(s.EndS / cell), 0, GanttWidth - 1);
+            for (var i = first; i <= last; i++)
+                busy[i] += Math.Max(0, Math.Min(s.EndS, (i + 1) * cell) - Math.Max(s.StartS, i * cell));
+        }
+        return string.Concat(busy.Select(b => b >= cell / 2 ? '█' : b > 0 ? '▁' : '·'));
+    }
+
     private static void WriteTimeline(StepTimeline t, TextWriter o)
     {
         o.WriteLine($"{t.ModelId} on {t.SystemId}, {t.Layout}: one step of {Seconds(t.StepTimeS)}");
@@ -207,18 +238,7 @@ internal static class TextReport
         o.WriteLine();
         var width = t.Lanes.Max(l => l.Name.Length);
         foreach (var lane in t.Lanes)
-        {
-            var bar = new char[GanttWidth];
-            Array.Fill(bar, '·');
-            foreach (var s in lane.Segments)
-            {
-                var from = (int)Math.Floor(s.StartS / t.StepTimeS * GanttWidth);
-                var to = Math.Max(from + 1, (int)Math.Ceiling(s.EndS / t.StepTimeS * GanttWidth));
-                for (var i = Math.Clamp(from, 0, GanttWidth - 1); i < Math.Min(to, GanttWidth); i++)
-                    bar[i] = '█';
-            }
-            o.WriteLine($"{lane.Name.PadRight(width)}  |{new string(bar)}|  {Seconds(lane.BusyS),9}  {Percent(lane.BusyS / t.StepTimeS),6}");
-        }
+            o.WriteLine($"{lane.Name.PadRight(width)}  |{Bar(lane, t.StepTimeS)}|  {Seconds(lane.BusyS),9}  {Percent(lane.BusyS / t.StepTimeS),6}");
         o.WriteLine($"{"".PadRight(width)}   0{Seconds(t.StepTimeS).PadLeft(GanttWidth)}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 
 namespace WaferNotebooks.Cli;
@@ -50,12 +51,27 @@ internal static class Units
 
     public static string Usd(double v) => double.IsFinite(v) ? "$" + Scaled(v) : Missing;
 
-    /// <summary>"9.1 days (6.8–13.4)": the nominal value, and the range when the estimate has one.</summary>
+    /// <summary>Layout items at their default value, left out of table cells.</summary>
+    private static readonly HashSet<string> DefaultItems = ["cp=1", "ep=1", "vpp=1", "zero=0", "recompute=none", "sp=0"];
+
+    /// <summary>A layout for a table cell: tp, pp, dp and mb always, the other keys only when not at their default.</summary>
+    public static string Compact(Layout layout) => Compact(layout.ToString());
+
+    /// <summary>The same for a layout already written out (tp=8,pp=4,...).</summary>
+    public static string Compact(string layout) =>
+        string.Join(",", layout.Split(',').Where(item => !DefaultItems.Contains(item)));
+
+    /// <summary>
+    /// "5.29 s (5.06 s–6.11 s)": the nominal value and, when the estimate has one, its range,
+    /// for values with their own formatter (durations, money, large counts); plain numbers use
+    /// <see cref="Core.Uncertainty.RangeText"/>.
+    /// </summary>
     public static string WithRange(double nominal, MetricRange? range, Func<double, string> format, string unit = "")
     {
-        var text = format(nominal) + unit;
-        return range is null || !double.IsFinite(range.Low) || !double.IsFinite(range.High)
-            ? text
-            : $"{text} ({format(range.Low)}–{format(range.High)})";
+        var text = format(nominal);
+        if (range is null || !double.IsFinite(range.Low) || !double.IsFinite(range.High))
+            return text + unit;
+        var (low, high) = (format(range.Low), format(range.High));
+        return low == text && high == text ? text + unit : $"{text}{unit} ({low}–{high})";
     }
 }

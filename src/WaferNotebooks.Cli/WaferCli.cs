@@ -37,7 +37,10 @@ public static class WaferCli
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         try
         {
-            return await root.Parse(args).InvokeAsync(configuration, ct);
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+                return await ReportParseErrorsAsync(parse, error);
+            return await parse.InvokeAsync(configuration, ct);
         }
         catch (WaferInputException e)
         {
@@ -54,6 +57,19 @@ public static class WaferCli
             await error.WriteLineAsync($"internal error ({e.GetType().Name}): {e.Message}");
             return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>
+    /// Parse errors (an unknown option or subcommand, a missing value) as short messages and a
+    /// pointer to the help of the command concerned, rather than the whole help text.
+    /// </summary>
+    private static async Task<int> ReportParseErrorsAsync(ParseResult parse, TextWriter error)
+    {
+        foreach (var e in parse.Errors)
+            await error.WriteLineAsync($"error: {e.Message}");
+        var command = parse.CommandResult.Command is RootCommand ? CommandGrammar.RootName : $"{CommandGrammar.RootName} {parse.CommandResult.Command.Name}";
+        await error.WriteLineAsync($"Run '{command} --help' for usage.");
+        return ExitCodes.BadInput;
     }
 
     public static RootCommand CreateRoot(TextWriter output, TextWriter error, bool showProgress = false)

@@ -6,11 +6,13 @@ public sealed record CliRun(int ExitCode, string Out, string Err);
 /// <summary>Runs the CLI's entry method in-process with captured stdout and stderr.</summary>
 public static class CliRunner
 {
-    public static CliRun Run(params string[] args)
+    public static CliRun Run(params string[] args) => Run(CancellationToken.None, args);
+
+    public static CliRun Run(CancellationToken ct, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = WaferCli.RunAsync(args, output, error).GetAwaiter().GetResult();
+        var code = WaferCli.RunAsync(args, output, error, ct: ct).GetAwaiter().GetResult();
         return new CliRun(code, output.ToString(), error.ToString());
     }
 

@@ -63,6 +63,19 @@ public class CliSubcommandTests
         Assert.Equal(core.Layout.Tp, json["layout"]!["tp"]!.GetValue<int>());
         Assert.Equal(core.Layout.Pp, json["layout"]!["pp"]!.GetValue<int>());
         Assert.True(json["feasible"]!.GetValue<bool>());
+
+        var range = json["range"]!["time_to_train_days"]!;
+        Assert.InRange(json["time_to_train_days"]!.GetValue<double>(), range["low"]!.GetValue<double>(), range["high"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Cancelling_stops_with_its_own_exit_code()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var run = CliRunner.Run(cancel.Token, "plan", "--model", "llama2-70b", "--on", "dgx-h100:512");
+        Assert.Equal(ExitCodes.Cancelled, run.ExitCode);
+        Assert.Equal("cancelled", run.Err.Trim());
     }
 
     [Fact]
@@ -99,6 +112,9 @@ public class CliSubcommandTests
         Assert.Equal(["dgx-h100", "dgx-a100-80gb"], estimates.Select(e => e!["system"]!.GetValue<string>()));
         Assert.All(estimates, e => AssertEstimateShape(e!.AsObject()));
         Assert.NotNull(json["fastest"]);
+        var a100 = Simulator.Estimate(Job("llama2-70b", 2e12), Catalog.FindSystem("dgx-a100-80gb"), 1024);
+        Assert.Equal(a100.StepTimeS, estimates[1]!["step_time_s"]!.GetValue<double>(), 12);
+        Assert.Equal(a100.CostUsd, estimates[1]!["cost_usd"]!.GetValue<double>(), 6);
 
         var text = CliRunner.Run("compare", "--model", "llama2-70b", "--tokens", "2T", "--on", "dgx-h100:512", "--on", "dgx-a100-80gb:1024");
         Assert.Contains("fastest", text.Out);

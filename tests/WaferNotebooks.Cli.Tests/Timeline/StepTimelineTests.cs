@@ -24,8 +24,8 @@ public class StepTimelineTests
     {
         var segments = t.Lanes.SelectMany(l => l.Segments).ToList();
         foreach (var part in e.Breakdown.Parts)
-            Assert.Equal(part.Seconds, segments.Where(s => s.Part == part.Name).Sum(s => s.DurationS), 9);
-        Assert.Equal(e.StepTimeS, segments.Max(s => s.EndS), 9);
+            Assert.Equal(part.Seconds, segments.Where(s => s.Part == part.Name).Sum(s => s.DurationS), tolerance: 1e-9 * e.StepTimeS);
+        Assert.Equal(e.StepTimeS, segments.Max(s => s.EndS), tolerance: 1e-9 * e.StepTimeS);
         // One clock: segments never overlap, on a lane or across lanes.
         var ordered = segments.OrderBy(s => s.StartS).ThenBy(s => s.EndS).ToList();
         for (var i = 1; i < ordered.Count; i++)
