@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Wafer;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core;
@@ -14,7 +16,7 @@ namespace WaferNotebooks.Core;
 /// </summary>
 public static class Simulator
 {
-    private static ImmutableArray<IEstimator> estimators = [];
+    private static ImmutableArray<IEstimator> estimators = [new GpuEstimator(), new WaferEstimator()];
 
     /// <summary>The estimators tried in order; the first whose <see cref="IEstimator.Supports"/> accepts a system is used.</summary>
     public static IReadOnlyList<IEstimator> Estimators => estimators;

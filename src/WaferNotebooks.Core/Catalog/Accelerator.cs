@@ -19,9 +19,17 @@ public sealed record Accelerator(
     /// <summary>Largest fraction of peak a large, well-shaped BF16 GEMM reaches (measured maximum achievable matmul FLOPS).</summary>
     Sourced MatmulEfficiency,
     Sourced? OnChipSramMb = null,
-    string Notes = "")
+    string Notes = "",
+    /// <summary>As <see cref="MatmulEfficiency"/> for FP8 GEMMs, where measured (null: use the 16-bit fraction).</summary>
+    Sourced? MatmulEfficiencyFp8 = null)
 {
     /// <summary>Dense peak for GEMMs at the given precision; FP8 falls back to 16-bit where the device has no FP8 units.</summary>
     public double PeakTflops(Workload.Precision precision) =>
         precision is Workload.Precision.Fp8 or Workload.Precision.Fp4 && PeakTflopsFp8 is not null ? PeakTflopsFp8.Value : PeakTflops16.Value;
+
+    /// <summary>Largest fraction of <see cref="PeakTflops"/> a well-shaped GEMM reaches at the given precision.</summary>
+    public double MatmulEfficiencyAt(Workload.Precision precision) =>
+        precision is Workload.Precision.Fp8 or Workload.Precision.Fp4 && PeakTflopsFp8 is not null && MatmulEfficiencyFp8 is not null
+            ? MatmulEfficiencyFp8.Value
+            : MatmulEfficiency.Value;
 }

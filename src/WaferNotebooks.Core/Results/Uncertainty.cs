@@ -15,7 +15,7 @@ public sealed record EstimateRanges(
 
 /// <summary>
 /// One row of the sensitivity (tornado) table: an uncertain input moved to its low and its
-/// high value, all else nominal, and what that does to time to train and energy.
+/// high value, all else nominal, and what that does to time to train, energy, cost and CO2.
 /// </summary>
 public sealed record Sensitivity(
     string Parameter,
@@ -26,7 +26,11 @@ public sealed record Sensitivity(
     double DaysAtLow,
     double DaysAtHigh,
     double MwhAtLow,
-    double MwhAtHigh)
+    double MwhAtHigh,
+    double? CostAtLow = null,
+    double? CostAtHigh = null,
+    double? Co2AtLow = null,
+    double? Co2AtHigh = null)
 {
     /// <summary>Width of the swing in days, used to rank rows.</summary>
     public double Swing => Math.Abs(DaysAtHigh - DaysAtLow);

@@ -89,10 +89,10 @@ public class SimulatorTests
         Assert.Contains("unknown-x", ex.Message);
     }
 
-    private sealed record UnknownSystem() : Catalog.SystemSpec("unknown-x", "Unknown", "")
+    private sealed record UnknownSystem() : WaferNotebooks.Core.Catalog.SystemSpec("unknown-x", "Unknown", "")
     {
         public override string DeviceNoun => "thing";
         public override int? MaxDevices => null;
-        public override Catalog.Sourced PricePerDeviceHour => new(1, "test");
+        public override WaferNotebooks.Core.Catalog.Sourced PricePerDeviceHour => new(1, "test");
     }
 }

@@ -1,0 +1,62 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Gpu;
+
+/// <summary>
+/// The planner's search space on a GPU-class system: every layout that passes
+/// <see cref="LayoutConstraints"/>, over tensor parallel within the scale-up domain (dividing
+/// the heads), pipeline parallel (at most one stage per layer), context parallel for long
+/// sequences, expert parallel for MoE, micro-batches 1–8, interleaving that divides the
+/// layers, ZeRO 1 (distributed optimizer) and 3 (fully sharded), and each recompute policy.
+/// Sequence parallelism is always on with tp &gt; 1: it moves the same bytes and stores less.
+/// </summary>
+public static class CandidateLayouts
+{
+    static readonly int[] MicroBatchSizes = [1, 2, 4, 8];
+    static readonly int[] ZeroStages = [1, 3];
+    static readonly Recompute[] Policies = [Recompute.None, Recompute.Selective, Recompute.Full];
+
+    public static IEnumerable<Layout> For(TrainingJob job, GpuCluster system, int devices)
+    {
+        var m = job.Model;
+        foreach (int tp in Divisors(devices).Where(t => t <= system.ScaleUpDomain && m.Heads % t == 0))
+        foreach (int cp in Divisors(devices / tp).Where(c => c == 1 || (job.SeqLen >= 8192 && c <= 16)))
+        foreach (int pp in Divisors(devices / tp / cp).Where(p => p <= m.Layers))
+        {
+            int dp = devices / tp / cp / pp;
+            foreach (int ep in ExpertSizes(m, dp * cp))
+            foreach (int mb in MicroBatchSizes)
+            {
+                if (job.GlobalBatchSeqs % (dp * mb) != 0) continue;
+                int microBatches = job.GlobalBatchSeqs / (dp * mb);
+                foreach (int vpp in Interleaves(m.Layers, pp, microBatches))
+                foreach (int zero in ZeroStages)
+                foreach (var recompute in Policies)
+                {
+                    var layout = new Layout(tp, pp, dp, cp, ep, vpp, mb, zero, recompute, tp > 1);
+                    if (LayoutConstraints.Violation(job, system, devices, layout) is null)
+                        yield return layout;
+                }
+            }
+        }
+    }
+
+    static IEnumerable<int> ExpertSizes(ModelSpec m, int replicas) =>
+        m.Moe is { } moe ? Divisors(replicas).Where(e => moe.Experts % e == 0) : [1];
+
+    static IEnumerable<int> Interleaves(int layers, int pp, int microBatches)
+    {
+        yield return 1;
+        if (pp == 1 || microBatches % pp != 0) yield break;
+        foreach (int v in new[] { 2, 3, 4, 6, 8 })
+            if (layers % (pp * v) == 0) yield return v;
+    }
+
+    public static IEnumerable<int> Divisors(int n)
+    {
+        for (int i = 1; i <= n; i++)
+            if (n % i == 0) yield return i;
+    }
+}

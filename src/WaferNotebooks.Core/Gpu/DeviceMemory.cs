@@ -1,0 +1,81 @@
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Gpu;
+
+/// <summary>
+/// Memory of the busiest device. Mixed-precision Adam (Rajbhandari et al. 2020, ZeRO):
+/// 2-byte weights, gradients of <see cref="GradientBytes"/> bytes (Megatron accumulates and
+/// reduces gradients in fp32 with bf16, so 18 bytes/parameter; with fp16 16 bytes/parameter as
+/// in the ZeRO paper), 12 bytes of optimizer state (fp32 master weights, momentum, variance).
+/// ZeRO-1 shards the optimizer state over the data-parallel group, ZeRO-2 also the gradients,
+/// ZeRO-3 also the weights (plus two gathered layers in flight). Activations follow
+/// <see cref="ActivationMemory"/>; 1F1B keeps min(p, m) micro-batches in flight on the first
+/// stage, interleaving multiplies that by 1 + (p−1)/(p·v) (Korthikanti et al. 2022, Sec. 4.2.3).
+/// The last stage holds the logits of one micro-batch in 16 and 32 bit. Measured memory runs
+/// above the formulas: <see cref="FixedBuffersGb"/> and <see cref="FragmentationShare"/> are added.
+/// </summary>
+public static class DeviceMemory
+{
+    /// <summary>CUDA context, cuBLAS workspaces and NCCL communicator buffers, GB. Assumed 2.5:
+    /// the CUDA context alone takes 0.5–1 GB on A100/H100 and NCCL allocates buffers per
+    /// communicator (tp, dp, pp, embedding groups).</summary>
+    public const double FixedBuffersGb = 2.5;
+
+    /// <summary>Allocator fragmentation and temporaries as a share of activation memory. Assumed
+    /// 10% (PyTorch caching-allocator reserved-vs-allocated gaps of 5–15% are typical in
+    /// Megatron memory reports).</summary>
+    public const double FragmentationShare = 0.10;
+
+    public static double GradientBytes(Precision p) => p == Precision.Fp16 ? 2 : 4;
+
+    public static int InFlightMicroBatches(Layout l, int microBatches) => l.Pp == 1 ? 1 : Math.Min(l.Pp, microBatches);
+
+    public static double InterleaveFactor(Layout l) => l.Vpp > 1 ? 1 + (l.Pp - 1.0) / (l.Pp * l.Vpp) : 1;
+
+    public sealed record Result(MemoryBreakdown Breakdown, double ActivationsGb);
+
+    public static Result Of(ModelPartition part, TrainingJob job, Layout l, int microBatches, bool fusedAttention, double capacityGb)
+    {
+        var m = part.Model;
+        int shard = l.Dp * l.Cp;
+        int expertShard = Math.Max(1, shard / l.Ep);
+        var (dense, expert) = part.HeaviestStageWeights;
+        double weights = 2 * (l.ZeroStage >= 3 ? dense / shard + expert / expertShard : dense + expert);
+        if (l.ZeroStage >= 3)
+            weights += 2 * 2 * part.DenseWeightsPerLayer(part.MoeShare > 0); // two layers gathered at once (prefetch)
+        double gradBytes = GradientBytes(job.Precision);
+        double grads = gradBytes * (l.ZeroStage >= 2 ? dense / shard + expert / expertShard : dense + expert);
+        double optimizer = 12 * (l.ZeroStage >= 1 ? dense / shard + expert / expertShard : dense + expert);
+
+        double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
+        int ffn = EffectiveFfn(m);
+        double perLayer = ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, l.Recompute, fusedAttention);
+        double inFlight = InFlightMicroBatches(l, microBatches) * InterleaveFactor(l);
+        double activations = perLayer * part.MaxLayersPerStage * inFlight;
+        if (l.Recompute == Recompute.Full)
+            activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, fusedAttention);
+        // Logits of the micro-batch on the last stage: 16-bit output and fp32 for the loss.
+        double logits = tokens * m.Vocab / l.Tp * (2 + 4);
+        double fragmentation = FragmentationShare * (activations + logits);
+
+        const double Gb = 1e9;
+        var parts = new List<MemoryPart>
+        {
+            new("weights", weights / Gb, l.ZeroStage >= 3 ? "16-bit weights, sharded over data parallel (ZeRO-3) plus two gathered layers" : "16-bit weights of this device's shard"),
+            new("gradients", grads / Gb, $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 ? ", sharded (ZeRO-2/3)" : "")),
+            new("optimizer", optimizer / Gb, "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : "")),
+            new("activations", activations / Gb, $"{part.MaxLayersPerStage} layers × {inFlight:0.##} micro-batches in flight, recompute {l.Recompute.ToString().ToLowerInvariant()}"),
+            new("logits", logits / Gb, "logits of one micro-batch, 16-bit and fp32 (last stage)"),
+            new("buffers", FixedBuffersGb + fragmentation / Gb, $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation"),
+        };
+        return new Result(new MemoryBreakdown(parts, capacityGb), (activations + logits) / Gb);
+    }
+
+    /// <summary>MLP width per token for activation purposes: MoE tokens pass through their active and shared experts.</summary>
+    public static int EffectiveFfn(Catalog.ModelSpec m) => m.Moe is { } moe
+        ? (int)Math.Round((moe.Active + moe.Shared) * (double)moe.ExpertFfnHidden * (m.Layers - moe.DenseLayers) / m.Layers
+                         + (moe.DenseFfnHidden > 0 ? moe.DenseFfnHidden : m.FfnHidden) * (double)moe.DenseLayers / m.Layers)
+        : m.FfnHidden;
+}

@@ -1,0 +1,42 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Gpu;
+
+/// <summary>
+/// Closed-form step-time model of 3D/4D-parallel transformer training on a GPU-class cluster
+/// (NVIDIA, AMD, Intel Gaudi, TPU pods): per-layer matmul time by GEMM shape, memory-bound
+/// work at HBM bandwidth, exposed tensor/context/expert communication per layer, pipeline
+/// transfers and bubble, data-parallel synchronisation with overlap, the optimizer step, and
+/// memory per device. See MODELLING.md for the formulas and their sources.
+/// </summary>
+public sealed class GpuEstimator(GpuSoftware software) : IEstimator
+{
+    public GpuEstimator() : this(GpuSoftware.Modern) { }
+
+    public GpuSoftware Software { get; } = software;
+
+    public bool Supports(SystemSpec system) => system is GpuCluster;
+
+    public IEnumerable<Layout> CandidateLayouts(TrainingJob job, SystemSpec system, int devices) =>
+        Gpu.CandidateLayouts.For(job, AsCluster(system), devices);
+
+    static GpuCluster AsCluster(SystemSpec system) => system as GpuCluster
+        ?? throw new WaferInputException($"{system.Id} is not a GPU-class system; the GPU estimator cannot run it");
+
+    public Estimate Estimate(TrainingJob job, SystemSpec system, int devices, Layout layout, EconomicAssumptions economics)
+    {
+        var cluster = AsCluster(system);
+        if (LayoutConstraints.Violation(job, cluster, devices, layout) is { } violation)
+            return Infeasible(job, cluster, devices, layout, violation);
+        return new StepModel(job, cluster, devices, layout, Software).ToEstimate(economics);
+    }
+
+    static Estimate Infeasible(TrainingJob job, GpuCluster system, int devices, Layout layout, string reason) =>
+        new(job, system.Id, system.Device.Name, Math.Max(1, devices), layout, "3d-parallel", false, reason,
+            0, new StepBreakdown([]), 0, 0, 0, 0, 0, new MemoryBreakdown([], system.Device.HbmGb.Value),
+            0, 0, 0, 0, 0, 0, "infeasible: " + reason, [reason]);
+}

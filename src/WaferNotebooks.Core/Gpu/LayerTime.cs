@@ -1,0 +1,157 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Gpu;
+
+/// <summary>Seconds of one kind of work in one layer for one micro-batch, forward and backward.</summary>
+public readonly record struct FwdBwd(double Forward, double Backward)
+{
+    public double Total => Forward + Backward;
+    public static FwdBwd operator +(FwdBwd a, FwdBwd b) => new(a.Forward + b.Forward, a.Backward + b.Backward);
+    public static FwdBwd operator *(double k, FwdBwd a) => new(k * a.Forward, k * a.Backward);
+}
+
+/// <summary>
+/// Time of one transformer layer (or the logit layer) for one micro-batch on one device,
+/// split by kind: matmuls, attention scores, memory-bound elementwise work, and the tensor,
+/// context and expert parallel communication the layer cannot hide. Backward matmuls are the
+/// data-gradient and weight-gradient GEMMs, twice the forward FLOPs on the same shapes.
+/// </summary>
+public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep)
+{
+    /// <summary>Elementwise HBM traffic of one layer per token, in 16-bit elements, forward:
+    /// LayerNorm read+write (2h) twice, fused bias-dropout-residual (read 2h, write h, mask h/2)
+    /// twice: 11h; activation read+write on the MLP width (2F; gated: read 2F, write F). The
+    /// backward pass moves about twice as much (read saved input and incoming gradient, write
+    /// the gradient). Counted from Megatron's fused kernels.</summary>
+    public static (double Hidden, double Ffn) ElementwiseElementsPerToken(FfnKind ffn) => (11, ffn == FfnKind.SwiGlu ? 3 : 2);
+
+    /// <summary>Bytes per score element when scores are materialised: forward scale-mask-softmax
+    /// (read 2, write 2) and dropout (read 2, write 2, mask 1) = 9; backward dropout and softmax
+    /// gradients = 11 (Megatron fused softmax kernels).</summary>
+    public const double ScoreBytesForward = 9, ScoreBytesBackward = 11;
+
+    /// <summary>Fused attention kernels reach this share of the GEMM ceiling on their shapes
+    /// (FlashAttention-2, Dao 2023: 50–73% of A100 peak forward and 35–63% backward against
+    /// ~87% for plain GEMMs, about 0.75 overall).</summary>
+    public const double FusedAttentionShare = 0.75;
+
+    public FwdBwd Compute => Gemm + Attention;
+
+    public FwdBwd All => Gemm + Attention + Elementwise + Tp + Cp + Ep;
+
+    /// <summary>Work done again in backward: full recompute repeats the forward of everything;
+    /// selective recompute repeats the attention-score part only.</summary>
+    public (double Compute, double Elementwise, double Comm) Recompute(Recompute r, bool fused) => r switch
+    {
+        Parallel.Recompute.Full => (Gemm.Forward + Attention.Forward, Elementwise.Forward, Tp.Forward + Cp.Forward + Ep.Forward),
+        Parallel.Recompute.Selective => (fused ? 0 : Attention.Forward, 0, 0),
+        _ => (0, 0, 0),
+    };
+
+    /// <summary>Times one layer for a micro-batch of b sequences on one device.</summary>
+    public static LayerTime For(ModelSpec m, bool moeLayer, TrainingJob job, Layout l, GpuCluster system, Collectives net, GpuSoftware sw)
+    {
+        var a = system.Device;
+        double peak = a.PeakTflops(job.Precision);
+        double peak16 = a.PeakTflops16.Value;
+        double inBytes = job.Precision is Precision.Fp8 or Precision.Fp4 ? 1 : 2;
+        int t = l.Tp;
+        double s = job.SeqLen;
+        double tokens = l.MicroBatch * s / l.Cp;
+        double h = m.Hidden, dh = m.HeadDim;
+        double q = m.Heads * dh, kv = m.KvHeads * dh;
+        // GQA with fewer KV heads than tp ranks replicates K and V (Megatron, PaLM MQA).
+        double kvPerRank = Math.Max(kv / t, dh);
+
+        double Gemm(double mm, double n, double k, double p, double bytes, double batch = 1) =>
+            MatmulEfficiency.Seconds(a, p, mm, n, k, bytes, batch);
+
+        // Linear layers: QKV, attention output, MLP (gated: gate+up fused).
+        double gemmF = Gemm(tokens, q / t + 2 * kvPerRank, h, peak, inBytes) + Gemm(tokens, h, q / t, peak, inBytes);
+        double ffnWidth;
+        if (moeLayer && m.Moe is { } moe)
+        {
+            // Each device computes its tokens' share of the active experts; balanced routing.
+            double routedTokens = tokens * moe.Active * l.Ep / moe.Experts;
+            double localExperts = (double)moe.Experts / l.Ep;
+            gemmF += Mlp(m.Ffn, moe.ExpertFfnHidden / (double)t, routedTokens, localExperts);
+            if (moe.Shared > 0) gemmF += Mlp(m.Ffn, moe.Shared * moe.ExpertFfnHidden / (double)t, tokens, 1);
+            gemmF += Gemm(tokens, moe.Experts, h, peak16, 2); // router
+            ffnWidth = (moe.Active + moe.Shared) * (double)moe.ExpertFfnHidden;
+        }
+        else
+        {
+            ffnWidth = m.Moe is { DenseFfnHidden: > 0 } dm ? dm.DenseFfnHidden : m.FfnHidden;
+            gemmF += Mlp(m.Ffn, ffnWidth / t, tokens, 1);
+        }
+
+        double Mlp(FfnKind kind, double f, double mm, double batch) =>
+            Gemm(mm, kind == FfnKind.SwiGlu ? 2 * f : f, h, peak, inBytes, batch) + Gemm(mm, h, f, peak, inBytes, batch);
+
+        // Attention scores: b·a/t heads, queries s/cp against keys s.
+        double heads = l.MicroBatch * (double)m.Heads / t;
+        double sq = s / l.Cp;
+        double hbm = a.HbmTBps.Value * 1e12 * MatmulEfficiency.HbmEfficiency;
+        FwdBwd attention;
+        if (sw.FusedAttention)
+        {
+            // Causal kernels skip the masked upper triangle (about half the blocks).
+            double causal = 0.5 * (1 + 128 / s);
+            double frac = MatmulEfficiency.ComputeFraction(a, sq, s, dh, heads) * FusedAttentionShare;
+            double fwd = causal * 4 * heads * sq * s * dh / (peak16 * 1e12 * frac) + MatmulEfficiency.KernelOverheadS;
+            attention = new FwdBwd(fwd, 2 * fwd);
+        }
+        else
+        {
+            double mm = Gemm(sq, s, dh, peak16, 2, heads) + Gemm(sq, dh, s, peak16, 2, heads);
+            double scores = heads * sq * s;
+            attention = new FwdBwd(mm + scores * ScoreBytesForward / hbm, 2 * mm + scores * ScoreBytesBackward / hbm);
+        }
+
+        // Memory-bound elementwise work; without sequence parallelism every tp rank repeats the h-wide part.
+        var (eh, ef) = ElementwiseElementsPerToken(m.Ffn);
+        double elemBytes = 2 * tokens * (eh * h / (l.SequenceParallel ? t : 1) + ef * ffnWidth / t);
+        // FP8: each GEMM input is cast (read 2 bytes, write 1) forward and each gradient backward.
+        if (inBytes < 2) elemBytes += 3 * tokens * (2 * h / (l.SequenceParallel ? t : 1) + (q + ffnWidth) / t);
+        var elementwise = new FwdBwd(elemBytes / hbm, 2 * elemBytes / hbm);
+
+        // Tensor parallel: two all-reduces of the b·s·h activations forward and two backward
+        // (with sequence parallelism the same bytes move as reduce-scatter + all-gather).
+        var tpGroup = net.Place(t, 1);
+        double tpOne = net.AllReduce(2 * tokens * h, tpGroup);
+        var tp = new FwdBwd(2 * tpOne, 2 * tpOne);
+
+        // Context parallel: K and V circulate around the ring (forward), and again with their
+        // gradients (backward); the transfers overlap the attention blocks they feed.
+        var cpGroup = net.Place(l.Cp, t);
+        double kvBytes = 2 * tokens * kvPerRank * 2 * l.Cp;
+        double cpF = net.AllGather(kvBytes, cpGroup);
+        var cp = new FwdBwd(Math.Max(0, cpF - attention.Forward), Math.Max(0, 2 * cpF - attention.Backward));
+
+        // Expert parallel: dispatch and combine all-to-alls of the routed tokens, each way.
+        FwdBwd ep = default;
+        if (moeLayer && m.Moe is { } moe2 && l.Ep > 1)
+        {
+            var epGroup = net.Place(l.Ep, t * l.Cp);
+            double one = net.AllToAll(tokens * moe2.Active * h * 2 / (l.SequenceParallel ? t : 1), epGroup);
+            ep = new FwdBwd(2 * one, 2 * one);
+        }
+
+        return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep);
+    }
+
+    /// <summary>The logit layer and the cross-entropy loss on the last stage for one micro-batch.</summary>
+    public static LayerTime Logits(ModelSpec m, TrainingJob job, Layout l, GpuCluster system)
+    {
+        var a = system.Device;
+        double tokens = l.MicroBatch * (double)job.SeqLen / l.Cp;
+        // The output layer stays 16-bit in FP8 recipes (Transformer Engine keeps it in BF16).
+        double gemm = MatmulEfficiency.Seconds(a, a.PeakTflops16.Value, tokens, m.Vocab / (double)l.Tp, m.Hidden, 2);
+        // Softmax cross-entropy over fp32 logits: write, read for max/sum, read+write for the gradient.
+        double bytes = tokens * m.Vocab / (double)l.Tp * 4 * 4;
+        double ce = bytes / (a.HbmTBps.Value * 1e12 * MatmulEfficiency.HbmEfficiency);
+        return new LayerTime(new FwdBwd(gemm, 2 * gemm), default, new FwdBwd(ce / 2, ce / 2), default, default, default);
+    }
+}

@@ -1,0 +1,105 @@
+using WaferNotebooks.Core.Catalog;
+
+namespace WaferNotebooks.Core.Gpu;
+
+/// <summary>
+/// Achieved throughput of one GEMM (M×K by K×N) on one device, as a function of its shape.
+/// The ceiling is the accelerator's measured maximum achievable matmul fraction (catalog
+/// <see cref="Accelerator.MatmulEfficiency"/>). Below it:
+/// <list type="bullet">
+/// <item>tile quantisation: the output is cut into tiles; partial tiles at the edges do full work;</item>
+/// <item>wave quantisation: tiles run in waves of one tile per compute unit; a partial last wave idles units;</item>
+/// <item>K-loop amortisation: each tile pays a prologue/epilogue (load, store) worth about
+/// <see cref="TileOverheadK"/> steps of its K loop, so short K runs below peak;</item>
+/// <item>roofline: when the bytes moved (A, B and C once) over HBM bandwidth exceed the math
+/// time, the GEMM is memory-bound.</item>
+/// </list>
+/// Like cuBLAS's heuristics, the best of a few tile shapes is taken; smaller tiles reuse less
+/// data, so they carry a lower ceiling.
+/// </summary>
+public static class MatmulEfficiency
+{
+    /// <summary>(rows, cols, relative ceiling) of candidate output tiles. 256×128 is the largest
+    /// CUTLASS/cuBLAS Ampere/Hopper tensor-core tile; the ceilings for smaller tiles follow the
+    /// lower operand reuse (CUTLASS profiler tables show 64×64 tiles at roughly 3/4 of the
+    /// throughput of 256×128 on large problems).</summary>
+    static readonly (int M, int N, double Ceiling)[] Tiles =
+    [
+        (256, 128, 1.00),
+        (128, 256, 1.00),
+        (128, 128, 0.95),
+        (128, 64, 0.88),
+        (64, 64, 0.75),
+    ];
+
+    /// <summary>Prologue/epilogue cost of one tile in K-loop steps of length 1 (elements of K).
+    /// Assumed 64: a 128×128 tile stores its accumulators and reloads its first operands in
+    /// about the time of 64 K-elements of math; it reproduces the measured drop of GEMMs with
+    /// K ≤ 1024 (ml-engineering MAMF sweeps: K=1024 runs ~10% below the K=8192 maximum).</summary>
+    public const double TileOverheadK = 64;
+
+    /// <summary>Fraction of HBM peak that streaming kernels reach (A100/H100 STREAM-style copy
+    /// benchmarks reach 85–92% of datasheet bandwidth; 0.85 taken).</summary>
+    public const double HbmEfficiency = 0.85;
+
+    /// <summary>Launch and synchronisation cost of one kernel, s (CUDA kernel launch ≈ 4–5 µs
+    /// when not hidden by the stream queue; taken 4 µs).</summary>
+    public const double KernelOverheadS = 4e-6;
+
+    /// <summary>Streaming multiprocessors (or compute units) that tiles are spread over. NVIDIA
+    /// A100 108 SMs (A100 whitepaper), H100/H800/H200 SXM 132 (H100 whitepaper), B200 148 per
+    /// die pair as exposed; AMD MI250X GCD 110 CUs, MI300X/MI325X 304 CUs (AMD CDNA2/3
+    /// whitepapers); others: 128 assumed.</summary>
+    public static int ComputeUnits(Accelerator a)
+    {
+        string n = (a.Id + " " + a.Name).ToLowerInvariant();
+        if (n.Contains("a100")) return 108;
+        if (n.Contains("h100") || n.Contains("h800") || n.Contains("h200")) return n.Contains("pcie") ? 114 : 132;
+        if (n.Contains("b200") || n.Contains("gb200")) return 148;
+        if (n.Contains("mi250")) return 110;
+        if (n.Contains("mi300") || n.Contains("mi325")) return 304;
+        if (n.Contains("v100")) return 80;
+        return 128;
+    }
+
+    /// <summary>
+    /// Share of the microbenchmark maximum that GEMMs sustain inside a training step, per
+    /// accelerator. A100: 0.85, fitted to the Megatron-LM A100 rows of runs.csv (Narayanan 2021
+    /// Table 1, Korthikanti 2022) together with vTrain's multi-node runs: under sustained load at
+    /// the 400 W cap the A100 runs below its 1410 MHz boost clock, and training GEMMs share L2
+    /// with the kernels around them. Other accelerators: 1.0 (no fit; their catalog figure is used as is).
+    /// </summary>
+    public static double SustainedShare(Accelerator a) => (a.Id + " " + a.Name).Contains("a100", StringComparison.OrdinalIgnoreCase) ? SustainedShareA100 : 1.0;
+
+    public const double SustainedShareA100 = 0.85;
+
+    /// <summary>Fraction of dense peak achieved by a GEMM of this shape (before the memory roofline).</summary>
+    public static double ComputeFraction(Accelerator a, double m, double n, double k, double batch = 1)
+    {
+        if (m <= 0 || n <= 0 || k <= 0) return a.MatmulEfficiency.Value;
+        int units = ComputeUnits(a);
+        double best = 0;
+        foreach (var (tm, tn, ceiling) in Tiles)
+        {
+            double tilesM = Math.Ceiling(m / tm), tilesN = Math.Ceiling(n / tn);
+            double tiles = tilesM * tilesN * Math.Max(1, batch);
+            double tileUse = m * n / (tilesM * tm * tilesN * tn);
+            double waveUse = tiles / (Math.Ceiling(tiles / units) * units);
+            best = Math.Max(best, ceiling * tileUse * waveUse);
+        }
+        double kUse = k / (k + TileOverheadK);
+        return a.MatmulEfficiency.Value * SustainedShare(a) * best * kUse;
+    }
+
+    /// <summary>Seconds for <paramref name="batch"/> independent GEMMs of M×K·K×N with the given input element size.</summary>
+    public static double Seconds(Accelerator a, double peakTflops, double m, double n, double k, double bytesPerElement, double batch = 1)
+    {
+        if (m <= 0 || n <= 0 || k <= 0 || batch <= 0) return 0;
+        double flops = 2 * m * n * k * batch;
+        double math = flops / (peakTflops * 1e12 * ComputeFraction(a, m, n, k, batch));
+        // Output stays 16-bit even when inputs are 8-bit (FP8 training keeps activations in BF16).
+        double bytes = batch * ((m * k + k * n) * bytesPerElement + m * n * 2);
+        double memory = bytes / (a.HbmTBps.Value * 1e12 * HbmEfficiency);
+        return Math.Max(math, memory) + KernelOverheadS;
+    }
+}

@@ -1,0 +1,69 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Gpu;
+
+/// <summary>
+/// How the model's layers and weights fall on one device for a layout: layers per pipeline
+/// stage (uneven splits put the extra layers on the first stages, as Megatron's
+/// decoder-first-pipeline-num-layers does), weights per device after tensor and expert
+/// sharding, and which stage carries the embedding and the logit layer.
+/// </summary>
+public sealed record ModelPartition(ModelSpec Model, ParameterCount Params, Layout Layout)
+{
+    public int Layers => Model.Layers;
+
+    /// <summary>Most layers any stage holds (the stage that bounds the pipeline).</summary>
+    public int MaxLayersPerStage => (Layers + Layout.Pp - 1) / Layout.Pp;
+
+    /// <summary>Layers on the last stage (fewest when the split is uneven).</summary>
+    public int LastStageLayers => Layers - (Layout.Pp - 1) * MaxLayersPerStage > 0
+        ? Layers - (Layout.Pp - 1) * MaxLayersPerStage
+        : Layers / Layout.Pp;
+
+    public double MeanLayersPerStage => (double)Layers / Layout.Pp;
+
+    /// <summary>Share of MoE layers among all layers (0 for dense models).</summary>
+    public double MoeShare => Params.Layers == 0 ? 0 : (double)Params.MoeLayers / Params.Layers;
+
+    /// <summary>Non-expert weights of one layer on one device (attention and dense MLP split by tp; norms replicated).</summary>
+    public double DenseWeightsPerLayer(bool moeLayer) =>
+        (Params.AttentionPerLayer + (moeLayer ? SharedExpertWeights : Params.DenseMlpPerLayer)) / Layout.Tp + Params.NormsPerLayer;
+
+    double SharedExpertWeights => Model.Moe is { } moe
+        ? moe.Shared * TransformerArithmetic.MlpWeights(Model.Ffn, Model.Hidden, moe.ExpertFfnHidden) + Model.Hidden * moe.Experts
+        : 0;
+
+    /// <summary>Routed-expert weights of one MoE layer on one device: experts split over ep, each over tp.</summary>
+    public double ExpertWeightsPerLayer => Model.Moe is { } moe
+        ? moe.Experts * TransformerArithmetic.MlpWeights(Model.Ffn, Model.Hidden, moe.ExpertFfnHidden) / Layout.Ep / Layout.Tp
+        : 0;
+
+    /// <summary>(non-expert, expert) weights on one device of a stage with this many layers, with the embedding and/or logit layer if it holds them.</summary>
+    public (double Dense, double Expert) StageWeights(int stageLayers, bool first, bool last)
+    {
+        double moeLayers = stageLayers * MoeShare;
+        double dense = (stageLayers - moeLayers) * DenseWeightsPerLayer(false) + moeLayers * DenseWeightsPerLayer(true);
+        double vocab = Params.Embedding / Layout.Tp;
+        // Tied embeddings still need the matrix on the last stage when it is not the first (Megatron keeps a copy and all-reduces its gradient).
+        if (first) dense += vocab;
+        if (last && (!first || !Model.TiedEmbeddings)) dense += vocab;
+        if (last) dense += Params.FinalNorm;
+        return (dense, moeLayers * ExpertWeightsPerLayer);
+    }
+
+    /// <summary>Weights on the device of the first stage and of the last stage.</summary>
+    public (double Dense, double Expert) FirstStageWeights => StageWeights(MaxLayersPerStage, true, Layout.Pp == 1);
+    public (double Dense, double Expert) LastStageWeights => StageWeights(LastStageLayers, Layout.Pp == 1, true);
+
+    /// <summary>The stage with the most weights on one device.</summary>
+    public (double Dense, double Expert) HeaviestStageWeights
+    {
+        get
+        {
+            var (f, l) = (FirstStageWeights, LastStageWeights);
+            return f.Dense + f.Expert >= l.Dense + l.Expert ? f : l;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Energy;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Gpu;
+
+/// <summary>
+/// One training step of one layout, assembled from per-layer times. In 1F1B the steady state
+/// runs m micro-batches at the pace of the slowest stage (the one with the most layers, or the
+/// last one, which also runs the logit layer and the loss); fill and drain add the bubble at
+/// the mean stage time; then the exposed data-parallel synchronisation and the optimizer step.
+/// </summary>
+sealed class StepModel
+{
+    readonly TrainingJob job;
+    readonly GpuCluster system;
+    readonly int devices;
+    readonly Layout l;
+    readonly GpuSoftware sw;
+    readonly ModelPartition part;
+    readonly int microBatches;
+    readonly List<string> assumptions = [];
+
+    /// <summary>Per-micro-batch seconds of one stage, by breakdown part.</summary>
+    sealed record StageTime(double Compute, double Recompute, double Other, double Tp, double Cp, double Ep, double Pp, double BackwardS, double ForwardS)
+    {
+        public double Total => Compute + Recompute + Other + Tp + Cp + Ep + Pp;
+    }
+
+    public StepModel(TrainingJob job, GpuCluster system, int devices, Layout layout, GpuSoftware sw)
+    {
+        (this.job, this.system, this.devices, l, this.sw) = (job, system, devices, layout, sw);
+        part = new ModelPartition(job.Model, TransformerArithmetic.Parameters(job.Model), layout);
+        microBatches = LayoutConstraints.MicroBatches(job, layout);
+    }
+
+    StageTime Stage(double layers, bool logits, LayerTime dense, LayerTime? moe, LayerTime logit, double p2p)
+    {
+        double moeLayers = layers * part.MoeShare, denseLayers = layers - moeLayers;
+        double Sum(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe)) + (logits ? f(logit) : 0);
+        double Rc(Func<(double Compute, double Elementwise, double Comm), double> f) =>
+            denseLayers * f(dense.Recompute(l.Recompute, sw.FusedAttention)) + (moe is null ? 0 : moeLayers * f(moe.Recompute(l.Recompute, sw.FusedAttention)));
+        // Launch-bound layers: the host needs 1 forward + 2 backward (+ 1 recompute) passes' worth of dispatch time.
+        double host = sw.HostSecondsPerLayerForward * (3 + (l.Recompute == Parallel.Recompute.Full ? 1 : 0));
+        double LaunchWait(LayerTime x) => Math.Max(0, host - x.All.Total - Total(x.Recompute(l.Recompute, sw.FusedAttention)));
+        static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
+        return new StageTime(
+            Compute: Sum(x => x.Compute.Total),
+            Recompute: Rc(r => r.Compute + r.Elementwise + r.Comm),
+            Other: Sum(x => x.Elementwise.Total) + denseLayers * LaunchWait(dense) + (moe is null ? 0 : moeLayers * LaunchWait(moe)),
+            Tp: Sum(x => x.Tp.Total),
+            Cp: Sum(x => x.Cp.Total),
+            Ep: Sum(x => x.Ep.Total),
+            Pp: p2p,
+            BackwardS: Sum(x => x.All.Backward),
+            ForwardS: Sum(x => x.All.Forward));
+    }
+
+    public Estimate ToEstimate(EconomicAssumptions economics)
+    {
+        var m = job.Model;
+        var a = system.Device;
+        var net = new Collectives(system);
+        var dense = LayerTime.For(m, false, job, l, system, net, sw);
+        var moe = m.Moe is null ? null : LayerTime.For(m, true, job, l, system, net, sw);
+        var logit = LayerTime.Logits(m, job, l, system);
+
+        // Pipeline transfers: activations of b·s/cp tokens (split over tp with sequence parallelism or
+        // Megatron's scatter/gather), over NVLink when adjacent stages share a domain, else the network.
+        int stageStride = l.Tp * l.Cp * l.Dp;
+        bool ppCrossDomain = l.Pp > 1 && (long)stageStride * l.Pp > system.ScaleUpDomain;
+        double p2pBytes = 2.0 * l.MicroBatch * job.SeqLen / l.Cp * m.Hidden / l.Tp;
+        double p2p = PipelineSchedule.TransfersPerMicroBatch(l.Pp, l.Vpp) * net.SendRecv(p2pBytes, ppCrossDomain);
+
+        var widest = Stage(part.MaxLayersPerStage, l.Pp == 1, dense, moe, logit, p2p);
+        var last = Stage(part.LastStageLayers, true, dense, moe, logit, p2p);
+        var slowest = l.Pp == 1 ? widest : (last.Total > widest.Total ? last : widest);
+        var everything = Stage(m.Layers, true, dense, moe, logit, p2p * l.Pp);
+        double meanStage = everything.Total / l.Pp;
+        double bubble = PipelineSchedule.BubbleSeconds(l.Pp, l.Vpp, meanStage);
+
+        double gradBytes = DeviceMemory.GradientBytes(job.Precision);
+        var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
+            slowest.BackwardS, slowest.ForwardS, microBatches * slowest.Total, sw.OverlapGradientReduction);
+        double optimizer = OptimizerStep.Seconds(part, l, a);
+
+        int mb = microBatches;
+        var parts = new List<StepPart>
+        {
+            new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward"),
+            new("recompute", mb * slowest.Recompute, $"activation recomputation ({l.Recompute.ToString().ToLowerInvariant()})"),
+            new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), not overlapped"),
+            new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})"),
+            new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
+            new("cp_comm", mb * slowest.Cp, $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention"),
+            new("ep_comm", mb * slowest.Ep, $"expert-parallel all-to-all (ep={l.Ep})"),
+            new("bubble", bubble, $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}"),
+            new("optimizer", optimizer, "Adam update at HBM bandwidth"),
+            new("other", mb * slowest.Other, "memory-bound elementwise work (norms, activations, dropout, residuals, loss) and waits on kernel launches when layers are too small to keep the GPU busy"),
+        };
+        var breakdown = new StepBreakdown(parts);
+        double step = breakdown.Total;
+
+        double tokensPerStep = job.TokensPerStep;
+        double tokensPerS = tokensPerStep / step;
+        double modelFlops = TransformerArithmetic.ModelFlopsPerToken(m, job.SeqLen) * tokensPerS / devices;
+        double hwFlops = TransformerArithmetic.HardwareFlopsPerToken(m, job.SeqLen, l.Recompute) * tokensPerS / devices;
+        double peak16 = a.PeakTflops16.Value * 1e12;
+
+        var mem = DeviceMemory.Of(part, job, l, microBatches, sw.FusedAttention, a.HbmGb.Value);
+        string? reason = null;
+        if (!mem.Breakdown.Fits)
+            reason = MemoryAdvice(mem, a);
+
+        double steps = job.Steps;
+        double hours = steps * step / 3600;
+        double busy = (breakdown["compute"] + breakdown["recompute"] + breakdown["other"] + breakdown["optimizer"]) / step;
+        double deviceW = DevicePower.Watts(a.IdleW.Value, a.TdpW.Value, busy);
+        var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics);
+
+        Assume(sw.Describe());
+        Assume($"gradients {gradBytes} bytes ({(gradBytes == 4 ? "fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param" : "fp16: 16 B/param")})");
+        Assume("tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
+        if (l.Tp > system.ScaleUpDomain)
+            Assume($"tp={l.Tp} spans {(l.Tp + system.ScaleUpDomain - 1) / system.ScaleUpDomain} scale-up domains of {system.ScaleUpDomain}: its collectives cross the scale-out network");
+        if (job.Precision is Precision.Fp8 or Precision.Fp4 && a.PeakTflopsFp8 is null)
+            Assume($"{a.Name} has no FP8 units: GEMMs run at the 16-bit peak");
+        if (job.Precision is Precision.Fp8 or Precision.Fp4)
+            Assume("FP8: only GEMM inputs are 8-bit; activations, gradients, optimizer state, attention and the logit layer stay 16/32-bit");
+        if (microBatches < l.Pp)
+            Assume($"only {microBatches} micro-batches for {l.Pp} pipeline stages: the bubble exceeds the work");
+        if (m.Layers % (l.Pp * l.Vpp) != 0)
+            Assume($"{m.Layers} layers do not split evenly over pp·vpp = {l.Pp * l.Vpp}: the stage with {part.MaxLayersPerStage} layers sets the pace");
+        Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)");
+        Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + (TDP {a.TdpW.Value:0} W − idle) × busy share {busy:P0}");
+        foreach (var s in energy.Assumptions) Assume(s);
+
+        return new Estimate(job, system.Id, a.Name, devices, l, "3d-parallel", reason is null, reason,
+            step, breakdown, tokensPerS, modelFlops / 1e12, hwFlops / 1e12, modelFlops / peak16, hwFlops / peak16,
+            mem.Breakdown, hours / 24, hours * devices, energy.AveragePowerKw, energy.EnergyMwh, energy.CostUsd, energy.Co2Tonnes,
+            Bottleneck(breakdown, step, ppCrossDomain), assumptions);
+    }
+
+    void Assume(string s) => assumptions.Add(s);
+
+    string MemoryAdvice(DeviceMemory.Result mem, Accelerator a)
+    {
+        var b = mem.Breakdown;
+        string hint = l.Recompute switch
+        {
+            Recompute.None => "try recompute=selective or full, or a smaller micro-batch",
+            Recompute.Selective => "try recompute=full, a smaller micro-batch, or more pipeline stages",
+            _ => l.ZeroStage < 3 ? "try more tensor/pipeline parallelism or zero=3" : "try more tensor or pipeline parallelism",
+        };
+        var biggest = b.Parts.MaxBy(p => p.Gb)!;
+        return $"does not fit: needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({biggest.Name} {biggest.Gb:0.0} GB: {hint})";
+    }
+
+    string Bottleneck(StepBreakdown b, double step, bool ppCrossDomain)
+    {
+        var top = b.Largest;
+        double share = top.Seconds / step;
+        string what = top.Name switch
+        {
+            "compute" => "compute-bound: matmuls and attention",
+            "recompute" => "activation recomputation",
+            "tp_comm" => l.Tp > system.ScaleUpDomain ? $"tensor-parallel communication across nodes (tp={l.Tp})" : $"tensor-parallel communication (tp={l.Tp})",
+            "pp_comm" => ppCrossDomain ? "pipeline sends over the network" : "pipeline sends",
+            "dp_comm" => "data-parallel gradient synchronisation",
+            "cp_comm" => "context-parallel K/V exchange",
+            "ep_comm" => "expert all-to-all",
+            "bubble" => $"pipeline bubble (pp={l.Pp}, {microBatches} micro-batches, vpp={l.Vpp})",
+            "optimizer" => "optimizer step (HBM-bound)",
+            _ => "memory-bound elementwise work",
+        };
+        return $"{what}: {share:P0} of the step";
+    }
+}

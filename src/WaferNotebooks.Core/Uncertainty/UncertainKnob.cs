@@ -1,0 +1,57 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+
+namespace WaferNotebooks.Core.Uncertainty;
+
+/// <summary>
+/// One input with a low/high range: a <see cref="Sourced"/> field of the system, of a record
+/// inside it (its accelerator), or of the economic assumptions. <see cref="Apply"/> returns
+/// copies of the system and the economics with only this input moved.
+/// </summary>
+public sealed record UncertainKnob(string Name, Sourced Input, Func<SystemSpec, EconomicAssumptions, double, (SystemSpec System, EconomicAssumptions Economics)> Apply)
+{
+    /// <summary>
+    /// Every ranged input of this system and these economics, found by walking the records'
+    /// properties, so a field added to the catalog is swept without touching this code.
+    /// When the economics override the price, the system's own price is not a knob.
+    /// </summary>
+    public static IReadOnlyList<UncertainKnob> Enumerate(SystemSpec system, EconomicAssumptions economics)
+    {
+        var knobs = new List<UncertainKnob>();
+        var overriddenPrice = economics.PricePerDeviceHour is null ? null : system.PricePerDeviceHour;
+        foreach (var (name, input, set) in Walk(system, ""))
+            if (!ReferenceEquals(input, overriddenPrice))
+                knobs.Add(new(name, input, (s, e, v) => ((SystemSpec)set(s, input.WithValue(v)), e)));
+        foreach (var (name, input, set) in Walk(economics, "economics."))
+            knobs.Add(new(name, input, (s, e, v) => (s, (EconomicAssumptions)set(e, input.WithValue(v)))));
+        return knobs;
+    }
+
+    /// <summary>Ranged Sourced properties under <paramref name="record"/>, each with a function that returns a copy of the root with that property replaced.</summary>
+    static IEnumerable<(string Name, Sourced Input, Func<object, Sourced, object> Set)> Walk(object record, string prefix)
+    {
+        foreach (var property in record.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
+        {
+            var value = property.GetValue(record);
+            if (value is Sourced { HasRange: true } sourced)
+                yield return (prefix + SnakeCase(property.Name), sourced, (root, v) => With(root, property, v));
+            else if (value is not null and not Sourced && IsRecord(value.GetType()) && value.GetType().Namespace == typeof(Sourced).Namespace)
+                foreach (var (name, input, set) in Walk(value, prefix + SnakeCase(property.Name) + "."))
+                    yield return (name, input, (root, v) => With(root, property, set(property.GetValue(root)!, v)));
+        }
+    }
+
+    /// <summary>A copy of a record with one init-only property replaced (what a `with` expression does).</summary>
+    static object With(object record, PropertyInfo property, object value)
+    {
+        var copy = record.GetType().GetMethod("<Clone>$")!.Invoke(record, null)!;
+        property.SetValue(copy, value);
+        return copy;
+    }
+
+    static bool IsRecord(Type t) => t.GetMethod("<Clone>$") is not null;
+
+    static string SnakeCase(string name) => Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Validation;
+
+/// <summary>
+/// One published measurement as given by a row of the validation schema
+/// (data/validation/README.md). Null means the cell was empty: "not published", never zero.
+/// </summary>
+public sealed record ValidationCase(
+    string Id,
+    int Line,
+    string ModelName,
+    double? ParamsB,
+    int Layers,
+    int Hidden,
+    int? FfnHidden,
+    int Heads,
+    int? KvHeads,
+    int? Vocab,
+    int SeqLen,
+    int? GlobalBatchSeqs,
+    int? MicroBatch,
+    int? MoeExperts,
+    int? MoeActive,
+    string SystemId,
+    int? Devices,
+    int? Tp,
+    int? Pp,
+    int? Dp,
+    int? Cp,
+    int? Ep,
+    int? Vpp,
+    int? ZeroStage,
+    Recompute? Recompute,
+    bool? SequenceParallel,
+    Precision Precision,
+    double? TokensB,
+    string Metric,
+    double Value,
+    string Notes)
+{
+    public static readonly string[] Columns =
+    [
+        "id", "model", "params_b", "layers", "hidden", "ffn_hidden", "heads", "kv_heads", "vocab", "seq_len",
+        "global_batch_seqs", "micro_batch", "moe_experts", "moe_active", "system", "devices", "tp", "pp", "dp",
+        "cp", "ep", "vpp", "zero_stage", "recompute", "sequence_parallel", "precision", "tokens_b", "metric",
+        "value", "source", "notes",
+    ];
+
+    /// <summary>Reads a record by header name; throws <see cref="FormatException"/> naming the bad column.</summary>
+    public static ValidationCase From(CsvRecord record, IReadOnlyDictionary<string, int> header)
+    {
+        string Cell(string name) =>
+            header.TryGetValue(name, out int i) && i < record.Fields.Count ? record.Fields[i].Trim() : "";
+        double? Num(string name)
+        {
+            string s = Cell(name);
+            if (s.Length == 0) return null;
+            if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                throw new FormatException($"column {name} is not a number: '{s}'");
+            if (v < 0) throw new FormatException($"column {name} is negative: '{s}'");
+            return v;
+        }
+        int? Int(string name)
+        {
+            double? v = Num(name);
+            if (v is null) return null;
+            if (v != Math.Floor(v.Value) || v > int.MaxValue) throw new FormatException($"column {name} must be a whole number: '{Cell(name)}'");
+            return (int)v.Value;
+        }
+        int Required(string name) => Int(name) is { } v && v > 0 ? v : throw new FormatException($"column {name} is required and must be positive");
+
+        string id = Cell("id");
+        if (id.Length == 0) throw new FormatException("column id is empty");
+        string metric = Cell("metric");
+        if (metric.Length == 0) throw new FormatException("column metric is empty");
+        double value = Num("value") ?? throw new FormatException("column value is empty");
+        string system = Cell("system");
+        if (system.Length == 0) throw new FormatException("column system is empty");
+
+        Recompute? recompute = Cell("recompute").ToLowerInvariant() switch
+        {
+            "" => null,
+            "none" => Parallel.Recompute.None,
+            "selective" => Parallel.Recompute.Selective,
+            "full" => Parallel.Recompute.Full,
+            var other => throw new FormatException($"column recompute must be none, selective or full, not '{other}'"),
+        };
+        var precision = Cell("precision").ToLowerInvariant() switch
+        {
+            "" or "bf16" => Workload.Precision.Bf16,
+            "fp16" => Workload.Precision.Fp16,
+            "fp8" => Workload.Precision.Fp8,
+            "fp4" => Workload.Precision.Fp4,
+            var other => throw new FormatException($"column precision must be bf16, fp16, fp8 or fp4, not '{other}'"),
+        };
+        bool? sp = Int("sequence_parallel") switch { null => null, 0 => false, 1 => true, var v => throw new FormatException($"column sequence_parallel must be 0 or 1, not {v}") };
+
+        return new ValidationCase(
+            id, record.Line, Cell("model"), Num("params_b"),
+            Required("layers"), Required("hidden"), Int("ffn_hidden"), Required("heads"), Int("kv_heads"), Int("vocab"),
+            Required("seq_len"), Int("global_batch_seqs"), Int("micro_batch"), Int("moe_experts"), Int("moe_active"),
+            system, Int("devices"), Int("tp"), Int("pp"), Int("dp"), Int("cp"), Int("ep"), Int("vpp"), Int("zero_stage"),
+            recompute, sp, precision, Num("tokens_b"), metric, value, Cell("notes"));
+    }
+}

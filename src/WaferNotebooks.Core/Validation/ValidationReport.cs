@@ -1,0 +1,56 @@
+namespace WaferNotebooks.Core.Validation;
+
+/// <summary>One row's outcome: the measured value, the prediction in the same unit, and the signed relative error (predicted − measured) / measured.</summary>
+public sealed record ValidationRow(
+    string Id,
+    int Line,
+    string Metric,
+    double Measured,
+    double? Predicted,
+    double? Error,
+    bool Skipped,
+    string? Reason,
+    string SystemId = "",
+    int Devices = 0,
+    string Layout = "",
+    IReadOnlyList<string>? Notes = null)
+{
+    public double? AbsError => Error is { } e ? Math.Abs(e) : null;
+
+    public static ValidationRow Skip(string id, int line, string metric, double measured, string reason) =>
+        new(id, line, metric, measured, null, null, true, reason);
+}
+
+/// <summary>Error statistics over the rows that ran (absolute relative errors).</summary>
+public sealed record ValidationSummary(int Count, int Skipped, double MeanAbsError, double MedianAbsError, double P90AbsError, double MaxAbsError)
+{
+    public static ValidationSummary Of(IReadOnlyList<ValidationRow> rows)
+    {
+        var errors = rows.Where(r => !r.Skipped && r.AbsError is not null).Select(r => r.AbsError!.Value).OrderBy(e => e).ToArray();
+        int skipped = rows.Count(r => r.Skipped);
+        if (errors.Length == 0) return new ValidationSummary(rows.Count, skipped, 0, 0, 0, 0);
+        return new ValidationSummary(rows.Count, skipped, errors.Average(), Percentile(errors, 0.5), Percentile(errors, 0.9), errors[^1]);
+    }
+
+    /// <summary>Linear interpolation between closest ranks of a sorted array.</summary>
+    public static double Percentile(double[] sorted, double q)
+    {
+        double pos = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(pos), hi = (int)Math.Ceiling(pos);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+    }
+}
+
+/// <summary>Every row of a validation file and the summary over them.</summary>
+public sealed record ValidationReport(string Source, IReadOnlyList<ValidationRow> Rows)
+{
+    /// <summary>Metrics that measure steady-state throughput (the tested ones).</summary>
+    public static readonly IReadOnlySet<string> ThroughputMetrics = new HashSet<string>
+        { "hfu_tflops_per_device", "mfu_percent", "tokens_per_s_per_device", "iteration_s" };
+
+    public ValidationSummary Summary => ValidationSummary.Of(Rows);
+
+    public ValidationReport Where(Func<ValidationRow, bool> keep) => this with { Rows = Rows.Where(keep).ToArray() };
+
+    public ValidationReport Throughput => Where(r => ThroughputMetrics.Contains(r.Metric));
+}

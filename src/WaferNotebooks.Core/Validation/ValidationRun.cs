@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Gpu;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Validation;
+
+/// <summary>
+/// Runs published measurements through the simulator. Reads any CSV in the schema of
+/// data/validation/README.md, maps each row to a job, a system and a layout, predicts the
+/// row's metric in its unit and reports the signed relative error. Rows that cannot be
+/// simulated are reported as skipped with the reason (malformed rows with their line number).
+/// <para>Empty layout fields are searched: every combination consistent with what the row gives
+/// is estimated and the fastest one that fits is used. Rows without a device count (whole-run
+/// rows only) run on as many devices as the global batch has sequences, rounded up to whole
+/// nodes: one sequence per device per step, the scale of the published large runs.</para>
+/// </summary>
+/// <param name="findSystem">Resolves a system id (the catalog's lookup).</param>
+/// <param name="estimatorFor">Estimator for systems that are not GPU clusters (wafer-scale).</param>
+/// <param name="software">Overrides the per-row choice of GPU software stack (<see cref="SoftwareFor"/>).</param>
+public sealed partial class ValidationRun(
+    Func<string, SystemSpec> findSystem,
+    Func<SystemSpec, IEstimator?>? estimatorFor = null,
+    Func<ValidationCase, SystemSpec, GpuSoftware>? software = null)
+{
+    readonly EconomicAssumptions economics = EconomicAssumptions.Default;
+
+    /// <summary>Runs against the built-in catalog.</summary>
+    public ValidationRun() : this(SimulatorCatalog.Default.FindSystem) { }
+
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)\s*M\s+tokens", RegexOptions.IgnoreCase)]
+    private static partial Regex BatchTokens();
+
+    [GeneratedRegex(@"flash|xformers|fused attention|memory-efficient attention", RegexOptions.IgnoreCase)]
+    private static partial Regex FusedAttentionText();
+
+    public ValidationReport RunFile(string path)
+    {
+        if (!File.Exists(path))
+            throw new WaferInputException($"validation data not found: {path} (give a CSV in the schema of data/validation/README.md)");
+        return Run(File.ReadAllText(path), Path.GetFileName(path));
+    }
+
+    /// <summary>Parses CSV text in the schema and predicts every row.</summary>
+    public ValidationReport Run(string csv, string source = "csv")
+    {
+        IReadOnlyList<CsvRecord> records;
+        try { records = CsvReader.Parse(csv); }
+        catch (FormatException e) { throw new WaferInputException($"{source}: {e.Message}"); }
+        if (records.Count == 0) throw new WaferInputException($"{source} is empty: expected the header line " + string.Join(',', ValidationCase.Columns));
+        var header = records[0].Fields.Select((name, i) => (name: name.Trim().ToLowerInvariant(), i))
+            .GroupBy(x => x.name).ToDictionary(g => g.Key, g => g.First().i);
+        var missing = new[] { "id", "layers", "hidden", "heads", "seq_len", "system", "metric", "value" }.Where(c => !header.ContainsKey(c)).ToArray();
+        if (missing.Length > 0)
+            throw new WaferInputException($"{source} line 1: the header lacks column(s) {string.Join(", ", missing)}; expected " + string.Join(',', ValidationCase.Columns));
+
+        var rows = new List<ValidationRow>();
+        foreach (var record in records.Skip(1))
+        {
+            ValidationCase c;
+            try
+            {
+                if (record.Fields.Count != records[0].Fields.Count)
+                    throw new FormatException($"has {record.Fields.Count} fields, the header has {records[0].Fields.Count}");
+                c = ValidationCase.From(record, header);
+            }
+            catch (FormatException e)
+            {
+                string id = header.TryGetValue("id", out int i) && i < record.Fields.Count ? record.Fields[i] : "";
+                rows.Add(ValidationRow.Skip(id, record.Line, "", 0, $"line {record.Line}: malformed row: {e.Message}"));
+                continue;
+            }
+            rows.Add(Predict(c));
+        }
+        return new ValidationReport(source, rows);
+    }
+
+    public ValidationReport Run(IEnumerable<ValidationCase> cases, string source) => new(source, cases.Select(Predict).ToArray());
+
+    /// <summary>Predicts one row.</summary>
+    public ValidationRow Predict(ValidationCase c)
+    {
+        ValidationRow Skip(string reason) => ValidationRow.Skip(c.Id, c.Line, c.Metric, c.Value, reason);
+        if (MetricValue(c.Metric, null) is null)
+            return Skip($"unknown metric '{c.Metric}' (known: {string.Join(", ", Metrics)})");
+        if (c.Value <= 0) return Skip("measured value is not positive");
+
+        SystemSpec system;
+        try { system = findSystem(c.SystemId); }
+        catch (Exception e) when (e is WaferInputException or KeyNotFoundException)
+        {
+            return Skip($"system '{c.SystemId}' is not in the catalog: {e.Message}");
+        }
+
+        var stack = (software ?? SoftwareFor)(c, system);
+        var estimator = system is GpuCluster ? new GpuEstimator(stack) : estimatorFor?.Invoke(system);
+        if (estimator is null || !estimator.Supports(system))
+            return Skip($"no estimator for system '{system.Id}'");
+
+        var model = CaseModel.Build(c);
+        int? batch = c.GlobalBatchSeqs ?? BatchFromNotes(c);
+        if (batch is null) return Skip("global batch not given in sequences and no 'N M tokens' batch in the notes");
+        if (IsWholeRun(c.Metric) && c.TokensB is null) return Skip($"whole-run metric {c.Metric} needs tokens_b");
+        double tokens = (c.TokensB ?? 1) * 1e9;
+        var job = new TrainingJob(model, tokens, batch.Value, c.SeqLen, c.Precision);
+
+        int devices = c.Devices ?? DevicesFor(c, batch.Value, system);
+        var notes = new List<string> { stack.Describe() };
+        if (c.Devices is null) notes.Add($"devices not published: {devices} chosen (one sequence per device per step, whole nodes)");
+
+        var best = BestEstimate(estimator, job, system, devices, c);
+        if (best is null) return Skip($"no layout consistent with the row's fields can run on {devices} devices of {system.Id}");
+        if (!best.Feasible) notes.Add($"the memory model says the published layout does not fit ({best.Reason}); predicted anyway");
+
+        double predicted = MetricValue(c.Metric, best)!.Value;
+        double error = (predicted - c.Value) / c.Value;
+        return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes);
+    }
+
+    public static readonly string[] Metrics =
+        ["hfu_tflops_per_device", "mfu_percent", "tokens_per_s_per_device", "iteration_s", "wall_days", "device_hours", "energy_mwh", "time_to_train_min"];
+
+    static bool IsWholeRun(string metric) => metric is "wall_days" or "device_hours" or "energy_mwh" or "time_to_train_min";
+
+    /// <summary>The estimate's value in the metric's unit; null for an unknown metric. With a null estimate, only checks the name.</summary>
+    static double? MetricValue(string metric, Estimate? e) => metric switch
+    {
+        "hfu_tflops_per_device" => e?.HardwareTflopsPerDevice ?? 0,
+        "mfu_percent" => (e?.Mfu ?? 0) * 100,
+        "tokens_per_s_per_device" => e?.TokensPerSPerDevice ?? 0,
+        "iteration_s" => e?.StepTimeS ?? 0,
+        "wall_days" => e?.TimeToTrainDays ?? 0,
+        "device_hours" => e?.DeviceHours ?? 0,
+        "energy_mwh" => e?.EnergyMwh ?? 0,
+        "time_to_train_min" => (e?.TimeToTrainDays ?? 0) * 24 * 60,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The attention kernel is not a column. Notes naming FlashAttention or xformers mean fused;
+    /// otherwise fused on accelerators with FP8 units (H100 generation and later, whose published
+    /// runs all postdate FlashAttention, 2022), materialised scores and no gradient bucketing on
+    /// older ones, whose published runs used 2021–2022 Megatron-LM-era stacks.
+    /// </summary>
+    public static GpuSoftware SoftwareFor(ValidationCase c, SystemSpec system)
+    {
+        if (FusedAttentionText().IsMatch(c.Notes)) return GpuSoftware.Modern;
+        return system is GpuCluster { Device.PeakTflopsFp8: not null } ? GpuSoftware.Modern : GpuSoftware.Megatron2021;
+    }
+
+    /// <summary>"4M tokens" in the notes: batch sizes in tokens are binary millions (4M = 2²²), as the papers use them.</summary>
+    static int? BatchFromNotes(ValidationCase c)
+    {
+        var m = BatchTokens().Match(c.Notes);
+        if (!m.Success) return null;
+        double millions = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return (int)Math.Round(millions * (1 << 20) / c.SeqLen);
+    }
+
+    static int DevicesFor(ValidationCase c, int batch, SystemSpec system)
+    {
+        int perNode = system is GpuCluster g ? g.DevicesPerNode : 1;
+        int devices = (batch + perNode - 1) / perNode * perNode;
+        return system.MaxDevices is { } max ? Math.Min(devices, max) : devices;
+    }
+
+    Estimate? BestEstimate(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, ValidationCase c)
+    {
+        Estimate? best = null, bestInfeasible = null;
+        foreach (var layout in LayoutSearch.Consistent(job, system, devices, c))
+        {
+            var e = estimator.Estimate(job, system, devices, layout, economics);
+            if (e.StepTimeS <= 0) continue; // a structural violation: nothing was computed
+            if (e.Feasible) { if (best is null || e.StepTimeS < best.StepTimeS) best = e; }
+            else if (bestInfeasible is null || e.Memory.TotalGb < bestInfeasible.Memory.TotalGb) bestInfeasible = e;
+        }
+        return best ?? bestInfeasible;
+    }
+}

@@ -1,0 +1,57 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Results;
+
+namespace WaferNotebooks.Core.Wafer;
+
+/// <summary>
+/// What one wafer's SRAM holds in each execution mode, and how much of it must leave the wafer.
+/// Weight streaming keeps only stream buffers and activations; with full recompute, layer
+/// checkpoints that do not fit are offloaded to MemoryX over the system I/O (Cerebras R2.0,
+/// "dynamic memory offload"). Layer-pipelined keeps weights, gradients and Adam state too.
+/// </summary>
+public static class WaferMemory
+{
+    const double Gb = 1e9;
+
+    /// <summary>Mixed-precision Adam on the wafer: 16-bit weights and gradients, fp32 master, momentum, variance (Rajbhandari et al. 2020: 16 bytes/parameter).</summary>
+    public const double ResidentBytesPerParam = 2 + 2 + 12;
+
+    /// <summary>SRAM use of weight streaming for one pass of <paramref name="tokens"/> tokens, and the fraction of checkpoints offloaded (0 when none are).</summary>
+    public static (MemoryBreakdown Memory, double OffloadFraction) Streaming(WaferCluster c, WaferActivations act, double tokens, Recompute recompute)
+    {
+        double capacity = c.UsableSramGb * Gb;
+        double buffers = c.StreamBufferGb.Value * Gb;
+        double working = act.WorkingSet(tokens);
+        if (recompute == Recompute.None)
+            return (Breakdown(c, ("stream_buffers", buffers, "weight and gradient stream staging"),
+                ("activations", act.StoredAllLayers(tokens), "every layer's activations, kept for the backward pass"),
+                ("working_set", act.LogitBytesPerToken * tokens, "fp32 logits, live at the head on top of the stored activations")), 0);
+
+        double checkpoints = act.Checkpoints(tokens);
+        double room = Math.Max(0, capacity - buffers - working);
+        double onWafer = Math.Min(checkpoints, room);
+        double offload = checkpoints > 0 ? (checkpoints - onWafer) / checkpoints : 0;
+        return (Breakdown(c, ("stream_buffers", buffers, "weight and gradient stream staging"),
+            ("activations", onWafer, offload > 0 ? $"layer checkpoints kept on the wafer ({offload:P0} offloaded to MemoryX)" : "layer checkpoints for the recompute"),
+            ("working_set", working, "one layer's activations during its recompute and backward, or the fp32 logits")), offload);
+    }
+
+    /// <summary>SRAM use of layer-pipelined execution: the whole model and its optimizer state stay on the wafer.</summary>
+    public static MemoryBreakdown Pipelined(WaferCluster c, WaferActivations act, double parameters, double seqLen, Recompute recompute)
+    {
+        // 1F1B over L one-layer stages with one sequence per micro-batch: stage i holds L−i sequences in flight, L(L+1)/2 layer-sequences in all.
+        double inFlight = act.Layers * (act.Layers + 1) / 2.0 / act.Layers;
+        double activations = recompute == Recompute.None
+            ? inFlight * act.StoredAllLayers(seqLen)
+            : inFlight * act.Checkpoints(seqLen) + act.WorkingSet(seqLen);
+        return Breakdown(c,
+            ("weights", 2 * parameters, "16-bit weights"),
+            ("gradients", 2 * parameters, "16-bit gradients"),
+            ("optimizer", 12 * parameters, "fp32 master weights, Adam momentum and variance"),
+            ("activations", activations, "activations of the sequences in flight in the layer pipeline"));
+    }
+
+    static MemoryBreakdown Breakdown(WaferCluster c, params (string Name, double Bytes, string Description)[] parts) =>
+        new(parts.Select(p => new MemoryPart(p.Name, p.Bytes / Gb, p.Description)).ToList(), c.UsableSramGb, "SRAM (usable)");
+}

@@ -1,0 +1,98 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Gpu;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Tests.GpuTests;
+
+public class ArithmeticTests
+{
+    static readonly ModelSpec Gpt175 = new("gpt3-175b", "GPT-3", 96, 12288, 49152, FfnKind.Gelu, 96, 96, 128, 51200, 2048);
+
+    [Fact]
+    public void KorthikantiActivationsWithoutParallelism()
+    {
+        double s = 2048, b = 1, h = 12288, a = 96;
+        double bytes = ActivationMemory.PerLayer(Gpt175, 49152, 2048, s * b, 1, false, Recompute.None, fusedAttention: false);
+        Assert.Equal(s * b * h * (34 + 5 * a * s / h), bytes, 1e-6);
+    }
+
+    [Fact]
+    public void KorthikantiActivationsWithTensorAndSequenceParallel()
+    {
+        double s = 2048, b = 2, h = 12288, a = 96, t = 8;
+        Assert.Equal(s * b * h * (10 + 24 / t + 5 * a * s / (h * t)),
+            ActivationMemory.PerLayer(Gpt175, 49152, 2048, s * b, 8, false, Recompute.None, false), 1e-3);
+        Assert.Equal(s * b * h / t * (34 + 5 * a * s / h),
+            ActivationMemory.PerLayer(Gpt175, 49152, 2048, s * b, 8, true, Recompute.None, false), 1e-3);
+        Assert.Equal(34 * s * b * h / t,
+            ActivationMemory.PerLayer(Gpt175, 49152, 2048, s * b, 8, true, Recompute.Selective, false), 1e-3);
+        Assert.Equal(2 * s * b * h / t,
+            ActivationMemory.PerLayer(Gpt175, 49152, 2048, s * b, 8, true, Recompute.Full, false), 1e-3);
+        // Fused attention keeps no s×s scores: the same as selective recompute.
+        Assert.Equal(34 * s * b * h / t,
+            ActivationMemory.PerLayer(Gpt175, 49152, 2048, s * b, 8, true, Recompute.None, true), 1e-3);
+    }
+
+    [Fact]
+    public void RingAllReduceTime()
+    {
+        // 8 ranks in one NVLink domain at 100 GB/s, α = 5 µs, 1 GB: 2·7/8·1e9/1e11 + 2·7·5e-6.
+        var system = TestSystems.Cluster("t", TestSystems.A100(), 100, 10) with { ScaleUpLatencyUs = new Sourced(5, "test") };
+        var net = new Collectives(system);
+        Assert.Equal(2 * 7.0 / 8 * 1e9 / 1e11 + 2 * 7 * 5e-6, net.AllReduce(1e9, net.Place(8, 1)), 1e-12);
+    }
+
+    [Fact]
+    public void HierarchicalAllReduceCrossesNodesWithItsShare()
+    {
+        var system = TestSystems.Cluster("t", TestSystems.A100(), 100, 10) with
+        {
+            ScaleUpLatencyUs = new Sourced(0, "test"),
+            ScaleOutLatencyUs = new Sourced(0, "test"),
+        };
+        var net = new Collectives(system);
+        // 32 ranks, 8 per node: inside 2·7/8·S/100, across 4 nodes 2·3/4·(S/8)/10.
+        double expected = 2 * 7.0 / 8 * 1e9 / 1e11 + 2 * 3.0 / 4 * (1e9 / 8) / 1e10;
+        Assert.Equal(expected, net.AllReduce(1e9, net.Place(32, 1)), 1e-12);
+        // A dp group strided by tp=8 has one member per node: everything crosses at scale-out speed.
+        Assert.Equal(2 * 3.0 / 4 * 1e9 / 1e10, net.AllReduce(1e9, net.Place(4, 8)), 1e-12);
+    }
+
+    [Theory]
+    [InlineData(8, 64, 1, 7.0 / 64)]
+    [InlineData(8, 64, 4, 7.0 / 256)]
+    [InlineData(4, 2, 1, 1.5)]
+    [InlineData(1, 8, 1, 0)]
+    public void BubbleFraction(int pp, int m, int v, double expected) =>
+        Assert.Equal(expected, PipelineSchedule.BubbleFraction(pp, m, v), 1e-12);
+
+    [Theory]
+    [InlineData(0, 16.0)]
+    [InlineData(1, 4 + 12.0 / 8)]
+    [InlineData(2, 2 + 14.0 / 8)]
+    [InlineData(3, 16.0 / 8)]
+    public void ZeroBytesPerParameterWithFp16Gradients(int stage, double bytesPerParam)
+    {
+        // One layer of weights, no vocabulary, pp=1, dp=8: ZeRO paper's 16 B/param convention (fp16 gradients).
+        var m = new ModelSpec("x", "x", 1, 1024, 4096, FfnKind.Gelu, 8, 8, 128, 1, 128);
+        var layout = new Layout(Dp: 8, ZeroStage: stage);
+        var part = new ModelPartition(m, TransformerArithmetic.Parameters(m), layout);
+        var job = new TrainingJob(m, 1e9, 8, 128, Precision.Fp16);
+        var mem = DeviceMemory.Of(part, job, layout, 1, true, 80).Breakdown;
+        var (dense, _) = part.HeaviestStageWeights;
+        double states = mem["weights"] + mem["gradients"] + mem["optimizer"];
+        double gathered = stage == 3 ? 2 * 2 * part.DenseWeightsPerLayer(false) / 1e9 : 0;
+        Assert.Equal(bytesPerParam * dense / 1e9 + gathered, states, 1e-9);
+    }
+
+    [Fact]
+    public void BigGemmsRunNearTheCeilingAndSkinnyOnesFallBelowIt()
+    {
+        var a = TestSystems.A100();
+        double big = MatmulEfficiency.ComputeFraction(a, 16384, 12288, 12288);
+        double skinny = MatmulEfficiency.ComputeFraction(a, 1024, 128, 1024);
+        Assert.InRange(big, 0.80 * MatmulEfficiency.SustainedShare(a), 0.87 * MatmulEfficiency.SustainedShare(a));
+        Assert.True(skinny < 0.6 * big);
+    }
+}

@@ -1,0 +1,85 @@
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Wafer;
+
+namespace WaferNotebooks.Core.Tests.Wafer;
+
+public class WeightStreamingTests
+{
+    static readonly WaferEstimator Estimator = new();
+
+    static Estimate Streamed(int batchSeqs, int systems, int microBatch, Recompute recompute = Recompute.None) =>
+        Estimator.EstimateWeightStreaming(WaferFixtures.Job(WaferFixtures.Gpt3Xl, batchSeqs, 26e9), WaferFixtures.Cs2, systems,
+            new Layout(Dp: systems, MicroBatch: microBatch, Recompute: recompute), WaferFixtures.Economics);
+
+    [Fact]
+    public void The_threshold_is_effective_flops_times_two_bytes_over_twice_the_io_bandwidth()
+    {
+        // CS-2: 7,500 TFLOP/s × 0.5 = 3.75e15 FLOP/s; 2 bytes per weight; 150 GB/s → 3.75e15·2/(2·150e9) = 25,000 tokens.
+        Assert.Equal(25_000, WeightStreaming.ThresholdTokens(WaferFixtures.Cs2), 6);
+    }
+
+    [Fact]
+    public void Below_the_threshold_the_step_is_io_bound_and_the_breakdown_shows_it()
+    {
+        // One 2,048-token sequence per pass: a twelfth of the 25,000-token threshold.
+        var e = Streamed(batchSeqs: 16, systems: 16, microBatch: 1);
+        Assert.True(e.Feasible, e.Reason);
+        Assert.Equal("weight_streaming", e.Breakdown.Largest.Name);
+        Assert.True(e.Breakdown["weight_streaming"] > 2 * e.Breakdown["compute"]);
+        Assert.StartsWith("I/O-bound", e.Bottleneck);
+    }
+
+    [Fact]
+    public void Above_the_threshold_the_step_is_compute_bound()
+    {
+        // 33 sequences per pass (67,584 tokens) with full recompute, 2.7× the threshold.
+        var e = Streamed(batchSeqs: 528, systems: 16, microBatch: 33, Recompute.Full);
+        Assert.True(e.Feasible, e.Reason);
+        Assert.Equal("compute", e.Breakdown.Largest.Name);
+        Assert.True(e.Breakdown["weight_streaming"] < 0.05 * e.Breakdown["compute"]);
+        Assert.StartsWith("compute-bound", e.Bottleneck);
+    }
+
+    [Theory]
+    [InlineData(16, 1, 1, Recompute.None)]
+    [InlineData(528, 16, 7, Recompute.None)]
+    [InlineData(528, 16, 33, Recompute.Full)]
+    [InlineData(528, 1, 64, Recompute.Full)]
+    public void The_five_parts_are_non_negative_and_sum_to_the_step_time(int batch, int systems, int microBatch, Recompute recompute)
+    {
+        var e = Streamed(batch, systems, microBatch, recompute);
+        Assert.Equal(new[] { "compute", "weight_streaming", "gradient_reduction", "memoryx_update", "other" }, e.Breakdown.Parts.Select(p => p.Name));
+        Assert.All(e.Breakdown.Parts, p => Assert.True(p.Seconds >= 0, p.Name));
+        Assert.Equal(e.StepTimeS, e.Breakdown.Parts.Sum(p => p.Seconds), 12);
+        Assert.Equal(e.TokensPerS, 528.0 * 2048 / e.StepTimeS * batch / 528, 6);
+    }
+
+    [Fact]
+    public void The_swarmx_tree_deepens_with_log_fanout_of_the_system_count()
+    {
+        var c = WaferFixtures.Cs3;
+        Assert.Equal(new[] { 1, 1, 2, 3, 4, 6 }, new[] { 1, 4, 16, 64, 256, 2048 }.Select(n => SwarmXTree.For(c, n).Depth));
+        Assert.True(SwarmXTree.For(c, 2048).LatencyS > SwarmXTree.For(c, 16).LatencyS);
+    }
+
+    [Fact]
+    public void Activations_that_do_not_fit_in_sram_make_the_layout_infeasible_and_say_what_fits()
+    {
+        var e = Streamed(batchSeqs: 528, systems: 1, microBatch: 64);
+        Assert.False(e.Feasible);
+        Assert.Contains("SRAM", e.Reason);
+        Assert.Contains("micro-batch of at most 7", e.Reason);
+    }
+
+    [Fact]
+    public void Full_recompute_offloads_checkpoints_that_do_not_fit_and_pays_for_them_in_io()
+    {
+        var job = WaferFixtures.Job(WaferFixtures.Megatron1T, 64, 1e9);
+        var layout = new Layout(Dp: 1, MicroBatch: 16, Recompute: Recompute.Full);
+        var e = Estimator.EstimateWeightStreaming(job, WaferFixtures.Cs3, 1, layout, WaferFixtures.Economics);
+        Assert.True(e.Feasible, e.Reason);
+        Assert.Contains(e.Assumptions, a => a.Contains("offloaded to MemoryX"));
+        Assert.True(e.Memory.Fits);
+    }
+}
