@@ -110,6 +110,9 @@ public static class NotebookHtml
         .outputs pre { margin: .25rem 0; white-space: pre-wrap; font-size: 13px; }
         .stream.stderr, .error pre { color: var(--bad); }
         .error pre { background: #ffebe9; padding: .5rem .75rem; border-radius: 6px; }
+        /* A write-up is read, not explored: plotly's toolbar shows only when the pointer is on a chart. */
+        .js-plotly-plot .modebar-container { visibility: hidden; }
+        .js-plotly-plot:hover .modebar-container { visibility: visible; }
         footer { max-width: 1040px; margin: 0 auto 2rem; padding: 0 1.25rem; color: var(--muted); font-size: 13px; }
         """;
 }
