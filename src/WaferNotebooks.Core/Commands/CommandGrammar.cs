@@ -1,3 +1,5 @@
+using WaferNotebooks.Core.Catalog;
+
 namespace WaferNotebooks.Core.Commands;
 
 /// <summary>
@@ -34,7 +36,7 @@ public static class CommandGrammar
 
     public static readonly OptionSpec Batch = new("--batch",
         "Global batch: sequences (1024), or tokens with a K/M suffix in powers of two as papers quote them (4M = 4·2^20 tokens = 1024 sequences of 4096).",
-        ValueKind.Batch, "SEQS|TOKENS", DefaultText: "the model's published global batch");
+        ValueKind.Batch, "SEQS|TOKENS", DefaultText: "4M tokens (2^22, the batch of LLaMA 1 and 2) in whole sequences");
 
     public static readonly OptionSpec Seq = new("--seq",
         "Sequence length in tokens; K = 1024 (8K = 8192).",
@@ -70,7 +72,11 @@ public static class CommandGrammar
 
     public static readonly OptionSpec Counts = new("--counts",
         "Device counts to sweep: a list 8,16,32, a doubling range 8..4096, or a stepped range 64..512:64. K = 1000.",
-        ValueKind.Counts, "LIST|A..B[:STEP]", Required: true);
+        ValueKind.Counts, "LIST|A..B[:STEP]", DefaultText: "the count of --on, when --vary is given");
+
+    public static readonly OptionSpec Vary = new("--vary",
+        "A second knob to sweep, with its values: batch=512,1024,4M, seq=2K,4K,8K, tokens=1T,2T, price=1.5,2.5, pue=1.1,1.4 or carbon=50,400.",
+        ValueKind.Knob, "KNOB=V1,V2,...", AllowedValues: ["batch", "seq", "tokens", "price", "pue", "carbon"]);
 
     public static readonly OptionSpec Data = new("--data",
         "CSV of published runs in the schema of data/validation/README.md.",
@@ -108,9 +114,9 @@ public static class CommandGrammar
         [.. Job, OnRepeated, Layout, Objective, .. Economics, .. Output]);
 
     public static readonly SubcommandSpec Sweep = new("sweep",
-        "Vary the device count and show throughput, scaling efficiency and MFU.",
+        "Vary the device count (and optionally one more knob) and show throughput, scaling efficiency and MFU.",
         "sweep --model llama3-70b --on dgx-h100 --counts 64..4096",
-        [.. Job, On, Counts, Objective, .. Economics, .. Output]);
+        [.. Job, On, Counts, Vary, Layout, Objective, .. Economics, .. Output]);
 
     public static readonly SubcommandSpec Plan = new("plan",
         "Search the parallel layouts of a job on a system; rank them and give the Pareto front of time vs energy.",
@@ -133,6 +139,18 @@ public static class CommandGrammar
         [.. Job, On, Layout, Objective, .. Economics, .. Output]);
 
     public static IReadOnlyList<SubcommandSpec> Subcommands { get; } = [Estimate, Compare, Sweep, Plan, Catalog, Validate, Timeline];
+
+    /// <summary>
+    /// Completion values for an option: catalog ids for --model and --on, the allowed words of a
+    /// choice, and "KNOB=" for --vary.
+    /// </summary>
+    public static IEnumerable<string> CompletionsFor(OptionSpec option, SimulatorCatalog? catalog = null) => option.Completions switch
+    {
+        CompletionSource.ModelIds => (catalog ?? SimulatorCatalog.Default).Models.Select(m => m.Id),
+        CompletionSource.SystemIds => (catalog ?? SimulatorCatalog.Default).Systems.Select(s => s.Id),
+        _ when option.Kind == ValueKind.Knob => option.AllowedValues!.Select(k => k + "="),
+        _ => option.AllowedValues ?? [],
+    };
 
     /// <summary>The subcommand of this name, or a <see cref="WaferInputException"/> listing the valid ones.</summary>
     public static SubcommandSpec Find(string name) =>

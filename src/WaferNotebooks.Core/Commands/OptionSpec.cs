@@ -23,6 +23,8 @@ public enum ValueKind
     Choice,
     /// <summary>Device counts: a list 8,16,32 or a range 8..4096 (doubling) or 64..512:64 (step).</summary>
     Counts,
+    /// <summary>KNOB=V1,V2,... where KNOB is one of <see cref="OptionSpec.AllowedValues"/>.</summary>
+    Knob,
     /// <summary>A path to a file.</summary>
     File,
     /// <summary>A C# identifier.</summary>

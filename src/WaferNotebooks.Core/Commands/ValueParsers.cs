@@ -1,4 +1,5 @@
 using System.Globalization;
+using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Commands;
@@ -136,6 +137,40 @@ public static class ValueParsers
         if (counts[^1] != high)
             counts.Add(high);
         return counts;
+    }
+
+    /// <summary>
+    /// KNOB=V1,V2,...: batch (sequences or tokens, as --batch; tokens become sequences at
+    /// <paramref name="seqLen"/>), seq (as --seq), tokens (as --tokens), price, pue, carbon.
+    /// </summary>
+    public static SweepKnob ParseKnob(string option, string text, int seqLen)
+    {
+        var eq = text.IndexOf('=');
+        var knobs = CommandGrammar.Vary.AllowedValues!;
+        if (eq <= 0)
+            throw Bad(option, text, $"expected KNOB=V1,V2,... with KNOB one of {string.Join(", ", knobs)}, e.g. batch=512,1024,2048");
+        var knob = ParseChoice(option, text[..eq], knobs);
+        var name = $"{option} {knob}";
+        var values = text[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries)
+            .Select(v => knob switch
+            {
+                "batch" => ParseBatch(name, v).ToSequences(seqLen),
+                "seq" => ParsePositiveInt(name, v, kibi: true),
+                "tokens" => ParseTokenCount(name, v),
+                "pue" => ParseNumber(name, v, 1, "1.2"),
+                _ => ParseNumber(name, v, 0, "2.5"),
+            })
+            .ToList();
+        var kind = knob switch
+        {
+            "batch" => KnobKind.GlobalBatch,
+            "seq" => KnobKind.SeqLen,
+            "tokens" => KnobKind.Tokens,
+            "price" => KnobKind.Price,
+            "pue" => KnobKind.Pue,
+            _ => KnobKind.Carbon,
+        };
+        return new SweepKnob(kind, values);
     }
 
     /// <summary>A C# identifier for --name.</summary>

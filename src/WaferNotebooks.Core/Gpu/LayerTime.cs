@@ -54,9 +54,10 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
     public static LayerTime For(ModelSpec m, bool moeLayer, TrainingJob job, Layout l, GpuCluster system, Collectives net, GpuSoftware sw)
     {
         var a = system.Device;
-        double peak = a.PeakTflops(job.Precision);
         double peak16 = a.PeakTflops16.Value;
-        double inBytes = job.Precision is Precision.Fp8 or Precision.Fp4 ? 1 : 2;
+        // FP8 narrows only the linear layers' GEMM inputs; the router, attention and logits stay 16-bit.
+        var linear = job.Precision;
+        bool eightBit = MatmulEfficiency.IsEightBit(linear) && a.PeakTflopsFp8 is not null;
         int t = l.Tp;
         double s = job.SeqLen;
         double tokens = l.MicroBatch * s / l.Cp;
@@ -65,11 +66,11 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
         // GQA with fewer KV heads than tp ranks replicates K and V (Megatron, PaLM MQA).
         double kvPerRank = Math.Max(kv / t, dh);
 
-        double Gemm(double mm, double n, double k, double p, double bytes, double batch = 1) =>
-            MatmulEfficiency.Seconds(a, p, mm, n, k, bytes, batch);
+        double Gemm(double mm, double n, double k, Precision p, double batch = 1) =>
+            MatmulEfficiency.Seconds(a, p, mm, n, k, batch);
 
         // Linear layers: QKV, attention output, MLP (gated: gate+up fused).
-        double gemmF = Gemm(tokens, q / t + 2 * kvPerRank, h, peak, inBytes) + Gemm(tokens, h, q / t, peak, inBytes);
+        double gemmF = Gemm(tokens, q / t + 2 * kvPerRank, h, linear) + Gemm(tokens, h, q / t, linear);
         double ffnWidth;
         if (moeLayer && m.Moe is { } moe)
         {
@@ -78,7 +79,7 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
             double localExperts = (double)moe.Experts / l.Ep;
             gemmF += Mlp(m.Ffn, moe.ExpertFfnHidden / (double)t, routedTokens, localExperts);
             if (moe.Shared > 0) gemmF += Mlp(m.Ffn, moe.Shared * moe.ExpertFfnHidden / (double)t, tokens, 1);
-            gemmF += Gemm(tokens, moe.Experts, h, peak16, 2); // router
+            gemmF += Gemm(tokens, moe.Experts, h, Precision.Bf16); // router
             ffnWidth = (moe.Active + moe.Shared) * (double)moe.ExpertFfnHidden;
         }
         else
@@ -88,7 +89,7 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
         }
 
         double Mlp(FfnKind kind, double f, double mm, double batch) =>
-            Gemm(mm, kind == FfnKind.SwiGlu ? 2 * f : f, h, peak, inBytes, batch) + Gemm(mm, h, f, peak, inBytes, batch);
+            Gemm(mm, kind == FfnKind.SwiGlu ? 2 * f : f, h, linear, batch) + Gemm(mm, h, f, linear, batch);
 
         // Attention scores: b·a/t heads, queries s/cp against keys s.
         double heads = l.MicroBatch * (double)m.Heads / t;
@@ -105,7 +106,7 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
         }
         else
         {
-            double mm = Gemm(sq, s, dh, peak16, 2, heads) + Gemm(sq, dh, s, peak16, 2, heads);
+            double mm = Gemm(sq, s, dh, Precision.Bf16, heads) + Gemm(sq, dh, s, Precision.Bf16, heads);
             double scores = heads * sq * s;
             attention = new FwdBwd(mm + scores * ScoreBytesForward / hbm, 2 * mm + scores * ScoreBytesBackward / hbm);
         }
@@ -114,7 +115,7 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
         var (eh, ef) = ElementwiseElementsPerToken(m.Ffn);
         double elemBytes = 2 * tokens * (eh * h / (l.SequenceParallel ? t : 1) + ef * ffnWidth / t);
         // FP8: each GEMM input is cast (read 2 bytes, write 1) forward and each gradient backward.
-        if (inBytes < 2) elemBytes += 3 * tokens * (2 * h / (l.SequenceParallel ? t : 1) + (q + ffnWidth) / t);
+        if (eightBit) elemBytes += 3 * tokens * (2 * h / (l.SequenceParallel ? t : 1) + (q + ffnWidth) / t);
         var elementwise = new FwdBwd(elemBytes / hbm, 2 * elemBytes / hbm);
 
         // Tensor parallel: two all-reduces of the b·s·h activations forward and two backward
@@ -148,7 +149,7 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
         var a = system.Device;
         double tokens = l.MicroBatch * (double)job.SeqLen / l.Cp;
         // The output layer stays 16-bit in FP8 recipes (Transformer Engine keeps it in BF16).
-        double gemm = MatmulEfficiency.Seconds(a, a.PeakTflops16.Value, tokens, m.Vocab / (double)l.Tp, m.Hidden, 2);
+        double gemm = MatmulEfficiency.Seconds(a, Precision.Bf16, tokens, m.Vocab / (double)l.Tp, m.Hidden);
         // Softmax cross-entropy over fp32 logits: write, read for max/sum, read+write for the gradient.
         double bytes = tokens * m.Vocab / (double)l.Tp * 4 * 4;
         double ce = bytes / (a.HbmTBps.Value * 1e12 * MatmulEfficiency.HbmEfficiency);

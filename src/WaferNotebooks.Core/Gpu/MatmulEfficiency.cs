@@ -1,11 +1,13 @@
 using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Gpu;
 
 /// <summary>
 /// Achieved throughput of one GEMM (M×K by K×N) on one device, as a function of its shape.
-/// The ceiling is the accelerator's measured maximum achievable matmul fraction (catalog
-/// <see cref="Accelerator.MatmulEfficiency"/>). Below it:
+/// The ceiling is the accelerator's measured maximum achievable matmul fraction at the GEMM's
+/// input precision (catalog <see cref="Accelerator.MatmulEfficiencyAt"/>: the FP8 measurement
+/// for 8-bit inputs where the catalog has one). Below it:
 /// <list type="bullet">
 /// <item>tile quantisation: the output is cut into tiles; partial tiles at the edges do full work;</item>
 /// <item>wave quantisation: tiles run in waves of one tile per compute unit; a partial last wave idles units;</item>
@@ -74,9 +76,10 @@ public static class MatmulEfficiency
     public const double SustainedShareA100 = 0.85;
 
     /// <summary>Fraction of dense peak achieved by a GEMM of this shape (before the memory roofline).</summary>
-    public static double ComputeFraction(Accelerator a, double m, double n, double k, double batch = 1)
+    public static double ComputeFraction(Accelerator a, double m, double n, double k, double batch = 1, Precision precision = Precision.Bf16)
     {
-        if (m <= 0 || n <= 0 || k <= 0) return a.MatmulEfficiency.Value;
+        double measured = a.MatmulEfficiencyAt(precision);
+        if (m <= 0 || n <= 0 || k <= 0) return measured;
         int units = ComputeUnits(a);
         double best = 0;
         foreach (var (tm, tn, ceiling) in Tiles)
@@ -88,18 +91,30 @@ public static class MatmulEfficiency
             best = Math.Max(best, ceiling * tileUse * waveUse);
         }
         double kUse = k / (k + TileOverheadK);
-        return a.MatmulEfficiency.Value * SustainedShare(a) * best * kUse;
+        return measured * SustainedShare(a) * best * kUse;
     }
 
-    /// <summary>Seconds for <paramref name="batch"/> independent GEMMs of M×K·K×N with the given input element size.</summary>
-    public static double Seconds(Accelerator a, double peakTflops, double m, double n, double k, double bytesPerElement, double batch = 1)
+    /// <summary>Seconds for <paramref name="batch"/> independent GEMMs of M×K·K×N with inputs of the given precision.</summary>
+    public static double Seconds(Accelerator a, Precision precision, double m, double n, double k, double batch = 1)
     {
         if (m <= 0 || n <= 0 || k <= 0 || batch <= 0) return 0;
         double flops = 2 * m * n * k * batch;
-        double math = flops / (peakTflops * 1e12 * ComputeFraction(a, m, n, k, batch));
+        double bytesPerElement = IsEightBit(precision) && a.PeakTflopsFp8 is not null ? 1 : 2;
+        double math = flops / (a.PeakTflops(precision) * 1e12 * ComputeFraction(a, m, n, k, batch, precision));
         // Output stays 16-bit even when inputs are 8-bit (FP8 training keeps activations in BF16).
         double bytes = batch * ((m * k + k * n) * bytesPerElement + m * n * 2);
         double memory = bytes / (a.HbmTBps.Value * 1e12 * HbmEfficiency);
         return Math.Max(math, memory) + KernelOverheadS;
     }
+
+    /// <summary>Range of measured FP8 over 16-bit maximum achievable matmul fractions in the
+    /// catalog (ml-engineering MAMF table): H100 SXM 0.709/0.803 = 0.88 … Gaudi 3 0.703/0.677 = 1.04.</summary>
+    public const double Fp8ToBf16RatioLow = 0.88, Fp8ToBf16RatioHigh = 1.04;
+
+    public static bool IsEightBit(Precision p) => p is Precision.Fp8 or Precision.Fp4;
+
+    /// <summary>True when a run at this precision uses the FP8 peak but the catalog has no FP8
+    /// matmul measurement for the device, so the 16-bit fraction stands in for it.</summary>
+    public static bool Fp8EfficiencyAssumed(Accelerator a, Precision p) =>
+        IsEightBit(p) && a.PeakTflopsFp8 is not null && a.MatmulEfficiencyFp8 is null;
 }

@@ -130,6 +130,9 @@ sealed class StepModel
             Assume($"{a.Name} has no FP8 units: GEMMs run at the 16-bit peak");
         if (job.Precision is Precision.Fp8 or Precision.Fp4)
             Assume("FP8: only GEMM inputs are 8-bit; activations, gradients, optimizer state, attention and the logit layer stay 16/32-bit");
+        if (MatmulEfficiency.Fp8EfficiencyAssumed(a, job.Precision))
+            Assume($"{a.Name}: no measured FP8 matmul efficiency in the catalog; the 16-bit fraction {a.MatmulEfficiency.Value:P0} is assumed at the FP8 peak " +
+                   $"(measured FP8/16-bit ratios on other devices span {MatmulEfficiency.Fp8ToBf16RatioLow:0.00}–{MatmulEfficiency.Fp8ToBf16RatioHigh:0.00}: treat the FP8 speed-up as uncertain)");
         if (microBatches < l.Pp)
             Assume($"only {microBatches} micro-batches for {l.Pp} pipeline stages: the bubble exceeds the work");
         if (m.Layers % (l.Pp * l.Vpp) != 0)

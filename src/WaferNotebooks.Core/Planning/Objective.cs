@@ -5,7 +5,7 @@ namespace WaferNotebooks.Core.Planning;
 /// <summary>What the planner minimises when it picks a layout.</summary>
 public enum Objective
 {
-    /// <summary>Shortest step time, hence shortest time to train.</summary>
+    /// <summary>Shortest time to train (for one job, the shortest step time).</summary>
     Time,
     /// <summary>Least energy for the whole run (MWh, including PUE).</summary>
     Energy,
@@ -17,12 +17,15 @@ public enum Objective
 public static class ObjectiveOrder
 {
     /// <summary>The quantity the objective minimises.</summary>
-    public static double Key(this Objective objective, Estimate e) => objective switch
+    public static double Key(this Objective objective, Estimate e) => objective.Pick(e.TimeToTrainDays, e.EnergyMwh, e.CostUsd);
+
+    /// <summary>Which of time to train, energy and cost the objective minimises.</summary>
+    public static double Pick(this Objective objective, double days, double mwh, double usd) => objective switch
     {
-        Objective.Time => e.StepTimeS,
-        Objective.Energy => e.EnergyMwh,
-        Objective.Cost => e.CostUsd,
-        _ => throw new ArgumentOutOfRangeException(nameof(objective), objective, "objective is time, energy or cost"),
+        Objective.Time => days,
+        Objective.Energy => mwh,
+        Objective.Cost => usd,
+        _ => throw new WaferInputException($"The objective must be time, energy or cost, got {objective}."),
     };
 
     /// <summary>Negative when <paramref name="a"/> is better than <paramref name="b"/> for the objective.</summary>
@@ -30,7 +33,7 @@ public static class ObjectiveOrder
     {
         var c = objective.Key(a).CompareTo(objective.Key(b));
         if (c != 0) return c;
-        c = a.StepTimeS.CompareTo(b.StepTimeS);
+        c = a.TimeToTrainDays.CompareTo(b.TimeToTrainDays);
         if (c != 0) return c;
         c = a.EnergyMwh.CompareTo(b.EnergyMwh);
         return c != 0 ? c : a.CostUsd.CompareTo(b.CostUsd);

@@ -38,6 +38,7 @@ public static partial class Planner
         Simulator.CheckRun(job, system, devices);
         if (topK < 1)
             throw new WaferInputException($"top k must be at least 1, got {topK}.");
+        objective.Pick(0, 0, 0); // rejects an undefined objective before any work
         var econ = economics ?? EconomicAssumptions.Default;
 
         var candidates = estimator.CandidateLayouts(job, system, devices).ToArray();
@@ -46,21 +47,46 @@ public static partial class Planner
                 $"There is no parallel layout of {job.Model.Id} on {devices} {system.DeviceNoun}(s) of {system.Id} to try; " +
                 "try a device count with more small factors (a power of two, for example).");
 
-        var estimates = EstimateAll(estimator, job, system, devices, econ, candidates, progress, ct);
-        return Rank(job, system, devices, objective, topK, estimates);
+        var scores = ScoreAll(estimator, job, system, devices, econ, candidates, progress, ct);
+        return Rank(estimator, job, system, devices, econ, objective, topK, candidates, scores);
     }
 
-    private static Estimate[] EstimateAll(
+    /// <summary>
+    /// What the ranking needs of one candidate. Full estimates are not kept: holding thousands of
+    /// them pushes them into older GC generations; the few that the result returns are estimated
+    /// again at the end (estimators are pure functions of their inputs).
+    /// </summary>
+    private readonly record struct Score(
+        bool Usable, double StepTimeS, double TimeToTrainDays, double EnergyMwh, double CostUsd,
+        double TokensPerS, double Mfu, double MemoryGb, double MemoryShare, string? Reason)
+    {
+        public static Score Of(Estimate e) => new(
+            IsUsable(e), e.StepTimeS, e.TimeToTrainDays, e.EnergyMwh, e.CostUsd, e.TokensPerS, e.Mfu, e.Memory.TotalGb,
+            e.Memory.CapacityGb > 0 ? e.Memory.TotalGb / e.Memory.CapacityGb : double.PositiveInfinity,
+            e.Feasible ? (IsUsable(e) ? null : NonFinite) : e.Reason ?? "no reason given");
+
+        /// <summary>Feasible with finite metrics: a NaN must never win a comparison.</summary>
+        private static bool IsUsable(Estimate e) =>
+            e.Feasible && double.IsFinite(e.TimeToTrainDays) && double.IsFinite(e.StepTimeS) &&
+            double.IsFinite(e.EnergyMwh) && double.IsFinite(e.CostUsd);
+
+        private const string NonFinite = "the estimator returned a non-finite time, energy or cost";
+
+        public double Key(Objective objective) => objective.Pick(TimeToTrainDays, EnergyMwh, CostUsd);
+    }
+
+    private static Score[] ScoreAll(
         IEstimator estimator, TrainingJob job, SystemSpec system, int devices, EconomicAssumptions econ,
         Layout[] candidates, IProgress<double>? progress, CancellationToken ct)
     {
         var n = candidates.Length;
-        var estimates = new Estimate[n];
+        var scores = new Score[n];
         // Report about a hundred times, whatever n is.
         var every = Math.Max(1, n / 100);
         var done = 0;
-        void Step()
+        void One(int i)
         {
+            scores[i] = Score.Of(estimator.Estimate(job, system, devices, candidates[i], econ));
             var d = Interlocked.Increment(ref done);
             if (progress is not null && (d % every == 0 || d == n)) progress.Report((double)d / n);
         }
@@ -70,68 +96,74 @@ public static partial class Planner
             for (var i = 0; i < n; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                estimates[i] = estimator.Estimate(job, system, devices, candidates[i], econ);
-                Step();
+                One(i);
             }
         }
         else
         {
-            System.Threading.Tasks.Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i =>
-            {
-                estimates[i] = estimator.Estimate(job, system, devices, candidates[i], econ);
-                Step();
-            });
+            System.Threading.Tasks.Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, One);
         }
-        return estimates;
+        return scores;
     }
 
-    private static PlanResult Rank(TrainingJob job, SystemSpec system, int devices, Objective objective, int topK, Estimate[] estimates)
+    private static PlanResult Rank(
+        IEstimator estimator, TrainingJob job, SystemSpec system, int devices, EconomicAssumptions econ,
+        Objective objective, int topK, Layout[] candidates, Score[] scores)
     {
-        var feasible = new List<int>(estimates.Length);
+        var feasible = new List<int>(scores.Length);
         var infeasible = new List<int>();
-        for (var i = 0; i < estimates.Length; i++)
-            (Usable(estimates[i]) ? feasible : infeasible).Add(i);
+        for (var i = 0; i < scores.Length; i++)
+            (scores[i].Usable ? feasible : infeasible).Add(i);
+        Estimate Again(int i) => estimator.Estimate(job, system, devices, candidates[i], econ);
 
-        // Ties fall back to enumeration order, so the same inputs always give the same plan.
+        // The objective, then time, energy and cost, then enumeration order: the same inputs always give the same plan.
         var byObjective = feasible.ToArray();
-        Array.Sort(byObjective, (a, b) => objective.Compare(estimates[a], estimates[b]) is var c && c != 0 ? c : a.CompareTo(b));
-        var top = byObjective.Take(topK).Select(i => estimates[i]).ToArray();
+        Array.Sort(byObjective, (a, b) =>
+        {
+            var (x, y) = (scores[a], scores[b]);
+            var c = x.Key(objective).CompareTo(y.Key(objective));
+            if (c == 0) c = x.TimeToTrainDays.CompareTo(y.TimeToTrainDays);
+            if (c == 0) c = x.EnergyMwh.CompareTo(y.EnergyMwh);
+            if (c == 0) c = x.CostUsd.CompareTo(y.CostUsd);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        var top = byObjective.Take(topK).Select(Again).ToArray();
 
-        var front = ParetoFront(estimates, feasible);
+        var front = ParetoFront(scores, feasible);
         var onFront = new HashSet<int>(front);
-        var points = feasible.Select(i => PlanPoint.From(estimates[i], onFront.Contains(i))).ToArray();
+        var points = feasible.Select(i =>
+        {
+            var s = scores[i];
+            return new PlanPoint(candidates[i], s.StepTimeS, s.TimeToTrainDays, s.EnergyMwh, s.CostUsd, s.TokensPerS, s.Mfu, s.MemoryGb, onFront.Contains(i));
+        }).ToArray();
 
         return new PlanResult(
             job, system.Id, devices, objective,
-            top.FirstOrDefault(), top, front.Select(i => estimates[i]).ToArray(), points,
-            estimates.Length, infeasible.Count, Reasons(estimates, infeasible), NearestMiss(estimates, infeasible));
+            top.FirstOrDefault(), top, front.Select(Again).ToArray(), points,
+            scores.Length, infeasible.Count, Reasons(candidates, scores, infeasible),
+            infeasible.Count == 0 ? null : Again(infeasible.MinBy(i => scores[i].MemoryShare)));
     }
-
-    /// <summary>Feasible with finite metrics: a NaN must never win a comparison.</summary>
-    private static bool Usable(Estimate e) =>
-        e.Feasible && double.IsFinite(e.TimeToTrainDays) && double.IsFinite(e.StepTimeS) &&
-        double.IsFinite(e.EnergyMwh) && double.IsFinite(e.CostUsd);
 
     /// <summary>
     /// Indices of the non-dominated layouts on (time to train, energy), fastest first. A layout is
     /// dominated when another is no worse on both and strictly better on one; exact ties of two
     /// front layouts are both kept.
     /// </summary>
-    private static List<int> ParetoFront(Estimate[] estimates, List<int> feasible)
+    private static List<int> ParetoFront(Score[] scores, List<int> feasible)
     {
         var sorted = feasible.ToArray();
         Array.Sort(sorted, (a, b) =>
         {
-            var c = estimates[a].TimeToTrainDays.CompareTo(estimates[b].TimeToTrainDays);
+            var c = scores[a].TimeToTrainDays.CompareTo(scores[b].TimeToTrainDays);
             if (c != 0) return c;
-            c = estimates[a].EnergyMwh.CompareTo(estimates[b].EnergyMwh);
+            c = scores[a].EnergyMwh.CompareTo(scores[b].EnergyMwh);
             return c != 0 ? c : a.CompareTo(b);
         });
         var front = new List<int>();
         double minEnergy = double.PositiveInfinity, timeAtMin = double.NaN;
         foreach (var i in sorted)
         {
-            var (t, e) = (estimates[i].TimeToTrainDays, estimates[i].EnergyMwh);
+            var (t, e) = (scores[i].TimeToTrainDays, scores[i].EnergyMwh);
             if (e < minEnergy || (e == minEnergy && t == timeAtMin))
             {
                 front.Add(i);
@@ -142,21 +174,13 @@ public static partial class Planner
     }
 
     /// <summary>Groups failure messages that differ only in their numbers, most frequent first.</summary>
-    private static InfeasibilityReason[] Reasons(Estimate[] estimates, List<int> infeasible) =>
+    private static InfeasibilityReason[] Reasons(Layout[] candidates, Score[] scores, List<int> infeasible) =>
         infeasible
-            .Select(i => (Estimate: estimates[i], Text: estimates[i].Reason ?? NonFinite))
-            .GroupBy(x => Numbers().Replace(x.Text, "#"))
-            .Select(g => new InfeasibilityReason(g.First().Text, g.Count(), g.First().Estimate.Layout))
+            .GroupBy(i => Numbers().Replace(scores[i].Reason!, "#"))
+            .Select(g => new InfeasibilityReason(scores[g.First()].Reason!, g.Count(), candidates[g.First()]))
             .OrderByDescending(r => r.Count)
             .Take(ReasonsShown)
             .ToArray();
-
-    private const string NonFinite = "the estimator returned a non-finite time, energy or cost";
-
-    /// <summary>The infeasible layout whose memory is the smallest share of capacity: the one to show when nothing fits.</summary>
-    private static Estimate? NearestMiss(Estimate[] estimates, List<int> infeasible) =>
-        infeasible.Count == 0 ? null :
-        estimates[infeasible.MinBy(i => estimates[i].Memory.CapacityGb > 0 ? estimates[i].Memory.TotalGb / estimates[i].Memory.CapacityGb : double.PositiveInfinity)];
 
     [GeneratedRegex(@"\d+(?:[.,]\d+)*")]
     private static partial Regex Numbers();

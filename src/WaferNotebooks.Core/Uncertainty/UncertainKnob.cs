@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
@@ -36,9 +37,9 @@ public sealed record UncertainKnob(string Name, Sourced Input, Func<SystemSpec, 
         {
             var value = property.GetValue(record);
             if (value is Sourced { HasRange: true } sourced)
-                yield return (prefix + SnakeCase(property.Name), sourced, (root, v) => With(root, property, v));
+                yield return (prefix + KeyOf(property), sourced, (root, v) => With(root, property, v));
             else if (value is not null and not Sourced && IsRecord(value.GetType()) && value.GetType().Namespace == typeof(Sourced).Namespace)
-                foreach (var (name, input, set) in Walk(value, prefix + SnakeCase(property.Name) + "."))
+                foreach (var (name, input, set) in Walk(value, prefix + KeyOf(property) + "."))
                     yield return (name, input, (root, v) => With(root, property, set(property.GetValue(root)!, v)));
         }
     }
@@ -53,5 +54,8 @@ public sealed record UncertainKnob(string Name, Sourced Input, Func<SystemSpec, 
 
     static bool IsRecord(Type t) => t.GetMethod("<Clone>$") is not null;
 
-    static string SnakeCase(string name) => Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
+    /// <summary>The catalog file's key where the record names it, else the property in snake_case.</summary>
+    public static string KeyOf(PropertyInfo property) =>
+        property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name
+        ?? Regex.Replace(property.Name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
 }

@@ -16,7 +16,7 @@ namespace WaferNotebooks.Core.Uncertainty;
 /// corner) and the job is estimated again. Corners, not sampling, because the catalog ranges
 /// are bounds from sources (a datasheet, an assumption's plausible span), not distributions:
 /// there is nothing to sample from honestly, and a corner answers "how far could it be" with
-/// 2·k + 8 deterministic estimates. Corners assume the extremes can coincide, so the band is
+/// 2·k + 12 deterministic estimates. Corners assume the extremes can coincide, so the band is
 /// conservative (wider than a sampled 90% interval would be). The reported range also covers
 /// every one-at-a-time result, so a non-monotone input cannot put the nominal outside it.
 /// Variants that make the job infeasible are left out of the ranges and marked in the table.
@@ -30,6 +30,10 @@ public static class UncertaintyAnalysis
         Analyze(estimator.Estimate(job, system, devices, layout, economics), system, economics,
             (s, e) => estimator.Estimate(job, s, devices, layout, e));
 
+    /// <summary>Ranges and sensitivities for an estimate already made (its job, devices and layout are reused).</summary>
+    public static Estimate Analyze(IEstimator estimator, Estimate nominal, SystemSpec system, EconomicAssumptions economics) =>
+        Analyze(nominal, system, economics, (s, e) => estimator.Estimate(nominal.Job, s, nominal.Devices, nominal.Layout, e));
+
     /// <summary>
     /// Fills <see cref="Estimate.Ranges"/> and <see cref="Estimate.Sensitivities"/> of
     /// <paramref name="nominal"/>, re-estimating with <paramref name="estimate"/> for each variant
@@ -37,11 +41,13 @@ public static class UncertaintyAnalysis
     /// </summary>
     public static Estimate Analyze(Estimate nominal, SystemSpec system, EconomicAssumptions economics, Func<SystemSpec, EconomicAssumptions, Estimate> estimate)
     {
+        // An infeasible job has no time or energy to put a range on; its reason is the answer.
+        if (!nominal.Feasible) return nominal;
         var knobs = UncertainKnob.Enumerate(system, economics);
         var rows = knobs.Select(k => Extremes(k, system, economics, estimate)).ToList();
         var usable = rows.Select(r => (r.Knob, Low: r.Low.Feasible ? r.Low : null, High: r.High.Feasible ? r.High : null)).ToList();
         var notes = rows.SelectMany(r => new[] { (r.Knob.Name, "low", r.Low), (r.Knob.Name, "high", r.High) })
-            .Where(x => !x.Item3.Feasible && nominal.Feasible)
+            .Where(x => !x.Item3.Feasible)
             .Select(x => $"{x.Item1} at its {x.Item2} is infeasible ({x.Item3.Reason}) and left out").ToList();
 
         MetricRange Range(Func<Estimate, double> metric, bool timeLike = false)

@@ -4,6 +4,7 @@ using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;
 
@@ -14,18 +15,22 @@ namespace WaferNotebooks.Core.Validation;
 /// data/validation/README.md, maps each row to a job, a system and a layout, predicts the
 /// row's metric in its unit and reports the signed relative error. Rows that cannot be
 /// simulated are reported as skipped with the reason (malformed rows with their line number).
-/// <para>Empty layout fields are searched: every combination consistent with what the row gives
-/// is estimated and the fastest one that fits is used. Rows without a device count (whole-run
-/// rows only) run on as many devices as the global batch has sequences, rounded up to whole
-/// nodes: one sequence per device per step, the scale of the published large runs.</para>
+/// <para>Layouts go through the one planner (<see cref="Planner"/>), restricted to what the row
+/// publishes; the knobs it leaves empty are chosen by the <see cref="LayoutPolicy"/>: by default
+/// as the framework would (<see cref="UnpublishedKnobs"/>), or the planner's fastest. Rows
+/// without a device count (whole-run rows only) run on as many devices as the global batch has
+/// sequences, rounded up to whole nodes: one sequence per device per step, the scale of the
+/// published large runs.</para>
 /// </summary>
 /// <param name="findSystem">Resolves a system id (the catalog's lookup).</param>
-/// <param name="estimatorFor">Estimator for systems that are not GPU clusters (wafer-scale).</param>
+/// <param name="estimatorFor">Estimator for systems that are not GPU clusters (default: <see cref="Simulator.EstimatorFor"/>).</param>
 /// <param name="software">Overrides the per-row choice of GPU software stack (<see cref="SoftwareFor"/>).</param>
+/// <param name="policy">How unpublished layout knobs are chosen.</param>
 public sealed partial class ValidationRun(
     Func<string, SystemSpec> findSystem,
     Func<SystemSpec, IEstimator?>? estimatorFor = null,
-    Func<ValidationCase, SystemSpec, GpuSoftware>? software = null)
+    Func<ValidationCase, SystemSpec, GpuSoftware>? software = null,
+    LayoutPolicy policy = LayoutPolicy.FrameworkDefaults)
 {
     readonly EconomicAssumptions economics = EconomicAssumptions.Default;
 
@@ -97,24 +102,40 @@ public sealed partial class ValidationRun(
         }
 
         var stack = (software ?? SoftwareFor)(c, system);
-        var estimator = system is GpuCluster ? new GpuEstimator(stack) : estimatorFor?.Invoke(system);
+        IEstimator? estimator;
+        try { estimator = system is GpuCluster ? new GpuEstimator(stack) : (estimatorFor ?? Simulator.EstimatorFor)(system); }
+        catch (WaferInputException e) { return Skip(e.Message); }
         if (estimator is null || !estimator.Supports(system))
             return Skip($"no estimator for system '{system.Id}'");
 
         var model = CaseModel.Build(c);
+        var notes = new List<string>();
+        if (system is GpuCluster) notes.Add(stack.Describe());
         int? batch = c.GlobalBatchSeqs ?? BatchFromNotes(c);
         if (batch is null) return Skip("global batch not given in sequences and no 'N M tokens' batch in the notes");
         if (IsWholeRun(c.Metric) && c.TokensB is null) return Skip($"whole-run metric {c.Metric} needs tokens_b");
+        int devices = c.Devices ?? DevicesFor(batch.Value, system);
+        if (c.Devices is null) notes.Add($"devices not published: {devices} chosen (one sequence per device per step, whole nodes)");
+        if (c.GlobalBatchSeqs is null && batch.Value % devices != 0)
+        {
+            // A batch quoted in tokens ("2M tokens") is approximate; the run's real batch is a
+            // multiple of its data-parallel size. The nearest multiple of the device count is a
+            // multiple of every data-parallel size a layout of these devices can have.
+            int rounded = Math.Max(devices, (int)Math.Round((double)batch.Value / devices) * devices);
+            notes.Add($"batch from the notes ({batch.Value} sequences) rounded to {rounded}, the nearest multiple of the {devices} devices, so every data-parallel size divides it");
+            batch = rounded;
+        }
         double tokens = (c.TokensB ?? 1) * 1e9;
         var job = new TrainingJob(model, tokens, batch.Value, c.SeqLen, c.Precision);
 
-        int devices = c.Devices ?? DevicesFor(c, batch.Value, system);
-        var notes = new List<string> { stack.Describe() };
-        if (c.Devices is null) notes.Add($"devices not published: {devices} chosen (one sequence per device per step, whole nodes)");
-
-        var best = BestEstimate(estimator, job, system, devices, c);
+        Estimate? best;
+        try { best = Choose(estimator, job, system, devices, c); }
+        catch (WaferInputException e) { return Skip(e.Message); }
         if (best is null) return Skip($"no layout consistent with the row's fields can run on {devices} devices of {system.Id}");
-        if (!best.Feasible) notes.Add($"the memory model says the published layout does not fit ({best.Reason}); predicted anyway");
+        if (!best.Feasible) notes.Add($"the memory model says the chosen layout does not fit ({best.Reason}); predicted anyway");
+        notes.Add(policy == LayoutPolicy.FrameworkDefaults
+            ? "unpublished layout knobs set as the framework defaults them (micro-batch 1, no interleaving unless stated, ZeRO-1, smallest model-parallel size and least recompute that fit)"
+            : "unpublished layout knobs set to the planner's fastest");
 
         double predicted = MetricValue(c.Metric, best)!.Value;
         double error = (predicted - c.Value) / c.Value;
@@ -161,23 +182,26 @@ public sealed partial class ValidationRun(
         return (int)Math.Round(millions * (1 << 20) / c.SeqLen);
     }
 
-    static int DevicesFor(ValidationCase c, int batch, SystemSpec system)
+    static int DevicesFor(int batch, SystemSpec system)
     {
         int perNode = system is GpuCluster g ? g.DevicesPerNode : 1;
         int devices = (batch + perNode - 1) / perNode * perNode;
         return system.MaxDevices is { } max ? Math.Min(devices, max) : devices;
     }
 
-    Estimate? BestEstimate(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, ValidationCase c)
+    /// <summary>
+    /// The planner, searching only the layouts the row allows. With the framework-default policy
+    /// the first feasible layout in the policy's order of preference is taken, otherwise the
+    /// fastest; when nothing fits, the layout that came closest (reported as not fitting).
+    /// </summary>
+    Estimate? Choose(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, ValidationCase c)
     {
-        Estimate? best = null, bestInfeasible = null;
-        foreach (var layout in LayoutSearch.Consistent(job, system, devices, c))
-        {
-            var e = estimator.Estimate(job, system, devices, layout, economics);
-            if (e.StepTimeS <= 0) continue; // a structural violation: nothing was computed
-            if (e.Feasible) { if (best is null || e.StepTimeS < best.StepTimeS) best = e; }
-            else if (bestInfeasible is null || e.Memory.TotalGb < bestInfeasible.Memory.TotalGb) bestInfeasible = e;
-        }
-        return best ?? bestInfeasible;
+        var constrained = new ConstrainedEstimator(estimator,
+            candidates => UnpublishedKnobs.Constrain(candidates, c, job, devices, policy));
+        PlanResult plan;
+        try { plan = Planner.Plan(constrained, job, system, devices, economics, Objective.Time, topK: 1); }
+        catch (WaferInputException) when (!constrained.CandidateLayouts(job, system, devices).Any()) { return null; }
+        if (plan.Points.Count == 0) return plan.NearestMiss;
+        return policy == LayoutPolicy.Fastest ? plan.Best : estimator.Estimate(job, system, devices, plan.Points[0].Layout, economics);
     }
 }

@@ -108,7 +108,7 @@ public sealed class WaferEstimator : IEstimator
         double systemW = DevicePower.Watts(Math.Min(c.IdlePowerKw.Value, c.SystemPowerKw.Value) * 1e3, c.SystemPowerKw.Value * 1e3, step.Breakdown["compute"] / stepS);
         var energy = RunEnergy.For(devices, systemW, devices, streaming ? c.MemoryXSwarmXPowerKw.Value * 1e3 : 0, hours, c.Price, economics, "system");
         var usedLayout = layout with { Tp = 1, Pp = 1, Cp = 1, Ep = 1, Dp = devices, MicroBatch = Math.Min(layout.MicroBatch, SequencesPerSystem(job, devices)) };
-        return new Estimate(job, c.Id, "CS system", devices, usedLayout, step.Mode, step.Feasible, step.Problem,
+        return new Estimate(job, c.Id, $"{c.Id.ToUpperInvariant()} system", devices, usedLayout, step.Mode, step.Feasible, step.Problem,
             stepS, step.Breakdown, tokensPerS, modelTflops, hardwareTflops, modelTflops * 1e12 / peak, hardwareTflops * 1e12 / peak,
             step.Memory, seconds / 86400, devices * hours, energy.AveragePowerKw, energy.EnergyMwh, energy.CostUsd, energy.Co2Tonnes,
             Bottleneck(c, step), [.. Assumptions(c, job, step, why), .. energy.Assumptions]);
@@ -119,7 +119,9 @@ public sealed class WaferEstimator : IEstimator
         if (step.Mode != "weight-streaming")
             return $"compute-bound on the wafer (layer-pipelined; {step.Breakdown["other"] / step.StepTimeS:P0} pipeline fill/drain and overhead)";
         double threshold = WeightStreaming.ThresholdTokens(c);
-        string regime = step.TokensPerPass >= threshold ? "compute-bound" : "I/O-bound";
+        // The backward pass does twice the forward's FLOPs on the same stream, so it stays compute-bound down to half the threshold.
+        string regime = step.TokensPerPass >= threshold ? "compute-bound"
+            : step.TokensPerPass >= threshold / 2 ? "I/O-bound in the forward pass" : "I/O-bound";
         return $"{regime}: {step.TokensPerPass:N0} tokens per system per wafer pass against a streaming threshold of {threshold:N0} (F_eff·2 B/(2·I/O)); largest part: {step.Breakdown.Largest.Name}";
     }
 

@@ -43,7 +43,7 @@ public static class WaferMemory
         // 1F1B over L one-layer stages with one sequence per micro-batch: stage i holds L−i sequences in flight, L(L+1)/2 layer-sequences in all.
         double inFlight = act.Layers * (act.Layers + 1) / 2.0 / act.Layers;
         double activations = recompute == Recompute.None
-            ? inFlight * act.StoredAllLayers(seqLen)
+            ? inFlight * act.StoredAllLayers(seqLen) + act.LogitBytesPerToken * seqLen
             : inFlight * act.Checkpoints(seqLen) + act.WorkingSet(seqLen);
         return Breakdown(c,
             ("weights", 2 * parameters, "16-bit weights"),

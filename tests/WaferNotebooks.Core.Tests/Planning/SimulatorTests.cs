@@ -1,3 +1,4 @@
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
 
@@ -89,10 +90,10 @@ public class SimulatorTests
         Assert.Contains("unknown-x", ex.Message);
     }
 
-    private sealed record UnknownSystem() : WaferNotebooks.Core.Catalog.SystemSpec("unknown-x", "Unknown", "")
+    private sealed record UnknownSystem() : SystemSpec("unknown-x", "Unknown", "")
     {
         public override string DeviceNoun => "thing";
         public override int? MaxDevices => null;
-        public override WaferNotebooks.Core.Catalog.Sourced PricePerDeviceHour => new(1, "test");
+        public override Sourced PricePerDeviceHour => new(1, "test");
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Results;
@@ -23,8 +22,6 @@ public class UncertaintyAnalysisTests
     static Estimate Andromeda => Analyzed(WaferFixtures.Cs2, WaferFixtures.Job(WaferFixtures.Gpt3Xl, 528, 26e9), 16);
     static Estimate NeoXOnCs3 => Analyzed(WaferFixtures.Cs3, WaferFixtures.Job(WaferFixtures.NeoX20B, 1538, 412e9), 1);
 
-    static string Snake(string name) => Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
-
     public static TheoryData<string> ClusterIds => new() { "cs-2", "cs-3" };
 
     [Theory]
@@ -36,7 +33,7 @@ public class UncertaintyAnalysisTests
         var rows = e.Sensitivities!.Select(s => s.Parameter.Split(' ')[0]).ToHashSet();
         var ranged = typeof(WaferCluster).GetProperties()
             .Where(p => p.PropertyType == typeof(Sourced) && p.CanWrite && ((Sourced)p.GetValue(cluster)!).HasRange)
-            .Select(p => Snake(p.Name)).ToList();
+            .Select(UncertainKnob.KeyOf).ToList();
         Assert.NotEmpty(ranged);
         Assert.All(ranged, name => Assert.Contains(name, rows));
         Assert.Contains("economics.pue", rows);
@@ -109,6 +106,16 @@ public class UncertaintyAnalysisTests
         Assert.Contains("infeasible", e.Ranges.Method);
     }
 
+    [Fact]
+    public void An_infeasible_job_gets_no_ranges_only_its_reason()
+    {
+        var job = WaferFixtures.Job(WaferFixtures.Gpt3Xl, 8, 1e9);
+        var e = UncertaintyAnalysis.Analyze(Estimator, job, WaferFixtures.Cs2, 16, new Parallel.Layout(Dp: 16), WaferFixtures.Economics);
+        Assert.False(e.Feasible);
+        Assert.Null(e.Ranges);
+        Assert.Null(e.Sensitivities);
+    }
+
     /// <summary>A minimal GPU-class estimator (6·N·D at peak × efficiency, power at TDP) to show the analysis is not wafer-specific.</summary>
     sealed class PeakRateEstimator : IEstimator
     {
@@ -177,7 +184,14 @@ public class GpuUncertaintyTests
         Assert.Equal(nominal.StepTimeS, e.StepTimeS);
         Assert.InRange(e.TimeToTrainDays, e.Ranges!.TimeToTrainDays.Low, e.Ranges.TimeToTrainDays.High);
         Assert.InRange(e.EnergyMwh, e.Ranges.EnergyMwh.Low, e.Ranges.EnergyMwh.High);
-        Assert.Contains(e.Sensitivities!, s => s.Parameter.StartsWith("device."));
+        var cluster = (GpuCluster)system;
+        var ranged = typeof(GpuCluster).GetProperties().Where(p => p.PropertyType == typeof(Sourced) && p.CanWrite)
+            .Where(p => ((Sourced)p.GetValue(cluster)!).HasRange).Select(UncertainKnob.KeyOf)
+            .Concat(typeof(Accelerator).GetProperties().Where(p => p.PropertyType == typeof(Sourced) && p.CanWrite)
+                .Where(p => p.GetValue(cluster.Device) is Sourced { HasRange: true }).Select(p => "device." + UncertainKnob.KeyOf(p)))
+            .ToList();
+        Assert.NotEmpty(ranged);
+        Assert.All(ranged, name => Assert.Contains(e.Sensitivities!, s => s.Parameter.Split(' ')[0] == name));
         Assert.Contains(e.Sensitivities!, s => s.Parameter == "economics.pue" && s.MwhAtHigh > s.MwhAtLow);
     }
 }

@@ -1,0 +1,81 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Comparisons;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Sweeps;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Commands;
+
+/// <summary>Front-end options that do not change the result: the notebook's --name and --offline, the CLI's --json.</summary>
+public sealed record OutputOptions(string? Name = null, bool Offline = false, bool Json = false)
+{
+    public static OutputOptions None { get; } = new();
+}
+
+/// <summary>A system with the number of devices (GPUs, chips, or wafer-scale systems) to use.</summary>
+public sealed record SystemTarget(SystemSpec System, int Devices)
+{
+    public override string ToString() => $"{System.Id}:{Devices}";
+}
+
+/// <summary>A parsed, checked subcommand, ready for <see cref="CommandExecutor"/>.</summary>
+public abstract record CommandRequest
+{
+    public abstract string Subcommand { get; }
+
+    public OutputOptions Output { get; init; } = OutputOptions.None;
+}
+
+/// <summary>
+/// estimate: one job on one system. <see cref="Layout"/> null means the planner chooses for
+/// <see cref="Objective"/>.
+/// </summary>
+public sealed record EstimateRequest(TrainingJob Job, SystemTarget Target, Layout? Layout, EconomicAssumptions Economics, Objective Objective) : CommandRequest
+{
+    public override string Subcommand => "estimate";
+}
+
+/// <summary>compare: one job on each of several systems.</summary>
+public sealed record CompareRequest(TrainingJob Job, IReadOnlyList<ComparisonTarget> Targets, EconomicAssumptions Economics, Objective Objective) : CommandRequest
+{
+    public override string Subcommand => "compare";
+}
+
+/// <summary>
+/// sweep: one job on one system at several device counts, optionally crossed with a second
+/// knob. <see cref="Layout"/> fixes tp, pp, cp and the rest while dp grows with the count;
+/// null lets the planner choose at every point.
+/// </summary>
+public sealed record SweepRequest(TrainingJob Job, SystemSpec System, IReadOnlyList<int> Counts, Layout? Layout, SweepKnob? Knob, EconomicAssumptions Economics, Objective Objective) : CommandRequest
+{
+    public override string Subcommand => "sweep";
+}
+
+/// <summary>plan: search the layouts of one job on one system and device count.</summary>
+public sealed record PlanRequest(TrainingJob Job, SystemTarget Target, EconomicAssumptions Economics, Objective Objective, int Top) : CommandRequest
+{
+    public override string Subcommand => "plan";
+}
+
+/// <summary>What <c>catalog</c> lists.</summary>
+public enum CatalogKind { Models, Accelerators, Systems }
+
+/// <summary>catalog: list models, accelerators and/or systems.</summary>
+public sealed record CatalogRequest(IReadOnlyList<CatalogKind> Kinds) : CommandRequest
+{
+    public override string Subcommand => "catalog";
+}
+
+/// <summary>validate: predict every row of a CSV of published runs.</summary>
+public sealed record ValidateRequest(string DataPath) : CommandRequest
+{
+    public override string Subcommand => "validate";
+}
+
+/// <summary>timeline: one step of one job on one system, drawn as a Gantt.</summary>
+public sealed record TimelineRequest(TrainingJob Job, SystemTarget Target, Layout? Layout, EconomicAssumptions Economics, Objective Objective) : CommandRequest
+{
+    public override string Subcommand => "timeline";
+}

@@ -1,0 +1,215 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Comparisons;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Commands;
+
+/// <summary>
+/// Turns raw option values (option name → the strings given for it, as both front ends collect
+/// them) into a typed, checked <see cref="CommandRequest"/>. Every problem is a
+/// <see cref="WaferInputException"/> that names the option and says what would be right.
+/// Names may be given with or without their leading dashes; a flag is on when present with no
+/// value or with "true".
+/// </summary>
+public sealed class RequestParser(SimulatorCatalog catalog)
+{
+    public static RequestParser Default => new(SimulatorCatalog.Default);
+
+    public SimulatorCatalog Catalog => catalog;
+
+    public CommandRequest Parse(string subcommand, IReadOnlyDictionary<string, IReadOnlyList<string>> values)
+    {
+        var spec = CommandGrammar.Find(subcommand);
+        var args = new Args(spec, values);
+        CommandRequest request = spec.Name switch
+        {
+            "estimate" => ParseEstimate(args),
+            "compare" => ParseCompare(args),
+            "sweep" => ParseSweep(args),
+            "plan" => ParsePlan(args),
+            "catalog" => ParseCatalog(args),
+            "validate" => ParseValidate(args),
+            "timeline" => ParseTimeline(args),
+            _ => throw new InvalidOperationException($"The grammar has a subcommand '{spec.Name}' the parser does not know."),
+        };
+        return request with { Output = ParseOutput(args) };
+    }
+
+    private EstimateRequest ParseEstimate(Args a)
+    {
+        var job = ParseJob(a);
+        var (target, layout) = ParseTargetAndLayout(a, job);
+        return new EstimateRequest(job, target, layout, ParseEconomics(a), ParseObjective(a));
+    }
+
+    private TimelineRequest ParseTimeline(Args a)
+    {
+        var job = ParseJob(a);
+        var (target, layout) = ParseTargetAndLayout(a, job);
+        return new TimelineRequest(job, target, layout, ParseEconomics(a), ParseObjective(a));
+    }
+
+    private CompareRequest ParseCompare(Args a)
+    {
+        var job = ParseJob(a);
+        var layout = ParseLayoutSpec(a);
+        var targets = a.All(CommandGrammar.OnRepeated)
+            .Select(text => ParseTarget(text, layout))
+            .Select(t => new ComparisonTarget(t.System, t.Devices, layout?.Resolve(t.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen)))
+            .ToList();
+        return new CompareRequest(job, targets, ParseEconomics(a), ParseObjective(a));
+    }
+
+    /// <summary>
+    /// Counts come from --counts, or (with --vary) from the count in --on; a fixed --layout keeps
+    /// its tp, pp and cp and lets dp grow, so it must leave dp out.
+    /// </summary>
+    private SweepRequest ParseSweep(Args a)
+    {
+        var job = ParseJob(a);
+        var on = a.Required(CommandGrammar.On);
+        var (id, devices) = ValueParsers.ParseSystemTarget(CommandGrammar.On.Name, on);
+        var knob = a.One(CommandGrammar.Vary) is { } vary ? ValueParsers.ParseKnob(CommandGrammar.Vary.Name, vary, job.SeqLen) : null;
+        IReadOnlyList<int> counts = (a.One(CommandGrammar.Counts), devices, knob) switch
+        {
+            ({ } text, null, _) => ValueParsers.ParseCounts(CommandGrammar.Counts.Name, text),
+            (null, { } n, not null) => [n],
+            ({ }, { }, _) => throw new WaferInputException($"{CommandGrammar.On.Name} {on}: sweep takes its device counts from --counts; write --on {id}"),
+            _ => throw new WaferInputException($"sweep needs {CommandGrammar.Counts.Name} {CommandGrammar.Counts.HelpName}; for example: {CommandGrammar.Sweep.Example}"),
+        };
+        var layoutSpec = ParseLayoutSpec(a);
+        if (layoutSpec?.Dp is not null)
+            throw new WaferInputException($"{CommandGrammar.Layout.Name}: sweep grows dp with the device count; leave dp out");
+        var layouts = layoutSpec is null ? [] : counts.Select(c => layoutSpec.Resolve(c, job.Model, job.GlobalBatchSeqs, job.SeqLen)).ToList();
+        return new SweepRequest(job, catalog.FindSystem(id), counts, layouts.FirstOrDefault(), knob, ParseEconomics(a), ParseObjective(a));
+    }
+
+    private PlanRequest ParsePlan(Args a)
+    {
+        var job = ParseJob(a);
+        var target = ParseTarget(a.Required(CommandGrammar.On), null);
+        var top = a.One(CommandGrammar.Top) is { } t ? ValueParsers.ParsePositiveInt(CommandGrammar.Top.Name, t) : DefaultTop;
+        return new PlanRequest(job, target, ParseEconomics(a), ParseObjective(a), top);
+    }
+
+    private static CatalogRequest ParseCatalog(Args a)
+    {
+        var kind = CommandGrammar.Kind;
+        return a.One(kind) is { } text
+            ? new CatalogRequest([Enum.Parse<CatalogKind>(ValueParsers.ParseChoice(kind.Name, text, kind.AllowedValues!), true)])
+            : new CatalogRequest(Enum.GetValues<CatalogKind>());
+    }
+
+    private static ValidateRequest ParseValidate(Args a)
+    {
+        var path = a.Required(CommandGrammar.Data);
+        return File.Exists(path)
+            ? new ValidateRequest(Path.GetFullPath(path))
+            : throw new WaferInputException($"{CommandGrammar.Data.Name} '{path}': file not found (relative paths start at {Directory.GetCurrentDirectory()})");
+    }
+
+    /// <summary>How many layouts plan lists unless --top says otherwise.</summary>
+    public const int DefaultTop = 5;
+
+    /// <summary>
+    /// The job: the model, and --seq, --batch, --tokens and --precision or their defaults
+    /// (<see cref="JobDefaults"/>).
+    /// </summary>
+    private TrainingJob ParseJob(Args a)
+    {
+        var model = catalog.FindModel(a.Required(CommandGrammar.Model));
+        var seq = a.One(CommandGrammar.Seq) is { } s ? ValueParsers.ParsePositiveInt(CommandGrammar.Seq.Name, s, kibi: true) : JobDefaults.SeqLen(model);
+        var batch = a.One(CommandGrammar.Batch) is { } b ? ValueParsers.ParseBatch(CommandGrammar.Batch.Name, b).ToSequences(seq) : JobDefaults.GlobalBatchSeqs(seq);
+        var tokens = a.One(CommandGrammar.Tokens) is { } t ? ValueParsers.ParseTokenCount(CommandGrammar.Tokens.Name, t) : JobDefaults.Tokens(model);
+        var precision = a.One(CommandGrammar.Precision) is { } p ? ValueParsers.ParsePrecision(CommandGrammar.Precision.Name, p) : Precision.Bf16;
+        return new TrainingJob(model, tokens, batch, seq, precision);
+    }
+
+    private static LayoutSpec? ParseLayoutSpec(Args a) => a.One(CommandGrammar.Layout) is { } text ? LayoutSpec.Parse(text) : null;
+
+    private (SystemTarget Target, Layout? Layout) ParseTargetAndLayout(Args a, TrainingJob job)
+    {
+        var spec = ParseLayoutSpec(a);
+        var target = ParseTarget(a.Required(CommandGrammar.On), spec);
+        return (target, spec?.Resolve(target.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen));
+    }
+
+    /// <summary>
+    /// SYSTEM[:COUNT]. Without a count: the devices a layout with dp implies, else one system of
+    /// a wafer-scale (or other non-GPU) kind; a GPU cluster needs a count.
+    /// </summary>
+    private SystemTarget ParseTarget(string text, LayoutSpec? layout)
+    {
+        var option = CommandGrammar.On.Name;
+        var (id, devices) = ValueParsers.ParseSystemTarget(option, text);
+        var system = catalog.FindSystem(id);
+        var count = devices ?? layout?.ImpliedDevices
+            ?? (system is GpuCluster
+                ? throw new WaferInputException($"{option} {text}: give the number of devices, e.g. {id}:512 (or a --layout with dp)")
+                : 1);
+        if (system.MaxDevices is { } max && count > max)
+            throw new WaferInputException($"{option} {text}: {system.Id} is built with at most {max:N0} {system.DeviceNoun}s");
+        return new SystemTarget(system, count);
+    }
+
+    private static EconomicAssumptions ParseEconomics(Args a)
+    {
+        var economics = EconomicAssumptions.Default;
+        if (a.One(CommandGrammar.Pue) is { } pue)
+            economics = economics with { Pue = UserValue(ValueParsers.ParseNumber(CommandGrammar.Pue.Name, pue, 1, "1.1"), CommandGrammar.Pue) };
+        if (a.One(CommandGrammar.Price) is { } price)
+            economics = economics with { PricePerDeviceHour = UserValue(ValueParsers.ParseNumber(CommandGrammar.Price.Name, price, 0, "2.5"), CommandGrammar.Price) };
+        if (a.One(CommandGrammar.Carbon) is { } carbon)
+            economics = economics with { GramsCo2PerKwh = UserValue(ValueParsers.ParseNumber(CommandGrammar.Carbon.Name, carbon, 0, "400"), CommandGrammar.Carbon) };
+        return economics;
+    }
+
+    private static Sourced UserValue(double value, OptionSpec option) => new(value, $"given by the user ({option.Name})", Confidence.Assumed);
+
+    private static Objective ParseObjective(Args a) =>
+        a.One(CommandGrammar.Objective) is { } text
+            ? Enum.Parse<Objective>(ValueParsers.ParseChoice(CommandGrammar.Objective.Name, text, CommandGrammar.Objective.AllowedValues!), true)
+            : Objective.Time;
+
+    private static OutputOptions ParseOutput(Args a) => new(
+        a.One(CommandGrammar.Name) is { } name ? ValueParsers.ParseIdentifier(CommandGrammar.Name.Name, name) : null,
+        a.Flag(CommandGrammar.Offline),
+        a.Flag(CommandGrammar.Json));
+
+    /// <summary>The raw values, checked against the subcommand's options.</summary>
+    private sealed class Args
+    {
+        private readonly SubcommandSpec spec;
+        private readonly Dictionary<string, IReadOnlyList<string>> values = new(StringComparer.OrdinalIgnoreCase);
+
+        public Args(SubcommandSpec spec, IReadOnlyDictionary<string, IReadOnlyList<string>> raw)
+        {
+            this.spec = spec;
+            foreach (var (name, list) in raw)
+            {
+                var option = spec.FindOption(name) ?? throw new WaferInputException(
+                    $"{spec.Name} does not take --{name.TrimStart('-')}; it takes {string.Join(", ", spec.Options.Select(o => o.Name))}");
+                if (!option.Repeatable && !option.IsFlag && list.Count > 1)
+                    throw new WaferInputException($"{option.Name} is given {list.Count} times; {spec.Name} takes it once");
+                values[option.Key] = list;
+            }
+        }
+
+        public string? One(OptionSpec option) => values.TryGetValue(option.Key, out var v) && v.Count > 0 ? v[^1] : null;
+
+        public IReadOnlyList<string> All(OptionSpec option) =>
+            values.TryGetValue(option.Key, out var v) && v.Count > 0 ? v : throw Missing(option);
+
+        public string Required(OptionSpec option) => One(option) ?? throw Missing(option);
+
+        public bool Flag(OptionSpec option) =>
+            values.TryGetValue(option.Key, out var v) &&
+            (v.Count == 0 || ValueParsers.ParseChoice(option.Name, v[^1], ["true", "false"]) == "true");
+
+        private WaferInputException Missing(OptionSpec option) =>
+            new($"{spec.Name} needs {option.Name} {option.HelpName}; for example: {spec.Example}");
+    }
+}

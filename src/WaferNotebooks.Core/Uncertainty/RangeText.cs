@@ -1,0 +1,32 @@
+using System.Globalization;
+using WaferNotebooks.Core.Results;
+
+namespace WaferNotebooks.Core.Uncertainty;
+
+/// <summary>
+/// A nominal value with its range, as every front end should print it: "108 days (77–360)".
+/// Uncertain results are shown with their range instead of false precision.
+/// </summary>
+public static class RangeText
+{
+    /// <summary>Formats with three significant figures, the precision the inputs justify.</summary>
+    public static string Format(double nominal, MetricRange? range, string unit = "")
+    {
+        string suffix = unit.Length > 0 ? " " + unit : "";
+        string n = Number(nominal);
+        if (range is null || (Number(range.Low) == n && Number(range.High) == n))
+            return n + suffix;
+        return $"{n}{suffix} ({Number(range.Low)}–{Number(range.High)})";
+    }
+
+    public static string Days(Estimate e) => Format(e.TimeToTrainDays, e.Ranges?.TimeToTrainDays, "days");
+
+    public static string Mwh(Estimate e) => Format(e.EnergyMwh, e.Ranges?.EnergyMwh, "MWh");
+
+    static string Number(double x)
+    {
+        if (x == 0 || !double.IsFinite(x)) return x.ToString(CultureInfo.InvariantCulture);
+        int digits = Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(x))));
+        return Math.Round(x, Math.Min(digits, 15), MidpointRounding.AwayFromZero).ToString(digits == 0 ? "N0" : "N" + digits, CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,13 @@
+namespace WaferNotebooks.Core.Validation;
+
+/// <summary>How <see cref="ValidationRun"/> fills the layout knobs a row does not publish.</summary>
+public enum LayoutPolicy
+{
+    /// <summary>As the framework would unless told otherwise (<see cref="UnpublishedKnobs"/>): a
+    /// prediction of what the authors most likely ran. The default for validation.</summary>
+    FrameworkDefaults,
+
+    /// <summary>The planner's fastest layout consistent with the row: an optimistic bound
+    /// (MODELLING.md: choosing the fastest unpublished knobs biases predictions fast).</summary>
+    Fastest,
+}

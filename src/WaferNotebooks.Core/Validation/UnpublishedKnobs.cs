@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Validation;
+
+/// <summary>
+/// The layouts a validation row allows, derived from the planner's candidates for the job: the
+/// row's published fields replace the candidate's. With <see cref="LayoutPolicy.FrameworkDefaults"/>
+/// the knobs the row leaves empty take the value a Megatron-family framework (Megatron-LM,
+/// Megatron-DeepSpeed, NeMo) uses unless told otherwise, because picking the fastest unpublished
+/// knobs biases predictions fast (MODELLING.md):
+/// <list type="bullet">
+/// <item>micro-batch 1 (<c>--micro-batch-size</c> / <c>train_micro_batch_size_per_gpu</c> in the
+/// frameworks' example scripts);</item>
+/// <item>no interleaving (<c>--num-layers-per-virtual-pipeline-stage</c> unset); when the notes say
+/// the schedule was interleaved but not with how many chunks, the fewest: 2;</item>
+/// <item>ZeRO stage 1 (Megatron's distributed optimizer, DeepSpeed ZeRO-1); fully sharded (3) is
+/// preferred only when the notes say FSDP or fully sharded, otherwise used only if nothing else fits;</item>
+/// <item>the smallest model-parallel size tp·pp·cp that fits in memory, tensor before pipeline
+/// parallelism (Narayanan et al. 2021, Sec. 3.3: tensor parallelism up to the node size first);
+/// tp ≥ 2 when the row has sequence parallelism or its notes say tensor/model parallelism was used;</item>
+/// <item>recompute none if it fits, else selective, else full (checkpointing is opt-in);</item>
+/// <item>sequence parallelism with tp &gt; 1 (the planner's rule).</item>
+/// </list>
+/// Candidates come out in order of preference: the first that fits is the framework's choice.
+/// </summary>
+public static partial class UnpublishedKnobs
+{
+    [GeneratedRegex(@"interleaved\s+(?:1F1B\s+|pipeline\s+)?schedule", RegexOptions.IgnoreCase)]
+    private static partial Regex InterleavedText();
+
+    [GeneratedRegex(@"\bFSDP\b|fully[ -]sharded", RegexOptions.IgnoreCase)]
+    private static partial Regex FullyShardedText();
+
+    [GeneratedRegex(@"tensor parallelism|model (?:\+ |and )?(?:sequence )?parallelism", RegexOptions.IgnoreCase)]
+    private static partial Regex ModelParallelText();
+
+    public static IEnumerable<Layout> Constrain(IEnumerable<Layout> plannerCandidates, ValidationCase c, TrainingJob job, int devices, LayoutPolicy policy)
+    {
+        var seen = new HashSet<Layout>();
+        var layouts = new List<Layout>();
+        foreach (var candidate in plannerCandidates)
+            if (Impose(candidate, c, job, devices, policy) is { } l && seen.Add(l))
+                layouts.Add(l);
+        if (policy == LayoutPolicy.Fastest) return layouts;
+
+        int preferredZero = FullyShardedText().IsMatch(c.Notes) ? 3 : 1;
+        bool modelParallel = c.SequenceParallel == true || ModelParallelText().IsMatch(c.Notes);
+        return layouts
+            .Where(l => !modelParallel || c.Tp is not null || l.Tp > 1)
+            .OrderBy(l => l.ZeroStage == (c.ZeroStage ?? preferredZero) ? 0 : 1)
+            .ThenBy(l => l.Tp * l.Pp * l.Cp)
+            .ThenByDescending(l => l.Tp)
+            .ThenBy(l => l.Ep)
+            .ThenBy(l => l.Recompute);
+    }
+
+    /// <summary>The candidate with the row's published fields (and, by policy, the default knobs) imposed; null when they cannot hold together.</summary>
+    static Layout? Impose(Layout l, ValidationCase c, TrainingJob job, int devices, LayoutPolicy policy)
+    {
+        int tp = c.Tp ?? l.Tp, pp = c.Pp ?? l.Pp;
+        int cp = c.Cp ?? (c.Tp is not null && c.Pp is not null && c.Dp is not null ? Math.Max(1, devices / (c.Tp.Value * c.Pp.Value * c.Dp.Value)) : l.Cp);
+        if (devices % (tp * pp * cp) != 0) return null;
+        int dp = devices / (tp * pp * cp);
+        if (c.Dp is { } givenDp && givenDp != dp) return null;
+        bool defaults = policy == LayoutPolicy.FrameworkDefaults;
+        int mb = c.MicroBatch ?? (defaults ? 1 : l.MicroBatch);
+        int vpp = pp == 1 ? 1 : c.Vpp ?? (defaults ? DefaultInterleave(c, job, pp, dp, mb) : l.Vpp);
+        return l with
+        {
+            Tp = tp, Pp = pp, Dp = dp, Cp = cp, Ep = c.Ep ?? l.Ep, Vpp = vpp, MicroBatch = mb,
+            ZeroStage = c.ZeroStage ?? l.ZeroStage, Recompute = c.Recompute ?? l.Recompute,
+            SequenceParallel = c.SequenceParallel ?? tp > 1,
+        };
+    }
+
+    /// <summary>1, or 2 when the notes say interleaved without the count and the schedule allows it.</summary>
+    static int DefaultInterleave(ValidationCase c, TrainingJob job, int pp, int dp, int mb)
+    {
+        if (!InterleavedText().IsMatch(c.Notes) || job.Model.Layers < 2 * pp) return 1;
+        long perReplica = (long)dp * mb;
+        bool allowed = job.GlobalBatchSeqs % perReplica == 0 && job.GlobalBatchSeqs / perReplica % pp == 0;
+        return allowed ? 2 : 1;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+
+namespace WaferNotebooks.Cli.Tests;
+
+/// <summary>`wafer validate` on the shipped published runs and on CSV files it has never seen.</summary>
+public sealed class CliValidateTests : IDisposable
+{
+    private static readonly string RunsCsv = Path.Combine(CliRunner.RepoRoot, "data", "validation", "runs.csv");
+
+    private readonly string directory = Directory.CreateTempSubdirectory("wafer-validate-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private static readonly string[] RowKeys = ["id", "metric", "measured", "predicted", "error", "skipped", "reason"];
+    private static readonly string[] SummaryKeys = ["count", "skipped", "mean_abs_error", "median_abs_error", "p90_abs_error", "max_abs_error"];
+
+    private static JsonObject Validate(string path)
+    {
+        var run = CliRunner.Run("validate", "--data", path, "--json");
+        Assert.True(run.ExitCode == ExitCodes.Ok, $"exit {run.ExitCode}: {run.Err}");
+        var json = JsonNode.Parse(run.Out)!.AsObject();
+        foreach (var row in json["rows"]!.AsArray())
+            foreach (var key in RowKeys)
+                Assert.True(row!.AsObject().ContainsKey(key), $"row lacks '{key}'");
+        foreach (var key in SummaryKeys)
+            Assert.True(json["summary"]!.AsObject().ContainsKey(key), $"summary lacks '{key}'");
+        return json;
+    }
+
+    [Fact]
+    public void The_published_runs_are_all_reported()
+    {
+        var json = Validate(RunsCsv);
+        var rows = json["rows"]!.AsArray();
+        Assert.Equal(json["summary"]!["count"]!.GetValue<int>(), rows.Count);
+        Assert.True(rows.Count >= 30, $"only {rows.Count} rows");
+        Assert.Contains(rows, r => r!["id"]!.GetValue<string>() == "megatron21-t1-1.7b");
+        foreach (var r in rows.Where(r => !r!["skipped"]!.GetValue<bool>()))
+        {
+            var measured = r!["measured"]!.GetValue<double>();
+            var predicted = r["predicted"]!.GetValue<double>();
+            Assert.Equal((predicted - measured) / measured, r["error"]!.GetValue<double>(), 9);
+        }
+
+        var text = CliRunner.Run("validate", "--data", RunsCsv);
+        Assert.Contains("throughput rows:", text.Out);
+        Assert.Contains("megatron21-t1-1.7b", text.Out);
+    }
+
+    /// <summary>A GPT-3-style 6.7B model on 64 A100s with its layout published, written for these tests in the schema.</summary>
+    private const string FixedLayoutRow =
+        "test-6.7b-fixed,GPT 6.7B test,6.7,32,4096,16384,32,32,51200,2048,512,1,,,dgx-a100-80gb,64,2,1,32,1,,1,1,selective,1,bf16,,tokens_per_s_per_device,3000,test,written by the test";
+
+    /// <summary>A CSV in the directory of this test: the schema's header, then <paramref name="rows"/>.</summary>
+    private string WriteCsv(string name, params string[] rows)
+    {
+        var path = Path.Combine(directory, name);
+        File.WriteAllLines(path, [File.ReadLines(RunsCsv).First(), .. rows]);
+        return path;
+    }
+
+    [Fact]
+    public void A_csv_it_has_never_seen_is_predicted()
+    {
+        // The second row leaves the layout to the search.
+        var path = WriteCsv("new-runs.csv", FixedLayoutRow,
+            "test-6.7b-search,GPT 6.7B test,6.7,32,4096,16384,32,32,51200,2048,512,,,,dgx-a100-80gb,64,,,,,,,,,,bf16,,mfu_percent,45,test,layout left to the search");
+        var json = Validate(path);
+        var rows = json["rows"]!.AsArray();
+        Assert.Equal(["test-6.7b-fixed", "test-6.7b-search"], rows.Select(r => r!["id"]!.GetValue<string>()));
+        Assert.All(rows, r => Assert.False(r!["skipped"]!.GetValue<bool>(), r["reason"]?.ToString()));
+        Assert.All(rows, r => Assert.True(r!["predicted"]!.GetValue<double>() > 0));
+        Assert.Equal(0, json["summary"]!["skipped"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void A_malformed_row_is_reported_with_its_line_and_fails_the_run()
+    {
+        var path = WriteCsv("bad.csv", FixedLayoutRow, "test-short,GPT 6.7B test,6.7,32");
+        var run = CliRunner.Run("validate", "--data", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("line 3", run.Err);
+        Assert.Contains("malformed", run.Err);
+        Assert.DoesNotContain("   at ", run.Err);
+        Assert.Contains("test-6.7b-fixed", run.Out);
+    }
+
+    [Fact]
+    public void A_file_without_the_schema_header_is_refused()
+    {
+        var path = Path.Combine(directory, "not-runs.csv");
+        File.WriteAllText(path, "name,value\nx,1\n");
+        var run = CliRunner.Run("validate", "--data", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("line 1", run.Err);
+        Assert.Contains("header", run.Err);
+    }
+}

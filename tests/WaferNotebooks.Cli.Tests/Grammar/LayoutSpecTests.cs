@@ -1,0 +1,70 @@
+using WaferNotebooks.Core;
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Commands;
+using WaferNotebooks.Core.Parallel;
+
+namespace WaferNotebooks.Cli.Tests.Grammar;
+
+public class LayoutSpecTests
+{
+    /// <summary>Llama 2 70B's shape (Touvron et al. 2023): 80 layers, 64 heads, 8 KV heads.</summary>
+    private static readonly ModelSpec Llama70B = new("test-70b", "Test 70B", 80, 8192, 28672, FfnKind.SwiGlu, 64, 8, 128, 32000, 4096);
+
+    private static readonly ModelSpec Moe = Llama70B with { Id = "test-moe", Moe = new MoeSpec(8, 2, 0, 14336) };
+
+    [Fact]
+    public void Every_key_parses()
+    {
+        var spec = LayoutSpec.Parse("tp=8,pp=4,dp=32,mb=1,vpp=2,zero=1,recompute=selective,sp=1,cp=1,ep=1");
+        Assert.Equal(new LayoutSpec(8, 4, 32, 1, 1, 2, 1, 1, Recompute.Selective, true), spec);
+        Assert.Equal(1024, spec.ImpliedDevices);
+    }
+
+    [Fact]
+    public void Keys_left_out_take_defaults_and_dp_fills_the_devices()
+    {
+        var layout = LayoutSpec.Parse("tp=8,pp=4").Resolve(512, Llama70B, 1024, 4096);
+        Assert.Equal(new Layout(Tp: 8, Pp: 4, Dp: 16), layout);
+    }
+
+    [Fact]
+    public void A_resolved_layout_round_trips_through_its_text()
+    {
+        var layout = new Layout(8, 4, 16, 1, 1, 2, 2, 1, Recompute.Full, true);
+        Assert.Equal(layout, LayoutSpec.Parse(layout.ToString()).Resolve(512, Llama70B, 1024, 4096));
+    }
+
+    [Theory]
+    [InlineData("tp=3", 64 * 3, "--layout: tp=3 does not divide 64 heads")]
+    [InlineData("pp=3", 48, "--layout: pp=3 does not divide 80 layers")]
+    [InlineData("pp=4,vpp=3", 64, "--layout: pp·vpp = 4·3 = 12 does not divide 80 layers")]
+    [InlineData("vpp=2", 64, "--layout: vpp=2 interleaves pipeline stages, so it needs pp > 1")]
+    [InlineData("tp=8,pp=4,dp=32", 512, "--layout: tp·pp·dp·cp = 8·4·32·1 = 1024 devices, but --on gives 512")]
+    [InlineData("tp=8,pp=3", 100, "--layout: tp·pp·cp = 8·3·1 = 24 does not divide 100 devices")]
+    [InlineData("ep=2", 64, "--layout: ep=2 needs a mixture-of-experts model; test-70b is dense")]
+    [InlineData("mb=3", 64, "--layout: the global batch of 1024 sequences is not a multiple of mb·dp = 3·64 = 192")]
+    [InlineData("cp=3", 48, "--layout: cp=3 does not divide the sequence length 4096")]
+    public void Impossible_layouts_say_which_constraint_fails(string text, int devices, string message) =>
+        Assert.Equal(message, Assert.Throws<WaferInputException>(() => LayoutSpec.Parse(text).Resolve(devices, Llama70B, 1024, 4096)).Message);
+
+    [Fact]
+    public void Expert_parallelism_must_divide_experts_and_dp()
+    {
+        Assert.Equal(4, LayoutSpec.Parse("ep=4").Resolve(64, Moe, 1024, 4096).Ep);
+        Assert.Equal("--layout: ep=16 does not divide 8 experts",
+            Assert.Throws<WaferInputException>(() => LayoutSpec.Parse("ep=16").Resolve(64, Moe, 1024, 4096)).Message);
+        Assert.Equal("--layout: ep=8 must divide dp=4 (expert parallelism is nested in data parallelism)",
+            Assert.Throws<WaferInputException>(() => LayoutSpec.Parse("tp=8,pp=2,ep=8").Resolve(64, Moe, 1024, 4096)).Message);
+    }
+
+    [Theory]
+    [InlineData("tp", "'tp' is not KEY=VALUE")]
+    [InlineData("tp=8,tp=4", "tp is given twice")]
+    [InlineData("tp=8,xx=2", "unknown key 'xx'; expected tp, pp, dp, cp, ep, vpp, mb, zero, recompute, sp")]
+    [InlineData("tp=0", "--layout tp '0': must be a positive whole number")]
+    [InlineData("tp=eight", "--layout tp 'eight': expected a whole number")]
+    [InlineData("zero=4", "--layout zero '4': expected one of 0, 1, 2, 3")]
+    [InlineData("recompute=some", "--layout recompute 'some': expected one of none, selective, full")]
+    public void Malformed_layouts_name_the_bad_item(string text, string fragment) =>
+        Assert.Contains(fragment, Assert.Throws<WaferInputException>(() => LayoutSpec.Parse(text)).Message);
+}
