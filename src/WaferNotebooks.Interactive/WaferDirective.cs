@@ -4,6 +4,7 @@ using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Directives;
 using Microsoft.DotNet.Interactive.Formatting;
 using WaferNotebooks.Core;
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Commands;
 
 namespace WaferNotebooks.Interactive;
@@ -56,6 +57,8 @@ public static class WaferDirective
 
     private static Func<IEnumerable<string>>? Completions(OptionSpec option) => option.Completions switch
     {
+        CompletionSource.ModelIds => () => SimulatorCatalog.Default.Models.Select(m => m.Id),
+        CompletionSource.SystemIds => () => SimulatorCatalog.Default.Systems.Select(s => s.Id),
         _ when option.AllowedValues is { } allowed => () => allowed,
         _ => null,
     };
@@ -119,7 +122,10 @@ public static class WaferDirective
             return;
         }
 
-        var result = await Execute(spec, OptionValues(command, spec), new CellProgress(context, spec.Name), context.CancellationToken);
+        var request = RequestParser.Default.Parse(spec.Name, OptionValues(command, spec));
+        var progress = new CellProgress(context, spec.Name);
+        var result = await CommandExecutor.Default.ExecuteAsync(request, progress, context.CancellationToken);
+        progress.Finish();
 
         var html = ResultHtml.Render(result, offline || settings.Offline, settings);
         if (html is not null) context.Display(html, HtmlFormatter.MimeType);
@@ -128,13 +134,6 @@ public static class WaferDirective
         if (command.Raw("name") is { } name)
             await ShareAsync(context, ValueParsers.ParseIdentifier(CommandGrammar.Name.Name, name), result);
     }
-
-    /// <summary>
-    /// Runs a parsed subcommand. The request parser and executor (Core/Commands, with the
-    /// catalog) are not in this build yet, so every subcommand fails its cell saying so.
-    /// </summary>
-    private static Task<object> Execute(SubcommandSpec spec, IReadOnlyDictionary<string, IReadOnlyList<string>> values, CellProgress progress, CancellationToken ct) =>
-        throw new WaferInputException($"#!wafer {spec.Name} needs the simulator's catalog and command executor, which this build does not contain yet; --help works.");
 
     /// <summary>Option values by grammar key. A repeated option is read from the directive's own line, since the parser binds only single occurrences.</summary>
     private static Dictionary<string, IReadOnlyList<string>> OptionValues(WaferDirectiveCommand command, SubcommandSpec spec)

@@ -88,8 +88,21 @@ e''')
     expect('"name":"compute"' in joined and '"name":"tp_comm"' in joined, "the step breakdown has a trace per part")
     expect("52.4 days" in joined, "the card shows time to train")
 
-    ok, msg, html = submit("#!wafer estimate --model llama2-70b --on dgx-h100:512 --bogus 3")
-    expect(not ok and msg, f"an unknown option fails the cell with a message ({msg!r})")
+    ok, msg, html = submit("#!wafer estimate --model llama2-70b --on dgx-h100:512 --tokens 2T --name run1")
+    joined = "\n".join(html)
+    expect(ok, f"#!wafer estimate succeeds ({msg})")
+    expect("Plotly.newPlot" in joined and '"name":"compute"' in joined, "#!wafer estimate draws the step breakdown")
+
+    ok, msg, html = submit("run1.TimeToTrainDays")
+    expect(ok and html, f"--name run1 is a C# variable ({msg})")
+
+    ok, msg, html = submit("#!wafer compare --model llama2-70b --tokens 2T --on dgx-h100:512 --on dgx-a100-80gb:1024")
+    joined = "\n".join(html)
+    expect(ok, f"#!wafer compare succeeds ({msg})")
+    expect('"name":"dgx-h100:512"' in joined and '"name":"dgx-a100-80gb:1024"' in joined, "#!wafer compare charts both systems")
+
+    ok, msg, html = submit("#!wafer estimate --model no-such-model --on dgx-h100:512")
+    expect(not ok and msg and "no-such-model" in msg, f"an unknown model fails the cell with a message ({msg!r})")
 
     ok, msg, html = submit("1 + 1")
     expect(ok, "the kernel still runs C# after a failed cell")
