@@ -26,7 +26,7 @@ public class EstimatorProperties
         // host dispatch floor of GpuSoftware), StepModel gives DataParallelSync the GPU-busy
         // backward time as the overlap window instead of the backward's wall time, so a faster
         // GPU or faster links shrink the window, expose more dp_comm and lengthen the step
-        // (llama3-8b fp8 on h100-roce:512, tp=8,pp=2,dp=32: peak ×1.92 gives 0.1642 -> 0.1670 s).
+        // (llama3-8b fp8 on h100-roce:512, tp=8,pp=2,dp=32: peak ×1.92 gives 0.1633 -> 0.1666 s, dp_comm 0.041 -> 0.047 s).
         // The monotonicity laws run without that floor until it is fixed; the other laws run on
         // the default estimator.
         "gpu-no-host-floor" => EstimatorCases.GpuWith(new GpuEstimator(GpuSoftware.Modern with { HostSecondsPerLayerForward = 0 })),
