@@ -208,7 +208,9 @@ public sealed partial class ValidationRun(
             throw new WaferInputException($"{devices} devices exceed the {max} that the catalog's {system.Id} is built with");
         if (!constrained.CandidateLayouts(job, system, devices).Any()) return null;
         var plan = Planner.Plan(constrained, job, system, devices, economics, Objective.Time, topK: 1);
-        if (plan.Points.Count == 0) return plan.NearestMiss;
+        if (plan.Points.Count == 0)
+            // Nothing fits: predict the closest miss, unless no layout could run at all (nothing was computed).
+            return plan.NearestMiss is { StepTimeS: > 0 } miss ? miss : throw new WaferInputException(plan.Why ?? "no layout of the row can run");
         return policy == LayoutPolicy.Fastest ? plan.Best : estimator.Estimate(job, system, devices, plan.Points[0].Layout, economics);
     }
 }

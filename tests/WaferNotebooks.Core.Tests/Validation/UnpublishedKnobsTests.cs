@@ -133,4 +133,14 @@ public class UnpublishedKnobsTests
         Assert.True(r.Skipped);
         Assert.Contains("exceed", r.Reason);
     }
+
+    [Fact]
+    public void ARowNoLayoutCanRunIsSkippedWithTheReasonNotPredictedAsZero()
+    {
+        // Published vpp=4 with pp=2 needs the micro-batches to be a multiple of pp; 3 are not.
+        string row = Header + "\nx,GPT,,48,4096,16384,32,32,51200,2048,3,1,,,dgx-a100-80gb,16,8,2,1,1,,4,1,full,1,bf16,,iteration_s,1,src,\n";
+        var r = new ValidationRun().Run(row).Rows[0];
+        Assert.True(r.Skipped, $"predicted {r.Predicted}");
+        Assert.Contains("interleaved schedule", r.Reason);
+    }
 }
