@@ -3,6 +3,7 @@ using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
+using WaferNotebooks.Core.Validation;
 using WaferNotebooks.Core.Results;
 
 namespace WaferNotebooks.Charts;
@@ -21,6 +22,8 @@ public sealed class PlotlyChartRenderer : IChartRenderer
     public string SweepScaling(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Scaling(sweep), offline);
 
     public string SweepMfu(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Mfu(sweep), offline);
+
+    public string ValidationParity(ValidationReport report, bool offline) => ChartHtml.Render(ValidationCharts.Parity(report), offline);
 
     public string Timeline(StepTimeline timeline, bool offline) => ChartHtml.Render(TimelineChart.Gantt(timeline), offline);
 

@@ -3,6 +3,7 @@ using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
+using WaferNotebooks.Core.Validation;
 
 namespace WaferNotebooks.Core;
 
@@ -36,6 +37,9 @@ public interface IChartRenderer
 
     /// <summary>MFU against device count (log axis).</summary>
     string SweepMfu(SweepResult sweep, bool offline);
+
+    /// <summary>Predicted against measured, log-log, a marker per row and metric, the y = x line with a ±10% band.</summary>
+    string ValidationParity(ValidationReport report, bool offline);
 
     /// <summary>One training step as a Gantt chart: a row per lane, a bar per segment.</summary>
     string Timeline(StepTimeline timeline, bool offline);

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive.Formatting;
 using WaferNotebooks.Core;
+using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
+using WaferNotebooks.Core.Validation;
 using static Microsoft.DotNet.Interactive.Formatting.PocketViewTags;
 using static WaferNotebooks.Interactive.SummaryCard;
 
@@ -28,6 +30,8 @@ public static class ResultHtml
             SweepResult s => Wrap(SweepTable(s), charts.SweepScaling(s, offline), charts.SweepMfu(s, offline)),
             PlanResult p => Wrap(PlanTable(p), charts.PlanScatter(p, offline)),
             StepTimeline t => Wrap(TimelineCard(t), charts.Timeline(t, offline)),
+            ValidationReport v => Wrap(ValidationCard(v), charts.ValidationParity(v, offline)),
+            CatalogListing c => div[@class: "wafer-result"](c.Tables().Select(CatalogCard)),
             _ => null,
         };
         if (body is null || !offline || !settings.TakePlotlyInline()) return body;
@@ -37,10 +41,43 @@ public static class ResultHtml
     private static IHtmlContent Wrap(IHtmlContent card, params string[] charts) =>
         div[@class: "wafer-result"](card, charts.Select(c => div[@class: "wafer-chart"](new HtmlString(c))));
 
+    /// <summary>Sorts a table by the clicked column (numbers numerically), toggling the direction; defined once per page.</summary>
+    private const string SortScript =
+        "window.waferSort=window.waferSort||function(th){var t=th.closest('table'),i=Array.prototype.indexOf.call(th.parentNode.children,th)," +
+        "b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows),asc=th.getAttribute('data-asc')!=='1';th.setAttribute('data-asc',asc?'1':'0');" +
+        "function num(s){var n=parseFloat(s.replace(/[^0-9.eE+-]/g,''));return isNaN(n)?null:n;}" +
+        "rows.sort(function(a,c){var x=a.cells[i].innerText,y=c.cells[i].innerText,nx=num(x),ny=num(y);" +
+        "var r=(nx!==null&&ny!==null)?nx-ny:x.localeCompare(y);return asc?r:-r;});rows.forEach(function(r){b.appendChild(r);});};";
+
+    /// <summary>A table whose columns sort on a click on their header.</summary>
     private static IHtmlContent Table(string[] headers, IEnumerable<string[]> rows) =>
-        table[style: "border-collapse:collapse;margin-top:6px;font-size:13px;color:inherit"](
-            thead(tr(headers.Select(h => th[style: "text-align:left;padding:3px 10px;border-bottom:" + Border](h)))),
-            tbody(rows.Select(r => tr(r.Select(c => td[style: "padding:3px 10px;border-bottom:" + Border](c))))));
+        div(script(new HtmlString(SortScript)),
+            table[style: "border-collapse:collapse;margin-top:6px;font-size:13px;color:inherit"](
+                thead(tr(headers.Select(h => th[style: "text-align:left;padding:3px 10px;cursor:pointer;border-bottom:" + Border, onclick: "waferSort(this)", title: "sort"](h)))),
+                tbody(rows.Select(r => tr(r.Select(c => td[style: "padding:3px 10px;vertical-align:top;border-bottom:" + Border](c)))))));
+
+    private static IHtmlContent ValidationCard(ValidationReport v)
+    {
+        var s = v.Summary;
+        var rows = v.Rows.Select(r => new[]
+        {
+            r.Id, r.Metric, $"{r.SystemId}:{r.Devices}", $"{r.Measured:G4}", r.Predicted is { } p ? $"{p:G4}" : "", r.Error is { } e ? $"{e:+0.0%;-0.0%}" : "",
+            r.Skipped ? $"skipped: {r.Reason}" : r.Layout,
+        });
+        return Card($"Validation: {v.Source}", $"{s.Count} rows, {s.Skipped} skipped; absolute relative error mean {s.MeanAbsError:P1}, median {s.MedianAbsError:P1}, p90 {s.P90AbsError:P1}, max {s.MaxAbsError:P1}",
+            [Table(["id", "metric", "system", "measured", "predicted", "error", "layout / note"], rows)]);
+    }
+
+    private static IHtmlContent CatalogCard(CatalogTable t) =>
+        Card(t.Title, $"{t.Rows.Count} entries; click a header to sort",
+            [Table(t.Columns.Select(c => c.Header).ToArray(), t.Rows.Select(r => r.Select(Cell).ToArray()))]);
+
+    private static string Cell(object? value) => value switch
+    {
+        null => "",
+        double d => d.ToString("G4"),
+        _ => value.ToString() ?? "",
+    };
 
     private static IHtmlContent ComparisonTable(Comparison c)
     {

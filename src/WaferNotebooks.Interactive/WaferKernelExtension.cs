@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
+using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
+using WaferNotebooks.Core.Validation;
 
 namespace WaferNotebooks.Interactive;
 
@@ -35,6 +37,8 @@ public sealed class WaferKernelExtension : IKernelExtension
         Register<SweepResult>();
         Register<PlanResult>();
         Register<StepTimeline>();
+        Register<ValidationReport>();
+        Register<CatalogListing>();
     }
 
     /// <summary>display(result) and a cell returning a result show the same card and charts as #!wafer.</summary>
