@@ -30,7 +30,7 @@ public sealed class NotebooksExecuteTests
     [MemberData(nameof(Notebooks))]
     public async Task Executes_with_no_failed_cell(string notebook)
     {
-        var output = RepositoryPaths.Artifacts("notebooks");
+        var output = RepositoryPaths.Artifacts(Path.Combine("notebooks", Path.GetFileNameWithoutExtension(notebook)));
 
         var run = await WaferRun.InvokeAsync(Path.Combine(RepositoryPaths.Notebooks, notebook), "--out", output.FullName);
 
