@@ -21,7 +21,11 @@ public sealed record Accelerator(
     Sourced? OnChipSramMb = null,
     string Notes = "",
     /// <summary>As <see cref="MatmulEfficiency"/> for FP8 GEMMs, where measured (null: use the 16-bit fraction).</summary>
-    Sourced? MatmulEfficiencyFp8 = null)
+    Sourced? MatmulEfficiencyFp8 = null,
+    /// <summary>Streaming multiprocessors or compute units that GEMM tiles are spread over (an integer; null: unknown).</summary>
+    Sourced? ComputeUnits = null,
+    /// <summary>Share of the measured matmul maximum that GEMMs sustain inside a training step, where fitted (null: not calibrated, 1).</summary>
+    Sourced? SustainedMatmulShare = null)
 {
     /// <summary>Dense peak for GEMMs at the given precision; FP8 falls back to 16-bit where the device has no FP8 units.</summary>
     public double PeakTflops(Workload.Precision precision) =>

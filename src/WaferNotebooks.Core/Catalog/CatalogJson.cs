@@ -50,12 +50,15 @@ internal static class CatalogJson
             new[] { d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps, d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW }.Any(v => v is { Value: <= 0 })
                 ? "peaks, memory, bandwidths and tdp_w must be positive" :
             d.IdleW.Value < 0 || d.IdleW.Value >= d.TdpW.Value ? $"idle_w ({d.IdleW.Value}) must be between 0 and tdp_w ({d.TdpW.Value})" :
-            new[] { d.MatmulEfficiency, d.MatmulEfficiencyFp8 }.Any(v => v is { Value: <= 0 or > 1 })
-                ? "matmul_efficiency and matmul_efficiency_fp8 must be fractions in (0, 1]" :
+            new[] { d.MatmulEfficiency, d.MatmulEfficiencyFp8, d.SustainedMatmulShare }.Any(v => v is { Value: <= 0 or > 1 })
+                ? "matmul_efficiency, matmul_efficiency_fp8 and sustained_matmul_share must be fractions in (0, 1]" :
+            d.ComputeUnits is { Value: var units } && (units < 1 || units != Math.Floor(units))
+                ? $"compute_units ({units}) must be a whole number of at least 1" :
             null;
         if (problem is not null) throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}': {problem}.");
         var device = new Accelerator(d.Id, d.Name, d.Vendor, d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps,
-            d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "", d.MatmulEfficiencyFp8);
+            d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "", d.MatmulEfficiencyFp8,
+            d.ComputeUnits, d.SustainedMatmulShare);
         return new AcceleratorEntry(device, d.Aliases ?? [], d.DefaultSystem, d.PricePerHour);
     }
 
@@ -154,6 +157,10 @@ internal sealed class AcceleratorDto
     public required Sourced IdleW { get; init; }
     public required Sourced MatmulEfficiency { get; init; }
     [JsonPropertyName("matmul_efficiency_fp8")] public Sourced? MatmulEfficiencyFp8 { get; init; }
+    /// <summary>SMs or CUs that GEMM tiles are spread over (wave quantisation).</summary>
+    public Sourced? ComputeUnits { get; init; }
+    /// <summary>Share of the matmul maximum sustained in training, with what it was fitted to.</summary>
+    public Sourced? SustainedMatmulShare { get; init; }
     public Sourced? OnChipSramMb { get; init; }
     /// <summary>Default $ per device-hour for systems built from this accelerator.</summary>
     public Sourced? PricePerHour { get; init; }

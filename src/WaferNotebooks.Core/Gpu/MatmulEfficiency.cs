@@ -48,32 +48,17 @@ public static class MatmulEfficiency
     /// when not hidden by the stream queue; taken 4 µs).</summary>
     public const double KernelOverheadS = 4e-6;
 
-    /// <summary>Streaming multiprocessors (or compute units) that tiles are spread over. NVIDIA
-    /// A100 108 SMs (A100 whitepaper), H100/H800/H200 SXM 132 (H100 whitepaper), B200 148 per
-    /// die pair as exposed; AMD MI250X GCD 110 CUs, MI300X/MI325X 304 CUs (AMD CDNA2/3
-    /// whitepapers); others: 128 assumed.</summary>
-    public static int ComputeUnits(Accelerator a)
-    {
-        string n = (a.Id + " " + a.Name).ToLowerInvariant();
-        if (n.Contains("a100")) return 108;
-        if (n.Contains("h100") || n.Contains("h800") || n.Contains("h200")) return n.Contains("pcie") ? 114 : 132;
-        if (n.Contains("b200") || n.Contains("gb200")) return 148;
-        if (n.Contains("mi250")) return 110;
-        if (n.Contains("mi300") || n.Contains("mi325")) return 304;
-        if (n.Contains("v100")) return 80;
-        return 128;
-    }
+    /// <summary>Compute units assumed where the catalog has no <c>compute_units</c>: 128, a
+    /// round figure between the V100's 80 and the MI300X's 304 SMs/CUs of the catalogued GPUs.</summary>
+    public const int DefaultComputeUnits = 128;
 
-    /// <summary>
-    /// Share of the microbenchmark maximum that GEMMs sustain inside a training step, per
-    /// accelerator. A100: 0.85, fitted to the Megatron-LM A100 rows of runs.csv (Narayanan 2021
-    /// Table 1, Korthikanti 2022) together with vTrain's multi-node runs: under sustained load at
-    /// the 400 W cap the A100 runs below its 1410 MHz boost clock, and training GEMMs share L2
-    /// with the kernels around them. Other accelerators: 1.0 (no fit; their catalog figure is used as is).
-    /// </summary>
-    public static double SustainedShare(Accelerator a) => (a.Id + " " + a.Name).Contains("a100", StringComparison.OrdinalIgnoreCase) ? SustainedShareA100 : 1.0;
+    /// <summary>SMs or CUs that tiles are spread over: the catalog's <c>compute_units</c>, else <see cref="DefaultComputeUnits"/>.</summary>
+    public static int ComputeUnits(Accelerator a) => a.ComputeUnits is { } units ? (int)units.Value : DefaultComputeUnits;
 
-    public const double SustainedShareA100 = 0.85;
+    /// <summary>Share of the microbenchmark maximum that GEMMs sustain inside a training step: the
+    /// catalog's <c>sustained_matmul_share</c> (fitted per accelerator, with its source), else 1
+    /// (not calibrated: the measured maximum is taken as is).</summary>
+    public static double SustainedShare(Accelerator a) => a.SustainedMatmulShare?.Value ?? 1.0;
 
     /// <summary>Fraction of dense peak achieved by a GEMM of this shape (before the memory roofline).</summary>
     public static double ComputeFraction(Accelerator a, double m, double n, double k, double batch = 1, Precision precision = Precision.Bf16)

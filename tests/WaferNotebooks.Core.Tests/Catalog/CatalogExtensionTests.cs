@@ -130,6 +130,8 @@ public class CatalogExtensionTests
     [InlineData("""{"models": [{"id": "Big", "name": "M", "layers": 2, "hidden": 64, "ffn_hidden": 256, "ffn": "gelu", "heads": 4, "vocab": 10, "seq_len": 8, "source": "s"}]}""", "model id 'Big' must be lowercase")]
     [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 900, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 0.8, \"source\": \"s\"}}]}", "idle_w (900) must be between 0 and tdp_w (700)")]
     [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 90, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 80, \"source\": \"s\"}}]}", "must be fractions in (0, 1]")]
+    [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 90, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 0.8, \"source\": \"s\"}, \"compute_units\": {\"value\": 131.5, \"source\": \"s\"}}]}", "compute_units (131.5) must be a whole number of at least 1")]
+    [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 90, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 0.8, \"source\": \"s\"}, \"sustained_matmul_share\": {\"value\": 1.2, \"source\": \"s\"}}]}", "sustained_matmul_share must be fractions in (0, 1]")]
     public void A_bad_user_file_gets_a_message_naming_the_file_and_the_problem(string json, string expected)
     {
         var e = Assert.Throws<WaferInputException>(() => Catalog.ExtendFromJsonText(json, "mine.json"));

@@ -96,6 +96,18 @@ public class ArithmeticTests
         Assert.True(skinny < 0.6 * big);
     }
 
+    [Theory]
+    [InlineData("a100-80gb", 108, 0.85)]
+    [InlineData("h100-pcie", 114, 1.0)]
+    [InlineData("mi250x", 110, 1.0)]
+    [InlineData("gaudi2", MatmulEfficiency.DefaultComputeUnits, 1.0)]
+    public void ComputeUnitsAndSustainedShareComeFromTheCatalog(string id, int units, double share)
+    {
+        var a = SimulatorCatalog.Default.FindAccelerator(id);
+        Assert.Equal(units, MatmulEfficiency.ComputeUnits(a));
+        Assert.Equal(share, MatmulEfficiency.SustainedShare(a));
+    }
+
     [Fact]
     public void Fp8GemmsUseTheMeasuredFp8FractionAndSayWhenItIsAssumed()
     {
