@@ -32,6 +32,8 @@ public sealed class GpuEstimator(GpuSoftware software) : IEstimator
         var cluster = AsCluster(system);
         if (LayoutConstraints.Violation(job, cluster, devices, layout) is { } violation)
             return Infeasible(job, cluster, devices, layout, violation);
+        if (layout.Vpp > 1 && !Software.InterleavedSchedule)
+            return Infeasible(job, cluster, devices, layout, $"vpp={layout.Vpp}: this framework's pipeline engine has no interleaved schedule (vpp must be 1)");
         return new StepModel(job, cluster, devices, layout, Software).ToEstimate(economics);
     }
 

@@ -2,10 +2,15 @@ namespace WaferNotebooks.Core.Gpu;
 
 /// <summary>
 /// What the training framework does that the hardware does not decide: whether attention runs
-/// as one fused kernel (FlashAttention, xformers, cuDNN fused attention) and whether the
-/// data-parallel gradient reduction is bucketed and overlapped with the backward pass.
+/// as one fused kernel (FlashAttention, xformers, cuDNN fused attention), whether the
+/// data-parallel gradient reduction is bucketed and overlapped with the backward pass, whether
+/// and whether the pipeline schedule can interleave model chunks.
 /// </summary>
-public sealed record GpuSoftware(bool FusedAttention = true, bool OverlapGradientReduction = true, double HostSecondsPerLayerForward = GpuSoftware.EagerLayerForwardS)
+public sealed record GpuSoftware(
+    bool FusedAttention = true,
+    bool OverlapGradientReduction = true,
+    double HostSecondsPerLayerForward = GpuSoftware.EagerLayerForwardS,
+    bool InterleavedSchedule = true)
 {
     /// <summary>
     /// CPU time to issue one transformer layer's forward kernels in eager PyTorch (Megatron-LM:
@@ -26,8 +31,21 @@ public sealed record GpuSoftware(bool FusedAttention = true, bool OverlapGradien
     /// </summary>
     public static GpuSoftware Megatron2021 { get; } = new(FusedAttention: false, OverlapGradientReduction: false);
 
+    /// <summary>
+    /// DeepSpeed's pipeline engine (deepspeed/runtime/pipe: PipelineEngine, TrainSchedule), as
+    /// used by Megatron-DeepSpeed (MT-NLG, BLOOM) and GPT-NeoX, on top of a given attention
+    /// kernel: plain 1F1B (TrainSchedule), no interleaved schedule; gradients reduced by the
+    /// ReduceGrads step after the pipeline flush, and DeepSpeed's <c>overlap_comm</c> is off by
+    /// default for ZeRO stages 0–2, so the reduction is not overlapped with the backward pass.
+    /// Pipeline sends are partitioned over the model-parallel ranks (<c>is_pipe_partitioned</c>),
+    /// as Megatron's scatter/gather, so they cost the same.
+    /// </summary>
+    public GpuSoftware WithDeepSpeedPipeline() =>
+        this with { OverlapGradientReduction = false, InterleavedSchedule = false };
+
     public string Describe() =>
         (FusedAttention ? "fused (flash) attention: no s×s scores in HBM" : "attention scores materialised in HBM (softmax, dropout memory-bound)")
         + $"; host issues a layer forward in {HostSecondsPerLayerForward * 1e3:0.##} ms (launch-bound below that)"
-        + "; " + (OverlapGradientReduction ? "data-parallel gradient reduction bucketed and overlapped with backward" : "data-parallel gradient reduction after backward, not overlapped");
+        + "; " + (OverlapGradientReduction ? "data-parallel gradient reduction bucketed and overlapped with backward" : "data-parallel gradient reduction after backward, not overlapped")
+        + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule");
 }

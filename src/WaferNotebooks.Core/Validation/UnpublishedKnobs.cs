@@ -12,7 +12,10 @@ namespace WaferNotebooks.Core.Validation;
 /// knobs biases predictions fast (MODELLING.md):
 /// <list type="bullet">
 /// <item>micro-batch 1 (<c>--micro-batch-size</c> / <c>train_micro_batch_size_per_gpu</c> in the
-/// frameworks' example scripts);</item>
+/// frameworks' example scripts); but fully sharded (ZeRO-3) without a pipeline: no gradient
+/// accumulation, the local batch in one micro-batch (FSDP trainers such as metaseq and torchtitan
+/// accumulate only when configured to; each accumulation step would gather the weights again),
+/// and fewer sequences per micro-batch only when memory forces it, before more recompute;</item>
 /// <item>no interleaving (<c>--num-layers-per-virtual-pipeline-stage</c> unset); when the notes say
 /// the schedule was interleaved but not with how many chunks, the fewest: 2;</item>
 /// <item>ZeRO stage 1 (Megatron's distributed optimizer, DeepSpeed ZeRO-1); fully sharded (3) is
@@ -41,8 +44,8 @@ public static partial class UnpublishedKnobs
         var seen = new HashSet<Layout>();
         var layouts = new List<Layout>();
         foreach (var candidate in plannerCandidates)
-            if (Impose(candidate, c, job, devices, policy) is { } l && seen.Add(l))
-                layouts.Add(l);
+            foreach (var l in Impose(candidate, c, job, devices, policy))
+                if (seen.Add(l)) layouts.Add(l);
         if (policy == LayoutPolicy.Fastest) return layouts;
 
         int preferredZero = FullyShardedText().IsMatch(c.Notes) ? 3 : 1;
@@ -53,26 +56,38 @@ public static partial class UnpublishedKnobs
             .ThenBy(l => l.Tp * l.Pp * l.Cp)
             .ThenByDescending(l => l.Tp)
             .ThenBy(l => l.Ep)
+            .ThenByDescending(l => l.ZeroStage == 3 && l.Pp == 1 ? l.MicroBatch : 0)
             .ThenBy(l => l.Recompute);
     }
 
-    /// <summary>The candidate with the row's published fields (and, by policy, the default knobs) imposed; null when they cannot hold together.</summary>
-    static Layout? Impose(Layout l, ValidationCase c, TrainingJob job, int devices, LayoutPolicy policy)
+    /// <summary>The candidate with the row's published fields (and, by policy, the default knobs) imposed; none when they cannot hold together.</summary>
+    static IEnumerable<Layout> Impose(Layout l, ValidationCase c, TrainingJob job, int devices, LayoutPolicy policy)
     {
         int tp = c.Tp ?? l.Tp, pp = c.Pp ?? l.Pp;
         int cp = c.Cp ?? (c.Tp is not null && c.Pp is not null && c.Dp is not null ? Math.Max(1, devices / (c.Tp.Value * c.Pp.Value * c.Dp.Value)) : l.Cp);
-        if (devices % (tp * pp * cp) != 0) return null;
+        if (devices % (tp * pp * cp) != 0) yield break;
         int dp = devices / (tp * pp * cp);
-        if (c.Dp is { } givenDp && givenDp != dp) return null;
-        bool defaults = policy == LayoutPolicy.FrameworkDefaults;
-        int mb = c.MicroBatch ?? (defaults ? 1 : l.MicroBatch);
-        int vpp = pp == 1 ? 1 : c.Vpp ?? (defaults ? DefaultInterleave(c, job, pp, dp, mb) : l.Vpp);
-        return l with
+        if (c.Dp is { } givenDp && givenDp != dp) yield break;
+        int zero = c.ZeroStage ?? l.ZeroStage;
+        var fixedFields = l with
         {
-            Tp = tp, Pp = pp, Dp = dp, Cp = cp, Ep = c.Ep ?? l.Ep, Vpp = vpp, MicroBatch = mb,
-            ZeroStage = c.ZeroStage ?? l.ZeroStage, Recompute = c.Recompute ?? l.Recompute,
-            SequenceParallel = c.SequenceParallel ?? tp > 1,
+            Tp = tp, Pp = pp, Dp = dp, Cp = cp, Ep = c.Ep ?? l.Ep, ZeroStage = zero,
+            Recompute = c.Recompute ?? l.Recompute, SequenceParallel = c.SequenceParallel ?? tp > 1,
         };
+        if (policy == LayoutPolicy.Fastest || c.MicroBatch is not null)
+        {
+            int mb = c.MicroBatch ?? l.MicroBatch;
+            yield return fixedFields with { MicroBatch = mb, Vpp = pp == 1 ? 1 : c.Vpp ?? l.Vpp };
+            yield break;
+        }
+        if (zero == 3 && pp == 1 && job.GlobalBatchSeqs % dp == 0)
+        {
+            int local = job.GlobalBatchSeqs / dp;
+            foreach (int mb in Gpu.CandidateLayouts.Divisors(local))
+                yield return fixedFields with { MicroBatch = mb, Vpp = 1 };
+            yield break;
+        }
+        yield return fixedFields with { MicroBatch = 1, Vpp = pp == 1 ? 1 : c.Vpp ?? DefaultInterleave(c, job, pp, dp, 1) };
     }
 
     /// <summary>1, or 2 when the notes say interleaved without the count and the schedule allows it.</summary>

@@ -39,7 +39,8 @@ public sealed record ValidationCase(
     double? TokensB,
     string Metric,
     double Value,
-    string Notes)
+    string Notes,
+    string Source = "")
 {
     public static readonly string[] Columns =
     [
@@ -103,6 +104,6 @@ public sealed record ValidationCase(
             Required("layers"), Required("hidden"), Int("ffn_hidden"), Required("heads"), Int("kv_heads"), Int("vocab"),
             Required("seq_len"), Int("global_batch_seqs"), Int("micro_batch"), Int("moe_experts"), Int("moe_active"),
             system, Int("devices"), Int("tp"), Int("pp"), Int("dp"), Int("cp"), Int("ep"), Int("vpp"), Int("zero_stage"),
-            recompute, sp, precision, Num("tokens_b"), metric, value, Cell("notes"));
+            recompute, sp, precision, Num("tokens_b"), metric, value, Cell("notes"), Cell("source"));
     }
 }

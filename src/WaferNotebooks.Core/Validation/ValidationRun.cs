@@ -40,6 +40,9 @@ public sealed partial class ValidationRun(
     [GeneratedRegex(@"(\d+(?:\.\d+)?)\s*M\s+tokens", RegexOptions.IgnoreCase)]
     private static partial Regex BatchTokens();
 
+    [GeneratedRegex(@"deepspeed|gpt-neox", RegexOptions.IgnoreCase)]
+    private static partial Regex DeepSpeedText();
+
     [GeneratedRegex(@"flash|xformers|fused attention|memory-efficient attention", RegexOptions.IgnoreCase)]
     private static partial Regex FusedAttentionText();
 
@@ -162,15 +165,18 @@ public sealed partial class ValidationRun(
     };
 
     /// <summary>
-    /// The attention kernel is not a column. Notes naming FlashAttention or xformers mean fused;
-    /// otherwise fused on accelerators with FP8 units (H100 generation and later, whose published
-    /// runs all postdate FlashAttention, 2022), materialised scores and no gradient bucketing on
-    /// older ones, whose published runs used 2021–2022 Megatron-LM-era stacks.
+    /// The software stack is not a column. Attention: notes naming FlashAttention or xformers
+    /// mean fused; otherwise fused on accelerators with FP8 units (H100 generation and later,
+    /// whose published runs all postdate FlashAttention, 2022), materialised scores and no
+    /// gradient bucketing on older ones, whose published runs used 2021–2022 Megatron-LM-era
+    /// stacks. Framework: a row whose notes, source or model name say DeepSpeed or GPT-NeoX
+    /// (built on DeepSpeed) ran DeepSpeed's pipeline engine (<see cref="GpuSoftware.WithDeepSpeedPipeline"/>).
     /// </summary>
     public static GpuSoftware SoftwareFor(ValidationCase c, SystemSpec system)
     {
-        if (FusedAttentionText().IsMatch(c.Notes)) return GpuSoftware.Modern;
-        return system is GpuCluster { Device.PeakTflopsFp8: not null } ? GpuSoftware.Modern : GpuSoftware.Megatron2021;
+        var attention = FusedAttentionText().IsMatch(c.Notes) || system is GpuCluster { Device.PeakTflopsFp8: not null }
+            ? GpuSoftware.Modern : GpuSoftware.Megatron2021;
+        return DeepSpeedText().IsMatch($"{c.Notes} {c.Source} {c.ModelName}") ? attention.WithDeepSpeedPipeline() : attention;
     }
 
     /// <summary>"4M tokens" in the notes: batch sizes in tokens are binary millions (4M = 2²²), as the papers use them.</summary>
@@ -198,10 +204,13 @@ public sealed partial class ValidationRun(
     {
         var constrained = new ConstrainedEstimator(estimator,
             candidates => UnpublishedKnobs.Constrain(candidates, c, job, devices, policy));
-        PlanResult plan;
-        try { plan = Planner.Plan(constrained, job, system, devices, economics, Objective.Time, topK: 1); }
-        catch (WaferInputException) when (!constrained.CandidateLayouts(job, system, devices).Any()) { return null; }
-        if (plan.Points.Count == 0) return plan.NearestMiss;
+        if (system.MaxDevices is { } max && devices > max)
+            throw new WaferInputException($"{devices} devices exceed the {max} that the catalog's {system.Id} is built with");
+        if (!constrained.CandidateLayouts(job, system, devices).Any()) return null;
+        var plan = Planner.Plan(constrained, job, system, devices, economics, Objective.Time, topK: 1);
+        if (plan.Points.Count == 0)
+            // Nothing fits: predict the closest miss, unless no layout could run at all (nothing was computed).
+            return plan.NearestMiss is { StepTimeS: > 0 } miss ? miss : throw new WaferInputException(plan.Why ?? "no layout of the row can run");
         return policy == LayoutPolicy.Fastest ? plan.Best : estimator.Estimate(job, system, devices, plan.Points[0].Layout, economics);
     }
 }

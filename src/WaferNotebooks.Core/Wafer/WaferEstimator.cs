@@ -70,10 +70,13 @@ public sealed class WaferEstimator : IEstimator
 
     static (WaferStep, string) Choose(WaferStep streaming, WaferStep pipelined)
     {
-        if (pipelined.Feasible && (!streaming.Feasible || pipelined.StepTimeS < streaming.StepTimeS))
-            return (pipelined, $"Mode: layer-pipelined, because the model and its Adam state fit in SRAM ({pipelined.Memory.TotalGb:G3} of {pipelined.Memory.CapacityGb:G3} GB) and a step takes {pipelined.StepTimeS:G3} s against {streaming.StepTimeS:G3} s streaming.");
+        string fits = $"Mode: layer-pipelined, because the model and its Adam state fit in SRAM ({pipelined.Memory.TotalGb:G3} of {pipelined.Memory.CapacityGb:G3} GB)";
+        if (pipelined.Feasible && !streaming.Feasible)
+            return (pipelined, $"{fits} and weight streaming is not possible: {streaming.Problem}");
+        if (pipelined.Feasible && pipelined.StepTimeS < streaming.StepTimeS)
+            return (pipelined, $"{fits} and a step takes {pipelined.StepTimeS:G3} s against {streaming.StepTimeS:G3} s streaming.");
         if (pipelined.Feasible)
-            return (streaming, $"Mode: weight-streaming, because it is faster ({streaming.StepTimeS:G3} s per step) than layer-pipelined ({pipelined.StepTimeS:G3} s: pipeline fill and drain, recompute).");
+            return (streaming, $"Mode: weight-streaming, because it is faster ({streaming.StepTimeS:G3} s per step) than layer-pipelined ({pipelined.StepTimeS:G3} s, which pays the pipeline fill and drain).");
         return (streaming, $"Mode: weight-streaming, because layer-pipelined is not possible: {pipelined.Problem}");
     }
 

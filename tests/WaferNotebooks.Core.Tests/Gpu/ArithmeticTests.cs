@@ -95,4 +95,22 @@ public class ArithmeticTests
         Assert.InRange(big, 0.80 * MatmulEfficiency.SustainedShare(a), 0.87 * MatmulEfficiency.SustainedShare(a));
         Assert.True(skinny < 0.6 * big);
     }
+
+    [Fact]
+    public void Fp8GemmsUseTheMeasuredFp8FractionAndSayWhenItIsAssumed()
+    {
+        var catalog = SimulatorCatalog.Default;
+        var h100 = catalog.FindAccelerator("h100-sxm");
+        double bf16 = MatmulEfficiency.ComputeFraction(h100, 16384, 12288, 12288);
+        double fp8 = MatmulEfficiency.ComputeFraction(h100, 16384, 12288, 12288, precision: Precision.Fp8);
+        Assert.Equal(h100.MatmulEfficiencyFp8!.Value / h100.MatmulEfficiency.Value, fp8 / bf16, 1e-9);
+        Assert.False(MatmulEfficiency.Fp8EfficiencyAssumed(h100, Precision.Fp8));
+
+        var mi300x = catalog.FindAccelerator("mi300x");
+        Assert.True(MatmulEfficiency.Fp8EfficiencyAssumed(mi300x, Precision.Fp8));
+        var system = catalog.Systems.OfType<GpuCluster>().First(s => s.Device.Id == "mi300x");
+        var job = new TrainingJob(catalog.FindModel("llama2-7b"), 1e9, 64, 4096, Precision.Fp8);
+        var e = new GpuEstimator().Estimate(job, system, 8, new Layout(Dp: 8, ZeroStage: 1), Economics.EconomicAssumptions.Default);
+        Assert.Contains(e.Assumptions, a => a.Contains("no measured FP8 matmul efficiency"));
+    }
 }

@@ -4,7 +4,7 @@ using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;
 
-namespace WaferNotebooks.Core.Tests.Planning;
+namespace WaferNotebooks.Core.Tests.PlanningTests;
 
 /// <summary>A system only <see cref="FakeEstimator"/> supports.</summary>
 public sealed record FakeSystem(string SystemId, int? Max = 1024, double CapacityGb = 80) : SystemSpec(SystemId, "Fake cluster", "for planner tests")

@@ -1,7 +1,11 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 
-namespace WaferNotebooks.Core.Tests.Planning;
+namespace WaferNotebooks.Core.Tests.PlanningTests;
 
 public class PlannerTests
 {
@@ -10,7 +14,7 @@ public class PlannerTests
 
     private Estimate[] AllFeasible(int devices) =>
         fake.CandidateLayouts(FakeEstimator.Job(), System, devices)
-            .Select(l => fake.Estimate(FakeEstimator.Job(), System, devices, l, Economics.EconomicAssumptions.Default))
+            .Select(l => fake.Estimate(FakeEstimator.Job(), System, devices, l, EconomicAssumptions.Default))
             .Where(e => e.Feasible).ToArray();
 
     [Theory]
@@ -147,6 +151,23 @@ public class PlannerTests
         Assert.Equal(a.TopK.Select(e => e.Layout), b.TopK.Select(e => e.Layout));
         Assert.Equal(a.ParetoFront.Select(e => e.Layout), b.ParetoFront.Select(e => e.Layout));
         Assert.Equal(a.Points, b.Points);
+    }
+
+    [Fact]
+    public void An_estimator_with_no_candidates_gives_an_input_error_that_suggests_a_fix()
+    {
+        var ex = Assert.Throws<WaferInputException>(() => Planner.Plan(new NoCandidates(), FakeEstimator.Job(), System, 8));
+        Assert.Contains("no parallel layout of fake-7b on 8 device(s)", ex.Message);
+        Assert.Contains("power of two", ex.Message);
+    }
+
+    /// <summary>Delegates to the fake but proposes nothing.</summary>
+    private sealed class NoCandidates : IEstimator
+    {
+        public bool Supports(SystemSpec system) => FakeEstimator.Registered.Supports(system);
+        public Estimate Estimate(TrainingJob job, SystemSpec system, int devices, Layout layout, EconomicAssumptions economics) =>
+            FakeEstimator.Registered.Estimate(job, system, devices, layout, economics);
+        public IEnumerable<Layout> CandidateLayouts(TrainingJob job, SystemSpec system, int devices) => [];
     }
 
     /// <summary>Progress&lt;T&gt; posts to a context; tests need the reports before Plan returns.</summary>

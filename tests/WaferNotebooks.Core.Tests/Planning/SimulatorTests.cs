@@ -2,7 +2,7 @@ using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
 
-namespace WaferNotebooks.Core.Tests.Planning;
+namespace WaferNotebooks.Core.Tests.PlanningTests;
 
 public class SimulatorTests
 {

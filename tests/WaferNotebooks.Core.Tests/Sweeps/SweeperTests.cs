@@ -1,9 +1,9 @@
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Sweeps;
-using WaferNotebooks.Core.Tests.Planning;
+using WaferNotebooks.Core.Tests.PlanningTests;
 
-namespace WaferNotebooks.Core.Tests.Sweeps;
+namespace WaferNotebooks.Core.Tests.SweepTests;
 
 public class SweeperTests
 {

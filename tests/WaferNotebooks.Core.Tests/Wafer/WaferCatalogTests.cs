@@ -55,4 +55,34 @@ public class WaferCatalogTests
             Assert.Contains("no public price", c.PricePerDeviceHour.Source, StringComparison.OrdinalIgnoreCase);
         }
     }
+
+    static string Cs3Json(Func<string, string> edit)
+    {
+        using var stream = typeof(WaferCluster).Assembly.GetManifestResourceStream("WaferNotebooks.Catalog.wafer.json")!;
+        var root = System.Text.Json.Nodes.JsonNode.Parse(stream)!;
+        var cs3 = root["systems"]!.AsArray().Single(n => (string?)n!["id"] == "cs-3")!.DeepClone();
+        cs3["id"] = "my-cs-3";
+        return edit($"{{\"systems\": [{cs3.ToJsonString()}]}}");
+    }
+
+    [Fact]
+    public void A_user_file_can_add_a_wafer_cluster()
+    {
+        var catalog = SimulatorCatalog.Default.ExtendFromJsonText(Cs3Json(j => j.Replace("\"max_systems\":2048", "\"max_systems\":64")), "mine.json");
+        var mine = Assert.IsType<WaferCluster>(catalog.FindSystem("my-cs-3"));
+        Assert.Equal(64, mine.MaxSystems);
+    }
+
+    [Theory]
+    [InlineData("\"max_systems\":2048", "\"max_sistems\":2048", "max_sistems")]
+    [InlineData("\"swarmx_fan_out\"", "\"swarmx_fanout\"", "swarmx_fanout")]
+    [InlineData("\"max_systems\":2048", "\"max_systems\":0", "max_systems must be at least 1")]
+    public void A_bad_wafer_cluster_in_a_user_file_is_refused_with_a_message_naming_the_field(string from, string to, string named)
+    {
+        string json = Cs3Json(j => j.Replace(from, to));
+        Assert.Contains(to, json);
+        var e = Assert.ThrowsAny<WaferInputException>(() => SimulatorCatalog.Default.ExtendFromJsonText(json, "mine.json"));
+        Assert.Contains("my-cs-3", e.Message);
+        Assert.Contains(named, e.Message);
+    }
 }

@@ -1,0 +1,122 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Comparisons;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Gpu;
+using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Sweeps;
+using WaferNotebooks.Core.Wafer;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Tests.PlanningTests;
+
+/// <summary>The planner, sweeper and facade on the built-in estimators and the embedded catalog.</summary>
+public class RealEstimatorPlanTests
+{
+    private static readonly SimulatorCatalog Catalog = SimulatorCatalog.Default;
+    private static readonly SystemSpec DgxH100 = Catalog.FindSystem("dgx-h100");
+    private static readonly SystemSpec Cs3 = Catalog.FindSystem("cs-3");
+    private static readonly TrainingJob Llama7b = new(Catalog.FindModel("llama2-7b"), 2e12, 1024, 4096);
+    private static readonly TrainingJob Gpt13b = new(Catalog.FindModel("gpt3-13b"), 260e9, 720, 2048);
+
+    public static TheoryData<string, int> Runs => new() { { "dgx-h100", 64 }, { "cs-3", 4 } };
+
+    private static (TrainingJob Job, SystemSpec System) Run(string system) =>
+        system == "cs-3" ? (Gpt13b, Cs3) : (Llama7b, DgxH100);
+
+    private static Estimate[] Feasible(TrainingJob job, SystemSpec system, int devices)
+    {
+        var estimator = Simulator.EstimatorFor(system);
+        return estimator.CandidateLayouts(job, system, devices)
+            .Select(l => estimator.Estimate(job, system, devices, l, EconomicAssumptions.Default))
+            .Where(e => e.Feasible).ToArray();
+    }
+
+    [Fact]
+    public void The_facade_picks_the_estimator_by_kind_of_system()
+    {
+        Assert.IsType<GpuEstimator>(Simulator.EstimatorFor(DgxH100));
+        Assert.IsType<WaferEstimator>(Simulator.EstimatorFor(Cs3));
+    }
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void Best_and_top_k_match_a_brute_force_ranking(string systemId, int devices)
+    {
+        var (job, system) = Run(systemId);
+        var all = Feasible(job, system, devices);
+        Assert.NotEmpty(all);
+        foreach (var objective in Enum.GetValues<Objective>())
+        {
+            var plan = Planner.Plan(job, system, devices, objective: objective, topK: 5);
+            var ranked = all.Order(Comparer<Estimate>.Create((a, b) => objective.Compare(a, b))).Take(5).ToArray();
+            Assert.Equal(all.Length, plan.FeasibleCount);
+            Assert.Equal(ranked.Select(e => objective.Key(e)), plan.TopK.Select(e => objective.Key(e)));
+            Assert.Equal(objective.Key(ranked[0]), objective.Key(plan.Best!));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void Pareto_front_is_non_dominated_and_complete(string systemId, int devices)
+    {
+        var (job, system) = Run(systemId);
+        var all = Feasible(job, system, devices);
+        var plan = Planner.Plan(job, system, devices);
+        static bool Dominates(Estimate a, Estimate b) =>
+            a.TimeToTrainDays <= b.TimeToTrainDays && a.EnergyMwh <= b.EnergyMwh &&
+            (a.TimeToTrainDays < b.TimeToTrainDays || a.EnergyMwh < b.EnergyMwh);
+
+        var expected = all.Where(e => !all.Any(o => Dominates(o, e))).Select(e => (e.TimeToTrainDays, e.EnergyMwh)).Order().ToArray();
+        Assert.Equal(expected, plan.ParetoFront.Select(e => (e.TimeToTrainDays, e.EnergyMwh)).Order());
+        // Each single-objective best is on the front: it cannot be beaten on time and energy at once.
+        foreach (var objective in new[] { Objective.Time, Objective.Energy })
+        {
+            var best = Planner.Plan(job, system, devices, objective: objective).Best!;
+            Assert.Contains(plan.ParetoFront, f => f.TimeToTrainDays == best.TimeToTrainDays && f.EnergyMwh == best.EnergyMwh);
+        }
+    }
+
+    [Fact]
+    public void Cost_follows_time_when_price_is_per_device_hour_and_energy_trades_time_for_power()
+    {
+        var time = Planner.Plan(Llama7b, DgxH100, 64, objective: Objective.Time).Best!;
+        var cost = Planner.Plan(Llama7b, DgxH100, 64, objective: Objective.Cost).Best!;
+        var energy = Planner.Plan(Llama7b, DgxH100, 64, objective: Objective.Energy).Best!;
+        // Same devices, same price: cost is proportional to time, so the choice must not move.
+        Assert.Equal(time.Layout, cost.Layout);
+        Assert.True(energy.EnergyMwh <= time.EnergyMwh);
+        Assert.True(time.TimeToTrainDays <= energy.TimeToTrainDays);
+    }
+
+    [Fact]
+    public void A_model_too_large_for_the_devices_explains_why_nothing_fits()
+    {
+        var job = new TrainingJob(Catalog.FindModel("llama3-405b"), 15.6e12, 2048, 8192);
+        var plan = Planner.Plan(job, DgxH100, 8);
+        Assert.Null(plan.Best);
+        Assert.Contains("does not fit", plan.Why);
+        var estimate = Simulator.Estimate(job, DgxH100, 8);
+        Assert.False(estimate.Feasible);
+        Assert.Equal(plan.Why, estimate.Reason);
+    }
+
+    [Fact]
+    public void A_sweep_on_the_gpu_estimator_starts_at_efficiency_one_and_plans_every_count()
+    {
+        var sweep = Sweeper.Sweep(Llama7b, DgxH100, [8, 32, 128]);
+        Assert.Equal(1.0, sweep.Points[0].ScalingEfficiency);
+        Assert.All(sweep.Points, p => Assert.True(p.Estimate.Feasible, p.Estimate.Reason));
+        Assert.All(sweep.Points, p => Assert.Equal(Planner.Plan(Llama7b, DgxH100, p.Devices).Best!.Layout, p.Estimate.Layout));
+        Assert.All(sweep.Points.Skip(1), p => Assert.InRange(p.ScalingEfficiency!.Value, 0.3, 1.2));
+    }
+
+    [Fact]
+    public void A_comparison_spans_gpu_and_wafer_systems()
+    {
+        var cmp = Comparison.Run(Gpt13b, [new ComparisonTarget(DgxH100, 64), new ComparisonTarget(Cs3, 4)]);
+        Assert.Equal("3d-parallel", cmp.Estimates[0].ExecutionMode);
+        Assert.StartsWith("weight-streaming", cmp.Estimates[1].ExecutionMode);
+        Assert.Contains(cmp.Fastest, cmp.Estimates);
+    }
+}
