@@ -24,10 +24,15 @@ sealed class StepModel
     readonly int microBatches;
     readonly List<string> assumptions = [];
 
-    /// <summary>Per-micro-batch seconds of one stage, by breakdown part.</summary>
-    sealed record StageTime(double Compute, double Recompute, double Other, double Tp, double Cp, double Ep, double Pp, double BackwardS, double ForwardS)
+    /// <summary>
+    /// Per-micro-batch seconds of one stage, by breakdown part, and the wall time of its forward
+    /// pass (launch waits included); the backward's wall time (recomputation and its launch waits
+    /// included) is the rest, less the pipeline sends.
+    /// </summary>
+    sealed record StageTime(double Compute, double Recompute, double Other, double Tp, double Cp, double Ep, double Pp, double ForwardWallS)
     {
         public double Total => Compute + Recompute + Other + Tp + Cp + Ep + Pp;
+        public double BackwardWallS => Total - Pp - ForwardWallS;
     }
 
     public StepModel(TrainingJob job, GpuCluster system, int devices, Layout layout, GpuSoftware sw)
@@ -43,20 +48,25 @@ sealed class StepModel
         double Sum(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe)) + (logits ? f(logit) : 0);
         double Rc(Func<(double Compute, double Elementwise, double Comm), double> f) =>
             denseLayers * f(dense.Recompute(l.Recompute, sw.FusedAttention)) + (moe is null ? 0 : moeLayers * f(moe.Recompute(l.Recompute, sw.FusedAttention)));
-        // Launch-bound layers: the host needs 1 forward + 2 backward (+ 1 recompute) passes' worth of dispatch time.
-        double host = sw.HostSecondsPerLayerForward * (3 + (l.Recompute == Parallel.Recompute.Full ? 1 : 0));
-        double LaunchWait(LayerTime x) => Math.Max(0, host - x.All.Total - Total(x.Recompute(l.Recompute, sw.FusedAttention)));
+        // Launch-bound layers: each pass takes the longer of its GPU time and the host's time to
+        // issue it: 1 forward, 2 forwards' worth for the backward (+1 for a recompute, which runs
+        // inside the backward). Per pass, so that both windows the data-parallel sync hides under
+        // are wall times and only shrink when the hardware gets faster.
+        double hostForward = sw.HostSecondsPerLayerForward;
+        double hostBackward = hostForward * (2 + (l.Recompute == Parallel.Recompute.Full ? 1 : 0));
+        double ForwardWait(LayerTime x) => Math.Max(0, hostForward - x.All.Forward);
+        double BackwardWait(LayerTime x) => Math.Max(0, hostBackward - x.All.Backward - Total(x.Recompute(l.Recompute, sw.FusedAttention)));
+        double Waits(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe));
         static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
         return new StageTime(
             Compute: Sum(x => x.Compute.Total),
-            Recompute: Rc(r => r.Compute + r.Elementwise + r.Comm),
-            Other: Sum(x => x.Elementwise.Total) + denseLayers * LaunchWait(dense) + (moe is null ? 0 : moeLayers * LaunchWait(moe)),
+            Recompute: Rc(Total),
+            Other: Sum(x => x.Elementwise.Total) + Waits(ForwardWait) + Waits(BackwardWait),
             Tp: Sum(x => x.Tp.Total),
             Cp: Sum(x => x.Cp.Total),
             Ep: Sum(x => x.Ep.Total),
             Pp: p2p,
-            BackwardS: Sum(x => x.All.Backward),
-            ForwardS: Sum(x => x.All.Forward));
+            ForwardWallS: Sum(x => x.All.Forward) + Waits(ForwardWait));
     }
 
     public Estimate ToEstimate(EconomicAssumptions economics)
@@ -84,7 +94,7 @@ sealed class StepModel
 
         double gradBytes = DeviceMemory.GradientBytes(job.Precision);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
-            slowest.BackwardS, slowest.ForwardS, microBatches * slowest.Total, sw.OverlapGradientReduction);
+            slowest.BackwardWallS, slowest.ForwardWallS, microBatches * slowest.Total, sw.OverlapGradientReduction);
         double optimizer = OptimizerStep.Seconds(part, l, a);
 
         int mb = microBatches;

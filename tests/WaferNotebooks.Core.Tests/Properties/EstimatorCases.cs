@@ -29,10 +29,8 @@ public static class EstimatorCases
     private static readonly string[] GpuModels = ["gpt3-1.3b", "llama2-7b", "llama3-8b", "gpt3-13b", "llama2-70b", "mixtral-8x7b", "gpt3-175b"];
     private static readonly string[] WaferModels = ["cerebras-gpt-111m", "cerebras-gpt-1.3b", "gpt3-6.7b", "llama2-13b", "llama2-70b", "gpt3-175b"];
 
-    public static Gen<EstimatorCase> Gpu { get; } = GpuWith(new GpuEstimator());
-
-    public static Gen<EstimatorCase> GpuWith(GpuEstimator estimator) =>
-        Cases(estimator, Catalog.Systems.OfType<GpuCluster>().ToArray(), GpuModels, maxLog2: 10);
+    public static Gen<EstimatorCase> Gpu { get; } =
+        Cases(new GpuEstimator(), Catalog.Systems.OfType<GpuCluster>().ToArray(), GpuModels, maxLog2: 10);
 
     public static Gen<EstimatorCase> Wafer { get; } = Cases(new WaferEstimator(), Catalog.Systems.OfType<WaferCluster>().ToArray(), WaferModels, maxLog2: 6);
 
