@@ -21,8 +21,8 @@ internal static class ValidationCharts
             var lo = rows.Min(r => Math.Min(r.Measured, r.Predicted!.Value)) * 0.8;
             var hi = rows.Max(r => Math.Max(r.Measured, r.Predicted!.Value)) * 1.25;
             traces.Add(Line("y = x", lo, hi, 1, "solid"));
-            traces.Add(Line($"+{Band:P0}", lo, hi, 1 + Band, "dot"));
-            traces.Add(Line($"−{Band:P0}", lo, hi, 1 - Band, "dot"));
+            traces.Add(Line($"+{Band * 100:F0}%", lo, hi, 1 + Band, "dot"));
+            traces.Add(Line($"−{Band * 100:F0}%", lo, hi, 1 - Band, "dot"));
         }
         var summary = report.Summary;
         var layout = ChartTheme.Layout($"{report.Source}: {summary.Count - summary.Skipped} predictions, median |error| {summary.MedianAbsError:P1}, p90 {summary.P90AbsError:P1}",
