@@ -88,7 +88,7 @@ public static class WaferCli
     /// Commands outside the shared grammar, which the notebook directive does not have: add one
     /// line per command here (the notebooks' `run`, for instance).
     /// </summary>
-    private static IEnumerable<Command> ExtraCommands(TextWriter output, TextWriter error) => [];
+    private static IEnumerable<Command> ExtraCommands(TextWriter output, TextWriter error) => [RunCommand.Create(output, error)];
 
     private static async Task<int> RunSubcommandAsync(
         SubcommandSpec spec, IReadOnlyDictionary<string, IReadOnlyList<string>> values,

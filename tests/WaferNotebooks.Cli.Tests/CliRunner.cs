@@ -16,6 +16,17 @@ public static class CliRunner
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Refused as bad input: exit 1, each fragment on stderr, nothing on stdout, no stack trace or exception name.</summary>
+    public static void AssertRefused(CliRun run, params string[] fragments)
+    {
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        foreach (var fragment in fragments)
+            Assert.Contains(fragment, run.Err);
+        Assert.DoesNotContain("   at ", run.Err);
+        Assert.DoesNotContain("Exception", run.Err);
+        Assert.Equal("", run.Out);
+    }
+
     /// <summary>The repository root, found by walking up from the test binaries to WaferNotebooks.sln.</summary>
     public static string RepoRoot
     {

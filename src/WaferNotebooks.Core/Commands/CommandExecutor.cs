@@ -18,6 +18,7 @@ namespace WaferNotebooks.Core.Commands;
 /// <see cref="CatalogListing"/>, a <see cref="ValidationReport"/> or a <see cref="StepTimeline"/>. Both
 /// front ends call it, so a notebook cell and a terminal give the same numbers.
 /// </summary>
+/// <param name="catalog">The catalog for requests that carry none (those built in code rather than parsed).</param>
 public sealed class CommandExecutor(SimulatorCatalog catalog)
 {
     public static CommandExecutor Default => new(SimulatorCatalog.Default);
@@ -26,6 +27,7 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
     public object Execute(CommandRequest request, IProgress<double>? progress = null, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
+        var active = request.Catalog ?? catalog;
         return request switch
         {
             EstimateRequest r => Estimate(r.Job, r.Target, r.Layout, r.Economics, r.Objective),
@@ -33,10 +35,10 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
             SweepRequest r => Sweeper.Sweep(r.Job, r.System, r.Counts, r.Layout, r.Economics, r.Objective, r.Knob, progress, ct),
             PlanRequest r => Planner.Plan(r.Job, r.Target.System, r.Target.Devices, r.Economics, r.Objective, r.Top, progress, ct),
             CatalogRequest r => new CatalogListing(
-                r.Kinds.Contains(CatalogKind.Models) ? catalog.Models : [],
-                r.Kinds.Contains(CatalogKind.Accelerators) ? catalog.Accelerators : [],
-                r.Kinds.Contains(CatalogKind.Systems) ? catalog.Systems : []),
-            ValidateRequest r => Validate(r.DataPath),
+                r.Kinds.Contains(CatalogKind.Models) ? active.Models : [],
+                r.Kinds.Contains(CatalogKind.Accelerators) ? active.Accelerators : [],
+                r.Kinds.Contains(CatalogKind.Systems) ? active.Systems : []),
+            ValidateRequest r => Validate(r.DataPath, active),
             TimelineRequest r => StepTimeline.From(Estimate(r.Job, r.Target, r.Layout, r.Economics, r.Objective)),
             _ => throw new ArgumentException($"No executor for {request.GetType().Name}.", nameof(request)),
         };
@@ -50,7 +52,7 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
     /// Predicts every row of the CSV. A file that cannot be read or lacks the schema's header is
     /// bad input; malformed rows are reported in the report as skipped, with their line.
     /// </summary>
-    private ValidationReport Validate(string path)
+    private static ValidationReport Validate(string path, SimulatorCatalog catalog)
     {
         var run = new ValidationRun(catalog.FindSystem, system => Simulator.Estimators.FirstOrDefault(e => e.Supports(system)));
         try

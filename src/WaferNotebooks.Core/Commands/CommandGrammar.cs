@@ -87,6 +87,12 @@ public static class CommandGrammar
         ValueKind.Choice, "models|accelerators|systems", DefaultText: "all three", Implicit: true,
         AllowedValues: ["models", "accelerators", "systems"]);
 
+    public static readonly OptionSpec UserCatalog = new("--catalog",
+        "A JSON file of your own accelerators, systems and models, in the schema of docs/catalog.md; entries add to the built-in catalog or replace those with the same id. " +
+        $"Repeat it to apply several files in order. The files listed in the environment variable {UserCatalogs.EnvironmentVariable} (separated by '{Path.PathSeparator}') are applied first, " +
+        "so a shell or a notebook session can set them once. Completions list the built-in ids only.",
+        ValueKind.File, "FILE", DefaultText: $"the built-in catalog, plus the files in {UserCatalogs.EnvironmentVariable} if it is set", Repeatable: true);
+
     public static readonly OptionSpec Name = new("--name",
         "Store the result as a C# variable with this name in the notebook.",
         ValueKind.Identifier, "VAR", FrontEnd: FrontEnd.NotebookOnly);
@@ -101,42 +107,43 @@ public static class CommandGrammar
 
     private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision];
     private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];
-    private static readonly OptionSpec[] Output = [Name, Offline, Json];
+    /// <summary>What every subcommand takes: user catalog files, and the front ends' output options.</summary>
+    private static readonly OptionSpec[] Shared = [UserCatalog, Name, Offline, Json];
 
     public static readonly SubcommandSpec Estimate = new("estimate",
         "Estimate one training job on one system: time to train, throughput, MFU, memory, energy, cost.",
         "estimate --model llama2-70b --on dgx-h100:512 --tokens 2T",
-        [.. Job, On, Layout, Objective, .. Economics, .. Output]);
+        [.. Job, On, Layout, Objective, .. Economics, .. Shared]);
 
     public static readonly SubcommandSpec Compare = new("compare",
         "Run one job on several systems (--on repeated) and compare them side by side.",
         "compare --model llama2-70b --tokens 2T --on dgx-h100:512 --on dgx-a100-80gb:1024 --on cs-3:16",
-        [.. Job, OnRepeated, Layout, Objective, .. Economics, .. Output]);
+        [.. Job, OnRepeated, Layout, Objective, .. Economics, .. Shared]);
 
     public static readonly SubcommandSpec Sweep = new("sweep",
         "Vary the device count (and optionally one more knob) and show throughput, scaling efficiency and MFU.",
         "sweep --model llama3-70b --on dgx-h100 --counts 64..4096",
-        [.. Job, On, Counts, Vary, Layout, Objective, .. Economics, .. Output]);
+        [.. Job, On, Counts, Vary, Layout, Objective, .. Economics, .. Shared]);
 
     public static readonly SubcommandSpec Plan = new("plan",
         "Search the parallel layouts of a job on a system; rank them and give the Pareto front of time vs energy.",
         "plan --model llama3-405b --on dgx-h100:16384 --objective time --top 5",
-        [.. Job, On, Objective, Top, .. Economics, .. Output]);
+        [.. Job, On, Objective, Top, .. Economics, .. Shared]);
 
     public static readonly SubcommandSpec Catalog = new("catalog",
         "List the models, accelerators and systems the simulator knows, with sources.",
         "catalog systems",
-        [Kind, .. Output]);
+        [Kind, .. Shared]);
 
     public static readonly SubcommandSpec Validate = new("validate",
         "Predict each row of a CSV of published training runs and report the errors.",
         "validate --data data/validation/runs.csv",
-        [Data, .. Output]);
+        [Data, .. Shared]);
 
     public static readonly SubcommandSpec Timeline = new("timeline",
         "Show one training step of a layout: compute, each kind of communication, pipeline bubbles, weight streaming, optimizer.",
         "timeline --model gpt3-175b --on dgx-a100-80gb:1024 --layout tp=8,pp=16,mb=1",
-        [.. Job, On, Layout, Objective, .. Economics, .. Output]);
+        [.. Job, On, Layout, Objective, .. Economics, .. Shared]);
 
     public static IReadOnlyList<SubcommandSpec> Subcommands { get; } = [Estimate, Compare, Sweep, Plan, Catalog, Validate, Timeline];
 

@@ -26,6 +26,12 @@ public abstract record CommandRequest
     public abstract string Subcommand { get; }
 
     public OutputOptions Output { get; init; } = OutputOptions.None;
+
+    /// <summary>
+    /// The catalog the request's ids were found in, with any user files (set by <see cref="RequestParser"/>);
+    /// null for a request built in code, which then uses the executor's catalog.
+    /// </summary>
+    public SimulatorCatalog? Catalog { get; init; }
 }
 
 /// <summary>

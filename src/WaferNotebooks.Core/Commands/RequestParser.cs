@@ -14,17 +14,35 @@ namespace WaferNotebooks.Core.Commands;
 /// Names may be given with or without their leading dashes; a flag is on when present with no
 /// value or with "true".
 /// </summary>
-public sealed class RequestParser(SimulatorCatalog catalog)
+/// <param name="catalog">The catalog ids are looked up in, before user files.</param>
+/// <param name="environmentCatalogs">
+/// Catalog files applied under every --catalog, as <see cref="UserCatalogs.EnvironmentVariable"/> lists them; null for none.
+/// </param>
+public sealed class RequestParser(SimulatorCatalog catalog, string? environmentCatalogs = null)
 {
-    public static RequestParser Default => new(SimulatorCatalog.Default);
+    /// <summary>
+    /// The built-in catalog and the files in <see cref="UserCatalogs.EnvironmentVariable"/>, read
+    /// on each call so that a notebook session may set the variable at any time.
+    /// </summary>
+    public static RequestParser Default => new(SimulatorCatalog.Default, Environment.GetEnvironmentVariable(UserCatalogs.EnvironmentVariable));
 
     public SimulatorCatalog Catalog => catalog;
 
+    /// <summary>
+    /// Parses one subcommand. The request carries the catalog its ids were found in (the base
+    /// catalog with any user files), so the executor lists and validates against the same one.
+    /// </summary>
     public CommandRequest Parse(string subcommand, IReadOnlyDictionary<string, IReadOnlyList<string>> values)
     {
         var spec = CommandGrammar.Find(subcommand);
         var args = new Args(spec, values);
-        CommandRequest request = spec.Name switch
+        var extended = UserCatalogs.Apply(catalog, environmentCatalogs, args.Many(CommandGrammar.UserCatalog));
+        var request = new RequestParser(extended).ParseRequest(spec, args);
+        return request with { Output = ParseOutput(args), Catalog = extended };
+    }
+
+    private CommandRequest ParseRequest(SubcommandSpec spec, Args args) =>
+        spec.Name switch
         {
             "estimate" => ParseEstimate(args),
             "compare" => ParseCompare(args),
@@ -35,8 +53,6 @@ public sealed class RequestParser(SimulatorCatalog catalog)
             "timeline" => ParseTimeline(args),
             _ => throw new InvalidOperationException($"The grammar has a subcommand '{spec.Name}' the parser does not know."),
         };
-        return request with { Output = ParseOutput(args) };
-    }
 
     private EstimateRequest ParseEstimate(Args a)
     {
@@ -103,13 +119,8 @@ public sealed class RequestParser(SimulatorCatalog catalog)
             : new CatalogRequest(Enum.GetValues<CatalogKind>());
     }
 
-    private static ValidateRequest ParseValidate(Args a)
-    {
-        var path = a.Required(CommandGrammar.Data);
-        return File.Exists(path)
-            ? new ValidateRequest(Path.GetFullPath(path))
-            : throw new WaferInputException($"{CommandGrammar.Data.Name} '{path}': file not found (relative paths start at {Directory.GetCurrentDirectory()})");
-    }
+    private static ValidateRequest ParseValidate(Args a) =>
+        new(ValueParsers.ExistingFile(CommandGrammar.Data.Name, a.Required(CommandGrammar.Data)));
 
     /// <summary>How many layouts plan lists unless --top says otherwise.</summary>
     public const int DefaultTop = 5;
@@ -200,8 +211,10 @@ public sealed class RequestParser(SimulatorCatalog catalog)
 
         public string? One(OptionSpec option) => values.TryGetValue(option.Key, out var v) && v.Count > 0 ? v[^1] : null;
 
-        public IReadOnlyList<string> All(OptionSpec option) =>
-            values.TryGetValue(option.Key, out var v) && v.Count > 0 ? v : throw Missing(option);
+        public IReadOnlyList<string> All(OptionSpec option) => Many(option) is { Count: > 0 } v ? v : throw Missing(option);
+
+        /// <summary>Every value of a repeatable option, none when it is absent.</summary>
+        public IReadOnlyList<string> Many(OptionSpec option) => values.TryGetValue(option.Key, out var v) ? v : [];
 
         public string Required(OptionSpec option) => One(option) ?? throw Missing(option);
 

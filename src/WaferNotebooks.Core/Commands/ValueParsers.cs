@@ -181,6 +181,12 @@ public static class ValueParsers
         return ok ? t : throw Bad(option, text, "expected a C# variable name such as run1");
     }
 
+    /// <summary>The full path of a file that exists; relative paths start at the working directory, which the message names.</summary>
+    public static string ExistingFile(string option, string path) =>
+        File.Exists(path)
+            ? Path.GetFullPath(path)
+            : throw Bad(option, path, $"file not found (relative paths start at {Directory.GetCurrentDirectory()})");
+
     internal static WaferInputException Bad(string option, string text, string what) =>
         new($"{option} '{text}': {what}");
 

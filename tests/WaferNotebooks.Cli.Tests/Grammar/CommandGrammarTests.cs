@@ -43,6 +43,21 @@ public class CommandGrammarTests
     }
 
     [Fact]
+    public void Every_subcommand_takes_repeatable_catalog_files_in_both_front_ends()
+    {
+        Assert.All(CommandGrammar.Subcommands, s =>
+        {
+            var option = s.FindOption("--catalog");
+            Assert.Same(CommandGrammar.UserCatalog, option);
+            Assert.Contains(option, s.OptionsFor(FrontEnd.CliOnly));
+            Assert.Contains(option, s.OptionsFor(FrontEnd.NotebookOnly));
+        });
+        Assert.True(CommandGrammar.UserCatalog.Repeatable);
+        Assert.Equal(ValueKind.File, CommandGrammar.UserCatalog.Kind);
+        Assert.Contains(UserCatalogs.EnvironmentVariable, CommandGrammar.UserCatalog.Description);
+    }
+
+    [Fact]
     public void Every_example_parses_into_a_request()
     {
         foreach (var s in CommandGrammar.Subcommands)

@@ -1,0 +1,28 @@
+using DynamicObj;
+using Plotly.NET;
+
+namespace WaferNotebooks.Charts;
+
+/// <summary>
+/// Builds Plotly.NET traces and layouts by plotly.js attribute name. Plotly.NET's typed chart
+/// functions are F# members whose optional arguments C# must spell out one by one (dozens per
+/// call); its objects are dynamic, so setting the attributes directly keeps each chart short and
+/// still goes through Plotly.NET's JSON and HTML.
+/// </summary>
+internal static class Figure
+{
+    public static T Set<T>(this T obj, string attribute, object value) where T : DynamicObj.DynamicObj
+    {
+        obj.SetProperty(attribute, value);
+        return obj;
+    }
+
+    public static Trace2D Bar(string name, IEnumerable<object> x, IEnumerable<double> y) =>
+        new Trace2D("bar").Set("name", name).Set("x", x.ToArray()).Set("y", y.ToArray());
+
+    public static Trace2D Scatter(string name, string mode, IEnumerable<double> x, IEnumerable<double> y) =>
+        new Trace2D("scatter").Set("name", name).Set("mode", mode).Set("x", x.ToArray()).Set("y", y.ToArray());
+
+    public static GenericChart Chart(IEnumerable<Trace> traces, Layout layout) =>
+        GenericChart.addLayout(layout, GenericChart.ofTraceObjects(true, traces.ToArray()));
+}

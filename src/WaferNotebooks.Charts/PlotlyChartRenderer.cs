@@ -1,0 +1,33 @@
+using WaferNotebooks.Core;
+using WaferNotebooks.Core.Comparisons;
+using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Sweeps;
+using WaferNotebooks.Core.Timeline;
+using WaferNotebooks.Core.Validation;
+using WaferNotebooks.Core.Results;
+
+namespace WaferNotebooks.Charts;
+
+/// <summary>The Plotly.NET implementation of <see cref="IChartRenderer"/>, created by the extension through reflection.</summary>
+public sealed class PlotlyChartRenderer : IChartRenderer
+{
+    public string StepBreakdown(Estimate estimate, bool offline) => ChartHtml.Render(EstimateCharts.StepBreakdown(estimate), offline);
+
+    public string MemoryBreakdown(Estimate estimate, bool offline) => ChartHtml.Render(EstimateCharts.MemoryBreakdown(estimate), offline);
+
+    public string ComparisonBars(Comparison comparison, bool offline) => ChartHtml.Render(ComparisonCharts.Bars(comparison.Estimates), offline);
+
+    public string ComparisonScatter(Comparison comparison, bool offline) => ChartHtml.Render(ComparisonCharts.Scatter(comparison.Estimates), offline);
+
+    public string SweepScaling(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Scaling(sweep), offline);
+
+    public string SweepMfu(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Mfu(sweep), offline);
+
+    public string ValidationParity(ValidationReport report, bool offline) => ChartHtml.Render(ValidationCharts.Parity(report), offline);
+
+    public string Timeline(StepTimeline timeline, bool offline) => ChartHtml.Render(TimelineChart.Gantt(timeline), offline);
+
+    public string PlanScatter(PlanResult plan, bool offline) => ChartHtml.Render(PlanCharts.Scatter(plan), offline);
+
+    public string PlotlyScript() => ChartHtml.PlotlyScript();
+}

@@ -1,0 +1,37 @@
+using Plotly.NET;
+using WaferNotebooks.Core.Validation;
+
+namespace WaferNotebooks.Charts;
+
+/// <summary>The parity plot of a validation run: perfect predictions lie on y = x, the band is ±10%.</summary>
+internal static class ValidationCharts
+{
+    public const double Band = 0.10;
+
+    public static GenericChart Parity(ValidationReport report)
+    {
+        var rows = report.Rows.Where(r => !r.Skipped && r.Predicted is > 0 && r.Measured > 0).ToArray();
+        var traces = rows.GroupBy(r => r.Metric).Select((g, i) =>
+            (Trace)Figure.Scatter(g.Key, "markers", g.Select(r => r.Measured), g.Select(r => r.Predicted!.Value))
+                .Set("marker", new { color = ChartTheme.Colour(i), size = 8 })
+                .Set("hovertext", g.Select(r => $"{r.Id} ({r.SystemId}:{r.Devices}): measured {r.Measured:G4}, predicted {r.Predicted:G4}, error {r.Error:P1}").ToArray())
+                .Set("hoverinfo", "text")).ToList();
+        if (rows.Length > 0)
+        {
+            var lo = rows.Min(r => Math.Min(r.Measured, r.Predicted!.Value)) * 0.8;
+            var hi = rows.Max(r => Math.Max(r.Measured, r.Predicted!.Value)) * 1.25;
+            traces.Add(Line("y = x", lo, hi, 1, "solid"));
+            traces.Add(Line($"+{Band * 100:F0}%", lo, hi, 1 + Band, "dot"));
+            traces.Add(Line($"−{Band * 100:F0}%", lo, hi, 1 - Band, "dot"));
+        }
+        var summary = report.Summary;
+        var layout = ChartTheme.Layout($"{report.Source}: {summary.Count - summary.Skipped} predictions, median |error| {summary.MedianAbsError:P1}, p90 {summary.P90AbsError:P1}",
+            "measured", "predicted", logX: true, logY: true, height: 460);
+        return Figure.Chart(traces, layout);
+    }
+
+    private static Trace Line(string name, double lo, double hi, double factor, string dash) =>
+        Figure.Scatter(name, "lines", [lo, hi], [lo * factor, hi * factor])
+            .Set("line", new { color = ChartTheme.TextColour, dash, width = 1 })
+            .Set("hoverinfo", "skip");
+}

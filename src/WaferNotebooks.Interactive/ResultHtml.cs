@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Html;
+using Microsoft.DotNet.Interactive.Formatting;
+using WaferNotebooks.Core;
+using WaferNotebooks.Core.Commands;
+using WaferNotebooks.Core.Comparisons;
+using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Sweeps;
+using WaferNotebooks.Core.Timeline;
+using WaferNotebooks.Core.Validation;
+using static Microsoft.DotNet.Interactive.Formatting.PocketViewTags;
+using static WaferNotebooks.Interactive.SummaryCard;
+
+namespace WaferNotebooks.Interactive;
+
+/// <summary>
+/// What a result looks like in a notebook: its summary card, then its charts. Used by the
+/// #!wafer directive and by the HTML formatters, so display(result) shows the same thing.
+/// </summary>
+public static class ResultHtml
+{
+    /// <summary>The HTML of a result, or null for a type this extension does not draw.</summary>
+    public static IHtmlContent? Render(object result, bool offline, NotebookSettings settings)
+    {
+        var charts = ChartRendererLoader.Renderer;
+        IHtmlContent? body = result switch
+        {
+            Estimate e => Wrap(EstimateCard(e), charts.StepBreakdown(e, offline), charts.MemoryBreakdown(e, offline)),
+            Comparison c => Wrap(ComparisonTable(c), charts.ComparisonBars(c, offline), charts.ComparisonScatter(c, offline)),
+            SweepResult s => Wrap(SweepTable(s), charts.SweepScaling(s, offline), charts.SweepMfu(s, offline)),
+            PlanResult p => Wrap(PlanTable(p), charts.PlanScatter(p, offline)),
+            StepTimeline t => Wrap(TimelineCard(t), charts.Timeline(t, offline)),
+            ValidationReport v => Wrap(ValidationCard(v), charts.ValidationParity(v, offline)),
+            CatalogListing c => div[@class: "wafer-result"](c.Tables().Select(CatalogCard)),
+            _ => null,
+        };
+        if (body is null || !offline || !settings.TakePlotlyInline()) return body;
+        return new HtmlString(charts.PlotlyScript() + body);
+    }
+
+    private static IHtmlContent Wrap(IHtmlContent card, params string[] charts) =>
+        div[@class: "wafer-result"](card, charts.Select(c => div[@class: "wafer-chart"](new HtmlString(c))));
+
+    /// <summary>Sorts a table by the clicked column (numbers numerically), toggling the direction; defined once per page.</summary>
+    private const string SortScript =
+        "window.waferSort=window.waferSort||function(th){var t=th.closest('table'),i=Array.prototype.indexOf.call(th.parentNode.children,th)," +
+        "b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows),asc=th.getAttribute('data-asc')!=='1';th.setAttribute('data-asc',asc?'1':'0');" +
+        "function num(s){var n=parseFloat(s.replace(/[^0-9.eE+-]/g,''));return isNaN(n)?null:n;}" +
+        "rows.sort(function(a,c){var x=a.cells[i].innerText,y=c.cells[i].innerText,nx=num(x),ny=num(y);" +
+        "var r=(nx!==null&&ny!==null)?nx-ny:x.localeCompare(y);return asc?r:-r;});rows.forEach(function(r){b.appendChild(r);});};";
+
+    /// <summary>A table whose columns sort on a click on their header.</summary>
+    private static IHtmlContent Table(string[] headers, IEnumerable<string[]> rows) =>
+        div(script(new HtmlString(SortScript)),
+            table[style: "border-collapse:collapse;margin-top:6px;font-size:13px;color:inherit"](
+                thead(tr(headers.Select(h => th[style: "text-align:left;padding:3px 10px;cursor:pointer;border-bottom:" + Border, onclick: "waferSort(this)", title: "sort"](h)))),
+                tbody(rows.Select(r => tr(r.Select(c => td[style: "padding:3px 10px;vertical-align:top;border-bottom:" + Border](c)))))));
+
+    private static IHtmlContent ValidationCard(ValidationReport v)
+    {
+        var s = v.Summary;
+        var rows = v.Rows.Select(r => new[]
+        {
+            r.Id, r.Metric, $"{r.SystemId}:{r.Devices}", $"{r.Measured:G4}", r.Predicted is { } p ? $"{p:G4}" : "", r.Error is { } e ? $"{e:+0.0%;-0.0%}" : "",
+            r.Skipped ? $"skipped: {r.Reason}" : r.Layout,
+        });
+        return Card($"Validation: {v.Source}", $"{s.Count} rows, {s.Skipped} skipped; absolute relative error mean {s.MeanAbsError:P1}, median {s.MedianAbsError:P1}, p90 {s.P90AbsError:P1}, max {s.MaxAbsError:P1}",
+            [Table(["id", "metric", "system", "measured", "predicted", "error", "layout / note"], rows)]);
+    }
+
+    private static IHtmlContent CatalogCard(CatalogTable t) =>
+        Card(t.Title, $"{t.Rows.Count} entries; click a header to sort",
+            [Table(t.Columns.Select(c => c.Header).ToArray(), t.Rows.Select(r => r.Select(Cell).ToArray()))]);
+
+    private static string Cell(object? value) => value switch
+    {
+        null => "",
+        double d => d.ToString("G4"),
+        _ => value.ToString() ?? "",
+    };
+
+    private static IHtmlContent ComparisonTable(Comparison c)
+    {
+        var rows = c.Estimates.Select(e => new[]
+        {
+            $"{e.SystemId}:{e.Devices}", e.Feasible ? $"{e.TimeToTrainDays:F1}" : "does not fit", $"{e.EnergyMwh:F0}",
+            $"${Units.Si(e.CostUsd)}", $"{e.Co2Tonnes:F0}", $"{e.Mfu:P1}", $"{Units.Si(e.TokensPerSPerDevice)}", e.Bottleneck,
+        });
+        var winners = new[] { ("fastest", c.Fastest), ("least energy", c.LeastEnergy), ("cheapest", c.Cheapest) }
+            .Where(w => w.Item2 is not null).Select(w => $"{w.Item1}: {w.Item2!.SystemId}:{w.Item2.Devices}");
+        return Card($"{c.Job.Model.Id}: {c.Estimates.Count} systems compared", $"{Units.Si(c.Job.Tokens)} tokens; layouts chosen for {c.Objective.ToString().ToLowerInvariant()} where not given",
+            [Table(["system", "days", "MWh", "cost", "t CO2", "MFU", "tokens/s/device", "bottleneck"], rows)],
+            Note("Winners", string.Join("; ", winners)));
+    }
+
+    private static IHtmlContent SweepTable(SweepResult s)
+    {
+        var rows = s.Points.Select(p => new[]
+        {
+            $"{p.Devices}", p.KnobValue is { } v ? $"{v:G4}" : "", p.Estimate.Feasible ? $"{p.Estimate.TimeToTrainDays:F1}" : p.Estimate.Reason ?? "does not fit",
+            $"{Units.Si(p.Estimate.TokensPerS)}", $"{p.Estimate.Mfu:P1}", p.ScalingEfficiency is { } eff ? $"{eff:P0}" : "", p.Estimate.Layout.ToString(),
+        });
+        return Card($"{s.Job.Model.Id} on {s.SystemId}: {s.Points.Count} points", s.FixedLayout is null ? $"best layout for {s.Objective.ToString().ToLowerInvariant()} at each point" : $"layout {s.FixedLayout}",
+            [Table(["devices", s.Knob?.ToString() ?? "", "days", "tokens/s", "MFU", "scaling efficiency", "layout"], rows)]);
+    }
+
+    private static IHtmlContent PlanTable(PlanResult p)
+    {
+        var rows = p.TopK.Select((e, i) => new[]
+        {
+            $"{i + 1}", e.Layout.ToString(), $"{e.TimeToTrainDays:F1}", $"{e.EnergyMwh:F0}", $"${Units.Si(e.CostUsd)}", $"{e.Mfu:P1}", $"{e.Memory.TotalGb:F1}", e.Bottleneck,
+        });
+        var notes = p.Why is { } why ? new[] { Note("Nothing fits", why, warning: true) } : [];
+        return Card($"Plan: {p.Job.Model.Id} on {p.SystemId} × {p.Devices}",
+            $"{p.Evaluated} layouts evaluated, {p.FeasibleCount} feasible, {p.ParetoFront.Count} on the Pareto front; ranked by {p.Objective.ToString().ToLowerInvariant()}",
+            [Table(["#", "layout", "days", "MWh", "cost", "MFU", "GB/device", "bottleneck"], rows)], notes);
+    }
+
+    private static IHtmlContent TimelineCard(StepTimeline t) =>
+        Card($"One step of {t.ModelId} on {t.SystemId}", $"{t.Layout}; {t.Schedule}",
+            [Stat("step time", $"{t.StepTimeS * 1e3:G4} ms"), .. t.Lanes.Select(l => Stat(l.Name, $"{l.BusyS * 1e3:G4} ms busy"))]);
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Html;
+using Microsoft.DotNet.Interactive.Formatting;
+using WaferNotebooks.Core.Results;
+using static Microsoft.DotNet.Interactive.Formatting.PocketViewTags;
+
+namespace WaferNotebooks.Interactive;
+
+/// <summary>
+/// The summary card shown above the charts: headline numbers with units and low–high ranges,
+/// the bottleneck in words. Colours are inherited or translucent grey, so the card reads on
+/// light and dark notebook themes alike.
+/// </summary>
+internal static class SummaryCard
+{
+    public const string Border = "1px solid rgba(128,128,128,0.35)";
+    private const string CardStyle = "border:" + Border + ";border-radius:6px;padding:10px 14px;margin:6px 0;color:inherit;background:transparent;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:980px";
+    private const string StatStyle = "display:inline-block;min-width:150px;margin:4px 18px 4px 0;vertical-align:top";
+    private const string LabelStyle = "font-size:11px;opacity:0.7;text-transform:uppercase;letter-spacing:0.04em";
+    private const string ValueStyle = "font-size:20px;font-weight:600";
+    private const string RangeStyle = "font-size:11px;opacity:0.7";
+
+    public static IHtmlContent Card(string title, string subtitle, IEnumerable<IHtmlContent> stats, params IHtmlContent[] notes) =>
+        div[@class: "wafer-card", style: CardStyle](
+            div[style: "font-size:15px;font-weight:600"](title),
+            div[style: "font-size:12px;opacity:0.75;margin-bottom:6px"](subtitle),
+            div(stats.ToArray()),
+            notes);
+
+    public static IHtmlContent Stat(string label, string value, string? range = null) =>
+        div[@class: "wafer-stat", style: StatStyle](
+            div[style: LabelStyle](label),
+            div[style: ValueStyle](value),
+            range is null ? new HtmlString("") : div[style: RangeStyle](range));
+
+    public static IHtmlContent Note(string label, string text, bool warning = false) =>
+        div[style: "margin-top:6px;font-size:13px" + (warning ? ";color:#d55e00" : "")](b(label + ": "), text);
+
+    public static string Range(MetricRange? r, string format, double scale = 1) =>
+        r is null ? "" : $"range {(r.Low * scale).ToString(format)} – {(r.High * scale).ToString(format)}";
+
+    public static IHtmlContent EstimateCard(Estimate e)
+    {
+        var r = e.Ranges;
+        var stats = new List<IHtmlContent>
+        {
+            Stat("time to train", $"{e.TimeToTrainDays:F1} days", r is null ? null : Range(r.TimeToTrainDays, "F1")),
+            Stat("throughput", $"{Units.Si(e.TokensPerS)} tokens/s", r is null ? null : $"range {Units.Si(r.TokensPerS.Low)} – {Units.Si(r.TokensPerS.High)}"),
+            Stat("MFU", $"{e.Mfu:P1}", $"HFU {e.Hfu:P1}"),
+            Stat("step time", $"{e.StepTimeS:G3} s", r is null ? null : Range(r.StepTimeS, "G3")),
+            Stat("memory per device", $"{e.Memory.TotalGb:F1} GB", $"of {e.Memory.CapacityGb:F0} GB {e.Memory.Where}"),
+            Stat("energy", $"{e.EnergyMwh:F0} MWh", r is null ? $"{e.AveragePowerKw:F0} kW average" : Range(r.EnergyMwh, "F0")),
+            Stat("cost", $"${Units.Si(e.CostUsd)}", r is null ? $"{Units.Si(e.DeviceHours)} device-hours" : $"range ${Units.Si(r.CostUsd.Low)} – ${Units.Si(r.CostUsd.High)}"),
+            Stat("CO2", $"{e.Co2Tonnes:F0} t", r is null ? null : Range(r.Co2Tonnes, "F0")),
+        };
+        var notes = new List<IHtmlContent>();
+        if (!e.Feasible) notes.Add(Note("Not feasible", e.Reason ?? "the layout does not fit", warning: true));
+        notes.Add(Note("Bottleneck", e.Bottleneck));
+        return Card(
+            $"{e.ModelId} on {e.SystemId} × {e.Devices}",
+            $"{e.DeviceName}, {e.ExecutionMode}, {e.Layout}; {Units.Si(e.Job.Tokens)} tokens, batch {e.Job.GlobalBatchSeqs} × {e.Job.SeqLen}, {e.Job.Precision.ToString().ToLowerInvariant()}",
+            stats, [.. notes]);
+    }
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Drives the unmodified dotnet-interactive tool over stdio (the JSON-lines protocol VS Code
+uses): loads the packed extension from a local folder feed and checks that #!wafer and the
+result formatters produce Plotly chart HTML. Exits non-zero with the reason on any failure.
+
+usage: stdio_check.py FEED_DIR VERSION
+"""
+import json, os, subprocess, sys, threading, queue, time
+
+FEED, VERSION = sys.argv[1], sys.argv[2]
+TIMEOUT_S = 240
+
+# A global tool lives in ~/.dotnet/tools, which a fresh shell may not have on PATH.
+env = dict(os.environ, PATH=os.environ.get("PATH", "") + os.pathsep + os.path.expanduser("~/.dotnet/tools"))
+proc = subprocess.Popen(["dotnet", "interactive", "stdio", "--default-kernel", "csharp"], env=env,
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+lines = queue.Queue()
+threading.Thread(target=lambda: [lines.put(l) for l in proc.stdout], daemon=True).start()
+token = 0
+
+
+def submit(code):
+    """Sends one cell; returns (succeeded, failure message, html outputs)."""
+    global token
+    token += 1
+    t = f"wafer-{token}"
+    proc.stdin.write(json.dumps({"token": t, "commandType": "SubmitCode",
+                                 "command": {"code": code, "targetKernelName": "csharp"}}) + "\n")
+    proc.stdin.flush()
+    html, deadline = [], time.time() + TIMEOUT_S
+    while time.time() < deadline:
+        try:
+            line = lines.get(timeout=5)
+        except queue.Empty:
+            continue
+        try:
+            envelope = json.loads(line)
+        except ValueError:
+            continue
+        command = envelope.get("command") or {}
+        if "eventType" not in envelope or not str(command.get("token", "")).startswith(t):
+            continue
+        kind, event = envelope["eventType"], envelope.get("event", {})
+        for value in event.get("formattedValues", []) or []:
+            if value.get("mimeType") == "text/html":
+                html.append(value.get("value", ""))
+        if kind == "CommandSucceeded" and command["token"] == t:
+            return True, None, html
+        if kind == "CommandFailed" and command["token"] == t:
+            return False, event.get("message", ""), html
+    raise SystemExit(f"no answer within {TIMEOUT_S} s to: {code}")
+
+
+def expect(ok, why):
+    if not ok:
+        proc.kill()
+        raise SystemExit("FAILED: " + why)
+    print("ok:", why)
+
+
+try:
+    ok, msg, html = submit(f'#i "nuget:{FEED}"\n#r "nuget: WaferNotebooks.Interactive, {VERSION}"')
+    expect(ok, f"the package loads ({msg})")
+    expect(any("#!wafer" in h for h in html), "loading prints the line naming #!wafer")
+
+    ok, msg, html = submit("#!wafer --help")
+    expect(ok and any("estimate" in h and "timeline" in h for h in html), "#!wafer --help lists the subcommands")
+
+    ok, msg, html = submit("#!wafer estimate --help")
+    expect(ok and any("--model" in h and "Example" in h for h in html), "#!wafer estimate --help shows options and an example")
+
+    # A result record built in C# goes through the extension's formatter and the Plotly.NET
+    # renderer in its private load context: this is where a broken FSharp.Core isolation fails.
+    ok, msg, html = submit(r'''
+using WaferNotebooks.Core.Catalog; using WaferNotebooks.Core.Workload; using WaferNotebooks.Core.Parallel; using WaferNotebooks.Core.Results;
+var model = new ModelSpec("llama2-70b", "Llama 2 70B", 80, 8192, 28672, FfnKind.SwiGlu, 64, 8, 128, 32000, 4096);
+var job = new TrainingJob(model, 2e12, 1024, 4096);
+var e = new Estimate(job, "dgx-h100", "H100 SXM", 512, new Layout(Tp: 8, Pp: 4, Dp: 16), "3d-parallel", true, null, 9.5,
+    new StepBreakdown([new("compute", 7.0, "GEMMs"), new("tp_comm", 1.5, "all-reduce"), new("bubble", 1.0, "pipeline fill")]),
+    441500, 400, 420, 0.41, 0.43,
+    new MemoryBreakdown([new("weights", 4.4, "bf16"), new("optimizer", 26.3, "Adam"), new("activations", 30.0, "selective")], 80),
+    52.4, 644000, 820, 1031, 1.9e6, 378, "compute-bound: GEMMs take 74% of the step", []);
+e''')
+    expect(ok, f"a cell returning an Estimate succeeds ({msg})")
+    joined = "\n".join(html)
+    expect("Plotly.newPlot" in joined, "the Estimate renders Plotly charts")
+    expect("FSharp.Core" not in joined, "no FSharp.Core load error in the output")
+    expect('"name":"compute"' in joined and '"name":"tp_comm"' in joined, "the step breakdown has a trace per part")
+    expect("52.4 days" in joined, "the card shows time to train")
+
+    ok, msg, html = submit("#!wafer estimate --model llama2-70b --on dgx-h100:512 --tokens 2T --name run1")
+    joined = "\n".join(html)
+    expect(ok, f"#!wafer estimate succeeds ({msg})")
+    expect("Plotly.newPlot" in joined and '"name":"compute"' in joined, "#!wafer estimate draws the step breakdown")
+
+    ok, msg, html = submit("run1.TimeToTrainDays")
+    expect(ok and html, f"--name run1 is a C# variable ({msg})")
+
+    ok, msg, html = submit("#!wafer compare --model llama2-70b --tokens 2T --on dgx-h100:512 --on dgx-a100-80gb:1024")
+    joined = "\n".join(html)
+    expect(ok, f"#!wafer compare succeeds ({msg})")
+    expect('"name":"dgx-h100:512"' in joined and '"name":"dgx-a100-80gb:1024"' in joined, "#!wafer compare charts both systems")
+
+    ok, msg, html = submit("#!wafer estimate --model no-such-model --on dgx-h100:512")
+    expect(not ok and msg and "no-such-model" in msg, f"an unknown model fails the cell with a message ({msg!r})")
+
+    ok, msg, html = submit("1 + 1")
+    expect(ok, "the kernel still runs C# after a failed cell")
+finally:
+    proc.kill()
+print("stdio check passed")

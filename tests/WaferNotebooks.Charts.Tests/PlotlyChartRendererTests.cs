@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using WaferNotebooks.Core.Comparisons;
+using WaferNotebooks.Core.Planning;
+using static WaferNotebooks.Charts.Tests.SampleResults;
+
+namespace WaferNotebooks.Charts.Tests;
+
+public class PlotlyChartRendererTests
+{
+    private readonly PlotlyChartRenderer renderer = new();
+
+    private static string Traces(string html) => Regex.Match(html, @"var data = (\[.*?\]);", RegexOptions.Singleline).Groups[1].Value;
+
+    [Fact]
+    public void Step_breakdown_is_a_stacked_horizontal_bar_with_a_trace_per_part_in_milliseconds()
+    {
+        var html = renderer.StepBreakdown(Estimate(), offline: true);
+        var data = Traces(html);
+        Assert.Contains("\"type\":\"bar\"", data);
+        Assert.Contains("\"name\":\"compute\"", data);
+        Assert.Contains("\"name\":\"tp_comm\"", data);
+        Assert.Contains("\"name\":\"bubble\"", data);
+        Assert.Contains("[7000.0]", data);
+        Assert.Contains("\"barmode\":\"stack\"", html);
+        Assert.Contains("\"orientation\":\"h\"", data);
+    }
+
+    [Fact]
+    public void Memory_chart_stacks_the_parts_beside_the_capacity()
+    {
+        var html = renderer.MemoryBreakdown(Estimate(), offline: true);
+        Assert.Contains("\"name\":\"optimizer\"", html);
+        Assert.Contains("\"name\":\"HBM capacity\"", html);
+        Assert.Contains("[80.0]", html);
+        Assert.Contains("60.7 of 80 GB HBM", html);
+    }
+
+    [Fact]
+    public void Comparison_bars_group_the_four_metrics_with_error_bars_from_the_ranges()
+    {
+        var comparison = new Comparison(Estimate().Job, Objective.Time,
+            [Estimate(ranges: Ranges(52.4, 1031)), Estimate("cs-3", 16, days: 40, mwh: 600, ranges: Ranges(40, 600))]);
+        var html = renderer.ComparisonBars(comparison, offline: true);
+        Assert.Contains("\"barmode\":\"group\"", html);
+        Assert.Contains("\"name\":\"dgx-h100:512\"", html);
+        Assert.Contains("\"name\":\"cs-3:16\"", html);
+        Assert.Contains("\"x\":[\"days\",\"MWh\",\"$M\",\"t CO2\"]", html);
+        Assert.Contains("\"error_y\"", html);
+        var scatter = renderer.ComparisonScatter(comparison, offline: true);
+        Assert.Contains("\"x\":[40.0],\"y\":[600.0]", scatter);
+    }
+
+    [Fact]
+    public void Online_charts_load_plotly_through_require_and_offline_ones_reference_nothing()
+    {
+        var online = renderer.StepBreakdown(Estimate(), offline: false);
+        Assert.Contains("requirejs", online);
+        var offline = renderer.StepBreakdown(Estimate(), offline: true);
+        Assert.DoesNotContain("requirejs", offline);
+        Assert.DoesNotContain("https://", offline);
+        Assert.Contains("Plotly.newPlot", offline);
+    }
+
+    [Fact]
+    public void Plotly_script_inlines_the_bundled_plotly_js()
+    {
+        var script = renderer.PlotlyScript();
+        Assert.StartsWith("<script", script);
+        Assert.True(script.Length > 3_000_000, $"plotly.js should be inlined whole, got {script.Length} characters");
+        Assert.Contains("window.define=wnDefine", script);
+    }
+
+    [Fact]
+    public void Charts_have_transparent_backgrounds_for_light_and_dark_themes()
+    {
+        var html = renderer.MemoryBreakdown(Estimate(), offline: true);
+        Assert.Contains("\"paper_bgcolor\":\"rgba(0,0,0,0)\"", html);
+        Assert.Contains("\"plot_bgcolor\":\"rgba(0,0,0,0)\"", html);
+    }
+}

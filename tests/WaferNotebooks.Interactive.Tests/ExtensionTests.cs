@@ -1,0 +1,131 @@
+using System.Runtime.Loader;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+
+namespace WaferNotebooks.Interactive.Tests;
+
+/// <summary>The extension loaded into an in-process CompositeKernel with a C# kernel, as a notebook has it.</summary>
+public class ExtensionTests : IAsyncLifetime
+{
+    private CompositeKernel kernel = null!;
+
+    public async Task InitializeAsync()
+    {
+        kernel = new CompositeKernel { new CSharpKernel().UseKernelHelpers().UseValueSharing() };
+        kernel.DefaultKernelName = "csharp";
+        await WaferKernelExtension.LoadAsync(kernel);
+        // The C# kernel needs the Core records to build results in cells.
+        var core = typeof(WaferNotebooks.Core.Results.Estimate).Assembly.Location;
+        var loaded = await kernel.SendAsync(new SubmitCode($"#r \"{core}\""));
+        Assert.DoesNotContain(loaded.Events, e => e is CommandFailed);
+    }
+
+    public Task DisposeAsync()
+    {
+        kernel.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task<(bool Ok, string? Error, string Html)> Submit(string code)
+    {
+        var result = await kernel.SendAsync(new SubmitCode(code));
+        var html = string.Join("\n", result.Events.OfType<DisplayEvent>()
+            .SelectMany(e => e.FormattedValues).Where(v => v.MimeType == HtmlFormatter.MimeType).Select(v => v.Value));
+        var failed = result.Events.OfType<CommandFailed>().FirstOrDefault();
+        return (failed is null, failed?.Message, html);
+    }
+
+    private const string EstimateCell = """
+        using WaferNotebooks.Core.Catalog; using WaferNotebooks.Core.Workload; using WaferNotebooks.Core.Parallel; using WaferNotebooks.Core.Results;
+        var model = new ModelSpec("llama2-70b", "Llama 2 70B", 80, 8192, 28672, FfnKind.SwiGlu, 64, 8, 128, 32000, 4096);
+        var e = new Estimate(new TrainingJob(model, 2e12, 1024, 4096), "dgx-h100", "H100 SXM", 512, new Layout(Tp: 8, Pp: 4, Dp: 16), "3d-parallel", true, null, 9.5,
+            new StepBreakdown([new("compute", 7.0, "GEMMs"), new("tp_comm", 1.5, "all-reduce"), new("bubble", 1.0, "pipeline fill")]),
+            441500, 400, 420, 0.41, 0.43,
+            new MemoryBreakdown([new("weights", 4.4, "bf16"), new("optimizer", 26.3, "Adam"), new("activations", 30.0, "selective")], 80),
+            52.4, 644000, 820, 1031, 1.9e6, 378, "compute-bound: GEMMs take 74% of the step", []);
+        """;
+
+    [Fact]
+    public async Task Root_help_lists_every_subcommand_with_an_example()
+    {
+        var (ok, _, html) = await Submit("#!wafer --help");
+        Assert.True(ok);
+        foreach (var sub in new[] { "estimate", "compare", "sweep", "plan", "catalog", "validate", "timeline" })
+            Assert.Contains($"#!wafer {sub}", html);
+    }
+
+    [Fact]
+    public async Task Subcommand_help_shows_its_options_defaults_and_example()
+    {
+        var (ok, _, html) = await Submit("#!wafer plan --help");
+        Assert.True(ok);
+        Assert.Contains("--objective", html);
+        Assert.Contains("--top", html);
+        Assert.Contains("Example", html);
+        Assert.Contains("#!wafer plan --model", html);
+    }
+
+    [Fact]
+    public async Task A_returned_estimate_renders_its_card_and_plotly_charts()
+    {
+        var (ok, error, html) = await Submit(EstimateCell + "\ne");
+        Assert.True(ok, error);
+        Assert.Contains("llama2-70b on dgx-h100", html);
+        Assert.Contains("52.4 days", html);
+        Assert.Contains("compute-bound", html);
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.Contains("\"name\":\"tp_comm\"", html);
+        Assert.Contains("\"name\":\"HBM capacity\"", html);
+    }
+
+    [Fact]
+    public async Task Offline_notebooks_inline_plotly_js_once_per_document()
+    {
+        Assert.True((await Submit("#!wafer --offline")).Ok);
+        var first = await Submit(EstimateCell + "\ne");
+        var second = await Submit("e");
+        Assert.True(first.Ok, first.Error);
+        Assert.True(first.Html.Length > 3_000_000, "the first chart carries plotly.js");
+        Assert.True(second.Html.Length < 200_000, "later charts do not repeat it");
+        Assert.DoesNotContain("requirejs", second.Html);
+    }
+
+    [Fact]
+    public async Task Bad_input_fails_the_cell_and_the_kernel_keeps_working()
+    {
+        Assert.True((await Submit("var kept = 41;")).Ok);
+        var (ok, error, _) = await Submit("#!wafer estimate --precision fp3");
+        Assert.False(ok);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+        var after = await Submit("kept + 1");
+        Assert.True(after.Ok, after.Error);
+    }
+
+    [Fact]
+    public async Task Completions_offer_subcommands_and_options()
+    {
+        var subs = await kernel.SendAsync(new RequestCompletions("#!wafer ", new LinePosition(0, 8)));
+        var names = subs.Events.OfType<CompletionsProduced>().SelectMany(c => c.Completions).Select(c => c.DisplayText).ToArray();
+        Assert.Contains("estimate", names);
+        Assert.Contains("timeline", names);
+        var code = "#!wafer estimate ";
+        var options = await kernel.SendAsync(new RequestCompletions(code, new LinePosition(0, code.Length)));
+        var optionNames = options.Events.OfType<CompletionsProduced>().SelectMany(c => c.Completions).Select(c => c.DisplayText).ToArray();
+        Assert.Contains("--model", optionNames);
+        Assert.Contains("--help", optionNames);
+        Assert.Contains("--precision", optionNames);
+    }
+
+    [Fact]
+    public void The_renderer_lives_in_a_private_load_context_and_shares_the_core_contract()
+    {
+        var renderer = ChartRendererLoader.Renderer;
+        var context = AssemblyLoadContext.GetLoadContext(renderer.GetType().Assembly);
+        Assert.NotSame(AssemblyLoadContext.Default, context);
+        Assert.Contains(context!.Assemblies, a => a.GetName().Name == "FSharp.Core");
+        Assert.Same(typeof(WaferNotebooks.Core.IChartRenderer).Assembly, typeof(WaferNotebooks.Core.Results.Estimate).Assembly);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.RegularExpressions;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+using WaferNotebooks.Core.Commands;
+using WaferNotebooks.Core.Results;
+
+namespace WaferNotebooks.Interactive.Tests;
+
+/// <summary>Every #!wafer subcommand run through the real request parser and executor, in a notebook-shaped kernel.</summary>
+public class SubcommandTests : IAsyncLifetime
+{
+    private CompositeKernel kernel = null!;
+
+    public async Task InitializeAsync()
+    {
+        kernel = new CompositeKernel { new CSharpKernel().UseKernelHelpers().UseValueSharing() };
+        kernel.DefaultKernelName = "csharp";
+        await WaferKernelExtension.LoadAsync(kernel);
+        await kernel.SendAsync(new SubmitCode($"#r \"{typeof(Estimate).Assembly.Location}\""));
+    }
+
+    public Task DisposeAsync()
+    {
+        kernel.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task<(bool Ok, string? Error, string Html, KernelCommandResult Result)> Submit(string code)
+    {
+        var result = await kernel.SendAsync(new SubmitCode(code));
+        var html = string.Join("\n", result.Events.OfType<DisplayEvent>()
+            .SelectMany(e => e.FormattedValues).Where(v => v.MimeType == HtmlFormatter.MimeType).Select(v => v.Value));
+        var failed = result.Events.OfType<CommandFailed>().FirstOrDefault();
+        return (failed is null, failed?.Message, html, result);
+    }
+
+    /// <summary>The same request the directive makes, run directly, for the numbers the charts must show.</summary>
+    private static object Expected(string subcommand, params (string Key, string Value)[] options) =>
+        CommandExecutor.Default.Execute(RequestParser.Default.Parse(subcommand,
+            options.GroupBy(o => o.Key).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(o => o.Value).ToList())));
+
+    private static string Ms(double seconds) => Regex.Replace((seconds * 1e3).ToString("R"), @"^(\d+)$", "$1.0");
+
+    [Fact]
+    public async Task Estimate_shows_card_and_step_and_memory_charts_with_the_simulated_values()
+    {
+        var (ok, error, html, _) = await Submit("#!wafer estimate --model llama2-70b --on dgx-h100:512 --tokens 2T");
+        Assert.True(ok, error);
+        var expected = (Estimate)Expected("estimate", ("model", "llama2-70b"), ("on", "dgx-h100:512"), ("tokens", "2T"));
+        Assert.Contains($"{expected.TimeToTrainDays:F1} days", html);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(expected.Bottleneck), html);
+        var compute = expected.Breakdown.Parts.First(p => p.Name == "compute");
+        Assert.Contains($"\"name\":\"compute\"", html);
+        Assert.Contains($"[{Ms(compute.Seconds)}]", html);
+        Assert.Contains($"\"name\":\"{expected.Memory.Where} capacity\"", html);
+        Assert.Equal(2, Regex.Matches(html, "Plotly.newPlot").Count);
+    }
+
+    [Fact]
+    public async Task Compare_takes_repeated_on_and_charts_every_system()
+    {
+        var (ok, error, html, _) = await Submit("#!wafer compare --model llama2-70b --tokens 2T --on dgx-h100:512 --on dgx-a100-80gb:1024");
+        Assert.True(ok, error);
+        Assert.Contains("\"name\":\"dgx-h100:512\"", html);
+        Assert.Contains("\"name\":\"dgx-a100-80gb:1024\"", html);
+        Assert.Contains("\"barmode\":\"group\"", html);
+        Assert.Contains("Time to train vs energy", html);
+    }
+
+    [Fact]
+    public async Task Sweep_draws_throughput_efficiency_and_mfu_on_a_log_axis()
+    {
+        var (ok, error, html, _) = await Submit("#!wafer sweep --model llama2-7b --on dgx-h100 --counts 8,16,32 --tokens 1T");
+        Assert.True(ok, error);
+        Assert.Contains("scaling efficiency", html);
+        Assert.Contains("\"type\":\"log\"", html);
+        Assert.Contains("\"x\":[8.0,16.0,32.0]", html);
+        Assert.Contains(": MFU", html);
+    }
+
+    [Fact]
+    public async Task Plan_ranks_layouts_and_highlights_the_pareto_front()
+    {
+        var (ok, error, html, _) = await Submit("#!wafer plan --model llama2-7b --on dgx-h100:64 --tokens 1T --top 3");
+        Assert.True(ok, error);
+        Assert.Contains("\"name\":\"Pareto front\"", html);
+        Assert.Contains("\"name\":\"feasible layouts\"", html);
+        Assert.Contains("best for time", html);
+    }
+
+    [Fact]
+    public async Task Timeline_draws_a_gantt_of_one_step()
+    {
+        var (ok, error, html, _) = await Submit("#!wafer timeline --model llama2-7b --on dgx-h100:64 --layout tp=8,pp=2");
+        Assert.True(ok, error);
+        Assert.Contains("\"orientation\":\"h\"", html);
+        Assert.Contains("\"base\":", html);
+        Assert.Contains("One step of llama2-7b", html);
+    }
+
+    [Fact]
+    public async Task Catalog_lists_systems_with_sortable_columns()
+    {
+        var (ok, error, html, _) = await Submit("#!wafer catalog systems");
+        Assert.True(ok, error);
+        Assert.Contains("dgx-h100", html);
+        Assert.Contains("waferSort(this)", html);
+    }
+
+    [Fact]
+    public async Task Validate_draws_a_parity_plot_with_a_ten_percent_band()
+    {
+        var csv = Path.Combine(RepoRoot(), "data", "validation", "runs.csv");
+        var (ok, error, html, _) = await Submit($"#!wafer validate --data \"{csv}\"");
+        Assert.True(ok, error);
+        Assert.Contains("\"name\":\"y = x\"", html);
+        Assert.Contains("\"name\":\"+10%\"", html);
+        Assert.Contains("median |error|", html);
+    }
+
+    [Fact]
+    public async Task Name_stores_the_result_as_a_csharp_variable()
+    {
+        var (ok, error, _, _) = await Submit("#!wafer estimate --model llama2-70b --on dgx-h100:512 --tokens 2T --name run1");
+        Assert.True(ok, error);
+        var value = await Submit("run1.Devices");
+        Assert.True(value.Ok, value.Error);
+        var returned = value.Result.Events.OfType<ReturnValueProduced>().Single();
+        Assert.Equal(512, returned.Value);
+    }
+
+    [Fact]
+    public async Task An_unknown_model_fails_with_the_catalogs_message()
+    {
+        var (ok, error, _, _) = await Submit("#!wafer estimate --model llama9-1t --on dgx-h100:512");
+        Assert.False(ok);
+        Assert.Contains("llama9-1t", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "WaferNotebooks.sln"))) return dir.FullName;
+        throw new InvalidOperationException("The tests run outside the repository.");
+    }
+}
