@@ -5,7 +5,7 @@ result formatters produce Plotly chart HTML. Exits non-zero with the reason on a
 
 usage: stdio_check.py FEED_DIR VERSION
 """
-import json, os, subprocess, sys, threading, queue, time
+import json, os, signal, subprocess, sys, threading, queue, time
 
 FEED, VERSION = sys.argv[1], sys.argv[2]
 TIMEOUT_S = 240
@@ -13,7 +13,16 @@ TIMEOUT_S = 240
 # A global tool lives in ~/.dotnet/tools, which a fresh shell may not have on PATH.
 env = dict(os.environ, PATH=os.environ.get("PATH", "") + os.pathsep + os.path.expanduser("~/.dotnet/tools"))
 proc = subprocess.Popen(["dotnet", "interactive", "stdio", "--default-kernel", "csharp"], env=env,
-                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1,
+                        start_new_session=True)
+
+
+def stop():
+    """`dotnet interactive` starts the tool as a child process: end the whole process group."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 lines = queue.Queue()
 threading.Thread(target=lambda: [lines.put(l) for l in proc.stdout], daemon=True).start()
 token = 0
@@ -53,7 +62,7 @@ def submit(code):
 
 def expect(ok, why):
     if not ok:
-        proc.kill()
+        stop()
         raise SystemExit("FAILED: " + why)
     print("ok:", why)
 
@@ -107,5 +116,5 @@ e''')
     ok, msg, html = submit("1 + 1")
     expect(ok, "the kernel still runs C# after a failed cell")
 finally:
-    proc.kill()
+    stop()
 print("stdio check passed")
