@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace WaferNotebooks.Interactive.Tests;
+
+/// <summary>
+/// The packed extension in the unmodified dotnet-interactive tool, over the stdio protocol VS
+/// Code speaks and through Jupyter nbconvert (tests/RealClients). In-process tests cannot see
+/// the host's FSharp.Core clash; these fail when the renderer's isolation breaks. Needs what
+/// .ci/setup installs: the dotnet-interactive tool, python3 and Debian's Jupyter.
+/// </summary>
+public class RealClientTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Packed_extension_draws_charts_in_the_real_tool_over_stdio_and_in_jupyter()
+    {
+        var script = Path.Combine(RepositoryRoot(), "tests", "RealClients", "run.sh");
+        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        // Generous: packing plus two cold starts of the tool; the script has its own per-cell limits.
+        var exited = process.WaitForExit(TimeSpan.FromMinutes(15));
+        if (!exited) process.Kill(entireProcessTree: true);
+        output.WriteLine(stdout);
+        output.WriteLine(stderr.Result);
+
+        Assert.True(exited, "tests/RealClients/run.sh did not finish within 15 minutes");
+        Assert.True(process.ExitCode == 0, $"tests/RealClients/run.sh exited {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+        Assert.Contains("stdio check passed", stdout);
+        Assert.Contains("jupyter check passed", stdout);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "WaferNotebooks.sln"))) return dir.FullName;
+        throw new InvalidOperationException("WaferNotebooks.sln not found above " + AppContext.BaseDirectory);
+    }
+}
