@@ -30,15 +30,23 @@ internal static class ChartTheme
         ["automargin"] = true,
     };
 
+    /// <summary>
+    /// No fixed width: the chart fills its output cell (with the responsive config of
+    /// <see cref="ChartHtml"/>) and keeps a fixed height. The legend sits right of the plot area,
+    /// where plotly.js widens the margin to fit it, so it never meets an axis title or the title.
+    /// </summary>
     public static Layout Layout(string title, string xTitle, string yTitle, bool logX = false, bool logY = false, int height = 380) =>
         new Layout()
-            .Set("title", new { text = title, x = 0, xanchor = "left" })
+            .Set("title", new { text = title, x = 0, xref = "paper", xanchor = "left", font = new { size = 15 } })
             .Set("font", new { family = "system-ui, -apple-system, 'Segoe UI', sans-serif", size = 12, color = TextColour })
             .Set("paper_bgcolor", "rgba(0,0,0,0)")
             .Set("plot_bgcolor", "rgba(0,0,0,0)")
+            .Set("autosize", true)
             .Set("height", height)
             .Set("margin", new { l = 64, r = 24, t = 48, b = 56 })
-            .Set("legend", new { orientation = "h", y = -0.2 })
+            .Set("hovermode", "closest")
+            .Set("hoverlabel", new { align = "left" })
+            .Set("legend", new { orientation = "v", x = 1.02, xanchor = "left", y = 1, yanchor = "top" })
             .Set("xaxis", Axis(xTitle, logX))
             .Set("yaxis", Axis(yTitle, logY));
 }

@@ -32,8 +32,9 @@ internal static class ComparisonCharts
             var bar = Figure.Bar(Label(e), Metrics.Select(m => (object)m.Name), values)
                 .Set("marker", new { color = ChartTheme.Colour(i) })
                 .Set("text", Metrics.Select(m => $"{m.Nominal(e):G3}").ToArray())
+                .Set("cliponaxis", false)
                 .Set("textposition", "outside")
-                .Set("hovertext", Metrics.Select(m => $"{Label(e)}: {m.Nominal(e):G4} {m.Name}").ToArray())
+                .Set("hovertext", Metrics.Select(m => $"{Label(e)}: {m.Nominal(e):G3} {m.Name}").ToArray())
                 .Set("hoverinfo", "text");
             if (e.Ranges is { } ranges)
                 bar.Set("error_y", new
@@ -46,8 +47,9 @@ internal static class ComparisonCharts
                 });
             return bar;
         });
-        var layout = ChartTheme.Layout("Whole run per system (relative to the largest; labels are absolute; error bars low–high)", "", "relative to largest")
+        var layout = ChartTheme.Layout("Whole run per system", "", "share of the largest system (labels: absolute values)")
             .Set("barmode", "group");
+        ((Dictionary<string, object>)layout.GetPropertyValue("yaxis"))["tickformat"] = ".0%";
         return Figure.Chart(traces, layout);
     }
 
@@ -61,8 +63,8 @@ internal static class ComparisonCharts
                 .Set("marker", new { color = ChartTheme.Colour(i), size = 12 })
                 .Set("text", new[] { Label(e) })
                 .Set("textposition", "top center")
-                .Set("hovertext", new[] { $"{Label(e)}: {e.TimeToTrainDays:F1} days, {e.EnergyMwh:F0} MWh, ${e.CostUsd / 1e6:F2}M" })
+                .Set("hovertext", new[] { $"{Label(e)}<br>{e.TimeToTrainDays:F1} days, {e.EnergyMwh:F0} MWh, ${e.CostUsd / 1e6:F2}M" })
                 .Set("hoverinfo", "text"));
-        return Figure.Chart(traces, ChartTheme.Layout("Time to train vs energy (lower left is better)", "days", "MWh"));
+        return Figure.Chart(traces, ChartTheme.Layout("Time to train vs energy (lower left is better)", "time to train, days", "energy, MWh"));
     }
 }

@@ -6,34 +6,41 @@ namespace WaferNotebooks.Charts;
 /// <summary>The two charts of one estimate: where the step time goes and what fills a device's memory.</summary>
 internal static class EstimateCharts
 {
-    /// <summary>One horizontal bar of the step, a segment per part, in milliseconds.</summary>
+    /// <summary>
+    /// One horizontal bar of the step, a segment per part, in seconds or milliseconds (whichever
+    /// reads better). The title stays short; the bottleneck sentence is on the card.
+    /// </summary>
     public static GenericChart StepBreakdown(Estimate e)
     {
+        var unit = TimeUnit.For(e.StepTimeS);
         var label = $"{e.DeviceName} × {e.Devices}";
-        var traces = e.Breakdown.Parts.Select((p, i) => (p, i)).Where(x => x.p.Seconds > 0).Select(x =>
-            (Trace)Figure.Bar(x.p.Name, [label], [x.p.Seconds * 1e3]).Set("x", new[] { x.p.Seconds * 1e3 }).Set("y", new[] { label })
-                .Set("orientation", "h")
+        var traces = e.Breakdown.Parts.Where(p => p.Seconds > 0).Select((p, i) => (p, i)).Select(x =>
+            (Trace)Figure.HorizontalBar(x.p.Name, [unit.Of(x.p.Seconds)], [label])
                 .Set("marker", new { color = ChartTheme.Colour(x.i) })
-                .Set("hovertext", new[] { $"{x.p.Name}: {x.p.Seconds * 1e3:G4} ms ({x.p.Seconds / e.StepTimeS:P0}) — {x.p.Description}" })
+                .Set("hovertext", new[] { $"{x.p.Name}: {unit.Format(x.p.Seconds)} ({x.p.Seconds / e.StepTimeS:P0} of the step)<br>{x.p.Description}" })
                 .Set("hoverinfo", "text"));
-        var layout = ChartTheme.Layout($"Step time {e.StepTimeS * 1e3:G4} ms — {e.Bottleneck}", "milliseconds per step", "", height: 240)
+        var layout = ChartTheme.Layout($"Step time {unit.Format(e.StepTimeS)} by part", $"{unit.Plural} per step", "", height: 260)
             .Set("barmode", "stack");
+        ((Dictionary<string, object>)layout.GetPropertyValue("yaxis"))["showticklabels"] = false;
         return Figure.Chart(traces, layout);
     }
 
     /// <summary>Memory per device stacked by part, beside a bar of the device's capacity.</summary>
     public static GenericChart MemoryBreakdown(Estimate e)
     {
-        var traces = e.Memory.Parts.Select((p, i) => (p, i)).Where(x => x.p.Gb > 0).Select(x =>
+        var traces = e.Memory.Parts.Where(p => p.Gb > 0).Select((p, i) => (p, i)).Select(x =>
             (Trace)Figure.Bar(x.p.Name, ["used"], [x.p.Gb])
                 .Set("marker", new { color = ChartTheme.Colour(x.i) })
-                .Set("hovertext", new[] { $"{x.p.Name}: {x.p.Gb:F1} GB — {x.p.Description}" })
+                .Set("hovertext", new[] { $"{x.p.Name}: {x.p.Gb:F1} GB<br>{x.p.Description}" })
                 .Set("hoverinfo", "text")).ToList();
         traces.Add(Figure.Bar($"{e.Memory.Where} capacity", ["capacity"], [e.Memory.CapacityGb])
-            .Set("marker", new { color = ChartTheme.MutedColour }));
+            .Set("marker", new { color = ChartTheme.MutedColour })
+            .Set("hovertext", new[] { $"{e.Memory.Where} capacity: {e.Memory.CapacityGb:F0} GB" })
+            .Set("hoverinfo", "text"));
         var verdict = e.Memory.Fits ? "fits" : "does not fit";
-        var layout = ChartTheme.Layout($"Memory per device {e.Memory.TotalGb:F1} of {e.Memory.CapacityGb:F0} GB {e.Memory.Where} — {verdict}", "", "GB per device")
-            .Set("barmode", "stack");
+        var layout = ChartTheme.Layout($"Memory per device: {e.Memory.TotalGb:F1} of {e.Memory.CapacityGb:F0} GB {e.Memory.Where} ({verdict})", "", "GB per device")
+            .Set("barmode", "stack")
+            .Set("bargap", 0.5);
         return Figure.Chart(traces, layout);
     }
 }

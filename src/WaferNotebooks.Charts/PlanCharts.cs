@@ -10,27 +10,29 @@ internal static class PlanCharts
     {
         var byCost = plan.Objective == Objective.Cost;
         double Y(PlanPoint p) => byCost ? p.CostUsd / 1e6 : p.EnergyMwh;
+        string Hover(object layout, double days, double y) => $"{layout}<br>{days:F1} days, " + (byCost ? $"${y:F2}M" : $"{y:F0} MWh");
+        string PointHover(PlanPoint p) => Hover(p.Layout, p.TimeToTrainDays, Y(p));
         var front = plan.Points.Where(p => p.OnParetoFront).OrderBy(p => p.TimeToTrainDays).ToArray();
         var traces = new List<Trace>
         {
             Figure.Scatter("feasible layouts", "markers", plan.Points.Select(p => p.TimeToTrainDays), plan.Points.Select(Y))
                 .Set("marker", new { color = ChartTheme.MutedColour, size = 6 })
-                .Set("hovertext", plan.Points.Select(p => $"{p.Layout}: {p.TimeToTrainDays:F1} days, {Y(p):G4}").ToArray())
+                .Set("hovertext", plan.Points.Select(PointHover).ToArray())
                 .Set("hoverinfo", "text"),
             Figure.Scatter("Pareto front", "lines+markers", front.Select(p => p.TimeToTrainDays), front.Select(Y))
                 .Set("marker", new { color = ChartTheme.Colour(3), size = 8 })
                 .Set("line", new { color = ChartTheme.Colour(3) })
-                .Set("hovertext", front.Select(p => p.Layout.ToString()).ToArray())
+                .Set("hovertext", front.Select(PointHover).ToArray())
                 .Set("hoverinfo", "text"),
         };
         if (plan.Best is { } best)
             traces.Add(Figure.Scatter($"best for {plan.Objective.ToString().ToLowerInvariant()}", "markers",
                     [best.TimeToTrainDays], [byCost ? best.CostUsd / 1e6 : best.EnergyMwh])
                 .Set("marker", new { color = ChartTheme.Colour(0), size = 16, symbol = "star" })
-                .Set("hovertext", new[] { best.Layout.ToString() })
+                .Set("hovertext", new[] { Hover(best.Layout, best.TimeToTrainDays, byCost ? best.CostUsd / 1e6 : best.EnergyMwh) })
                 .Set("hoverinfo", "text"));
-        var layout = ChartTheme.Layout($"{plan.FeasibleCount} feasible layouts of {plan.Evaluated}: time to train vs {(byCost ? "cost" : "energy")}",
-            "days", byCost ? "cost, $M" : "energy, MWh");
+        var layout = ChartTheme.Layout($"Time to train vs {(byCost ? "cost" : "energy")}: {plan.FeasibleCount:N0} feasible layouts of {plan.Evaluated:N0}",
+            "time to train, days", byCost ? "cost, $M" : "energy, MWh");
         return Figure.Chart(traces, layout);
     }
 }

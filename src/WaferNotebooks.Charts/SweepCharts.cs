@@ -10,25 +10,40 @@ internal static class SweepCharts
         sweep.Points.Where(p => p.Estimate.Feasible).GroupBy(p => p.KnobValue)
             .Select(g => (g.Key is { } v && sweep.Knob is { } k ? $"{k} = {v:G4}" : sweep.SystemId, g.OrderBy(p => p.Devices).ToArray()));
 
-    /// <summary>Tokens per second (left axis) and scaling efficiency (right axis, dotted) against devices.</summary>
+    /// <summary>
+    /// Tokens per second (top panel) and scaling efficiency (bottom panel) against devices, sharing
+    /// the device axis. Two panels rather than a second y axis on the right, which would collide
+    /// with the legend; one legend entry per series covers both of its lines.
+    /// </summary>
     public static GenericChart Scaling(SweepResult sweep)
     {
         var traces = Series(sweep).SelectMany((s, i) => new Trace[]
         {
-            Figure.Scatter($"{s.Name} tokens/s", "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.Estimate.TokensPerS))
+            Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.Estimate.TokensPerS))
+                .Set("legendgroup", s.Name)
+                .Set("hovertext", s.Points.Select(p => $"{s.Name}, {p.Devices:N0} devices: {p.Estimate.TokensPerS:N0} tokens/s").ToArray())
+                .Set("hoverinfo", "text")
                 .Set("marker", new { color = ChartTheme.Colour(i) }).Set("line", new { color = ChartTheme.Colour(i) }),
-            Figure.Scatter($"{s.Name} scaling efficiency", "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.ScalingEfficiency ?? 0))
+            Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.ScalingEfficiency ?? 0))
                 .Set("yaxis", "y2")
+                .Set("legendgroup", s.Name)
+                .Set("showlegend", false)
+                .Set("hovertext", s.Points.Select(p => $"{s.Name}, {p.Devices:N0} devices: scaling efficiency {p.ScalingEfficiency ?? 0:P0}").ToArray())
+                .Set("hoverinfo", "text")
                 .Set("marker", new { color = ChartTheme.Colour(i), symbol = "circle-open" })
                 .Set("line", new { color = ChartTheme.Colour(i), dash = "dot" }),
         });
+        var layout = ChartTheme.Layout($"{sweep.Job.Model.Id} on {sweep.SystemId}: throughput and scaling efficiency", "devices", "tokens/s", logX: true, height: 520);
+        var throughputAxis = (Dictionary<string, object>)layout.GetPropertyValue("yaxis");
+        throughputAxis["domain"] = new[] { 0.42, 1.0 };
         var efficiencyAxis = (Dictionary<string, object>)ChartTheme.Axis("scaling efficiency");
-        efficiencyAxis["overlaying"] = "y";
-        efficiencyAxis["side"] = "right";
+        efficiencyAxis["domain"] = new[] { 0.0, 0.32 };
+        efficiencyAxis["anchor"] = "x";
         efficiencyAxis["tickformat"] = ".0%";
         efficiencyAxis["rangemode"] = "tozero";
-        var layout = ChartTheme.Layout($"{sweep.Job.Model.Id} on {sweep.SystemId}: throughput and scaling efficiency", "devices", "tokens/s", logX: true)
-            .Set("yaxis2", efficiencyAxis);
+        layout.Set("yaxis2", efficiencyAxis);
+        // The shared device axis sits under the lower panel, so its title never meets the upper one.
+        DeviceTicks(layout, sweep)["anchor"] = "y2";
         return Figure.Chart(traces, layout);
     }
 
@@ -37,9 +52,22 @@ internal static class SweepCharts
     {
         var traces = Series(sweep).Select((s, i) =>
             Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.Estimate.Mfu))
+                .Set("hovertext", s.Points.Select(p => $"{s.Name}, {p.Devices:N0} devices: MFU {p.Estimate.Mfu:P1}").ToArray())
+                .Set("hoverinfo", "text")
                 .Set("marker", new { color = ChartTheme.Colour(i) }).Set("line", new { color = ChartTheme.Colour(i) }));
-        var layout = ChartTheme.Layout($"{sweep.Job.Model.Id} on {sweep.SystemId}: MFU", "devices", "MFU", logX: true);
+        var layout = ChartTheme.Layout($"{sweep.Job.Model.Id} on {sweep.SystemId}: model FLOPs utilisation", "devices", "MFU", logX: true);
         ((Dictionary<string, object>)layout.GetPropertyValue("yaxis"))["tickformat"] = ".0%";
+        DeviceTicks(layout, sweep);
         return Figure.Chart(traces, layout);
+    }
+
+    /// <summary>Ticks at the swept device counts only: a log axis otherwise labels every 2, 5 and 9 in between.</summary>
+    private static Dictionary<string, object> DeviceTicks(Layout layout, SweepResult sweep)
+    {
+        var counts = sweep.Points.Select(p => p.Devices).Distinct().Order().ToArray();
+        var axis = (Dictionary<string, object>)layout.GetPropertyValue("xaxis");
+        axis["tickvals"] = counts;
+        axis["ticktext"] = counts.Select(c => c.ToString("N0")).ToArray();
+        return axis;
     }
 }

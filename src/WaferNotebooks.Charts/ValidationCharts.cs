@@ -14,7 +14,7 @@ internal static class ValidationCharts
         var traces = rows.GroupBy(r => r.Metric).Select((g, i) =>
             (Trace)Figure.Scatter(g.Key, "markers", g.Select(r => r.Measured), g.Select(r => r.Predicted!.Value))
                 .Set("marker", new { color = ChartTheme.Colour(i), size = 8 })
-                .Set("hovertext", g.Select(r => $"{r.Id} ({r.SystemId}:{r.Devices}): measured {r.Measured:G4}, predicted {r.Predicted:G4}, error {r.Error:P1}").ToArray())
+                .Set("hovertext", g.Select(r => $"{r.Id} ({r.SystemId}:{r.Devices})<br>{r.Metric}: measured {r.Measured:G3}, predicted {r.Predicted:G3}, error {r.Error:+0.0%;−0.0%}").ToArray())
                 .Set("hoverinfo", "text")).ToList();
         if (rows.Length > 0)
         {
@@ -25,8 +25,8 @@ internal static class ValidationCharts
             traces.Add(Line($"−{Band * 100:F0}%", lo, hi, 1 - Band, "dot"));
         }
         var summary = report.Summary;
-        var layout = ChartTheme.Layout($"{report.Source}: {summary.Count - summary.Skipped} predictions, median |error| {summary.MedianAbsError:P1}, p90 {summary.P90AbsError:P1}",
-            "measured", "predicted", logX: true, logY: true, height: 460);
+        var layout = ChartTheme.Layout($"Predicted vs measured: {summary.Count - summary.Skipped} rows, median |error| {summary.MedianAbsError:P0}, p90 {summary.P90AbsError:P0}",
+            "measured (each metric in its own unit)", "predicted (same unit)", logX: true, logY: true, height: 480);
         return Figure.Chart(traces, layout);
     }
 

@@ -12,7 +12,7 @@ public class PlotlyChartRendererTests
     private static string Traces(string html) => Regex.Match(html, @"var data = (\[.*?\]);", RegexOptions.Singleline).Groups[1].Value;
 
     [Fact]
-    public void Step_breakdown_is_a_stacked_horizontal_bar_with_a_trace_per_part_in_milliseconds()
+    public void Step_breakdown_is_a_stacked_horizontal_bar_with_a_trace_per_part_in_seconds_when_the_step_takes_seconds()
     {
         var html = renderer.StepBreakdown(Estimate(), offline: true);
         var data = Traces(html);
@@ -20,7 +20,10 @@ public class PlotlyChartRendererTests
         Assert.Contains("\"name\":\"compute\"", data);
         Assert.Contains("\"name\":\"tp_comm\"", data);
         Assert.Contains("\"name\":\"bubble\"", data);
-        Assert.Contains("[7000.0]", data);
+        Assert.Contains("[7.0]", data);
+        Assert.Contains("compute: 7 s (74 % of the step)", data);
+        Assert.Contains("Step time 9.5 s by part", html);
+        Assert.Contains("seconds per step", html);
         Assert.Contains("\"barmode\":\"stack\"", html);
         Assert.Contains("\"orientation\":\"h\"", data);
     }
@@ -32,7 +35,7 @@ public class PlotlyChartRendererTests
         Assert.Contains("\"name\":\"optimizer\"", html);
         Assert.Contains("\"name\":\"HBM capacity\"", html);
         Assert.Contains("[80.0]", html);
-        Assert.Contains("60.7 of 80 GB HBM", html);
+        Assert.Contains("Memory per device: 60.7 of 80 GB HBM (fits)", html);
     }
 
     [Fact]
@@ -68,6 +71,22 @@ public class PlotlyChartRendererTests
         Assert.StartsWith("<script", script);
         Assert.True(script.Length > 3_000_000, $"plotly.js should be inlined whole, got {script.Length} characters");
         Assert.Contains("window.define=wnDefine", script);
+    }
+
+    [Fact]
+    public void Charts_fill_their_cell_instead_of_a_fixed_width()
+    {
+        var html = renderer.StepBreakdown(Estimate(), offline: true);
+        Assert.DoesNotContain("\"width\":", html);
+        Assert.Contains("\"autosize\":true", html);
+        Assert.Contains("\"responsive\":true", html);
+    }
+
+    [Fact]
+    public void Legends_sit_right_of_the_plot_area_away_from_the_axis_titles()
+    {
+        var html = renderer.MemoryBreakdown(Estimate(), offline: true);
+        Assert.Contains("\"legend\":{\"orientation\":\"v\",\"x\":1.02,\"xanchor\":\"left\"", html);
     }
 
     [Fact]
