@@ -20,15 +20,22 @@ internal static class ChartTheme
 
     public static string Colour(int i) => Palette[i % Palette.Length];
 
-    public static object Axis(string title, bool log = false) => new Dictionary<string, object>
+    public static object Axis(string title, bool log = false)
     {
-        ["title"] = new { text = title },
-        ["type"] = log ? "log" : "-",
-        ["gridcolor"] = GridColour,
-        ["zerolinecolor"] = GridColour,
-        ["linecolor"] = GridColour,
-        ["automargin"] = true,
-    };
+        var axis = new Dictionary<string, object>
+        {
+            ["title"] = new { text = title },
+            ["type"] = log ? "log" : "-",
+            ["gridcolor"] = GridColour,
+            ["zerolinecolor"] = GridColour,
+            ["linecolor"] = GridColour,
+            ["automargin"] = true,
+        };
+        // Label 1, 2 and 5 of each decade rather than every digit, which crowds the labels.
+        if (log)
+            axis["dtick"] = "D2";
+        return axis;
+    }
 
     /// <summary>
     /// No fixed width: the chart fills its output cell (with the responsive config of

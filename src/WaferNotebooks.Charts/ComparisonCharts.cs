@@ -31,10 +31,11 @@ internal static class ComparisonCharts
             var values = Metrics.Select((m, k) => m.Nominal(e) / Scale(max[k])).ToArray();
             var bar = Figure.Bar(Label(e), Metrics.Select(m => (object)m.Name), values)
                 .Set("marker", new { color = ChartTheme.Colour(i) })
-                .Set("text", Metrics.Select(m => $"{m.Nominal(e):G3}").ToArray())
+                .Set("text", Metrics.Select(m => Compact(m.Nominal(e))).ToArray())
                 .Set("cliponaxis", false)
                 .Set("textposition", "outside")
-                .Set("hovertext", Metrics.Select(m => $"{Label(e)}: {m.Nominal(e):G3} {m.Name}").ToArray())
+                .Set("hovertext", Metrics.Select(m => $"{Label(e)}: {Compact(m.Nominal(e))} {m.Name}"
+                    + (e.Ranges is { } r ? $"<br>range {Compact(m.Range(r).Low)}–{Compact(m.Range(r).High)}" : "")).ToArray())
                 .Set("hoverinfo", "text");
             if (e.Ranges is { } ranges)
                 bar.Set("error_y", new
@@ -47,13 +48,20 @@ internal static class ComparisonCharts
                 });
             return bar;
         });
-        var layout = ChartTheme.Layout("Whole run per system", "", "share of the largest system (labels: absolute values)")
+        var layout = ChartTheme.Layout("Whole run per system (bar labels are absolute values)", "", "share of the largest")
             .Set("barmode", "group");
-        ((Dictionary<string, object>)layout.GetPropertyValue("yaxis"))["tickformat"] = ".0%";
+        var shareAxis = (Dictionary<string, object>)layout.GetPropertyValue("yaxis");
+        shareAxis["tickformat"] = ".0%";
+        // A wide uncertainty range (several times the nominal value) would otherwise shrink the
+        // bars to slivers; the axis stops above the largest bar and the hover gives the range.
+        shareAxis["range"] = new[] { 0, 1.3 };
         return Figure.Chart(traces, layout);
     }
 
     private static double Scale(double max) => max > 0 ? max : 1;
+
+    /// <summary>Three significant figures, thousands grouped: "29.2", "0.897", "1,646".</summary>
+    private static string Compact(double v) => Math.Abs(v) >= 1000 ? $"{v:N0}" : $"{v:G3}";
 
     /// <summary>Time to train against energy, a marker per system: the lower left corner is best.</summary>
     public static GenericChart Scatter(IReadOnlyList<Estimate> estimates)

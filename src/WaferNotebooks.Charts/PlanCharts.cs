@@ -32,7 +32,18 @@ internal static class PlanCharts
                 .Set("hovertext", new[] { Hover(best.Layout, best.TimeToTrainDays, byCost ? best.CostUsd / 1e6 : best.EnergyMwh) })
                 .Set("hoverinfo", "text"));
         var layout = ChartTheme.Layout($"Time to train vs {(byCost ? "cost" : "energy")}: {plan.FeasibleCount:N0} feasible layouts of {plan.Evaluated:N0}",
-            "time to train, days", byCost ? "cost, $M" : "energy, MWh");
+            "time to train, days", byCost ? "cost, $M" : "energy, MWh",
+            logX: WideSpan(plan.Points.Select(p => p.TimeToTrainDays)), logY: WideSpan(plan.Points.Select(Y)));
         return Figure.Chart(traces, layout);
+    }
+
+    /// <summary>
+    /// Layouts differ by orders of magnitude (a bad pipeline split can be 40× slower than the
+    /// best); on linear axes the front and the best would crowd into one corner.
+    /// </summary>
+    private static bool WideSpan(IEnumerable<double> values)
+    {
+        var positive = values.Where(v => v > 0).ToArray();
+        return positive.Length > 0 && positive.Max() > 10 * positive.Min();
     }
 }
