@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive.Formatting;
 using WaferNotebooks.Core;
@@ -49,12 +50,31 @@ public static class ResultHtml
         "rows.sort(function(a,c){var x=a.cells[i].innerText,y=c.cells[i].innerText,nx=num(x),ny=num(y);" +
         "var r=(nx!==null&&ny!==null)?nx-ny:x.localeCompare(y);return asc?r:-r;});rows.forEach(function(r){b.appendChild(r);});};";
 
-    /// <summary>A table whose columns sort on a click on their header.</summary>
-    private static IHtmlContent Table(string[] headers, IEnumerable<string[]> rows) =>
-        div(script(new HtmlString(SortScript)),
+    /// <summary>
+    /// A table whose columns sort on a click on their header. It scrolls sideways inside its card
+    /// rather than squeezing columns: cells do not wrap, numbers sit right-aligned, and text longer
+    /// than <see cref="MaxCellChars"/> is cut with an ellipsis, the full text in its title.
+    /// </summary>
+    private static IHtmlContent Table(string[] headers, IEnumerable<string[]> rows)
+    {
+        var body = rows.ToList();
+        var numeric = headers.Select((_, i) => body.All(r => r[i].Length == 0 || NumberCell.IsMatch(r[i])) && body.Any(r => r[i].Length > 0)).ToArray();
+        string Align(int i) => numeric[i] ? "text-align:right;" : "text-align:left;";
+        return div[style: "overflow-x:auto;max-width:100%"](script(new HtmlString(SortScript)),
             table[style: "border-collapse:collapse;margin-top:6px;font-size:13px;color:inherit"](
-                thead(tr(headers.Select(h => th[style: "text-align:left;padding:3px 10px;cursor:pointer;border-bottom:" + Border, onclick: "waferSort(this)", title: "sort"](h)))),
-                tbody(rows.Select(r => tr(r.Select(c => td[style: "padding:3px 10px;vertical-align:top;border-bottom:" + Border](c)))))));
+                thead(tr(headers.Select((h, i) => th[style: Align(i) + CellStyle + "cursor:pointer", onclick: "waferSort(this)", title: "sort"](h)))),
+                tbody(body.Select(r => tr(r.Select((c, i) => TableCell(c, Align(i))))))));
+    }
+
+    private const string CellStyle = "padding:3px 10px;vertical-align:top;white-space:nowrap;border-bottom:" + Border + ";";
+    private const int MaxCellChars = 72;
+
+    /// <summary>A figure as these tables print them: 12.3, +4.5%, $1.2M, 3.4K.</summary>
+    private static readonly Regex NumberCell = new(@"^[+\-$]?\d[\d.,]*(?:[eE][+\-]?\d+)?\s?[%KMBT]?$");
+
+    private static IHtmlContent TableCell(string text, string align) => text.Length <= MaxCellChars
+        ? td[style: align + CellStyle](text)
+        : td[style: align + CellStyle + "max-width:" + MaxCellChars / 2 + "em;overflow:hidden;text-overflow:ellipsis", title: text](text);
 
     private static IHtmlContent ValidationCard(ValidationReport v)
     {
@@ -118,5 +138,5 @@ public static class ResultHtml
 
     private static IHtmlContent TimelineCard(StepTimeline t) =>
         Card($"One step of {t.ModelId} on {t.SystemId}", $"{t.Layout}; {t.Schedule}",
-            [Stat("step time", $"{t.StepTimeS * 1e3:G4} ms"), .. t.Lanes.Select(l => Stat(l.Name, $"{l.BusyS * 1e3:G4} ms busy"))]);
+            [Stat("step time", Units.Duration(t.StepTimeS)), .. t.Lanes.Select(l => Stat(l.Name, $"{Units.Duration(l.BusyS)} busy"))]);
 }

@@ -46,7 +46,7 @@ internal static class SummaryCard
             Stat("time to train", $"{e.TimeToTrainDays:F1} days", r is null ? null : Range(r.TimeToTrainDays, "F1")),
             Stat("throughput", $"{Units.Si(e.TokensPerS)} tokens/s", r is null ? null : $"range {Units.Si(r.TokensPerS.Low)} – {Units.Si(r.TokensPerS.High)}"),
             Stat("MFU", $"{e.Mfu:P1}", $"HFU {e.Hfu:P1}"),
-            Stat("step time", $"{e.StepTimeS:G3} s", r is null ? null : Range(r.StepTimeS, "G3")),
+            Stat("step time", Units.Duration(e.StepTimeS), r is null ? null : $"range {Units.Duration(r.StepTimeS.Low)} – {Units.Duration(r.StepTimeS.High)}"),
             Stat("memory per device", $"{e.Memory.TotalGb:F1} GB", $"of {e.Memory.CapacityGb:F0} GB {e.Memory.Where}"),
             Stat("energy", $"{e.EnergyMwh:F0} MWh", r is null ? $"{e.AveragePowerKw:F0} kW average" : Range(r.EnergyMwh, "F0")),
             Stat("cost", $"${Units.Si(e.CostUsd)}", r is null ? $"{Units.Si(e.DeviceHours)} device-hours" : $"range ${Units.Si(r.CostUsd.Low)} – ${Units.Si(r.CostUsd.High)}"),

@@ -1,6 +1,6 @@
 namespace WaferNotebooks.Interactive;
 
-/// <summary>Compact numbers for cards and tables: 1.23M, 4.5T.</summary>
+/// <summary>Compact numbers for cards and tables: 1.23M, 4.5T, 1.90 s.</summary>
 internal static class Units
 {
     public static string Si(double value)
@@ -14,5 +14,31 @@ internal static class Units
             >= 1e3 => $"{value / 1e3:G3}K",
             _ => $"{value:G3}",
         };
+    }
+
+    /// <summary>
+    /// A duration in seconds once it reaches a second, milliseconds below (the rule the charts'
+    /// TimeUnit uses), to three significant figures with trailing zeros kept: "1.90 s", "532 ms".
+    /// Rounded before the unit is chosen, so 0.9996 s reads "1.00 s", not "1000 ms".
+    /// </summary>
+    public static string Duration(double seconds)
+    {
+        var rounded = ThreeFigures(seconds);
+        return Math.Abs(rounded) >= 1 ? $"{Fixed(rounded)} s" : $"{Fixed(ThreeFigures(rounded * 1e3))} ms";
+    }
+
+    private static double ThreeFigures(double value)
+    {
+        if (value == 0 || !double.IsFinite(value)) return value;
+        var scale = Math.Pow(10, 2 - Math.Floor(Math.Log10(Math.Abs(value))));
+        return Math.Round(value * scale) / scale;
+    }
+
+    /// <summary>Enough decimals to show three significant figures of an already rounded value.</summary>
+    private static string Fixed(double value)
+    {
+        if (value == 0 || !double.IsFinite(value)) return value.ToString("G3");
+        var decimals = Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value))));
+        return value.ToString("F" + decimals);
     }
 }
