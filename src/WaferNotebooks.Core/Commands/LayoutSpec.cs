@@ -84,10 +84,10 @@ public sealed record LayoutSpec(
         }
         if (model.Heads % tp != 0)
             throw Fail($"tp={tp} does not divide {model.Heads} heads");
-        if (model.Layers % (pp * vpp) != 0)
-            throw Fail(vpp == 1
-                ? $"pp={pp} does not divide {model.Layers} layers"
-                : $"pp·vpp = {pp}·{vpp} = {pp * vpp} does not divide {model.Layers} layers");
+        // Uneven splits are allowed (Llama 3 405B ran 126 layers on pp=16): the estimator puts
+        // the extra layers on the first stages, as Megatron does. Only fewer layers than chunks fails.
+        if (model.Layers < pp * vpp)
+            throw Fail($"pp·vpp = {pp}·{vpp} = {pp * vpp} exceeds the {model.Layers} layers (each pipeline chunk needs at least one layer)");
         if (vpp > 1 && pp == 1)
             throw Fail($"vpp={vpp} interleaves pipeline stages, so it needs pp > 1");
         if (seqLen % cp != 0)

@@ -28,6 +28,13 @@ public class LayoutSpecTests
     }
 
     [Fact]
+    public void Uneven_layer_splits_are_allowed_as_Llama_3_405B_ran_them()
+    {
+        // 80 layers over 3 stages: 27, 27, 26.
+        Assert.Equal(3, LayoutSpec.Parse("pp=3").Resolve(48, Llama70B, 1024, 4096).Pp);
+    }
+
+    [Fact]
     public void A_resolved_layout_round_trips_through_its_text()
     {
         var layout = new Layout(8, 4, 16, 1, 1, 2, 2, 1, Recompute.Full, true);
@@ -36,8 +43,7 @@ public class LayoutSpecTests
 
     [Theory]
     [InlineData("tp=3", 64 * 3, "--layout: tp=3 does not divide 64 heads")]
-    [InlineData("pp=3", 48, "--layout: pp=3 does not divide 80 layers")]
-    [InlineData("pp=4,vpp=3", 64, "--layout: pp·vpp = 4·3 = 12 does not divide 80 layers")]
+    [InlineData("pp=16,vpp=6", 96, "--layout: pp·vpp = 16·6 = 96 exceeds the 80 layers (each pipeline chunk needs at least one layer)")]
     [InlineData("vpp=2", 64, "--layout: vpp=2 interleaves pipeline stages, so it needs pp > 1")]
     [InlineData("tp=8,pp=4,dp=32", 512, "--layout: tp·pp·dp·cp = 8·4·32·1 = 1024 devices, but --on gives 512")]
     [InlineData("tp=8,pp=3", 100, "--layout: tp·pp·cp = 8·3·1 = 24 does not divide 100 devices")]
