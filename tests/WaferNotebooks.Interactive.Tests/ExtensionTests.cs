@@ -8,36 +8,8 @@ using Microsoft.DotNet.Interactive.Formatting;
 namespace WaferNotebooks.Interactive.Tests;
 
 /// <summary>The extension loaded into an in-process CompositeKernel with a C# kernel, as a notebook has it.</summary>
-public class ExtensionTests : IAsyncLifetime
+public class ExtensionTests : NotebookKernelTests
 {
-    private CompositeKernel kernel = null!;
-
-    public async Task InitializeAsync()
-    {
-        kernel = new CompositeKernel { new CSharpKernel().UseKernelHelpers().UseValueSharing() };
-        kernel.DefaultKernelName = "csharp";
-        await WaferKernelExtension.LoadAsync(kernel);
-        // The C# kernel needs the Core records to build results in cells.
-        var core = typeof(WaferNotebooks.Core.Results.Estimate).Assembly.Location;
-        var loaded = await kernel.SendAsync(new SubmitCode($"#r \"{core}\""));
-        Assert.DoesNotContain(loaded.Events, e => e is CommandFailed);
-    }
-
-    public Task DisposeAsync()
-    {
-        kernel.Dispose();
-        return Task.CompletedTask;
-    }
-
-    private async Task<(bool Ok, string? Error, string Html)> Submit(string code)
-    {
-        var result = await kernel.SendAsync(new SubmitCode(code));
-        var html = string.Join("\n", result.Events.OfType<DisplayEvent>()
-            .SelectMany(e => e.FormattedValues).Where(v => v.MimeType == HtmlFormatter.MimeType).Select(v => v.Value));
-        var failed = result.Events.OfType<CommandFailed>().FirstOrDefault();
-        return (failed is null, failed?.Message, html);
-    }
-
     private const string EstimateCell = """
         using WaferNotebooks.Core.Catalog; using WaferNotebooks.Core.Workload; using WaferNotebooks.Core.Parallel; using WaferNotebooks.Core.Results;
         var model = new ModelSpec("llama2-70b", "Llama 2 70B", 80, 8192, 28672, FfnKind.SwiGlu, 64, 8, 128, 32000, 4096);
@@ -51,7 +23,7 @@ public class ExtensionTests : IAsyncLifetime
     [Fact]
     public async Task Root_help_lists_every_subcommand_with_an_example()
     {
-        var (ok, _, html) = await Submit("#!wafer --help");
+        var (ok, _, html, _) = await Submit("#!wafer --help");
         Assert.True(ok);
         foreach (var sub in new[] { "estimate", "compare", "sweep", "plan", "catalog", "validate", "timeline" })
             Assert.Contains($"#!wafer {sub}", html);
@@ -60,7 +32,7 @@ public class ExtensionTests : IAsyncLifetime
     [Fact]
     public async Task Subcommand_help_shows_its_options_defaults_and_example()
     {
-        var (ok, _, html) = await Submit("#!wafer plan --help");
+        var (ok, _, html, _) = await Submit("#!wafer plan --help");
         Assert.True(ok);
         Assert.Contains("--objective", html);
         Assert.Contains("--top", html);
@@ -71,7 +43,7 @@ public class ExtensionTests : IAsyncLifetime
     [Fact]
     public async Task A_returned_estimate_renders_its_card_and_plotly_charts()
     {
-        var (ok, error, html) = await Submit(EstimateCell + "\ne");
+        var (ok, error, html, _) = await Submit(EstimateCell + "\ne");
         Assert.True(ok, error);
         Assert.Contains("llama2-70b on dgx-h100", html);
         Assert.Contains("52.4 days", html);
@@ -97,7 +69,7 @@ public class ExtensionTests : IAsyncLifetime
     public async Task Bad_input_fails_the_cell_and_the_kernel_keeps_working()
     {
         Assert.True((await Submit("var kept = 41;")).Ok);
-        var (ok, error, _) = await Submit("#!wafer estimate --precision fp3");
+        var (ok, error, _, _) = await Submit("#!wafer estimate --precision fp3");
         Assert.False(ok);
         Assert.False(string.IsNullOrWhiteSpace(error));
         var after = await Submit("kept + 1");
@@ -107,12 +79,12 @@ public class ExtensionTests : IAsyncLifetime
     [Fact]
     public async Task Completions_offer_subcommands_and_options()
     {
-        var subs = await kernel.SendAsync(new RequestCompletions("#!wafer ", new LinePosition(0, 8)));
+        var subs = await Kernel.SendAsync(new RequestCompletions("#!wafer ", new LinePosition(0, 8)));
         var names = subs.Events.OfType<CompletionsProduced>().SelectMany(c => c.Completions).Select(c => c.DisplayText).ToArray();
         Assert.Contains("estimate", names);
         Assert.Contains("timeline", names);
         var code = "#!wafer estimate ";
-        var options = await kernel.SendAsync(new RequestCompletions(code, new LinePosition(0, code.Length)));
+        var options = await Kernel.SendAsync(new RequestCompletions(code, new LinePosition(0, code.Length)));
         var optionNames = options.Events.OfType<CompletionsProduced>().SelectMany(c => c.Completions).Select(c => c.DisplayText).ToArray();
         Assert.Contains("--model", optionNames);
         Assert.Contains("--help", optionNames);

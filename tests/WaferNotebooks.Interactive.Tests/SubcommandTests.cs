@@ -10,33 +10,8 @@ using WaferNotebooks.Core.Results;
 namespace WaferNotebooks.Interactive.Tests;
 
 /// <summary>Every #!wafer subcommand run through the real request parser and executor, in a notebook-shaped kernel.</summary>
-public class SubcommandTests : IAsyncLifetime
+public class SubcommandTests : NotebookKernelTests
 {
-    private CompositeKernel kernel = null!;
-
-    public async Task InitializeAsync()
-    {
-        kernel = new CompositeKernel { new CSharpKernel().UseKernelHelpers().UseValueSharing() };
-        kernel.DefaultKernelName = "csharp";
-        await WaferKernelExtension.LoadAsync(kernel);
-        await kernel.SendAsync(new SubmitCode($"#r \"{typeof(Estimate).Assembly.Location}\""));
-    }
-
-    public Task DisposeAsync()
-    {
-        kernel.Dispose();
-        return Task.CompletedTask;
-    }
-
-    private async Task<(bool Ok, string? Error, string Html, KernelCommandResult Result)> Submit(string code)
-    {
-        var result = await kernel.SendAsync(new SubmitCode(code));
-        var html = string.Join("\n", result.Events.OfType<DisplayEvent>()
-            .SelectMany(e => e.FormattedValues).Where(v => v.MimeType == HtmlFormatter.MimeType).Select(v => v.Value));
-        var failed = result.Events.OfType<CommandFailed>().FirstOrDefault();
-        return (failed is null, failed?.Message, html, result);
-    }
-
     /// <summary>The same request the directive makes, run directly, for the numbers the charts must show.</summary>
     private static object Expected(string subcommand, params (string Key, string Value)[] options) =>
         CommandExecutor.Default.Execute(RequestParser.Default.Parse(subcommand,
