@@ -1,9 +1,5 @@
 using System.Text.RegularExpressions;
-using Microsoft.DotNet.Interactive;
-using Microsoft.DotNet.Interactive.Commands;
-using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Events;
-using Microsoft.DotNet.Interactive.Formatting;
 using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Results;
 
