@@ -13,15 +13,7 @@ internal static class Units
     public const string Missing = "–";
 
     /// <summary>Three significant digits, with separators above 1000: 0.0123, 4.56, 789, 12,345.</summary>
-    public static string Num(double v)
-    {
-        if (!double.IsFinite(v)) return Missing;
-        var a = Math.Abs(v);
-        if (a >= 1000) return v.ToString("N0", Invariant);
-        if (a == 0) return "0";
-        var decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(a)), 0, 6);
-        return v.ToString("F" + decimals, Invariant);
-    }
+    public static string Num(double v) => double.IsFinite(v) ? SignificantFigures.Three(v) : Missing;
 
     /// <summary>Large counts with a suffix: 2.00T, 4.19M, 512.</summary>
     public static string Scaled(double v)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using WaferNotebooks.Core.Results;
 
 namespace WaferNotebooks.Core.Uncertainty;
@@ -23,10 +22,5 @@ public static class RangeText
 
     public static string Mwh(Estimate e) => Format(e.EnergyMwh, e.Ranges?.EnergyMwh, "MWh");
 
-    static string Number(double x)
-    {
-        if (x == 0 || !double.IsFinite(x)) return x.ToString(CultureInfo.InvariantCulture);
-        int digits = Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(x))));
-        return Math.Round(x, Math.Min(digits, 15), MidpointRounding.AwayFromZero).ToString(digits == 0 ? "N0" : "N" + digits, CultureInfo.InvariantCulture);
-    }
+    static string Number(double x) => SignificantFigures.Three(x);
 }
