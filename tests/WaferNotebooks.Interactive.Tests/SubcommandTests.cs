@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
 using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Results;
@@ -107,6 +109,21 @@ public class SubcommandTests : NotebookKernelTests
         Assert.True(value.Ok, value.Error);
         var returned = value.Result.Events.OfType<ReturnValueProduced>().Single();
         Assert.Equal(512, returned.Value);
+    }
+
+    [Fact]
+    public async Task A_named_result_is_shared_with_another_kernel()
+    {
+        // A second C# kernel stands in for any other kernel of the notebook (#!share is how values cross).
+        Kernel.Add(new Microsoft.DotNet.Interactive.CSharp.CSharpKernel("csharp2").UseValueSharing());
+        Assert.True((await Submit("#!wafer estimate --model llama2-70b --on dgx-h100:512 --tokens 2T --name run1")).Ok);
+        var reference = await Kernel.SendAsync(new SubmitCode($"#r \"{typeof(Estimate).Assembly.Location}\"", "csharp2"));
+        Assert.DoesNotContain(reference.Events, e => e is CommandFailed);
+
+        var shared = await Kernel.SendAsync(new SubmitCode("#!share --from csharp run1\nrun1.Devices", "csharp2"));
+
+        Assert.DoesNotContain(shared.Events, e => e is CommandFailed);
+        Assert.Equal(512, shared.Events.OfType<ReturnValueProduced>().Single().Value);
     }
 
     [Fact]
