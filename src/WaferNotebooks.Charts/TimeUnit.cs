@@ -1,3 +1,5 @@
+using WaferNotebooks.Core.Results;
+
 namespace WaferNotebooks.Charts;
 
 /// <summary>
@@ -14,5 +16,5 @@ internal sealed record TimeUnit(string Symbol, string Plural, double PerSecond)
     public double Of(double seconds) => seconds * PerSecond;
 
     /// <summary>Three significant figures, the precision an analytical estimate can claim.</summary>
-    public string Format(double seconds) => $"{Of(seconds):G3} {Symbol}";
+    public string Format(double seconds) => $"{SignificantFigures.Three(Of(seconds))} {Symbol}";
 }

@@ -1,3 +1,5 @@
+using WaferNotebooks.Core.Results;
+
 namespace WaferNotebooks.Interactive;
 
 /// <summary>Compact numbers for cards and tables: 1.23M, 4.5T, 1.90 s.</summary>
@@ -24,7 +26,7 @@ internal static class Units
     public static string Duration(double seconds)
     {
         var rounded = ThreeFigures(seconds);
-        return Math.Abs(rounded) >= 1 ? $"{Fixed(rounded)} s" : $"{Fixed(ThreeFigures(rounded * 1e3))} ms";
+        return Math.Abs(rounded) >= 1 ? $"{SignificantFigures.Three(rounded)} s" : $"{SignificantFigures.Three(ThreeFigures(rounded * 1e3))} ms";
     }
 
     private static double ThreeFigures(double value)
@@ -32,13 +34,5 @@ internal static class Units
         if (value == 0 || !double.IsFinite(value)) return value;
         var scale = Math.Pow(10, 2 - Math.Floor(Math.Log10(Math.Abs(value))));
         return Math.Round(value * scale) / scale;
-    }
-
-    /// <summary>Enough decimals to show three significant figures of an already rounded value.</summary>
-    private static string Fixed(double value)
-    {
-        if (value == 0 || !double.IsFinite(value)) return value.ToString("G3");
-        var decimals = Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value))));
-        return value.ToString("F" + decimals);
     }
 }

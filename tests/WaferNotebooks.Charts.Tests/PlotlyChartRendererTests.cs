@@ -21,8 +21,8 @@ public class PlotlyChartRendererTests
         Assert.Contains("\"name\":\"tp_comm\"", data);
         Assert.Contains("\"name\":\"bubble\"", data);
         Assert.Contains("[7.0]", data);
-        Assert.Contains("compute: 7 s (74 % of the step)", data);
-        Assert.Contains("Step time 9.5 s by part", html);
+        Assert.Contains("compute: 7.00 s (74 % of the step)", data);
+        Assert.Contains("Step time 9.50 s by part", html);
         Assert.Contains("seconds per step", html);
         Assert.Contains("\"barmode\":\"stack\"", html);
         Assert.Contains("\"orientation\":\"h\"", data);
