@@ -14,7 +14,7 @@ public class RealClientTests(ITestOutputHelper output)
     [Fact]
     public async Task Packed_extension_draws_charts_in_the_real_tool_over_stdio_and_in_jupyter()
     {
-        var script = Path.Combine(RepositoryRoot(), "tests", "RealClients", "run.sh");
+        var script = Path.Combine(RepositoryRoot.Path, "tests", "RealClients", "run.sh");
         var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var readErr = process.StandardError.ReadToEndAsync();
@@ -33,12 +33,5 @@ public class RealClientTests(ITestOutputHelper output)
         Assert.True(process.ExitCode == 0, $"tests/RealClients/run.sh exited {process.ExitCode}:\n{stdout}\n{stderr}");
         Assert.Contains("stdio check passed", stdout);
         Assert.Contains("jupyter check passed", stdout);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "WaferNotebooks.sln"))) return dir.FullName;
-        throw new InvalidOperationException("WaferNotebooks.sln not found above " + AppContext.BaseDirectory);
     }
 }

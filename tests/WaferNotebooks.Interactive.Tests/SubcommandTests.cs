@@ -92,7 +92,7 @@ public class SubcommandTests : NotebookKernelTests
     [Fact]
     public async Task Validate_draws_a_parity_plot_with_a_ten_percent_band()
     {
-        var csv = Path.Combine(RepoRoot(), "data", "validation", "runs.csv");
+        var csv = Path.Combine(RepositoryRoot.Path, "data", "validation", "runs.csv");
         var (ok, error, html, _) = await Submit($"#!wafer validate --data \"{csv}\"");
         Assert.True(ok, error);
         Assert.Contains("\"name\":\"y = x\"", html);
@@ -133,12 +133,5 @@ public class SubcommandTests : NotebookKernelTests
         Assert.False(ok);
         Assert.Contains("llama9-1t", error);
         Assert.DoesNotContain("   at ", error);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "WaferNotebooks.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The tests run outside the repository.");
     }
 }
