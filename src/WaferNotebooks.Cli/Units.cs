@@ -16,19 +16,7 @@ internal static class Units
     public static string Num(double v) => double.IsFinite(v) ? SignificantFigures.Three(v) : Missing;
 
     /// <summary>Large counts with a suffix: 2.00T, 4.19M, 512.</summary>
-    public static string Scaled(double v)
-    {
-        if (!double.IsFinite(v)) return Missing;
-        var a = Math.Abs(v);
-        return a switch
-        {
-            >= 1e12 => Num(v / 1e12) + "T",
-            >= 1e9 => Num(v / 1e9) + "B",
-            >= 1e6 => Num(v / 1e6) + "M",
-            >= 1e4 => Num(v / 1e3) + "K",
-            _ => Num(v),
-        };
-    }
+    public static string Scaled(double v) => double.IsFinite(v) ? SignificantFigures.Scaled(v) : Missing;
 
     public static string Seconds(double s) => !double.IsFinite(s) ? Missing : s switch
     {

@@ -104,11 +104,11 @@ public static class ResultHtml
         var rows = c.Estimates.Select(e => new[]
         {
             $"{e.SystemId}:{e.Devices}", e.Feasible ? $"{e.TimeToTrainDays:F1}" : "does not fit", $"{e.EnergyMwh:F0}",
-            $"${Units.Si(e.CostUsd)}", $"{e.Co2Tonnes:F0}", $"{e.Mfu:P1}", $"{Units.Si(e.TokensPerSPerDevice)}", e.Bottleneck,
+            $"${SignificantFigures.Scaled(e.CostUsd)}", $"{e.Co2Tonnes:F0}", $"{e.Mfu:P1}", $"{SignificantFigures.Scaled(e.TokensPerSPerDevice)}", e.Bottleneck,
         });
         var winners = new[] { ("fastest", c.Fastest), ("least energy", c.LeastEnergy), ("cheapest", c.Cheapest) }
             .Where(w => w.Item2 is not null).Select(w => $"{w.Item1}: {w.Item2!.SystemId}:{w.Item2.Devices}");
-        return Card($"{c.Job.Model.Id}: {c.Estimates.Count} systems compared", $"{Units.Si(c.Job.Tokens)} tokens; layouts chosen for {c.Objective.ToString().ToLowerInvariant()} where not given",
+        return Card($"{c.Job.Model.Id}: {c.Estimates.Count} systems compared", $"{SignificantFigures.Scaled(c.Job.Tokens)} tokens; layouts chosen for {c.Objective.ToString().ToLowerInvariant()} where not given",
             [Table(["system", "days", "MWh", "cost", "t CO2", "MFU", "tokens/s/device", "bottleneck"], rows)],
             Note("Winners", string.Join("; ", winners)));
     }
@@ -118,7 +118,7 @@ public static class ResultHtml
         var rows = s.Points.Select(p => new[]
         {
             $"{p.Devices}", p.KnobValue is { } v ? $"{v:G4}" : "", p.Estimate.Feasible ? $"{p.Estimate.TimeToTrainDays:F1}" : p.Estimate.Reason ?? "does not fit",
-            $"{Units.Si(p.Estimate.TokensPerS)}", $"{p.Estimate.Mfu:P1}", p.ScalingEfficiency is { } eff ? $"{eff:P0}" : "", p.Estimate.Layout.ToString(),
+            $"{SignificantFigures.Scaled(p.Estimate.TokensPerS)}", $"{p.Estimate.Mfu:P1}", p.ScalingEfficiency is { } eff ? $"{eff:P0}" : "", p.Estimate.Layout.ToString(),
         });
         return Card($"{s.Job.Model.Id} on {s.SystemId}: {s.Points.Count} points", s.FixedLayout is null ? $"best layout for {s.Objective.ToString().ToLowerInvariant()} at each point" : $"layout {s.FixedLayout}",
             [Table(["devices", s.Knob?.ToString() ?? "", "days", "tokens/s", "MFU", "scaling efficiency", "layout"], rows)]);
@@ -128,7 +128,7 @@ public static class ResultHtml
     {
         var rows = p.TopK.Select((e, i) => new[]
         {
-            $"{i + 1}", e.Layout.ToString(), $"{e.TimeToTrainDays:F1}", $"{e.EnergyMwh:F0}", $"${Units.Si(e.CostUsd)}", $"{e.Mfu:P1}", $"{e.Memory.TotalGb:F1}", e.Bottleneck,
+            $"{i + 1}", e.Layout.ToString(), $"{e.TimeToTrainDays:F1}", $"{e.EnergyMwh:F0}", $"${SignificantFigures.Scaled(e.CostUsd)}", $"{e.Mfu:P1}", $"{e.Memory.TotalGb:F1}", e.Bottleneck,
         });
         var notes = p.Why is { } why ? new[] { Note("Nothing fits", why, warning: true) } : [];
         return Card($"Plan: {p.Job.Model.Id} on {p.SystemId} × {p.Devices}",

@@ -44,12 +44,12 @@ internal static class SummaryCard
         var stats = new List<IHtmlContent>
         {
             Stat("time to train", $"{e.TimeToTrainDays:F1} days", r is null ? null : Range(r.TimeToTrainDays, "F1")),
-            Stat("throughput", $"{Units.Si(e.TokensPerS)} tokens/s", r is null ? null : $"range {Units.Si(r.TokensPerS.Low)} – {Units.Si(r.TokensPerS.High)}"),
+            Stat("throughput", $"{SignificantFigures.Scaled(e.TokensPerS)} tokens/s", r is null ? null : $"range {SignificantFigures.Scaled(r.TokensPerS.Low)} – {SignificantFigures.Scaled(r.TokensPerS.High)}"),
             Stat("MFU", $"{e.Mfu:P1}", $"HFU {e.Hfu:P1}"),
             Stat("step time", Units.Duration(e.StepTimeS), r is null ? null : $"range {Units.Duration(r.StepTimeS.Low)} – {Units.Duration(r.StepTimeS.High)}"),
             Stat("memory per device", $"{e.Memory.TotalGb:F1} GB", $"of {e.Memory.CapacityGb:F0} GB {e.Memory.Where}"),
             Stat("energy", $"{e.EnergyMwh:F0} MWh", r is null ? $"{e.AveragePowerKw:F0} kW average" : Range(r.EnergyMwh, "F0")),
-            Stat("cost", $"${Units.Si(e.CostUsd)}", r is null ? $"{Units.Si(e.DeviceHours)} device-hours" : $"range ${Units.Si(r.CostUsd.Low)} – ${Units.Si(r.CostUsd.High)}"),
+            Stat("cost", $"${SignificantFigures.Scaled(e.CostUsd)}", r is null ? $"{SignificantFigures.Scaled(e.DeviceHours)} device-hours" : $"range ${SignificantFigures.Scaled(r.CostUsd.Low)} – ${SignificantFigures.Scaled(r.CostUsd.High)}"),
             Stat("CO2", $"{e.Co2Tonnes:F0} t", r is null ? null : Range(r.Co2Tonnes, "F0")),
         };
         var notes = new List<IHtmlContent>();
@@ -57,7 +57,7 @@ internal static class SummaryCard
         notes.Add(Note("Bottleneck", e.Bottleneck));
         return Card(
             $"{e.ModelId} on {e.SystemId} × {e.Devices}",
-            $"{e.DeviceName}, {e.ExecutionMode}, {e.Layout}; {Units.Si(e.Job.Tokens)} tokens, batch {e.Job.GlobalBatchSeqs} × {e.Job.SeqLen}, {e.Job.Precision.ToString().ToLowerInvariant()}",
+            $"{e.DeviceName}, {e.ExecutionMode}, {e.Layout}; {SignificantFigures.Scaled(e.Job.Tokens)} tokens, batch {e.Job.GlobalBatchSeqs} × {e.Job.SeqLen}, {e.Job.Precision.ToString().ToLowerInvariant()}",
             stats, [.. notes]);
     }
 }

@@ -2,22 +2,9 @@ using WaferNotebooks.Core.Results;
 
 namespace WaferNotebooks.Interactive;
 
-/// <summary>Compact numbers for cards and tables: 1.23M, 4.5T, 1.90 s.</summary>
+/// <summary>Durations for cards and tables: 1.90 s, 532 ms.</summary>
 internal static class Units
 {
-    public static string Si(double value)
-    {
-        var a = Math.Abs(value);
-        return a switch
-        {
-            >= 1e12 => $"{value / 1e12:G3}T",
-            >= 1e9 => $"{value / 1e9:G3}B",
-            >= 1e6 => $"{value / 1e6:G3}M",
-            >= 1e3 => $"{value / 1e3:G3}K",
-            _ => $"{value:G3}",
-        };
-    }
-
     /// <summary>
     /// A duration in seconds once it reaches a second, milliseconds below (the rule the charts'
     /// TimeUnit uses), to three significant figures with trailing zeros kept: "1.90 s", "532 ms".

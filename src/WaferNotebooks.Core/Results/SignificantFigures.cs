@@ -15,4 +15,17 @@ public static class SignificantFigures
         var decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 15);
         return Math.Round(value, decimals, MidpointRounding.AwayFromZero).ToString("N" + decimals, CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// Large counts with a decimal suffix, as token counts and dollars are quoted: 2.00T, 4.19M,
+    /// 12.3K; below 10,000 the plain number (8,192 reads better than 8.19K).
+    /// </summary>
+    public static string Scaled(double value) => Math.Abs(value) switch
+    {
+        >= 1e12 => Three(value / 1e12) + "T",
+        >= 1e9 => Three(value / 1e9) + "B",
+        >= 1e6 => Three(value / 1e6) + "M",
+        >= 1e4 => Three(value / 1e3) + "K",
+        _ => Three(value),
+    };
 }
