@@ -27,7 +27,7 @@ public class CliSubcommandTests
     private static TrainingJob Job(string model, double tokens)
     {
         var m = Catalog.FindModel(model);
-        return new TrainingJob(m, tokens, JobDefaults.GlobalBatchSeqs(m.SeqLen), m.SeqLen);
+        return new TrainingJob(m, tokens, JobDefaults.GlobalBatchSeqs(m, m.SeqLen), m.SeqLen);
     }
 
     private static JsonObject Json(CliRun run)

@@ -73,7 +73,7 @@ public sealed class CliUserCatalogTests : IDisposable
 
         var catalog = SimulatorCatalog.Default.ExtendFromJson(user);
         var model = catalog.FindModel("my-model");
-        var job = new TrainingJob(model, 1e12, JobDefaults.GlobalBatchSeqs(model.SeqLen), model.SeqLen);
+        var job = new TrainingJob(model, 1e12, JobDefaults.GlobalBatchSeqs(model, model.SeqLen), model.SeqLen);
         var core = Simulator.Estimate(job, catalog.FindSystem("my-system"), 64);
         Assert.Equal(core.StepTimeS, json["step_time_s"]!.GetValue<double>(), 12);
         // The file's price, not the H100's catalog price.

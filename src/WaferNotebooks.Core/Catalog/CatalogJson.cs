@@ -113,8 +113,12 @@ internal static class CatalogJson
         };
         var moe = d.Moe is { } m ? new MoeSpec(m.Experts, m.Active, m.Shared, m.ExpertFfnHidden, m.DenseLayers, m.DenseFfnHidden) : null;
         var headDim = d.HeadDim ?? (d.Heads > 0 ? d.Hidden / d.Heads : 0);
+        if (d.BatchSeqs is < 1)
+            throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}' has batch_seqs {d.BatchSeqs} (give the published global batch in sequences of seq_len, at least 1, or leave it out).");
+        if (d.BatchSeqs is not null && string.IsNullOrWhiteSpace(d.BatchSource))
+            throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}' has batch_seqs without batch_source (say where the batch was published).");
         var model = new ModelSpec(d.Id, d.Name, d.Layers, d.Hidden, d.FfnHidden, ffn, d.Heads, d.KvHeads ?? d.Heads, headDim,
-            d.Vocab, d.SeqLen, moe, d.TiedEmbeddings, d.PublishedParamsB, d.Source, d.Notes ?? "");
+            d.Vocab, d.SeqLen, moe, d.TiedEmbeddings, d.PublishedParamsB, d.Source, d.Notes ?? "", d.BatchSeqs, d.BatchSource ?? "");
         if (ModelShape.Problem(model, requireDivisibleHeads: d.HeadDim is null) is { } problem)
             throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}': {problem}.");
         return model;
@@ -200,6 +204,8 @@ internal sealed class ModelDto
     public int? HeadDim { get; init; }
     public required int Vocab { get; init; }
     public required int SeqLen { get; init; }
+    public int? BatchSeqs { get; init; }
+    public string? BatchSource { get; init; }
     public MoeDto? Moe { get; init; }
     public bool TiedEmbeddings { get; init; }
     public double? PublishedParamsB { get; init; }

@@ -33,4 +33,7 @@ public sealed record ModelSpec(
     /// <summary>Published total parameter count in billions, for cross-checking the shape arithmetic.</summary>
     double? PublishedParamsB = null,
     string Source = "",
-    string Notes = "");
+    string Notes = "",
+    /// <summary>Published global batch in sequences of <see cref="SeqLen"/> (the final one when the batch was ramped up).</summary>
+    int? BatchSeqs = null,
+    string BatchSource = "");

@@ -36,7 +36,7 @@ public static class CommandGrammar
 
     public static readonly OptionSpec Batch = new("--batch",
         "Global batch: sequences (1024), or tokens with a K/M suffix in powers of two as papers quote them (4M = 4·2^20 tokens = 1024 sequences of 4096).",
-        ValueKind.Batch, "SEQS|TOKENS", DefaultText: "4M tokens (2^22, the batch of LLaMA 1 and 2) in whole sequences");
+        ValueKind.Batch, "SEQS|TOKENS", DefaultText: "the model's published batch (catalog batch_seqs; the same tokens per step when --seq differs), else 4M tokens (2^22, the batch of LLaMA 1 and 2) in whole sequences");
 
     public static readonly OptionSpec Seq = new("--seq",
         "Sequence length in tokens; K = 1024 (8K = 8192).",

@@ -13,10 +13,9 @@ public static class JobDefaults
     public const double ChinchillaTokensPerParameter = 20;
 
     /// <summary>
-    /// Tokens per step when no batch is given: 2^22 ≈ 4M, the batch of LLaMA 1 and Llama 2
-    /// (Touvron et al. 2023, Sec. 2.2: "batch size of 4M tokens") and close to GPT-3 175B's 3.2M
-    /// (Brown et al. 2020, Table 2.1) and MT-NLG's 1920 × 2048 = 3.9M (Smith et al. 2022).
-    /// The catalog's models carry no published batch, so one published convention stands for all.
+    /// Tokens per step for a model without a published batch: 2^22 ≈ 4M, the batch of LLaMA 1
+    /// and Llama 2 (Touvron et al. 2023, Sec. 2.2: "batch size of 4M tokens"), close to GPT-3
+    /// 175B's 3.2M (Brown et al. 2020, Table 2.1) and MT-NLG's 1920 × 2048 = 3.9M.
     /// </summary>
     public const double DefaultBatchTokens = 1 << 22;
 
@@ -26,7 +25,15 @@ public static class JobDefaults
     /// <summary>The model's published training sequence length.</summary>
     public static int SeqLen(ModelSpec model) => model.SeqLen;
 
-    /// <summary>The number of sequences nearest to <see cref="DefaultBatchTokens"/> at this sequence length, at least 1.</summary>
-    public static int GlobalBatchSeqs(int seqLen) =>
-        Math.Max(1, (int)Math.Round(DefaultBatchTokens / seqLen));
+    /// <summary>Tokens per step: the model's published batch, else <see cref="DefaultBatchTokens"/>.</summary>
+    public static double BatchTokens(ModelSpec model) =>
+        model.BatchSeqs is { } seqs ? (double)seqs * model.SeqLen : DefaultBatchTokens;
+
+    /// <summary>
+    /// Sequences per step at this sequence length, at least 1: the published batch as it was run,
+    /// or, at another sequence length, the same tokens per step in whole sequences (a batch is
+    /// tuned in tokens, so halving the context doubles the sequences).
+    /// </summary>
+    public static int GlobalBatchSeqs(ModelSpec model, int seqLen) =>
+        model.BatchSeqs is { } seqs && seqLen == model.SeqLen ? seqs : Math.Max(1, (int)Math.Round(BatchTokens(model) / seqLen));
 }

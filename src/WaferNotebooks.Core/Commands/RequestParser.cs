@@ -133,7 +133,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var model = catalog.FindModel(a.Required(CommandGrammar.Model));
         var seq = a.One(CommandGrammar.Seq) is { } s ? ValueParsers.ParsePositiveInt(CommandGrammar.Seq.Name, s, kibi: true) : JobDefaults.SeqLen(model);
-        var batch = a.One(CommandGrammar.Batch) is { } b ? ValueParsers.ParseBatch(CommandGrammar.Batch.Name, b).ToSequences(seq) : JobDefaults.GlobalBatchSeqs(seq);
+        var batch = a.One(CommandGrammar.Batch) is { } b ? ValueParsers.ParseBatch(CommandGrammar.Batch.Name, b).ToSequences(seq) : JobDefaults.GlobalBatchSeqs(model, seq);
         var tokens = a.One(CommandGrammar.Tokens) is { } t ? ValueParsers.ParseTokenCount(CommandGrammar.Tokens.Name, t) : JobDefaults.Tokens(model);
         var precision = a.One(CommandGrammar.Precision) is { } p ? ValueParsers.ParsePrecision(CommandGrammar.Precision.Name, p) : Precision.Bf16;
         return new TrainingJob(model, tokens, batch, seq, precision);
