@@ -165,7 +165,15 @@ public class CliSubcommandTests
         Assert.Contains($"Systems ({Catalog.Systems.Count})", all.Out);
 
         var models = Json(CliRunner.Run("catalog", "--kind", "models", "--json"))["models"]!.AsArray();
-        Assert.Contains(models, m => m!["id"]!.GetValue<string>() == "llama3-405b");
+        var llama = models.Single(m => m!["id"]!.GetValue<string>() == "llama3-405b")!;
+        Assert.Equal(2048, llama["batch_seqs"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Estimate_without_a_batch_runs_the_model_s_published_one()
+    {
+        var json = Json(CliRunner.Run("estimate", "--model", "gpt3-175b", "--on", "dgx-a100-80gb:1024", "--tokens", "300B", "--json"));
+        Assert.Equal(1536, json["job"]!["global_batch_seqs"]!.GetValue<int>());
     }
 
     [Fact]

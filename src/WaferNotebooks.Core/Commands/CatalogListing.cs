@@ -22,11 +22,11 @@ public sealed record CatalogListing(IReadOnlyList<ModelSpec> Models, IReadOnlyLi
             tables.Add(Table("Models",
                 [("id", "id"), ("name", "name"), ("params_b", "params (B)"), ("layers", "layers"), ("hidden", "hidden"),
                  ("ffn_hidden", "ffn"), ("ffn", "mlp"), ("heads", "heads"), ("kv_heads", "kv heads"), ("vocab", "vocab"),
-                 ("seq_len", "seq"), ("moe", "moe"), ("source", "source")],
+                 ("seq_len", "seq"), ("batch_seqs", "batch"), ("moe", "moe"), ("source", "source")],
                 Models.Select(m => new object?[]
                 {
                     m.Id, m.Name, Math.Round(TransformerArithmetic.Parameters(m).Total / 1e9, 2), m.Layers, m.Hidden,
-                    m.FfnHidden, m.Ffn == FfnKind.SwiGlu ? "gated" : "gelu", m.Heads, m.KvHeads, m.Vocab, m.SeqLen,
+                    m.FfnHidden, m.Ffn == FfnKind.SwiGlu ? "gated" : "gelu", m.Heads, m.KvHeads, m.Vocab, m.SeqLen, m.BatchSeqs,
                     m.Moe is { } moe ? $"{moe.Active}/{moe.Experts}" + (moe.Shared > 0 ? $"+{moe.Shared}" : "") : null,
                     m.Source,
                 })));
