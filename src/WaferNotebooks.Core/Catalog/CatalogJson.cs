@@ -118,7 +118,7 @@ internal static class CatalogJson
         if (d.BatchSeqs is not null && string.IsNullOrWhiteSpace(d.BatchSource))
             throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}' has batch_seqs without batch_source (say where the batch was published).");
         var model = new ModelSpec(d.Id, d.Name, d.Layers, d.Hidden, d.FfnHidden, ffn, d.Heads, d.KvHeads ?? d.Heads, headDim,
-            d.Vocab, d.SeqLen, moe, d.TiedEmbeddings, d.PublishedParamsB, d.Source, d.Notes ?? "", d.BatchSeqs, d.BatchSource ?? "");
+            d.Vocab, d.SeqLen, moe, d.TiedEmbeddings, d.PublishedParamsB, d.Source, d.Notes ?? "", d.BatchSeqs, d.BatchSource ?? "", d.Dropout);
         if (ModelShape.Problem(model, requireDivisibleHeads: d.HeadDim is null) is { } problem)
             throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}': {problem}.");
         return model;
@@ -206,6 +206,7 @@ internal sealed class ModelDto
     public required int SeqLen { get; init; }
     public int? BatchSeqs { get; init; }
     public string? BatchSource { get; init; }
+    public bool Dropout { get; init; } = true;
     public MoeDto? Moe { get; init; }
     public bool TiedEmbeddings { get; init; }
     public double? PublishedParamsB { get; init; }

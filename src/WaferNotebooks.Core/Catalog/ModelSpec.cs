@@ -36,4 +36,6 @@ public sealed record ModelSpec(
     string Notes = "",
     /// <summary>Published global batch in sequences of <see cref="SeqLen"/> (the final one when the batch was ramped up).</summary>
     int? BatchSeqs = null,
-    string BatchSource = "");
+    string BatchSource = "",
+    /// <summary>Whether pre-training applied dropout, whose 1-byte masks are stored for the backward pass (GPT-3-era models did; LLaMA-style models do not).</summary>
+    bool Dropout = true);

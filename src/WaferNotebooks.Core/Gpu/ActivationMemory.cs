@@ -6,43 +6,51 @@ namespace WaferNotebooks.Core.Gpu;
 /// <summary>
 /// Activation bytes stored per transformer layer for one micro-batch, 16-bit activations and
 /// 1-byte dropout masks (Korthikanti et al. 2022, Sec. 4 and Table 2). For GPT shapes
-/// (FFN = 4h, MHA) with no parallelism this is s·b·h·(34 + 5·a·s/h); with tensor parallel
-/// s·b·h·(10 + 24/t + 5·a·s/(h·t)); with sequence parallel everything divides by t; selective
-/// recompute drops the 5·a·s/h score terms; full recompute keeps only the 2·s·b·h layer input.
-/// The 34 is built from the real shapes so GQA and gated MLPs count right:
-/// attention 2h (QKV input) + 2q + 2kv (Q, K) + 2kv (V) + 2q (output-projection input) + h
-/// (dropout mask); MLP 2h (input) + 4F (GELU input and output) or 6F (gate, up, product) + h
-/// (mask); two norm inputs 4h. Fused attention keeps no s×s scores.
+/// (FFN = 4h, MHA, dropout) with no parallelism this is s·b·h·(34 + 5·a·s/h); with tensor
+/// parallel s·b·h·(10 + 24/t + 5·a·s/(h·t)); with sequence parallel everything divides by t;
+/// selective recompute drops the 5·a·s/h score terms; full recompute keeps only the 2·s·b·h
+/// layer input. The 34 is built from the real shapes so GQA, gated MLPs and models trained
+/// without dropout count right: attention 2h (QKV input) + 2q + 2kv (Q, K) + 2kv (V) + 2q
+/// (output-projection input) + h (dropout mask); MLP 2h (input) + 4F (GELU input and output) or
+/// 6F (gate, up, product) + h (mask); two norm inputs 4h. Fused attention keeps no s×s scores.
+/// With FP8 GEMMs, Transformer Engine saves the FP8 cast of each linear layer's input for the
+/// weight-gradient GEMM instead of the 16-bit tensor: QKV, output-projection, MLP-in and MLP-out
+/// inputs take 1 byte per element.
 /// </summary>
 public static class ActivationMemory
 {
     /// <summary>Bytes per token per layer that stay whole on every tensor-parallel rank unless sequence parallelism splits them (norm inputs, QKV and MLP inputs, dropout masks): 10·h for GPT.</summary>
-    public static double ReplicatedPerToken(ModelSpec m) => 4.0 * m.Hidden + 2.0 * m.Hidden + 2.0 * m.Hidden + 2.0 * m.Hidden;
+    public static double ReplicatedPerToken(ModelSpec m, bool fp8Inputs)
+    {
+        double h = m.Hidden, input = fp8Inputs ? 1 : 2;
+        return 4 * h + 2 * input * h + (m.Dropout ? 2 * h : 0);
+    }
 
     /// <summary>Bytes per token per layer that tensor parallelism splits (Q, K, V, attention output, MLP intermediates): 24·h for GPT.</summary>
-    public static double SplitPerToken(ModelSpec m, int ffnHidden)
+    public static double SplitPerToken(ModelSpec m, int ffnHidden, bool fp8Inputs)
     {
-        double q = (double)m.Heads * m.HeadDim, kv = (double)m.KvHeads * m.HeadDim;
-        double attention = 2 * q + 2 * kv + 2 * kv + 2 * q;
-        double mlp = (m.Ffn == FfnKind.SwiGlu ? 6.0 : 4.0) * ffnHidden;
+        double q = (double)m.Heads * m.HeadDim, kv = (double)m.KvHeads * m.HeadDim, input = fp8Inputs ? 1 : 2;
+        double attention = 2 * q + 2 * kv + 2 * kv + input * q;
+        // The MLP-out input (activation output, F wide) is a GEMM input; the rest (GELU input, or gate and up) stays 16-bit.
+        double mlp = (m.Ffn == FfnKind.SwiGlu ? 4.0 : 2.0) * ffnHidden + input * ffnHidden;
         return attention + mlp;
     }
 
-    /// <summary>Score bytes per token per layer when attention is not fused: softmax output 2·a·s, dropout mask a·s, dropout output 2·a·s.</summary>
-    public static double ScoresPerToken(ModelSpec m, int seqLen) => 5.0 * m.Heads * seqLen;
+    /// <summary>Score bytes per token per layer when attention is not fused: softmax output 2·a·s, and with dropout its mask a·s and output 2·a·s.</summary>
+    public static double ScoresPerToken(ModelSpec m, int seqLen) => (m.Dropout ? 5.0 : 2.0) * m.Heads * seqLen;
 
     /// <summary>Bytes one layer keeps for one micro-batch of <paramref name="tokens"/> tokens (b·s/cp) on one device.</summary>
-    public static double PerLayer(ModelSpec m, int ffnHidden, int seqLen, double tokens, int tp, bool sequenceParallel, Recompute recompute, bool fusedAttention)
+    public static double PerLayer(ModelSpec m, int ffnHidden, int seqLen, double tokens, int tp, bool sequenceParallel, Recompute recompute, bool fusedAttention, bool fp8Inputs = false)
     {
-        double replicated = ReplicatedPerToken(m) / (sequenceParallel ? tp : 1);
         if (recompute == Recompute.Full)
             return tokens * 2.0 * m.Hidden / (sequenceParallel ? tp : 1);
-        double split = SplitPerToken(m, ffnHidden) / tp;
+        double replicated = ReplicatedPerToken(m, fp8Inputs) / (sequenceParallel ? tp : 1);
+        double split = SplitPerToken(m, ffnHidden, fp8Inputs) / tp;
         double scores = fusedAttention || recompute == Recompute.Selective ? 0 : ScoresPerToken(m, seqLen) / tp;
         return tokens * (replicated + split + scores);
     }
 
     /// <summary>Working set of the one layer whose backward runs, when full recompute rebuilds it.</summary>
-    public static double RecomputeWorkingSet(ModelSpec m, int ffnHidden, int seqLen, double tokens, int tp, bool sequenceParallel, bool fusedAttention) =>
-        PerLayer(m, ffnHidden, seqLen, tokens, tp, sequenceParallel, Recompute.None, fusedAttention);
+    public static double RecomputeWorkingSet(ModelSpec m, int ffnHidden, int seqLen, double tokens, int tp, bool sequenceParallel, bool fusedAttention, bool fp8Inputs = false) =>
+        PerLayer(m, ffnHidden, seqLen, tokens, tp, sequenceParallel, Recompute.None, fusedAttention, fp8Inputs);
 }

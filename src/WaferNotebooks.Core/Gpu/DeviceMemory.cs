@@ -9,6 +9,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// 2-byte weights, gradients of <see cref="GradientBytes"/> bytes (Megatron accumulates and
 /// reduces gradients in fp32 with bf16, so 18 bytes/parameter; with fp16 16 bytes/parameter as
 /// in the ZeRO paper), 12 bytes of optimizer state (fp32 master weights, momentum, variance).
+/// FP8 GEMMs add the weight copies Transformer Engine caches across micro-batches ("FP8 weight
+/// caching"): the FP8 weight and its transpose, 2 bytes per linear-layer parameter.
 /// ZeRO-1 shards the optimizer state over the data-parallel group, ZeRO-2 also the gradients,
 /// ZeRO-3 also the weights (plus two gathered layers in flight). Activations follow
 /// <see cref="ActivationMemory"/>; 1F1B keeps min(p, m) micro-batches in flight on the first
@@ -28,7 +30,7 @@ public static class DeviceMemory
     /// Megatron memory reports).</summary>
     public const double FragmentationShare = 0.10;
 
-    public static double GradientBytes(Precision p) => p == Precision.Fp16 ? 2 : 4;
+    public static double GradientBytes(Precision p, GpuSoftware sw) => p == Precision.Fp16 || !sw.GradientsInFp32 ? 2 : 4;
 
     public static int InFlightMicroBatches(Layout l, int microBatches) => l.Pp == 1 ? 1 : Math.Min(l.Pp, microBatches);
 
@@ -36,7 +38,7 @@ public static class DeviceMemory
 
     public sealed record Result(MemoryBreakdown Breakdown, double ActivationsGb);
 
-    public static Result Of(ModelPartition part, TrainingJob job, Layout l, int microBatches, bool fusedAttention, double capacityGb)
+    public static Result Of(ModelPartition part, TrainingJob job, Layout l, int microBatches, GpuSoftware sw, bool fp8Gemms, double capacityGb)
     {
         var m = part.Model;
         int shard = l.Dp * l.Cp;
@@ -45,17 +47,19 @@ public static class DeviceMemory
         double weights = 2 * (l.ZeroStage >= 3 ? dense / shard + expert / expertShard : dense + expert);
         if (l.ZeroStage >= 3)
             weights += 2 * 2 * part.DenseWeightsPerLayer(part.MoeShare > 0); // two layers gathered at once (prefetch)
-        double gradBytes = GradientBytes(job.Precision);
+        else if (fp8Gemms)
+            weights += 2 * part.MaxLayersPerStage * part.LinearWeightsPerLayer;
+        double gradBytes = GradientBytes(job.Precision, sw);
         double grads = gradBytes * (l.ZeroStage >= 2 ? dense / shard + expert / expertShard : dense + expert);
         double optimizer = 12 * (l.ZeroStage >= 1 ? dense / shard + expert / expertShard : dense + expert);
 
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         int ffn = EffectiveFfn(m);
-        double perLayer = ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, l.Recompute, fusedAttention);
+        double perLayer = ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, l.Recompute, sw.FusedAttention, fp8Gemms);
         double inFlight = InFlightMicroBatches(l, microBatches) * InterleaveFactor(l);
         double activations = perLayer * part.MaxLayersPerStage * inFlight;
         if (l.Recompute == Recompute.Full)
-            activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, fusedAttention);
+            activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
         // Logits of the micro-batch on the last stage: 16-bit output and fp32 for the loss.
         double logits = tokens * m.Vocab / l.Tp * (2 + 4);
         double fragmentation = FragmentationShare * (activations + logits);
@@ -63,7 +67,8 @@ public static class DeviceMemory
         const double Gb = 1e9;
         var parts = new List<MemoryPart>
         {
-            new("weights", weights / Gb, l.ZeroStage >= 3 ? "16-bit weights, sharded over data parallel (ZeRO-3) plus two gathered layers" : "16-bit weights of this device's shard"),
+            new("weights", weights / Gb, l.ZeroStage >= 3 ? "16-bit weights, sharded over data parallel (ZeRO-3) plus two gathered layers"
+                : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard"),
             new("gradients", grads / Gb, $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 ? ", sharded (ZeRO-2/3)" : "")),
             new("optimizer", optimizer / Gb, "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : "")),
             new("activations", activations / Gb, $"{part.MaxLayersPerStage} layers × {inFlight:0.##} micro-batches in flight, recompute {l.Recompute.ToString().ToLowerInvariant()}"),

@@ -4,13 +4,15 @@ namespace WaferNotebooks.Core.Gpu;
 /// What the training framework does that the hardware does not decide: whether attention runs
 /// as one fused kernel (FlashAttention, xformers, cuDNN fused attention), whether the
 /// data-parallel gradient reduction is bucketed and overlapped with the backward pass, whether
-/// and whether the pipeline schedule can interleave model chunks.
+/// the pipeline schedule can interleave model chunks, and in what precision gradients are
+/// accumulated and reduced.
 /// </summary>
 public sealed record GpuSoftware(
     bool FusedAttention = true,
     bool OverlapGradientReduction = true,
     double HostSecondsPerLayerForward = GpuSoftware.EagerLayerForwardS,
-    bool InterleavedSchedule = true)
+    bool InterleavedSchedule = true,
+    bool GradientsInFp32 = true)
 {
     /// <summary>
     /// CPU time to issue one transformer layer's forward kernels in eager PyTorch (Megatron-LM:
@@ -43,9 +45,17 @@ public sealed record GpuSoftware(
     public GpuSoftware WithDeepSpeedPipeline() =>
         this with { OverlapGradientReduction = false, InterleavedSchedule = false };
 
+    /// <summary>
+    /// Gradients accumulated and reduced in bf16, not fp32: Megatron-Core's
+    /// <c>grad_reduce_in_fp32 = False</c>, as NVIDIA's Megatron-Bridge performance recipes set it
+    /// (Megatron-LM itself switches fp32 accumulation on whenever it trains in bf16).
+    /// </summary>
+    public GpuSoftware WithBf16GradientReduction() => this with { GradientsInFp32 = false };
+
     public string Describe() =>
         (FusedAttention ? "fused (flash) attention: no s×s scores in HBM" : "attention scores materialised in HBM (softmax, dropout memory-bound)")
         + $"; host issues a layer forward in {HostSecondsPerLayerForward * 1e3:0.##} ms (launch-bound below that)"
         + "; " + (OverlapGradientReduction ? "data-parallel gradient reduction bucketed and overlapped with backward" : "data-parallel gradient reduction after backward, not overlapped")
-        + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule");
+        + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")
+        + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16");
 }

@@ -40,6 +40,10 @@ public sealed record ModelPartition(ModelSpec Model, ParameterCount Params, Layo
         ? moe.Experts * TransformerArithmetic.MlpWeights(Model.Ffn, Model.Hidden, moe.ExpertFfnHidden) / Layout.Ep / Layout.Tp
         : 0;
 
+    /// <summary>Linear-layer weights of one average layer on one device (dense and MoE layers mixed by their share): what FP8 GEMMs cast.</summary>
+    public double LinearWeightsPerLayer =>
+        (1 - MoeShare) * DenseWeightsPerLayer(false) + MoeShare * (DenseWeightsPerLayer(true) + ExpertWeightsPerLayer);
+
     /// <summary>(non-expert, expert) weights on one device of a stage with this many layers, with the embedding and/or logit layer if it holds them.</summary>
     public (double Dense, double Expert) StageWeights(int stageLayers, bool first, bool last)
     {

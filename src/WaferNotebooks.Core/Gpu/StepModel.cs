@@ -96,7 +96,7 @@ sealed class StepModel
         double meanStage = everything.Total / l.Pp;
         double bubble = PipelineSchedule.BubbleSeconds(l.Pp, l.Vpp, meanStage);
 
-        double gradBytes = DeviceMemory.GradientBytes(job.Precision);
+        double gradBytes = DeviceMemory.GradientBytes(job.Precision, sw);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
             slowest.BackwardWallS, slowest.ForwardWallS, microBatches * slowest.Total, sw.OverlapGradientReduction);
         double optimizer = OptimizerStep.Seconds(part, l, a);
@@ -124,7 +124,8 @@ sealed class StepModel
         double hwFlops = TransformerArithmetic.HardwareFlopsPerToken(m, job.SeqLen, l.Recompute) * tokensPerS / devices;
         double peak16 = a.PeakTflops16.Value * 1e12;
 
-        var mem = DeviceMemory.Of(part, job, l, microBatches, sw.FusedAttention, a.HbmGb.Value);
+        bool fp8Gemms = MatmulEfficiency.IsEightBit(job.Precision) && a.PeakTflopsFp8 is not null;
+        var mem = DeviceMemory.Of(part, job, l, microBatches, sw, fp8Gemms, a.HbmGb.Value);
         string? reason = null;
         if (!mem.Breakdown.Fits)
             reason = MemoryAdvice(mem, a);
@@ -136,7 +137,8 @@ sealed class StepModel
         var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics);
 
         Assume(sw.Describe());
-        Assume(gradBytes == 4 ? "gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)" : $"gradients {gradBytes} bytes (fp16: 16 B/param)");
+        Assume(gradBytes == 4 ? "gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)"
+            : job.Precision == Precision.Fp16 ? "gradients 2 bytes (fp16: 16 B/param)" : "gradients 2 bytes (bf16 accumulation and reduction: 16 B/param)");
         Assume("tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
         if (l.Tp > system.ScaleUpDomain)
             Assume($"tp={l.Tp} spans {(l.Tp + system.ScaleUpDomain - 1) / system.ScaleUpDomain} scale-up domains of {system.ScaleUpDomain}: its collectives cross the scale-out network");

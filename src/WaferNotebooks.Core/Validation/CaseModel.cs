@@ -12,6 +12,7 @@ namespace WaferNotebooks.Core.Validation;
 /// are tied is not a column: both are chosen so the parameter count from the shapes comes
 /// closest to the published <c>params_b</c> (the column's stated use: a cross-check). Without
 /// params_b: gated when the notes say SwiGLU/GeGLU/gated or ffn_hidden is not 4·hidden; untied.
+/// Dropout (its masks count in activation memory) is assumed unless the notes say "no dropout".
 /// </summary>
 public static partial class CaseModel
 {
@@ -33,6 +34,9 @@ public static partial class CaseModel
     [GeneratedRegex(@"swiglu|geglu|gated", RegexOptions.IgnoreCase)]
     private static partial Regex GatedText();
 
+    [GeneratedRegex(@"no dropout|without dropout|dropout (?:of )?0(?:\.0)?(?![.\d])", RegexOptions.IgnoreCase)]
+    private static partial Regex NoDropoutText();
+
     public static ModelSpec Build(ValidationCase c)
     {
         int headDim = HeadDim(c);
@@ -47,7 +51,8 @@ public static partial class CaseModel
         }
         var baseSpec = new ModelSpec(
             c.Id, c.ModelName, c.Layers, c.Hidden, ffn, FfnKind.Gelu, c.Heads, c.KvHeads ?? c.Heads, headDim,
-            c.Vocab ?? 51200, c.SeqLen, moe, false, c.ParamsB, "validation row " + c.Id, c.Notes);
+            c.Vocab ?? 51200, c.SeqLen, moe, false, c.ParamsB, "validation row " + c.Id, c.Notes,
+            Dropout: !NoDropoutText().IsMatch(c.Notes));
 
         if (c.ParamsB is not { } published)
         {

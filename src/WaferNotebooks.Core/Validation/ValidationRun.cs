@@ -46,6 +46,9 @@ public sealed partial class ValidationRun(
     [GeneratedRegex(@"flash|xformers|fused attention|memory-efficient attention", RegexOptions.IgnoreCase)]
     private static partial Regex FusedAttentionText();
 
+    [GeneratedRegex(@"gradients reduced in bf16|grad_reduce_in_fp32 (?:=\s*)?false", RegexOptions.IgnoreCase)]
+    private static partial Regex Bf16GradientsText();
+
     public ValidationReport RunFile(string path)
     {
         if (!File.Exists(path))
@@ -171,12 +174,15 @@ public sealed partial class ValidationRun(
     /// gradient bucketing on older ones, whose published runs used 2021–2022 Megatron-LM-era
     /// stacks. Framework: a row whose notes, source or model name say DeepSpeed or GPT-NeoX
     /// (built on DeepSpeed) ran DeepSpeed's pipeline engine (<see cref="GpuSoftware.WithDeepSpeedPipeline"/>).
+    /// Gradients: fp32 accumulation and reduction (Megatron-LM with bf16) unless the notes say
+    /// they were reduced in bf16 (<see cref="GpuSoftware.WithBf16GradientReduction"/>).
     /// </summary>
     public static GpuSoftware SoftwareFor(ValidationCase c, SystemSpec system)
     {
         var attention = FusedAttentionText().IsMatch(c.Notes) || system is GpuCluster { Device.PeakTflopsFp8: not null }
             ? GpuSoftware.Modern : GpuSoftware.Megatron2021;
-        return DeepSpeedText().IsMatch($"{c.Notes} {c.Source} {c.ModelName}") ? attention.WithDeepSpeedPipeline() : attention;
+        var stack = DeepSpeedText().IsMatch($"{c.Notes} {c.Source} {c.ModelName}") ? attention.WithDeepSpeedPipeline() : attention;
+        return Bf16GradientsText().IsMatch(c.Notes) ? stack.WithBf16GradientReduction() : stack;
     }
 
     /// <summary>"4M tokens" in the notes: batch sizes in tokens are binary millions (4M = 2²²), as the papers use them.</summary>

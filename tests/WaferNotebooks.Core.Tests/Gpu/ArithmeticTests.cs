@@ -35,6 +35,42 @@ public class ArithmeticTests
     }
 
     [Fact]
+    public void WithoutDropoutTheMasksAreNotStored()
+    {
+        // Korthikanti's 34 holds two 1-byte masks per token (h each) and, with materialised
+        // scores, a mask and a dropout output beside the softmax (5·a·s → 2·a·s).
+        double s = 2048, b = 1, h = 12288, a = 96;
+        var noDropout = Gpt175 with { Dropout = false };
+        Assert.Equal(s * b * h * (32 + 2 * a * s / h),
+            ActivationMemory.PerLayer(noDropout, 49152, 2048, s * b, 1, false, Recompute.None, fusedAttention: false), 1e-6);
+    }
+
+    [Fact]
+    public void Fp8GemmsSaveTheirInputsInOneByte()
+    {
+        // QKV input h, output-projection input h, MLP-in input h and MLP-out input 4h drop from
+        // 2 bytes to 1: 34·s·b·h − 7·s·b·h = 27·s·b·h per layer (fused attention, GPT shape).
+        double s = 2048, b = 1, h = 12288;
+        Assert.Equal(27 * s * b * h,
+            ActivationMemory.PerLayer(Gpt175, 49152, 2048, s * b, 1, false, Recompute.None, fusedAttention: true, fp8Inputs: true), 1e-6);
+    }
+
+    [Fact]
+    public void Bf16GradientReductionHalvesTheGradientsAndFp8CachesTwoBytesPerLinearWeight()
+    {
+        var m = new ModelSpec("x", "x", 2, 1024, 4096, FfnKind.Gelu, 8, 8, 128, 1, 128);
+        var layout = new Layout(Dp: 8, ZeroStage: 1);
+        var part = new ModelPartition(m, TransformerArithmetic.Parameters(m), layout);
+        var job = new TrainingJob(m, 1e9, 8, 128, Precision.Bf16);
+        var fp32 = DeviceMemory.Of(part, job, layout, 1, GpuSoftware.Modern, false, 80).Breakdown;
+        var bf16 = DeviceMemory.Of(part, job, layout, 1, GpuSoftware.Modern.WithBf16GradientReduction(), false, 80).Breakdown;
+        Assert.Equal(fp32["gradients"] / 2, bf16["gradients"], 1e-12);
+
+        var fp8 = DeviceMemory.Of(part, job with { Precision = Precision.Fp8 }, layout, 1, GpuSoftware.Modern, true, 80).Breakdown;
+        Assert.Equal(fp32["weights"] + 2 * 2 * part.LinearWeightsPerLayer / 1e9, fp8["weights"], 1e-12);
+    }
+
+    [Fact]
     public void RingAllReduceTime()
     {
         // 8 ranks in one NVLink domain at 100 GB/s, α = 5 µs, 1 GB: 2·7/8·1e9/1e11 + 2·7·5e-6.
@@ -79,7 +115,7 @@ public class ArithmeticTests
         var layout = new Layout(Dp: 8, ZeroStage: stage);
         var part = new ModelPartition(m, TransformerArithmetic.Parameters(m), layout);
         var job = new TrainingJob(m, 1e9, 8, 128, Precision.Fp16);
-        var mem = DeviceMemory.Of(part, job, layout, 1, true, 80).Breakdown;
+        var mem = DeviceMemory.Of(part, job, layout, 1, GpuSoftware.Modern, false, 80).Breakdown;
         var (dense, _) = part.HeaviestStageWeights;
         double states = mem["weights"] + mem["gradients"] + mem["optimizer"];
         double gathered = stage == 3 ? 2 * 2 * part.DenseWeightsPerLayer(false) / 1e9 : 0;
