@@ -61,12 +61,14 @@ public class ValidationDataTests(ITestOutputHelper output)
         var report = new ValidationRun().RunFile(Path.Combine(DataDir, "megatron-bridge", "runs.csv"));
         var s = Print(report);
         // No target in the issue: current FP8 software on H100 and Blackwell, with recipe features
-        // the model lacks (data/validation/megatron-bridge/README.md). Guarded at the level reached
-        // (mean 17%, max 28%) so a regression shows; the one skip is the 128-chunk layout of 126 layers.
+        // the model lacks (data/validation/megatron-bridge/README.md); three Blackwell rows are the
+        // calibration rows of the B200/GB200 sustained share. Guarded at the level reached (mean
+        // 12.5%, max 31%: the rows where the model needs full recompute to fit and the recipes do
+        // not) so a regression shows; the one skip is the 128-chunk layout of 126 layers.
         var skipped = Assert.Single(report.Rows, r => r.Skipped);
         Assert.Contains("exceeds the 126 layers", skipped.Reason);
-        Assert.True(s.MeanAbsError <= 0.20, $"mean |error| {s.MeanAbsError:P1}");
-        Assert.True(s.MaxAbsError <= 0.30, $"max |error| {s.MaxAbsError:P1}");
+        Assert.True(s.MeanAbsError <= 0.15, $"mean |error| {s.MeanAbsError:P1}");
+        Assert.True(s.MaxAbsError <= 0.32, $"max |error| {s.MaxAbsError:P1}");
     }
 
     [Fact]
