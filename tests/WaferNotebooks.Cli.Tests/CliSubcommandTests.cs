@@ -94,6 +94,19 @@ public class CliSubcommandTests
     }
 
     [Fact]
+    public void Partial_recompute_is_a_layout_key_and_a_json_field()
+    {
+        var json = Json(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", "--tokens", "2T",
+            "--layout", "tp=8,pp=4,mb=1,zero=1,recompute=full,rl=5,sp=1", "--json"));
+        Assert.Equal("full", json["layout"]!["recompute"]!.GetValue<string>());
+        Assert.Equal(5, json["layout"]!["recompute_layers"]!.GetValue<int>());
+        var all = Json(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", "--tokens", "2T",
+            "--layout", "tp=8,pp=4,mb=1,zero=1,recompute=full,sp=1", "--json"));
+        Assert.Null(all["layout"]!["recompute_layers"]);
+        Assert.True(json["step_time_s"]!.GetValue<double>() < all["step_time_s"]!.GetValue<double>());
+    }
+
+    [Fact]
     public void Estimate_text_has_headline_figures_and_tables()
     {
         var run = CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", "--tokens", "2T");

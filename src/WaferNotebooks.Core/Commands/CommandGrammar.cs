@@ -47,7 +47,7 @@ public static class CommandGrammar
         ValueKind.Choice, "bf16|fp16|fp8|fp4", DefaultText: "bf16", AllowedValues: ["bf16", "fp16", "fp8", "fp4"]);
 
     public static readonly OptionSpec Layout = new("--layout",
-        "Parallel layout: tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1. Keys left out are 1 (zero=0, recompute=none, sp=0), except dp, which fills the devices. Omit the option to let the planner choose.",
+        "Parallel layout: tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1. Keys left out are 1 (zero=0, recompute=none, sp=0), except dp, which fills the devices. With recompute=full, rl=N recomputes only N layers of each pipeline stage (Megatron's block method). Omit the option to let the planner choose.",
         ValueKind.Layout, "K=V,...", DefaultText: "the planner's best layout for --objective");
 
     public static readonly OptionSpec Pue = new("--pue",

@@ -19,13 +19,14 @@ public sealed record LayoutSpec(
     int? MicroBatch = null,
     int? ZeroStage = null,
     Recompute? Recompute = null,
-    bool? SequenceParallel = null)
+    bool? SequenceParallel = null,
+    int? RecomputeLayers = null)
 {
     private const string Option = "--layout";
 
-    public static IReadOnlyList<string> Keys { get; } = ["tp", "pp", "dp", "cp", "ep", "vpp", "mb", "zero", "recompute", "sp"];
+    public static IReadOnlyList<string> Keys { get; } = ["tp", "pp", "dp", "cp", "ep", "vpp", "mb", "zero", "recompute", "sp", "rl"];
 
-    /// <summary>Parses tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1.</summary>
+    /// <summary>Parses tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1 (rl=N: full recompute of N layers per stage).</summary>
     public static LayoutSpec Parse(string text)
     {
         var spec = new LayoutSpec();
@@ -52,6 +53,7 @@ public sealed record LayoutSpec(
                 "zero" => spec with { ZeroStage = int.Parse(ValueParsers.ParseChoice(name, value, ["0", "1", "2", "3"])) },
                 "recompute" => spec with { Recompute = Enum.Parse<Recompute>(ValueParsers.ParseChoice(name, value, ["none", "selective", "full"]), true) },
                 "sp" => spec with { SequenceParallel = ValueParsers.ParseChoice(name, value, ["0", "1", "false", "true", "off", "on"]) is "1" or "true" or "on" },
+                "rl" => spec with { RecomputeLayers = ValueParsers.ParsePositiveInt(name, value) },
                 _ => throw new WaferInputException($"{Option} '{text}': unknown key '{key}'; expected {string.Join(", ", Keys)}"),
             };
         }
@@ -100,7 +102,9 @@ public sealed record LayoutSpec(
             throw Fail($"ep={ep} must divide dp={dp} (expert parallelism is nested in data parallelism)");
         if (globalBatchSeqs % (mb * dp) != 0)
             throw Fail($"the global batch of {globalBatchSeqs} sequences is not a multiple of mb·dp = {mb}·{dp} = {mb * dp}");
-        return new Layout(tp, pp, dp, cp, ep, vpp, mb, ZeroStage ?? 0, Recompute ?? Parallel.Recompute.None, SequenceParallel ?? false);
+        if (RecomputeLayers is { } rl && Recompute != Parallel.Recompute.Full)
+            throw Fail($"rl={rl} recomputes {rl} layers of each stage in full, so it needs recompute=full");
+        return new Layout(tp, pp, dp, cp, ep, vpp, mb, ZeroStage ?? 0, Recompute ?? Parallel.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0);
     }
 
     private static WaferInputException Fail(string why) => new($"{Option}: {why}");

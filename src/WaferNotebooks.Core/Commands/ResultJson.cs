@@ -126,6 +126,7 @@ public static class ResultJson
         ["zero_stage"] = l.ZeroStage,
         ["recompute"] = l.Recompute.ToString().ToLowerInvariant(),
         ["sequence_parallel"] = l.SequenceParallel,
+        ["recompute_layers"] = l.PartialRecompute ? l.RecomputeLayers : null,
     };
 
     private static JsonObject Comparison(Comparison c) => new()

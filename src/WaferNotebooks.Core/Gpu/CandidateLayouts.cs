@@ -9,7 +9,9 @@ namespace WaferNotebooks.Core.Gpu;
 /// <see cref="LayoutConstraints"/>, over tensor parallel within the scale-up domain (dividing
 /// the heads), pipeline parallel (at most one stage per layer), context parallel for long
 /// sequences, expert parallel for MoE, micro-batches 1–8, interleaving that divides the
-/// layers, ZeRO 1 (distributed optimizer) and 3 (fully sharded), and each recompute policy.
+/// layers, ZeRO 1 (distributed optimizer) and 3 (fully sharded), and each recompute policy,
+/// full recompute also of a quarter, half or three quarters of each stage's layers (Megatron's
+/// block method: what a practitioner sets when full activations fall a little short of memory).
 /// Sequence parallelism is always on with tp &gt; 1: it moves the same bytes and stores less.
 /// </summary>
 public static class CandidateLayouts
@@ -34,14 +36,19 @@ public static class CandidateLayouts
                 foreach (int vpp in Interleaves(m.Layers, pp, microBatches))
                 foreach (int zero in ZeroStages)
                 foreach (var recompute in Policies)
+                foreach (int rl in recompute == Recompute.Full ? PartialRecomputeLayers((m.Layers + pp - 1) / pp) : [0])
                 {
-                    var layout = new Layout(tp, pp, dp, cp, ep, vpp, mb, zero, recompute, tp > 1);
+                    var layout = new Layout(tp, pp, dp, cp, ep, vpp, mb, zero, recompute, tp > 1, rl);
                     if (LayoutConstraints.Allows(job, system, devices, layout))
                         yield return layout;
                 }
             }
         }
     }
+
+    /// <summary>0 (every layer), then a quarter, half and three quarters of a stage's layers, distinct and short of all of them.</summary>
+    static IEnumerable<int> PartialRecomputeLayers(int stageLayers) =>
+        new[] { 0 }.Concat(new[] { 1, 2, 3 }.Select(q => (int)Math.Round(stageLayers * q / 4.0)).Where(n => n >= 1 && n < stageLayers).Distinct());
 
     static IEnumerable<int> ExpertSizes(ModelSpec m, int replicas) =>
         m.Moe is { } moe ? Divisors(replicas).Where(e => moe.Experts % e == 0) : [1];

@@ -55,9 +55,13 @@ public static class DeviceMemory
 
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         int ffn = EffectiveFfn(m);
-        double perLayer = ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, l.Recompute, sw.FusedAttention, fp8Gemms);
+        double PerLayer(Recompute r) => ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, r, sw.FusedAttention, fp8Gemms);
         double inFlight = InFlightMicroBatches(l, microBatches) * InterleaveFactor(l);
-        double activations = perLayer * part.MaxLayersPerStage * inFlight;
+        // Partial full recompute keeps only the inputs of its recomputed layers and everything of the rest.
+        double recomputed = l.RecomputedLayers(part.MaxLayersPerStage);
+        double activations = (l.PartialRecompute
+            ? recomputed * PerLayer(Recompute.Full) + (part.MaxLayersPerStage - recomputed) * PerLayer(Recompute.None)
+            : part.MaxLayersPerStage * PerLayer(l.Recompute)) * inFlight;
         if (l.Recompute == Recompute.Full)
             activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
         // Logits of the micro-batch on the last stage: 16-bit output and fp32 for the loss.
@@ -71,7 +75,8 @@ public static class DeviceMemory
                 : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard"),
             new("gradients", grads / Gb, $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 ? ", sharded (ZeRO-2/3)" : "")),
             new("optimizer", optimizer / Gb, "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : "")),
-            new("activations", activations / Gb, $"{part.MaxLayersPerStage} layers × {inFlight:0.##} micro-batches in flight, recompute {l.Recompute.ToString().ToLowerInvariant()}"),
+            new("activations", activations / Gb, $"{part.MaxLayersPerStage} layers × {inFlight:0.##} micro-batches in flight, recompute {l.Recompute.ToString().ToLowerInvariant()}"
+                + (l.PartialRecompute ? $" ({recomputed:0} of {part.MaxLayersPerStage} layers)" : "")),
             new("logits", logits / Gb, "logits of one micro-batch, 16-bit and fp32 (last stage)"),
             new("buffers", FixedBuffersGb + fragmentation / Gb, $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation"),
         };

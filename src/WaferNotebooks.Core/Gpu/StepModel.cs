@@ -46,20 +46,22 @@ sealed class StepModel
         microBatches = LayoutConstraints.MicroBatches(job, layout);
     }
 
-    StageTime Stage(double layers, bool logits, LayerTime dense, LayerTime? moe, LayerTime logit, double p2p)
+    /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial).</summary>
+    StageTime Stage(double layers, double recomputed, bool logits, LayerTime dense, LayerTime? moe, LayerTime logit, double p2p)
     {
         double moeLayers = layers * part.MoeShare, denseLayers = layers - moeLayers;
+        double recomputedShare = l.Recompute == Parallel.Recompute.Full && layers > 0 ? recomputed / layers : 1;
         double Sum(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe)) + (logits ? f(logit) : 0);
         double Rc(Func<(double Compute, double Elementwise, double Comm), double> f) =>
-            denseLayers * f(dense.Recompute(l.Recompute, sw.FusedAttention)) + (moe is null ? 0 : moeLayers * f(moe.Recompute(l.Recompute, sw.FusedAttention)));
+            recomputedShare * (denseLayers * f(dense.Recompute(l.Recompute, sw.FusedAttention)) + (moe is null ? 0 : moeLayers * f(moe.Recompute(l.Recompute, sw.FusedAttention))));
         // Launch-bound layers: each pass takes the longer of its GPU time and the host's time to
         // issue it: 1 forward, 2 forwards' worth for the backward (+1 for a recompute, which runs
         // inside the backward). Per pass, so that both windows the data-parallel sync hides under
         // are wall times and only shrink when the hardware gets faster.
         double hostForward = sw.HostSecondsPerLayerForward;
-        double hostBackward = hostForward * (2 + (l.Recompute == Parallel.Recompute.Full ? 1 : 0));
+        double hostBackward = hostForward * (2 + (l.Recompute == Parallel.Recompute.Full ? recomputedShare : 0));
         double ForwardWait(LayerTime x) => Math.Max(0, hostForward - x.All.Forward);
-        double BackwardWait(LayerTime x) => Math.Max(0, hostBackward - x.All.Backward - Total(x.Recompute(l.Recompute, sw.FusedAttention)));
+        double BackwardWait(LayerTime x) => Math.Max(0, hostBackward - x.All.Backward - recomputedShare * Total(x.Recompute(l.Recompute, sw.FusedAttention)));
         double Waits(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe));
         static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
         return new StageTime(
@@ -89,10 +91,11 @@ sealed class StepModel
         double p2pBytes = 2.0 * l.MicroBatch * job.SeqLen / l.Cp * m.Hidden / l.Tp;
         double p2p = PipelineSchedule.TransfersPerMicroBatch(l.Pp, l.Vpp) * net.SendRecv(p2pBytes, ppCrossDomain);
 
-        var widest = Stage(part.MaxLayersPerStage, l.Pp == 1, dense, moe, logit, p2p);
-        var last = Stage(part.LastStageLayers, true, dense, moe, logit, p2p);
+        var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, dense, moe, logit, p2p);
+        var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, dense, moe, logit, p2p);
         var slowest = l.Pp == 1 ? widest : (last.Total > widest.Total ? last : widest);
-        var everything = Stage(m.Layers, true, dense, moe, logit, p2p * l.Pp);
+        double recomputedInAll = l.PartialRecompute ? Math.Min(m.Layers, (double)l.Pp * l.RecomputeLayers) : l.RecomputedLayers(m.Layers);
+        var everything = Stage(m.Layers, recomputedInAll, true, dense, moe, logit, p2p * l.Pp);
         double meanStage = everything.Total / l.Pp;
         double bubble = PipelineSchedule.BubbleSeconds(l.Pp, l.Vpp, meanStage);
 
@@ -105,7 +108,7 @@ sealed class StepModel
         var parts = new List<StepPart>
         {
             new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward"),
-            new("recompute", mb * slowest.Recompute, RecomputeDescriptions[(int)l.Recompute]),
+            new("recompute", mb * slowest.Recompute, l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute]),
             new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), not overlapped"),
             new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})"),
             new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
@@ -121,7 +124,8 @@ sealed class StepModel
         double tokensPerStep = job.TokensPerStep;
         double tokensPerS = tokensPerStep / step;
         double modelFlops = TransformerArithmetic.ModelFlopsPerToken(m, job.SeqLen) * tokensPerS / devices;
-        double hwFlops = TransformerArithmetic.HardwareFlopsPerToken(m, job.SeqLen, l.Recompute) * tokensPerS / devices;
+        double hwFlops = TransformerArithmetic.HardwareFlopsPerToken(m, job.SeqLen, l.Recompute,
+            l.Recompute == Recompute.Full ? recomputedInAll / m.Layers : 1) * tokensPerS / devices;
         double peak16 = a.PeakTflops16.Value * 1e12;
 
         bool fp8Gemms = MatmulEfficiency.IsEightBit(job.Precision) && a.PeakTflopsFp8 is not null;

@@ -7,6 +7,8 @@ public enum Recompute { None, Selective, Full }
 /// How a job is split over devices: tensor (tp), pipeline (pp), data (dp), context (cp) and
 /// expert (ep, nested inside dp) parallel sizes, interleaved chunks per device (vpp), per-device
 /// micro-batch in sequences, ZeRO stage, recompute and Megatron sequence parallelism.
+/// Full recompute may cover only <see cref="RecomputeLayers"/> layers of each pipeline stage
+/// (Megatron's <c>--recompute-method block --recompute-num-layers N</c>); 0 means every layer.
 /// Devices used = tp·pp·dp·cp. On a wafer-scale cluster dp is the number of systems.
 /// </summary>
 public sealed record Layout(
@@ -19,10 +21,19 @@ public sealed record Layout(
     int MicroBatch = 1,
     int ZeroStage = 0,
     Recompute Recompute = Recompute.None,
-    bool SequenceParallel = false)
+    bool SequenceParallel = false,
+    int RecomputeLayers = 0)
 {
     public int Devices => Tp * Pp * Dp * Cp;
 
+    /// <summary>True when full recompute covers only some layers of each stage.</summary>
+    public bool PartialRecompute => Recompute == Recompute.Full && RecomputeLayers > 0;
+
+    /// <summary>Layers recomputed on a stage that holds <paramref name="stageLayers"/> layers: all of them under full recompute, <see cref="RecomputeLayers"/> of them under partial, none otherwise.</summary>
+    public double RecomputedLayers(double stageLayers) =>
+        Recompute != Recompute.Full ? 0 : PartialRecompute ? Math.Min(stageLayers, RecomputeLayers) : stageLayers;
+
     public override string ToString() =>
-        $"tp={Tp},pp={Pp},dp={Dp},cp={Cp},ep={Ep},vpp={Vpp},mb={MicroBatch},zero={ZeroStage},recompute={Recompute.ToString().ToLowerInvariant()},sp={(SequenceParallel ? 1 : 0)}";
+        $"tp={Tp},pp={Pp},dp={Dp},cp={Cp},ep={Ep},vpp={Vpp},mb={MicroBatch},zero={ZeroStage},recompute={Recompute.ToString().ToLowerInvariant()},sp={(SequenceParallel ? 1 : 0)}"
+        + (PartialRecompute ? $",rl={RecomputeLayers}" : "");
 }

@@ -23,7 +23,8 @@ namespace WaferNotebooks.Core.Validation;
 /// <item>the smallest model-parallel size tp·pp·cp that fits in memory, tensor before pipeline
 /// parallelism (Narayanan et al. 2021, Sec. 3.3: tensor parallelism up to the node size first);
 /// tp ≥ 2 when the row has sequence parallelism or its notes say tensor/model parallelism was used;</item>
-/// <item>recompute none if it fits, else selective, else full (checkpointing is opt-in);</item>
+/// <item>recompute none if it fits, else selective, else full of the fewest layers per stage that
+/// fit (a quarter, half, three quarters, all; checkpointing is opt-in);</item>
 /// <item>sequence parallelism with tp &gt; 1 (the planner's rule).</item>
 /// </list>
 /// Candidates come out in order of preference: the first that fits is the framework's choice.
@@ -57,7 +58,8 @@ public static partial class UnpublishedKnobs
             .ThenByDescending(l => l.Tp)
             .ThenBy(l => l.Ep)
             .ThenByDescending(l => l.ZeroStage == 3 && l.Pp == 1 ? l.MicroBatch : 0)
-            .ThenBy(l => l.Recompute);
+            .ThenBy(l => l.Recompute)
+            .ThenBy(l => l.PartialRecompute ? l.RecomputeLayers : int.MaxValue);
     }
 
     /// <summary>The candidate with the row's published fields (and, by policy, the default knobs) imposed; none when they cannot hold together.</summary>
@@ -73,6 +75,8 @@ public static partial class UnpublishedKnobs
         {
             Tp = tp, Pp = pp, Dp = dp, Cp = cp, Ep = c.Ep ?? l.Ep, ZeroStage = zero,
             Recompute = c.Recompute ?? l.Recompute, SequenceParallel = c.SequenceParallel ?? tp > 1,
+            // A published "full" means every layer; partial recompute only fills an unpublished knob.
+            RecomputeLayers = c.Recompute is null ? l.RecomputeLayers : 0,
         };
         if (policy == LayoutPolicy.Fastest || c.MicroBatch is not null)
         {

@@ -115,9 +115,10 @@ public static class TransformerArithmetic
         };
     }
 
-    /// <summary>Hardware FLOPs per token (HFU numerator): model FLOPs plus recomputation.</summary>
-    public static double HardwareFlopsPerToken(ModelSpec m, int seqLen, Recompute recompute) =>
-        ModelFlopsPerToken(m, seqLen) + RecomputeFlopsPerToken(m, seqLen, recompute);
+    /// <summary>Hardware FLOPs per token (HFU numerator): model FLOPs plus recomputation, of which
+    /// <paramref name="recomputedShare"/> of the layers are recomputed (partial full recompute).</summary>
+    public static double HardwareFlopsPerToken(ModelSpec m, int seqLen, Recompute recompute, double recomputedShare = 1) =>
+        ModelFlopsPerToken(m, seqLen) + recomputedShare * RecomputeFlopsPerToken(m, seqLen, recompute);
 
     /// <summary>Whole-run model FLOPs.</summary>
     public static double TrainingFlops(TrainingJob job) => ModelFlopsPerToken(job.Model, job.SeqLen) * job.Tokens;

@@ -34,10 +34,12 @@ public class LayoutSpecTests
         Assert.Equal(3, LayoutSpec.Parse("pp=3").Resolve(48, Llama70B, 1024, 4096).Pp);
     }
 
-    [Fact]
-    public void A_resolved_layout_round_trips_through_its_text()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void A_resolved_layout_round_trips_through_its_text(int recomputeLayers)
     {
-        var layout = new Layout(8, 4, 16, 1, 1, 2, 2, 1, Recompute.Full, true);
+        var layout = new Layout(8, 4, 16, 1, 1, 2, 2, 1, Recompute.Full, true, recomputeLayers);
         Assert.Equal(layout, LayoutSpec.Parse(layout.ToString()).Resolve(512, Llama70B, 1024, 4096));
     }
 
@@ -50,6 +52,7 @@ public class LayoutSpecTests
     [InlineData("ep=2", 64, "--layout: ep=2 needs a mixture-of-experts model; test-70b is dense")]
     [InlineData("mb=3", 64, "--layout: the global batch of 1024 sequences is not a multiple of mb·dp = 3·64 = 192")]
     [InlineData("cp=3", 48, "--layout: cp=3 does not divide the sequence length 4096")]
+    [InlineData("recompute=selective,rl=4", 64, "--layout: rl=4 recomputes 4 layers of each stage in full, so it needs recompute=full")]
     public void Impossible_layouts_say_which_constraint_fails(string text, int devices, string message) =>
         Assert.Equal(message, Assert.Throws<WaferInputException>(() => LayoutSpec.Parse(text).Resolve(devices, Llama70B, 1024, 4096)).Message);
 

@@ -25,7 +25,8 @@ public class GpuEstimatorTests
         from vpp in Pick(1, 2)
         from zero in Gen.Int[0, 3]
         from rc in Gen.Enum<Recompute>()
-        select new Layout(tp, pp, 64 / tp / pp, 1, 1, pp == 1 ? 1 : vpp, mb, zero, rc, tp > 1);
+        from rl in Pick(0, 1, 3)
+        select new Layout(tp, pp, 64 / tp / pp, 1, 1, pp == 1 ? 1 : vpp, mb, zero, rc, tp > 1, rc == Recompute.Full ? rl : 0);
 
     [Fact]
     public void BreakdownSumsToStepTime() =>
@@ -70,6 +71,22 @@ public class GpuEstimatorTests
         var (before, after) = (Run(layout, slow, job, 512), Run(layout, fast, job, 512));
         Assert.True(before.Feasible, before.Reason);
         Assert.True(after.StepTimeS <= before.StepTimeS * (1 + 1e-12), $"{before.StepTimeS} s -> {after.StepTimeS} s");
+    }
+
+    [Fact]
+    public void PartialRecomputeCostsItsShareOfFullRecomputeInTimeMemoryAndHfu()
+    {
+        // pp=2: 20 layers per stage; recomputing 5 of them is a quarter of full recompute.
+        var full = Run(new Layout(2, 2, 16, Recompute: Recompute.Full, SequenceParallel: true));
+        var none = Run(new Layout(2, 2, 16, SequenceParallel: true));
+        var quarter = Run(new Layout(2, 2, 16, Recompute: Recompute.Full, SequenceParallel: true, RecomputeLayers: 5));
+        Assert.Equal(full.Breakdown["recompute"] / 4, quarter.Breakdown["recompute"], full.Breakdown["recompute"] * 1e-9);
+        // HFU/MFU = 1 + recomputed FLOPs / model FLOPs: a quarter of full recompute's surplus.
+        Assert.Equal((full.Hfu / full.Mfu - 1) / 4, quarter.Hfu / quarter.Mfu - 1, 1e-12);
+        double Activations(Results.Estimate e) => e.Memory["activations"];
+        Assert.True(Activations(full) < Activations(quarter) && Activations(quarter) < Activations(none),
+            $"activations full {Activations(full):0.0} < quarter {Activations(quarter):0.0} < none {Activations(none):0.0} GB");
+        Assert.Contains("rl=5", quarter.Layout.ToString());
     }
 
     [Fact]
