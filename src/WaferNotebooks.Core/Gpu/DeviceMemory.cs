@@ -57,11 +57,11 @@ public static class DeviceMemory
         int ffn = EffectiveFfn(m);
         double PerLayer(Recompute r) => ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, r, sw.FusedAttention, fp8Gemms);
         double inFlight = InFlightMicroBatches(l, microBatches) * InterleaveFactor(l);
-        // Partial full recompute keeps only the inputs of its recomputed layers and everything of the rest.
+        // Recomputed layers keep only their input; the others keep what their policy stores
+        // (under partial full recompute: everything).
         double recomputed = l.RecomputedLayers(part.MaxLayersPerStage);
-        double activations = (l.PartialRecompute
-            ? recomputed * PerLayer(Recompute.Full) + (part.MaxLayersPerStage - recomputed) * PerLayer(Recompute.None)
-            : part.MaxLayersPerStage * PerLayer(l.Recompute)) * inFlight;
+        var others = l.Recompute == Recompute.Full ? Recompute.None : l.Recompute;
+        double activations = (recomputed * PerLayer(Recompute.Full) + (part.MaxLayersPerStage - recomputed) * PerLayer(others)) * inFlight;
         if (l.Recompute == Recompute.Full)
             activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
         // Logits of the micro-batch on the last stage: 16-bit output and fp32 for the loss.
