@@ -186,7 +186,8 @@ sealed class StepModel
             _ => l.ZeroStage < 3 ? "try more tensor/pipeline parallelism or zero=3" : "try more tensor or pipeline parallelism",
         };
         var biggest = b.Parts.MaxBy(p => p.Gb)!;
-        return $"does not fit: needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({biggest.Name} {biggest.Gb:0.0} GB: {hint})";
+        // The reason, not the verdict: front ends put "does not fit" in front of it themselves.
+        return $"needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({biggest.Name} {biggest.Gb:0.0} GB: {hint})";
     }
 
     string Bottleneck(StepBreakdown b, double step, bool ppCrossDomain)

@@ -138,7 +138,7 @@ public class GpuEstimatorTests
         var big = Job with { Model = Gpt13 with { Layers = 200 } };
         var e = Run(new Layout(Dp: 64, MicroBatch: 8, ZeroStage: 0, Recompute: Recompute.None), job: big);
         Assert.False(e.Feasible);
-        Assert.Matches(@"does not fit: needs [\d.]+ GB per device of 80 GB", e.Reason);
+        Assert.Matches(@"^needs [\d.]+ GB per device of 80 GB", e.Reason);
         Assert.Contains("recompute", e.Reason);
         Assert.True(e.StepTimeS > 0); // still described as far as it could be computed
     }

@@ -95,7 +95,7 @@ public class RealEstimatorPlanTests
         var job = new TrainingJob(Catalog.FindModel("llama3-405b"), 15.6e12, 2048, 8192);
         var plan = Planner.Plan(job, DgxH100, 8);
         Assert.Null(plan.Best);
-        Assert.Contains("does not fit", plan.Why);
+        Assert.Contains("GB per device of 80 GB", plan.Why);
         var estimate = Simulator.Estimate(job, DgxH100, 8);
         Assert.False(estimate.Feasible);
         Assert.Equal(plan.Why, estimate.Reason);
