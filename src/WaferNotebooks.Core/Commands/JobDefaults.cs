@@ -30,10 +30,10 @@ public static class JobDefaults
         model.BatchSeqs is { } seqs ? (double)seqs * model.SeqLen : DefaultBatchTokens;
 
     /// <summary>
-    /// Sequences per step at this sequence length, at least 1: the published batch as it was run,
-    /// or, at another sequence length, the same tokens per step in whole sequences (a batch is
-    /// tuned in tokens, so halving the context doubles the sequences).
+    /// Sequences per step at this sequence length, at least 1: the tokens per step in whole
+    /// sequences. At the published sequence length that is the published batch; at another, the
+    /// same tokens (a batch is tuned in tokens, so halving the context doubles the sequences).
     /// </summary>
     public static int GlobalBatchSeqs(ModelSpec model, int seqLen) =>
-        model.BatchSeqs is { } seqs && seqLen == model.SeqLen ? seqs : Math.Max(1, (int)Math.Round(BatchTokens(model) / seqLen));
+        Math.Max(1, (int)Math.Round(BatchTokens(model) / seqLen));
 }

@@ -36,7 +36,7 @@ public static class CandidateLayouts
                 foreach (int vpp in Interleaves(m.Layers, pp, microBatches))
                 foreach (int zero in ZeroStages)
                 foreach (var recompute in Policies)
-                foreach (int rl in recompute == Recompute.Full ? PartialRecomputeLayers((m.Layers + pp - 1) / pp) : [0])
+                foreach (int rl in recompute == Recompute.Full ? PartialRecomputeLayers(ModelPartition.StageLayers(m.Layers, pp)) : [0])
                 {
                     var layout = new Layout(tp, pp, dp, cp, ep, vpp, mb, zero, recompute, tp > 1, rl);
                     if (LayoutConstraints.Allows(job, system, devices, layout))

@@ -57,7 +57,7 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
         double peak16 = a.PeakTflops16.Value;
         // FP8 narrows only the linear layers' GEMM inputs; the router, attention and logits stay 16-bit.
         var linear = job.Precision;
-        bool eightBit = MatmulEfficiency.IsEightBit(linear) && a.PeakTflopsFp8 is not null;
+        bool eightBit = MatmulEfficiency.RunsEightBit(a, linear);
         int t = l.Tp;
         double s = job.SeqLen;
         double tokens = l.MicroBatch * s / l.Cp;

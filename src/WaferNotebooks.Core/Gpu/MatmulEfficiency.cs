@@ -84,7 +84,7 @@ public static class MatmulEfficiency
     {
         if (m <= 0 || n <= 0 || k <= 0 || batch <= 0) return 0;
         double flops = 2 * m * n * k * batch;
-        double bytesPerElement = IsEightBit(precision) && a.PeakTflopsFp8 is not null ? 1 : 2;
+        double bytesPerElement = RunsEightBit(a, precision) ? 1 : 2;
         double math = flops / (a.PeakTflops(precision) * 1e12 * ComputeFraction(a, m, n, k, batch, precision));
         // Output stays 16-bit even when inputs are 8-bit (FP8 training keeps activations in BF16).
         double bytes = batch * ((m * k + k * n) * bytesPerElement + m * n * 2);
@@ -98,8 +98,11 @@ public static class MatmulEfficiency
 
     public static bool IsEightBit(Precision p) => p is Precision.Fp8 or Precision.Fp4;
 
+    /// <summary>True when GEMMs at this precision really run 8-bit: an 8-bit precision on a device with FP8 units.</summary>
+    public static bool RunsEightBit(Accelerator a, Precision p) => IsEightBit(p) && a.PeakTflopsFp8 is not null;
+
     /// <summary>True when a run at this precision uses the FP8 peak but the catalog has no FP8
     /// matmul measurement for the device, so the 16-bit fraction stands in for it.</summary>
     public static bool Fp8EfficiencyAssumed(Accelerator a, Precision p) =>
-        IsEightBit(p) && a.PeakTflopsFp8 is not null && a.MatmulEfficiencyFp8 is null;
+        RunsEightBit(a, p) && a.MatmulEfficiencyFp8 is null;
 }

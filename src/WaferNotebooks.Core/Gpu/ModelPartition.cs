@@ -15,7 +15,10 @@ public sealed record ModelPartition(ModelSpec Model, ParameterCount Params, Layo
     public int Layers => Model.Layers;
 
     /// <summary>Most layers any stage holds (the stage that bounds the pipeline).</summary>
-    public int MaxLayersPerStage => (Layers + Layout.Pp - 1) / Layout.Pp;
+    public int MaxLayersPerStage => StageLayers(Layers, Layout.Pp);
+
+    /// <summary>Layers of the fullest stage when <paramref name="layers"/> split over <paramref name="pp"/> stages.</summary>
+    public static int StageLayers(int layers, int pp) => (layers + pp - 1) / pp;
 
     /// <summary>Layers on the last stage (fewest when the split is uneven).</summary>
     public int LastStageLayers => Layers - (Layout.Pp - 1) * MaxLayersPerStage > 0

@@ -94,7 +94,7 @@ sealed class StepModel
         var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, dense, moe, logit, p2p);
         var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, dense, moe, logit, p2p);
         var slowest = l.Pp == 1 ? widest : (last.Total > widest.Total ? last : widest);
-        double recomputedInAll = l.PartialRecompute ? Math.Min(m.Layers, (double)l.Pp * l.RecomputeLayers) : l.RecomputedLayers(m.Layers);
+        double recomputedInAll = l.RecomputedLayers(m.Layers, l.Pp);
         var everything = Stage(m.Layers, recomputedInAll, true, dense, moe, logit, p2p * l.Pp);
         double meanStage = everything.Total / l.Pp;
         double bubble = PipelineSchedule.BubbleSeconds(l.Pp, l.Vpp, meanStage);
@@ -128,8 +128,7 @@ sealed class StepModel
             l.Recompute == Recompute.Full ? recomputedInAll / m.Layers : 1) * tokensPerS / devices;
         double peak16 = a.PeakTflops16.Value * 1e12;
 
-        bool fp8Gemms = MatmulEfficiency.IsEightBit(job.Precision) && a.PeakTflopsFp8 is not null;
-        var mem = DeviceMemory.Of(part, job, l, microBatches, sw, fp8Gemms, a.HbmGb.Value);
+        var mem = DeviceMemory.Of(part, job, l, microBatches, sw, MatmulEfficiency.RunsEightBit(a, job.Precision), a.HbmGb.Value);
         string? reason = null;
         if (!mem.Breakdown.Fits)
             reason = MemoryAdvice(mem, a);
@@ -146,14 +145,15 @@ sealed class StepModel
         Assume("tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
         if (l.Tp > system.ScaleUpDomain)
             Assume($"tp={l.Tp} spans {(l.Tp + system.ScaleUpDomain - 1) / system.ScaleUpDomain} scale-up domains of {system.ScaleUpDomain}: its collectives cross the scale-out network");
-        if (job.Precision is Precision.Fp8 or Precision.Fp4 && a.PeakTflopsFp8 is null)
+        bool eightBit = MatmulEfficiency.IsEightBit(job.Precision);
+        if (eightBit && !MatmulEfficiency.RunsEightBit(a, job.Precision))
             Assume($"{a.Name} has no FP8 units: GEMMs run at the 16-bit peak");
-        if (job.Precision is Precision.Fp8 or Precision.Fp4)
+        if (eightBit)
             Assume("FP8: only GEMM inputs are 8-bit; activations, gradients, optimizer state, attention and the logit layer stay 16/32-bit");
         if (MatmulEfficiency.Fp8EfficiencyAssumed(a, job.Precision))
             Assume($"{a.Name}: no measured FP8 matmul efficiency in the catalog; the 16-bit fraction {a.MatmulEfficiency.Value:P0} is assumed at the FP8 peak " +
                    $"(measured FP8/16-bit ratios on other devices span {MatmulEfficiency.Fp8ToBf16RatioLow:0.00}–{MatmulEfficiency.Fp8ToBf16RatioHigh:0.00}: treat the FP8 speed-up as uncertain)");
-        else if (MatmulEfficiency.IsEightBit(job.Precision) && a.PeakTflopsFp8 is not null && a.MatmulEfficiencyFp8 is { Confidence: Confidence.Assumed } fp8)
+        else if (MatmulEfficiency.RunsEightBit(a, job.Precision) && a.MatmulEfficiencyFp8 is { Confidence: Confidence.Assumed } fp8)
             Assume($"{a.Name}: FP8 matmul efficiency {fp8} is assumed from other devices' measured FP8/16-bit ratios, not measured: treat the FP8 speed-up as uncertain");
         Assume(a.SustainedMatmulShare is { } share
             ? $"{a.Name}: GEMMs sustain {share.Value:P0} of the measured matmul maximum in training (catalog sustained_matmul_share)"

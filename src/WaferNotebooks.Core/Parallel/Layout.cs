@@ -29,9 +29,9 @@ public sealed record Layout(
     /// <summary>True when full recompute covers only some layers of each stage.</summary>
     public bool PartialRecompute => Recompute == Recompute.Full && RecomputeLayers > 0;
 
-    /// <summary>Layers recomputed on a stage that holds <paramref name="stageLayers"/> layers: all of them under full recompute, <see cref="RecomputeLayers"/> of them under partial, none otherwise.</summary>
-    public double RecomputedLayers(double stageLayers) =>
-        Recompute != Recompute.Full ? 0 : PartialRecompute ? Math.Min(stageLayers, RecomputeLayers) : stageLayers;
+    /// <summary>Layers recomputed among <paramref name="layers"/> spread over <paramref name="stages"/> stages: all of them under full recompute, <see cref="RecomputeLayers"/> per stage under partial, none otherwise.</summary>
+    public double RecomputedLayers(double layers, int stages = 1) =>
+        Recompute != Recompute.Full ? 0 : PartialRecompute ? Math.Min(layers, (double)RecomputeLayers * stages) : layers;
 
     public override string ToString() =>
         $"tp={Tp},pp={Pp},dp={Dp},cp={Cp},ep={Ep},vpp={Vpp},mb={MicroBatch},zero={ZeroStage},recompute={Recompute.ToString().ToLowerInvariant()},sp={(SequenceParallel ? 1 : 0)}"
