@@ -18,10 +18,12 @@ public sealed record WaferCluster(
     Sourced SramGb,
     [property: JsonPropertyName("sram_pbps")] Sourced SramPBps,
     [property: JsonPropertyName("fabric_pbps")] Sourced FabricPBps,
-    /// <summary>Dense 16-bit peak of one system, TFLOP/s (the CS-3 "125 PF" is a sparse figure).</summary>
+    /// <summary>Nominal dense 16-bit peak of one system, TFLOP/s (the CS-3 "125 PF" is a sparse figure). The denominator of MFU; not swept, because throughput enters only as peak × utilisation, the one measured quantity.</summary>
     Sourced PeakTflops16,
-    /// <summary>Fraction of the dense peak the wafer reaches on transformer layers.</summary>
+    /// <summary>Fraction of the nominal dense peak the wafer sustains in weight streaming, fitted to measured training logs: with the peak, the one sustained-throughput parameter.</summary>
     Sourced ComputeUtilisation,
+    /// <summary>Fraction of the nominal dense peak the wafer sustains in layer-pipelined mode (its own assumption).</summary>
+    Sourced LayerPipelinedUtilisation,
     /// <summary>Share of SRAM left for tensors after the program, routing and fabric buffers.</summary>
     Sourced UsableSramFraction,
     /// <summary>SRAM that stages the weight and gradient streams, GB.</summary>
@@ -30,6 +32,8 @@ public sealed record WaferCluster(
     [property: JsonPropertyName("system_io_gbps")] Sourced SystemIoGBps,
     /// <summary>MemoryX capacities Cerebras offers, TB.</summary>
     [property: JsonPropertyName("memoryx_options_tb")] IReadOnlyList<double> MemoryXOptionsTb,
+    /// <summary>MemoryX bytes per parameter as Cerebras sizes it (capacity of an option / the largest model it is sold for).</summary>
+    [property: JsonPropertyName("memoryx_bytes_per_param")] Sourced MemoryXBytesPerParam,
     /// <summary>The configured MemoryX capacity, TB (default: the largest option).</summary>
     [property: JsonPropertyName("memoryx_tb")] Sourced MemoryXTb,
     /// <summary>Bandwidth MemoryX serves weights and updates optimizer state at, GB/s.</summary>
@@ -53,11 +57,17 @@ public sealed record WaferCluster(
     public override int? MaxDevices => MaxSystems;
     public override Sourced PricePerDeviceHour => Price;
 
-    /// <summary>Effective dense FLOP/s of one wafer: peak × achievable utilisation.</summary>
+    /// <summary>Sustained dense FLOP/s of one wafer in weight streaming: nominal peak × fitted utilisation.</summary>
     public double EffectiveFlops => PeakTflops16.Value * 1e12 * ComputeUtilisation.Value;
+
+    /// <summary>Sustained dense FLOP/s of one wafer in layer-pipelined mode.</summary>
+    public double PipelinedFlops => PeakTflops16.Value * 1e12 * LayerPipelinedUtilisation.Value;
 
     /// <summary>SRAM the model's tensors may use, GB.</summary>
     public double UsableSramGb => SramGb.Value * UsableSramFraction.Value;
+
+    /// <summary>The least MemoryX can hold per parameter: fp32 master, Adam moments, 16-bit weights and gradient.</summary>
+    public const double MemoryXStoredMinimum = 16;
 
     /// <summary>How wafer.json spells a cluster: the catalog's options (snake_case, sourced values, unknown keys refused).</summary>
     static readonly JsonSerializerOptions JsonOptions = new(CatalogJson.Options) { RespectRequiredConstructorParameters = true };
@@ -72,6 +82,8 @@ public sealed record WaferCluster(
             c.MaxSystems < 1 ? "max_systems must be at least 1" :
             c.UsableSramFraction.Value is <= 0 or > 1 ? "usable_sram_fraction must be a fraction in (0, 1]" :
             c.ComputeUtilisation.Value is <= 0 or > 1 ? "compute_utilisation must be a fraction in (0, 1]" :
+            c.LayerPipelinedUtilisation.Value is <= 0 or > 1 ? "layer_pipelined_utilisation must be a fraction in (0, 1]" :
+            c.MemoryXBytesPerParam.Value < MemoryXStoredMinimum ? $"memoryx_bytes_per_param must be at least {MemoryXStoredMinimum} (weights and Adam state)" :
             c.SwarmXFanOut.Value < 2 ? "swarmx_fan_out must be at least 2" :
             new[] { c.PeakTflops16, c.SystemIoGBps, c.SwarmXLinkGBps, c.MemoryXGBps, c.SramGb, c.MemoryXTb }.Any(v => v.Value <= 0) ? "peak, bandwidths and capacities must be positive" :
             null;

@@ -17,6 +17,9 @@ public sealed record ValidationRow(
 {
     public double? AbsError => Error is { } e ? Math.Abs(e) : null;
 
+    /// <summary>The metric's low and high over the catalog's uncertain inputs, where the estimator reports one (wafer rows).</summary>
+    public Results.MetricRange? Range { get; init; }
+
     public static ValidationRow Skip(string id, int line, string metric, double measured, string reason) =>
         new(id, line, metric, measured, null, null, true, reason);
 }

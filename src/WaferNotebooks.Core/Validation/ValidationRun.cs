@@ -139,13 +139,17 @@ public sealed partial class ValidationRun(
         catch (WaferInputException e) { return Skip(e.Message); }
         if (best is null) return Skip($"no layout consistent with the row's fields can run on {devices} devices of {system.Id}");
         if (!best.Feasible) notes.Add($"the memory model says the chosen layout does not fit ({best.Reason}); predicted anyway");
-        notes.Add(policy == LayoutPolicy.FrameworkDefaults
+        notes.Add(system is WaferCluster ? WaferRows.KnobsNote : policy == LayoutPolicy.FrameworkDefaults
             ? "unpublished layout knobs set as the framework defaults them (micro-batch 1, no interleaving unless stated, ZeRO-1, smallest model-parallel size and least recompute that fit)"
             : "unpublished layout knobs set to the planner's fastest");
 
         double predicted = MetricValue(c.Metric, best)!.Value;
         double error = (predicted - c.Value) / c.Value;
-        return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes);
+        var range = system is WaferCluster
+            ? WaferRows.Range(c.Metric, best, system, economics, s => Choose(estimator, job, s, devices, c) ?? best with { Feasible = false })
+            : null;
+        if (range is not null) notes.Add(WaferRows.RangeNote(range, c.Metric));
+        return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes) { Range = range };
     }
 
     public static readonly string[] Metrics =
@@ -208,8 +212,9 @@ public sealed partial class ValidationRun(
     /// </summary>
     Estimate? Choose(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, ValidationCase c)
     {
+        var rowPolicy = WaferRows.PolicyFor(system, policy);
         var constrained = new ConstrainedEstimator(estimator,
-            candidates => UnpublishedKnobs.Constrain(candidates, c, job, devices, policy));
+            candidates => UnpublishedKnobs.Constrain(candidates, c, job, devices, rowPolicy));
         if (system.MaxDevices is { } max && devices > max)
             throw new WaferInputException($"{devices} devices exceed the {max} that the catalog's {system.Id} is built with");
         if (!constrained.CandidateLayouts(job, system, devices).Any()) return null;
@@ -217,6 +222,6 @@ public sealed partial class ValidationRun(
         if (plan.Points.Count == 0)
             // Nothing fits: predict the closest miss, unless no layout could run at all (nothing was computed).
             return plan.NearestMiss is { StepTimeS: > 0 } miss ? miss : throw new WaferInputException(plan.Why ?? "no layout of the row can run");
-        return policy == LayoutPolicy.Fastest ? plan.Best : estimator.Estimate(job, system, devices, plan.Points[0].Layout, economics);
+        return rowPolicy == LayoutPolicy.Fastest ? plan.Best : estimator.Estimate(job, system, devices, plan.Points[0].Layout, economics);
     }
 }

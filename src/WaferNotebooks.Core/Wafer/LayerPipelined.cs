@@ -18,13 +18,13 @@ public static class LayerPipelined
     {
         var memory = WaferMemory.Pipelined(c, act, model.Params, model.SeqLen, recompute);
         double hardwareFlops = sequences * model.SeqLen * TransformerArithmetic.HardwareFlopsPerToken(spec, (int)model.SeqLen, recompute);
-        double compute = hardwareFlops / c.EffectiveFlops;
+        double compute = hardwareFlops / c.PipelinedFlops;
         double bubble = compute * (act.Layers - 1) / Math.Max(1, sequences);
         // The Adam step reads and writes the resident state at SRAM bandwidth.
         double update = model.Params * MemoryXStore.UpdateBytesPerParam / (c.SramPBps.Value * 1e15);
         var parts = new List<StepPart>
         {
-            new("compute", compute, $"forward and backward{(recompute == Recompute.Full ? " with full recompute" : "")} of {sequences} sequences at {c.EffectiveFlops / 1e15:G3} PFLOP/s effective"),
+            new("compute", compute, $"forward and backward{(recompute == Recompute.Full ? " with full recompute" : "")} of {sequences} sequences at {c.PipelinedFlops / 1e15:G3} PFLOP/s sustained (layer-pipelined)"),
             new("weight_streaming", 0, "none: the weights stay in SRAM"),
             new("gradient_reduction", 0, "none: one system"),
             new("memoryx_update", update, "Adam step on the wafer at SRAM bandwidth (MemoryX is not used)"),

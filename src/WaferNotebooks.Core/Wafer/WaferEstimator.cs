@@ -133,7 +133,9 @@ public sealed class WaferEstimator : IEstimator
         var list = new List<string>
         {
             why,
-            $"Dense 16-bit peak {c.PeakTflops16} TFLOP/s per system × achievable utilisation {c.ComputeUtilisation} (both uncertain; see the sensitivity table).",
+            step.Mode == "weight-streaming"
+                ? $"Sustained rate {c.EffectiveFlops / 1e15:G3} PFLOP/s per system: nominal dense 16-bit peak {c.PeakTflops16.Value:N0} TFLOP/s × utilisation {c.ComputeUtilisation} fitted to measured Cerebras training logs (the one uncertain throughput input; see the sensitivity table)."
+                : $"Sustained rate {c.PipelinedFlops / 1e15:G3} PFLOP/s: nominal dense 16-bit peak {c.PeakTflops16.Value:N0} TFLOP/s × layer-pipelined utilisation {c.LayerPipelinedUtilisation}, an assumption (no layer-pipelined LLM rate is public).",
             $"Weights stream in 16-bit at {SwarmXTree.For(c, 1).StreamGBps:G4} GB/s per direction (min of system I/O, SwarmX link, MemoryX).",
         };
         if (job.Precision is Precision.Fp8 or Precision.Fp4)

@@ -18,7 +18,7 @@ public class PublicClaimsTests(ITestOutputHelper output)
         var sixteen = Estimator.Best(job, WaferFixtures.Cs2, 16, WaferFixtures.Economics);
         Assert.True(one.Feasible && sixteen.Feasible);
         double efficiency = one.StepTimeS / (16 * sixteen.StepTimeS);
-        output.WriteLine($"1 CS-2: {one.StepTimeS:G4} s/step ({one.Layout}); 16 CS-2: {sixteen.StepTimeS:G4} s/step ({sixteen.Layout}); scaling efficiency {efficiency:P1}");
+        output.WriteLine($"1 CS-2: {one.StepTimeS:G4} s/step ({one.Layout}; {one.Bottleneck}); 16 CS-2: {sixteen.StepTimeS:G4} s/step ({sixteen.Layout}; {sixteen.Bottleneck}); scaling efficiency {efficiency:P1}");
         Assert.InRange(efficiency, 0.90, 1.0);
     }
 
@@ -32,7 +32,7 @@ public class PublicClaimsTests(ITestOutputHelper output)
         var sixteen = Estimator.Best(job, WaferFixtures.Cs3, 16, WaferFixtures.Economics);
         Assert.True(one.Feasible && sixteen.Feasible, one.Reason ?? sixteen.Reason);
         double speedUp = one.StepTimeS / sixteen.StepTimeS;
-        output.WriteLine($"1 CS-3: {one.StepTimeS:G4} s/step; 16 CS-3: {sixteen.StepTimeS:G4} s/step; speed-up {speedUp:G4}×");
+        output.WriteLine($"1 CS-3: {one.StepTimeS:G4} s/step ({one.Layout}; {one.Bottleneck}); 16 CS-3: {sixteen.StepTimeS:G4} s/step ({sixteen.Layout}; {sixteen.Bottleneck}); speed-up {speedUp:G4}×");
         Assert.InRange(speedUp, 13.8, 16.8);
     }
 
@@ -53,5 +53,21 @@ public class PublicClaimsTests(ITestOutputHelper output)
         // Check against the arithmetic: 6·N·D (plus recompute and attention) at the effective rate, within the stream and update overheads.
         double computeDays = 6 * parameters * 20 * parameters / WaferFixtures.Cs3.EffectiveFlops / 86400;
         Assert.InRange(e.TimeToTrainDays, computeDays, 1.6 * computeDays);
+    }
+
+    [Fact]
+    public void A_20b_model_fits_the_smallest_cs3_memoryx_that_cerebras_sells_for_it_and_1t_needs_sandias_55_tb_class()
+    {
+        // Cerebras sizes CS-3 MemoryX at 1.2 PB for 24T parameters (50 bytes each); Sandia's 1T run used 55 TB.
+        var cs3 = WaferFixtures.Cs3;
+        double neox = StreamedModel.From(WaferFixtures.NeoX20B, WaferFixtures.NeoX20B.SeqLen).Params;
+        var smallest = cs3 with { MemoryXTb = cs3.MemoryXTb.WithValue(cs3.MemoryXOptionsTb.Min()) };
+        Assert.Null(MemoryXStore.CapacityProblem(smallest, neox));
+        double trillion = StreamedModel.From(WaferFixtures.Megatron1T, WaferFixtures.Megatron1T.SeqLen).Params;
+        Assert.InRange(MemoryXStore.RequiredTb(cs3, trillion), 45, 55);
+        var twelve = cs3 with { MemoryXTb = cs3.MemoryXTb.WithValue(12) };
+        var problem = MemoryXStore.CapacityProblem(twelve, trillion);
+        Assert.NotNull(problem);
+        Assert.Contains("1200 TB MemoryX option", problem);
     }
 }
