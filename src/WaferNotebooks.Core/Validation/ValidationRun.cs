@@ -146,7 +146,7 @@ public sealed partial class ValidationRun(
         double predicted = MetricValue(c.Metric, best)!.Value;
         double error = (predicted - c.Value) / c.Value;
         var range = system is WaferCluster
-            ? WaferRows.Range(c.Metric, best, system, economics, s => Choose(estimator, job, s, devices, c) ?? best with { Feasible = false })
+            ? WaferRows.Range(c.Metric, best, system, economics, s => ChooseOrNothing(estimator, job, s, devices, c) ?? best with { Feasible = false })
             : null;
         if (range is not null) notes.Add(WaferRows.RangeNote(range, c.Metric));
         return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes) { Range = range };
@@ -203,6 +203,13 @@ public sealed partial class ValidationRun(
         int perNode = system is GpuCluster g ? g.DevicesPerNode : 1;
         int devices = (batch + perNode - 1) / perNode * perNode;
         return system.MaxDevices is { } max ? Math.Min(devices, max) : devices;
+    }
+
+    /// <summary>A variant of the system on which no layout runs is left out of a range, not an error.</summary>
+    Estimate? ChooseOrNothing(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, ValidationCase c)
+    {
+        try { return Choose(estimator, job, system, devices, c); }
+        catch (WaferInputException) { return null; }
     }
 
     /// <summary>
