@@ -34,6 +34,8 @@ public class MeasuredWaferRunsTests(ITestOutputHelper output)
             Assert.Contains(row.Notes!, n => n.StartsWith("range over the catalog's uncertain wafer inputs"));
         }
         output.WriteLine($"nominal |error| over all rows (in-sample for the 2.x rows): mean {report.Summary.MeanAbsError:P1}, max {report.Summary.MaxAbsError:P1}");
+        // Measured 36.2% when the constant was fitted (the two R1.x rows, outside the fit set, contribute +52% and +87%).
+        Assert.True(report.Summary.MeanAbsError < 0.40, $"nominal mean |error| {report.Summary.MeanAbsError:P1}");
     }
 
     [Fact]
