@@ -91,5 +91,9 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     public static TrainingFramework Mainstream(DateOnly? date) =>
         date is { } d && d < new DateOnly(2023, 1, 1) ? MegatronLm : MegatronCore;
 
+    /// <summary>A release month written YYYY-MM (2021-04), as the CSV column and the option take it.</summary>
+    public static bool TryParseMonth(string text, out DateOnly month) =>
+        DateOnly.TryParseExact(text.Trim(), "yyyy-MM", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out month);
+
     public override string ToString() => Name;
 }

@@ -116,7 +116,7 @@ public sealed record CaseInputs
     static DateOnly? Date(string text)
     {
         if (text.Length == 0) return null;
-        return DateOnly.TryParseExact(text, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+        return TrainingFramework.TryParseMonth(text, out var d)
             ? d
             : throw new FormatException($"column software_date must be a year and month, YYYY-MM (2021-04), not '{text}'");
     }

@@ -208,19 +208,22 @@ public sealed class ValidationRun(
         double value = MetricValue(c.Metric, nominal)!.Value;
         var range = new Range(value, value, 0);
         if (!nominal.Feasible) return range;
-        var free = new ConstrainedEstimator(inner, candidates => UnpublishedKnobs.Constrain(candidates, c, JobFor(inner, job), devices, LayoutPolicy.Fastest));
+        if (OpenKnobs(c).Count == 0) return range;
+        bool layoutOpen = c.Tp is null || c.Pp is null;
+        var n = nominal.Layout;
+        bool SameStructure(Layout l) => (l.Tp, l.Pp, l.Cp, l.Ep, l.ZeroStage, l.Recompute) == (n.Tp, n.Pp, n.Cp, n.Ep, n.ZeroStage, n.Recompute);
+        // Only an open layout needs every candidate (to find the near-best ones); otherwise only the nominal's structure is estimated.
+        var free = new ConstrainedEstimator(inner, candidates =>
+            UnpublishedKnobs.Constrain(candidates, c, JobFor(inner, job), devices, LayoutPolicy.Fastest).Where(l => layoutOpen || SameStructure(l)));
+        if (!free.CandidateLayouts(job, system, devices).Any()) return range;
         var plan = Planner.Plan(free, job, system, devices, economics, Objective.Time, topK: 1);
         if (plan.Best is null) return range;
         double fastest = plan.Best.StepTimeS;
-        bool layoutOpen = c.Tp is null || c.Pp is null;
-        var n = nominal.Layout;
         var jobFor = JobFor(inner, job);
         // A micro-batch so large that a pipeline gets fewer micro-batches than stages (the bubble,
         // (p − 1)/m of the step, Narayanan et al. 2021, then exceeds the compute) is not a setting anyone runs.
         bool FillsPipeline(Layout l) => l.Pp == 1 || jobFor(l.Dp).GlobalBatchSeqs / (l.Dp * l.MicroBatch) >= l.Pp;
-        var plausible = plan.Points.Where(p => FillsPipeline(p.Layout) && (
-            (p.Layout.Tp, p.Layout.Pp, p.Layout.Cp, p.Layout.Ep, p.Layout.ZeroStage, p.Layout.Recompute) == (n.Tp, n.Pp, n.Cp, n.Ep, n.ZeroStage, n.Recompute)
-            || (layoutOpen && p.StepTimeS <= fastest * (1 + NearBestShare))));
+        var plausible = plan.Points.Where(p => FillsPipeline(p.Layout) && (SameStructure(p.Layout) || (layoutOpen && p.StepTimeS <= fastest * (1 + NearBestShare))));
         int count = 0;
         foreach (var p in plausible)
         {
