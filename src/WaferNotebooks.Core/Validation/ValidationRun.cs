@@ -162,7 +162,7 @@ public sealed class ValidationRun(
             range.Low, range.High, assumed);
     }
 
-    /// <summary>Global batches, in tokens, a run that does not publish its batch plausibly used: 1M to 16M (2^20 to 2^24; GPT-3 175B 3.2M, Llama 3 405B 16M).</summary>
+    /// <summary>Global batches, in tokens, a run that does not publish its batch plausibly used: 1M to 16M (2^20 to 2^24; GPT-3 1.3B and 2.7B used 1M, Brown et al. 2020 Table 2.1; Llama 3 405B 16M).</summary>
     static readonly double[] OpenBatchTokens = [1 << 20, 1 << 24];
 
     static int Sequences(double tokens, int seqLen) => Math.Max(1, (int)Math.Round(tokens / seqLen));
