@@ -60,6 +60,15 @@ public class UnpublishedKnobsTests
     }
 
     [Fact]
+    public void NoTensorParallelismMeansTpOneAndPlainZeroOneOutsideFsdp()
+    {
+        var layouts = Candidates(Gpt(inputs: new() { TensorParallel = false, Framework = TrainingFramework.MegatronLm }), LayoutPolicy.FrameworkDefaults);
+        Assert.NotEmpty(layouts);
+        Assert.All(layouts, l => Assert.Equal(1, l.Tp));
+        Assert.Equal(1, layouts[0].ZeroStage);
+    }
+
+    [Fact]
     public void FullyShardedWithoutPipelineRunsTheLocalBatchInOneMicroBatchFirst()
     {
         var c = Gpt(inputs: new() { Framework = TrainingFramework.Fsdp }) with { Pp = 1, ZeroStage = 3 };
