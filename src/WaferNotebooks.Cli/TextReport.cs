@@ -188,10 +188,13 @@ internal static class TextReport
     {
         o.WriteLine($"{v.Source}: {v.Rows.Count} rows");
         o.WriteLine();
-        var table = new TextTable("id", "metric", "measured", "predicted", "error", "devices", "layout");
+        var table = new TextTable("id", "metric", "measured", "predicted", "low", "high", "inside", "error", "devices", "layout", "open knobs");
         foreach (var r in v.Rows.Where(r => !r.Skipped))
             table.Add(r.Id, r.Metric, Num(r.Measured), r.Predicted is { } p ? Num(p) : null,
-                r.Error is { } e ? (e >= 0 ? "+" : "") + Percent(e) : null, r.Devices.ToString("N0"), Compact(r.Layout));
+                r.PredictedLow is { } lo ? Num(lo) : null, r.PredictedHigh is { } hi ? Num(hi) : null,
+                r.InsideRange switch { true => "yes", false => $"no ({Percent(r.OutsideRange!.Value)} out)", null => null },
+                r.Error is { } e ? (e >= 0 ? "+" : "") + Percent(e) : null, r.Devices.ToString("N0"), Compact(r.Layout),
+                r.Assumed is { Count: > 0 } open ? string.Join(",", open) : "-");
         table.Write(o);
         var skipped = v.Rows.Where(r => r.Skipped).ToList();
         if (skipped.Count > 0)
@@ -205,7 +208,8 @@ internal static class TextReport
         foreach (var (name, part) in new[] { ("all rows", v), ("throughput rows", v.Throughput) })
         {
             var s = part.Summary;
-            o.WriteLine($"{name}: {s.Count - s.Skipped} predicted, {s.Skipped} skipped; |error| mean {Percent(s.MeanAbsError)}, median {Percent(s.MedianAbsError)}, p90 {Percent(s.P90AbsError)}, max {Percent(s.MaxAbsError)}");
+            o.WriteLine($"{name}: {s.Count - s.Skipped} predicted, {s.Skipped} skipped; |error| mean {Percent(s.MeanAbsError)}, median {Percent(s.MedianAbsError)}, p90 {Percent(s.P90AbsError)}, max {Percent(s.MaxAbsError)}; " +
+                $"coverage {Percent(s.Coverage)} inside their range, median range width {Percent(s.MedianRelativeWidth)}, farthest outside {Percent(s.MaxOutsideRange)}");
         }
     }
 

@@ -81,11 +81,15 @@ public static class ResultHtml
         var s = v.Summary;
         var rows = v.Rows.Select(r => new[]
         {
-            r.Id, r.Metric, $"{r.SystemId}:{r.Devices}", $"{r.Measured:G4}", r.Predicted is { } p ? $"{p:G4}" : "", r.Error is { } e ? $"{e:+0.0%;-0.0%}" : "",
-            r.Skipped ? $"skipped: {r.Reason}" : r.Layout,
+            r.Id, r.Metric, $"{r.SystemId}:{r.Devices}", $"{r.Measured:G4}", r.Predicted is { } p ? $"{p:G4}" : "",
+            r.PredictedLow is { } lo && r.PredictedHigh is { } hi ? $"{lo:G4} – {hi:G4}" : "",
+            r.InsideRange switch { true => "yes", false => $"no ({r.OutsideRange:0.0%} out)", null => "" },
+            r.Error is { } e ? $"{e:+0.0%;-0.0%}" : "",
+            r.Skipped ? $"skipped: {r.Reason}" : r.Layout, string.Join(", ", r.Assumed ?? []),
         });
-        return Card($"Validation: {v.Source}", $"{s.Count} rows, {s.Skipped} skipped; absolute relative error mean {s.MeanAbsError:P1}, median {s.MedianAbsError:P1}, p90 {s.P90AbsError:P1}, max {s.MaxAbsError:P1}",
-            [Table(["id", "metric", "system", "measured", "predicted", "error", "layout / note"], rows)]);
+        return Card($"Validation: {v.Source}", $"{s.Count} rows, {s.Skipped} skipped; absolute relative error mean {s.MeanAbsError:P1}, median {s.MedianAbsError:P1}, p90 {s.P90AbsError:P1}, max {s.MaxAbsError:P1}; " +
+            $"{s.Coverage:P0} of measurements inside their range, median range width {s.MedianRelativeWidth:P1}, farthest outside {s.MaxOutsideRange:P1}",
+            [Table(["id", "metric", "system", "measured", "predicted", "range", "inside", "error", "layout / note", "open knobs"], rows)]);
     }
 
     private static IHtmlContent CatalogCard(CatalogTable t) =>

@@ -11,8 +11,8 @@ public sealed class CliValidateTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private static readonly string[] RowKeys = ["id", "metric", "measured", "predicted", "error", "skipped", "reason"];
-    private static readonly string[] SummaryKeys = ["count", "skipped", "mean_abs_error", "median_abs_error", "p90_abs_error", "max_abs_error"];
+    private static readonly string[] RowKeys = ["id", "metric", "measured", "predicted", "error", "predicted_low", "predicted_high", "inside_range", "assumed", "skipped", "reason"];
+    private static readonly string[] SummaryKeys = ["count", "skipped", "mean_abs_error", "median_abs_error", "p90_abs_error", "max_abs_error", "coverage", "median_relative_width", "max_outside_range"];
 
     private static JsonObject Validate(string path)
     {
@@ -51,11 +51,15 @@ public sealed class CliValidateTests : IDisposable
     private const string FixedLayoutRow =
         "test-6.7b-fixed,GPT 6.7B test,6.7,32,4096,16384,32,32,51200,2048,512,1,,,dgx-a100-80gb,64,2,1,32,1,,1,1,selective,1,bf16,,tokens_per_s_per_device,3000,test,written by the test";
 
-    /// <summary>A CSV in the directory of this test: the schema's header, then <paramref name="rows"/>.</summary>
+    /// <summary>The schema's header before the optional columns (framework, batch_tokens, ...) existed: such files still validate.</summary>
+    private const string OldHeader =
+        "id,model,params_b,layers,hidden,ffn_hidden,heads,kv_heads,vocab,seq_len,global_batch_seqs,micro_batch,moe_experts,moe_active,system,devices,tp,pp,dp,cp,ep,vpp,zero_stage,recompute,sequence_parallel,precision,tokens_b,metric,value,source,notes";
+
+    /// <summary>A CSV in the directory of this test: the old schema's header, then <paramref name="rows"/>.</summary>
     private string WriteCsv(string name, params string[] rows)
     {
         var path = Path.Combine(directory, name);
-        File.WriteAllLines(path, [File.ReadLines(RunsCsv).First(), .. rows]);
+        File.WriteAllLines(path, [OldHeader, .. rows]);
         return path;
     }
 
@@ -71,6 +75,10 @@ public sealed class CliValidateTests : IDisposable
         Assert.All(rows, r => Assert.False(r!["skipped"]!.GetValue<bool>(), r["reason"]?.ToString()));
         Assert.All(rows, r => Assert.True(r!["predicted"]!.GetValue<double>() > 0));
         Assert.Equal(0, json["summary"]!["skipped"]!.GetValue<int>());
+        // The searched row's open knobs are listed and its range brackets the nominal.
+        var searched = rows[1]!;
+        Assert.Contains("tp", searched["assumed"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.InRange(searched["predicted"]!.GetValue<double>(), searched["predicted_low"]!.GetValue<double>(), searched["predicted_high"]!.GetValue<double>());
     }
 
     [Fact]

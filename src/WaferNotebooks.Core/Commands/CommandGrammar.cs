@@ -46,6 +46,11 @@ public static class CommandGrammar
         "GEMM precision. fp8/fp4 narrow only the GEMM inputs; master weights, gradients and optimizer state stay 16/32-bit.",
         ValueKind.Choice, "bf16|fp16|fp8|fp4", DefaultText: "bf16", AllowedValues: ["bf16", "fp16", "fp8", "fp4"]);
 
+    public static readonly OptionSpec Framework = new("--framework",
+        "Training framework whose software profile to cost (fused attention, overlapped gradient reduction, interleaved pipeline schedule), optionally as of a release month: deepspeed, fsdp, megatron-lm@2021-04. GPU-class systems only.",
+        ValueKind.Choice, "NAME[@YYYY-MM]", DefaultText: "megatron-core: today's mainstream stack (fused attention, overlapped reduction)",
+        AllowedValues: Gpu.TrainingFramework.Names);
+
     public static readonly OptionSpec Layout = new("--layout",
         "Parallel layout: tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1. Keys left out are 1 (zero=0, recompute=none, sp=0), except dp, which fills the devices. With recompute=full, rl=N recomputes only N layers of each pipeline stage (Megatron's block method). Omit the option to let the planner choose.",
         ValueKind.Layout, "K=V,...", DefaultText: "the planner's best layout for --objective");
@@ -105,7 +110,7 @@ public static class CommandGrammar
         "Print the result as snake_case JSON on stdout instead of text.",
         ValueKind.Flag, "", FrontEnd: FrontEnd.CliOnly);
 
-    private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision];
+    private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision, Framework];
     private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];
     /// <summary>What every subcommand takes: user catalog files, and the front ends' output options.</summary>
     private static readonly OptionSpec[] Shared = [UserCatalog, Name, Offline, Json];

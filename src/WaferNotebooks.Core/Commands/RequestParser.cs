@@ -126,7 +126,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     public const int DefaultTop = 5;
 
     /// <summary>
-    /// The job: the model, and --seq, --batch, --tokens and --precision or their defaults
+    /// The job: the model, and --seq, --batch, --tokens, --precision and --framework or their defaults
     /// (<see cref="JobDefaults"/>).
     /// </summary>
     private TrainingJob ParseJob(Args a)
@@ -136,7 +136,8 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var batch = a.One(CommandGrammar.Batch) is { } b ? ValueParsers.ParseBatch(CommandGrammar.Batch.Name, b).ToSequences(seq) : JobDefaults.GlobalBatchSeqs(model, seq);
         var tokens = a.One(CommandGrammar.Tokens) is { } t ? ValueParsers.ParseTokenCount(CommandGrammar.Tokens.Name, t) : JobDefaults.Tokens(model);
         var precision = a.One(CommandGrammar.Precision) is { } p ? ValueParsers.ParsePrecision(CommandGrammar.Precision.Name, p) : Precision.Bf16;
-        return new TrainingJob(model, tokens, batch, seq, precision);
+        var software = a.One(CommandGrammar.Framework) is { } f ? ValueParsers.ParseFramework(CommandGrammar.Framework.Name, f) : null;
+        return new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
     }
 
     private static LayoutSpec? ParseLayoutSpec(Args a) => a.One(CommandGrammar.Layout) is { } text ? LayoutSpec.Parse(text) : null;

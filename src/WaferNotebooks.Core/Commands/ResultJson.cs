@@ -208,7 +208,7 @@ public static class ResultJson
         return o;
     }
 
-    /// <summary>Per row: id, metric, measured, predicted, error (signed relative), skipped and reason; then the summary.</summary>
+    /// <summary>Per row: id, metric, measured, predicted, error (signed relative), the range over the open knobs (low, high, inside, assumed), skipped and reason; then the summary.</summary>
     private static JsonObject Validation(ValidationReport v)
     {
         var summary = v.Summary;
@@ -223,6 +223,10 @@ public static class ResultJson
                 ["measured"] = Number(r.Measured),
                 ["predicted"] = r.Predicted is { } p ? Number(p) : null,
                 ["error"] = r.Error is { } e ? Number(e) : null,
+                ["predicted_low"] = r.PredictedLow is { } lo ? Number(lo) : null,
+                ["predicted_high"] = r.PredictedHigh is { } hi ? Number(hi) : null,
+                ["inside_range"] = r.InsideRange,
+                ["assumed"] = Strings(r.Assumed ?? []),
                 ["skipped"] = r.Skipped,
                 ["reason"] = r.Reason,
                 ["system"] = r.SystemId,
@@ -238,6 +242,9 @@ public static class ResultJson
                 ["median_abs_error"] = Number(summary.MedianAbsError),
                 ["p90_abs_error"] = Number(summary.P90AbsError),
                 ["max_abs_error"] = Number(summary.MaxAbsError),
+                ["coverage"] = Number(summary.Coverage),
+                ["median_relative_width"] = Number(summary.MedianRelativeWidth),
+                ["max_outside_range"] = Number(summary.MaxOutsideRange),
             },
         };
     }

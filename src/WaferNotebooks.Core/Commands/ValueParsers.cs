@@ -101,6 +101,18 @@ public static class ValueParsers
             _ => Precision.Bf16,
         };
 
+    /// <summary>NAME or NAME@YYYY-MM: a training framework's software profile, today's or as of that month (<see cref="Gpu.TrainingFramework"/>).</summary>
+    public static Gpu.GpuSoftware ParseFramework(string option, string text)
+    {
+        var parts = text.Split('@', 2, StringSplitOptions.TrimEntries);
+        var framework = Gpu.TrainingFramework.Find(parts[0])
+            ?? throw Bad(option, text, $"expected one of {string.Join(", ", Gpu.TrainingFramework.Names)}, optionally with @YYYY-MM (deepspeed@2022-03)");
+        if (parts.Length == 1) return framework.SoftwareAt(null);
+        return Gpu.TrainingFramework.TryParseMonth(parts[1], out var date)
+            ? framework.SoftwareAt(date)
+            : throw Bad(option, text, $"the release month after @ is YYYY-MM, for example {framework.Name}@2021-04");
+    }
+
     /// <summary>One of <paramref name="allowed"/>, case-insensitive; returns the canonical spelling.</summary>
     public static string ParseChoice(string option, string text, IReadOnlyList<string> allowed) =>
         allowed.FirstOrDefault(a => string.Equals(a, text.Trim(), StringComparison.OrdinalIgnoreCase))

@@ -17,6 +17,7 @@ public sealed class GpuEstimator(GpuSoftware software) : IEstimator
 {
     public GpuEstimator() : this(GpuSoftware.Modern) { }
 
+    /// <summary>The software profile for jobs that name none (<see cref="TrainingJob.Software"/>).</summary>
     public GpuSoftware Software { get; } = software;
 
     public bool Supports(SystemSpec system) => system is GpuCluster;
@@ -32,9 +33,10 @@ public sealed class GpuEstimator(GpuSoftware software) : IEstimator
         var cluster = AsCluster(system);
         if (LayoutConstraints.Violation(job, cluster, devices, layout) is { } violation)
             return Infeasible(job, cluster, devices, layout, violation);
-        if (layout.Vpp > 1 && !Software.InterleavedSchedule)
+        var software = job.Software ?? Software;
+        if (layout.Vpp > 1 && !software.InterleavedSchedule)
             return Infeasible(job, cluster, devices, layout, $"vpp={layout.Vpp}: this framework's pipeline engine has no interleaved schedule (vpp must be 1)");
-        return new StepModel(job, cluster, devices, layout, Software).ToEstimate(economics);
+        return new StepModel(job, cluster, devices, layout, software).ToEstimate(economics);
     }
 
     static Estimate Infeasible(TrainingJob job, GpuCluster system, int devices, Layout layout, string reason) =>

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Workload;
 
@@ -16,43 +15,38 @@ namespace WaferNotebooks.Core.Validation;
 /// accumulation, the local batch in one micro-batch (FSDP trainers such as metaseq and torchtitan
 /// accumulate only when configured to; each accumulation step would gather the weights again),
 /// and fewer sequences per micro-batch only when memory forces it, before more recompute;</item>
-/// <item>no interleaving (<c>--num-layers-per-virtual-pipeline-stage</c> unset); when the notes say
+/// <item>no interleaving (<c>--num-layers-per-virtual-pipeline-stage</c> unset); when the row says (<c>interleaved</c> = 1)
 /// the schedule was interleaved but not with how many chunks, the fewest: 2;</item>
 /// <item>ZeRO stage 1 (Megatron's distributed optimizer, DeepSpeed ZeRO-1); fully sharded (3) is
-/// preferred only when the notes say FSDP or fully sharded, otherwise used only if nothing else fits;</item>
+/// preferred when the row's framework shards fully by default (<see cref="Gpu.TrainingFramework.PreferredZeroStage"/>: FSDP), otherwise used only if nothing else fits;</item>
 /// <item>the smallest model-parallel size tp·pp·cp that fits in memory, tensor before pipeline
 /// parallelism (Narayanan et al. 2021, Sec. 3.3: tensor parallelism up to the node size first);
-/// tp ≥ 2 when the row has sequence parallelism or its notes say tensor/model parallelism was used;</item>
+/// tp ≥ 2 when the row has sequence parallelism or <c>tensor_parallel</c> = 1, tp = 1 when <c>tensor_parallel</c> = 0;</item>
 /// <item>recompute none if it fits, else selective, else full of the fewest layers per stage that
 /// fit (a quarter, half, three quarters, all; checkpointing is opt-in);</item>
 /// <item>sequence parallelism with tp &gt; 1 (the planner's rule).</item>
 /// </list>
 /// Candidates come out in order of preference: the first that fits is the framework's choice.
 /// </summary>
-public static partial class UnpublishedKnobs
+public static class UnpublishedKnobs
 {
-    [GeneratedRegex(@"interleaved\s+(?:1F1B\s+|pipeline\s+)?schedule", RegexOptions.IgnoreCase)]
-    private static partial Regex InterleavedText();
+    public static IEnumerable<Layout> Constrain(IEnumerable<Layout> plannerCandidates, ValidationCase c, TrainingJob job, int devices, LayoutPolicy policy) =>
+        Constrain(plannerCandidates, c, _ => job, devices, policy);
 
-    [GeneratedRegex(@"\bFSDP\b|fully[ -]sharded", RegexOptions.IgnoreCase)]
-    private static partial Regex FullyShardedText();
-
-    [GeneratedRegex(@"tensor parallelism|model (?:\+ |and )?(?:sequence )?parallelism", RegexOptions.IgnoreCase)]
-    private static partial Regex ModelParallelText();
-
-    public static IEnumerable<Layout> Constrain(IEnumerable<Layout> plannerCandidates, ValidationCase c, TrainingJob job, int devices, LayoutPolicy policy)
+    /// <summary>As above, for a job whose batch depends on the data-parallel size (<see cref="TokenBatchEstimator"/>).</summary>
+    public static IEnumerable<Layout> Constrain(IEnumerable<Layout> plannerCandidates, ValidationCase c, Func<int, TrainingJob> jobFor, int devices, LayoutPolicy policy)
     {
         var seen = new HashSet<Layout>();
         var layouts = new List<Layout>();
         foreach (var candidate in plannerCandidates)
-            foreach (var l in Impose(candidate, c, job, devices, policy))
+            foreach (var l in Impose(candidate, c, jobFor, devices, policy))
                 if (seen.Add(l)) layouts.Add(l);
         if (policy == LayoutPolicy.Fastest) return layouts;
 
-        int preferredZero = FullyShardedText().IsMatch(c.Notes) ? 3 : 1;
-        bool modelParallel = c.SequenceParallel == true || ModelParallelText().IsMatch(c.Notes);
+        int preferredZero = c.Inputs.ResolvedFramework.PreferredZeroStage;
+        bool modelParallel = c.SequenceParallel == true || c.Inputs.TensorParallel == true;
         return layouts
-            .Where(l => !modelParallel || c.Tp is not null || l.Tp > 1)
+            .Where(l => c.Tp is not null || (modelParallel ? l.Tp > 1 : c.Inputs.TensorParallel != false || l.Tp == 1))
             .OrderBy(l => l.ZeroStage == (c.ZeroStage ?? preferredZero) ? 0 : 1)
             .ThenBy(l => l.Tp * l.Pp * l.Cp)
             .ThenByDescending(l => l.Tp)
@@ -63,13 +57,14 @@ public static partial class UnpublishedKnobs
     }
 
     /// <summary>The candidate with the row's published fields (and, by policy, the default knobs) imposed; none when they cannot hold together.</summary>
-    static IEnumerable<Layout> Impose(Layout l, ValidationCase c, TrainingJob job, int devices, LayoutPolicy policy)
+    static IEnumerable<Layout> Impose(Layout l, ValidationCase c, Func<int, TrainingJob> jobFor, int devices, LayoutPolicy policy)
     {
         int tp = c.Tp ?? l.Tp, pp = c.Pp ?? l.Pp;
         int cp = c.Cp ?? (c.Tp is not null && c.Pp is not null && c.Dp is not null ? Math.Max(1, devices / (c.Tp.Value * c.Pp.Value * c.Dp.Value)) : l.Cp);
         if (devices % (tp * pp * cp) != 0) yield break;
         int dp = devices / (tp * pp * cp);
         if (c.Dp is { } givenDp && givenDp != dp) yield break;
+        var job = jobFor(dp);
         int zero = c.ZeroStage ?? l.ZeroStage;
         var fixedFields = l with
         {
@@ -94,10 +89,10 @@ public static partial class UnpublishedKnobs
         yield return fixedFields with { MicroBatch = 1, Vpp = pp == 1 ? 1 : c.Vpp ?? DefaultInterleave(c, job, pp, dp, 1) };
     }
 
-    /// <summary>1, or 2 when the notes say interleaved without the count and the schedule allows it.</summary>
+    /// <summary>1, or 2 when the row says interleaved without the count and the schedule allows it.</summary>
     static int DefaultInterleave(ValidationCase c, TrainingJob job, int pp, int dp, int mb)
     {
-        if (!InterleavedText().IsMatch(c.Notes) || job.Model.Layers < 2 * pp) return 1;
+        if (c.Inputs.Interleaved != true || job.Model.Layers < 2 * pp) return 1;
         long perReplica = (long)dp * mb;
         bool allowed = job.GlobalBatchSeqs % perReplica == 0 && job.GlobalBatchSeqs / perReplica % pp == 0;
         return allowed ? 2 : 1;

@@ -8,13 +8,19 @@ namespace WaferNotebooks.Core.Validation;
 /// Loads the vTrain ground-truth CSVs (Bang et al., MICRO'24, data/validation/vtrain/README.md)
 /// as validation cases on the <c>vtrain-a100</c> system: GPT-3-style models (FFN 4h, vocab
 /// 51,200 after Megatron padding), full activation recompute, 1F1B without interleaving, no
-/// sequence parallelism, fp16, ZeRO 0; the metric is the iteration time in seconds. The
+/// sequence parallelism, fp16, ZeRO 0, on Megatron-DeepSpeed; the metric is the iteration time in seconds. The
 /// optional first column (parameters in billions) becomes params_b.
 /// </summary>
 public static class VTrainData
 {
     public const string SystemId = "vtrain-a100";
     const int Vocab = 51200;
+
+    /// <summary>
+    /// Megatron-DeepSpeed (the vTrain README), so DeepSpeed's pipeline engine without gradient
+    /// bucketing; attention as Megatron-DeepSpeed runs it without <c>--use-flash-attn</c>: scores materialised.
+    /// </summary>
+    static readonly CaseInputs Inputs = new() { Framework = Gpu.TrainingFramework.DeepSpeed, FusedAttention = false };
 
     public static IReadOnlyList<ValidationCase> Load(string path, string idPrefix)
     {
@@ -37,7 +43,7 @@ public static class VTrainData
                 $"{idPrefix}-{r.Line}", r.Line, $"GPT h={h} L={I(layers)}", pcol is { } p ? D(p) : null,
                 I(layers), h, 4 * h, I(heads), I(heads), Vocab, I(seq), I(gb), I(mbc), null, null,
                 SystemId, I(gpus), I(tpc), I(ppc), I(dpc), 1, 1, 1, 0, Recompute.Full, false, Precision.Fp16,
-                null, "iteration_s", D(time) / 1000, "vTrain ground truth"));
+                null, "iteration_s", D(time) / 1000, "vTrain ground truth") { Inputs = Inputs });
         }
         return cases;
     }

@@ -42,6 +42,10 @@ public sealed record ValidationCase(
     string Notes,
     string Source = "")
 {
+    /// <summary>The optional columns (framework, attention, batch in tokens, ...): what older files kept in notes.</summary>
+    public CaseInputs Inputs { get; init; } = CaseInputs.None;
+
+    /// <summary>The required and core columns; the optional ones are <see cref="CaseInputs.Columns"/>.</summary>
     public static readonly string[] Columns =
     [
         "id", "model", "params_b", "layers", "hidden", "ffn_hidden", "heads", "kv_heads", "vocab", "seq_len",
@@ -49,6 +53,32 @@ public sealed record ValidationCase(
         "cp", "ep", "vpp", "zero_stage", "recompute", "sequence_parallel", "precision", "tokens_b", "metric",
         "value", "source", "notes",
     ];
+
+    /// <summary>
+    /// Why the row's values cannot all be true together, or null: a layout that does not multiply
+    /// to the device count, interleaving without a pipeline, sequence or tensor parallelism without
+    /// a tensor-parallel group, a batch given in sequences and in tokens that disagree.
+    /// </summary>
+    public string? Contradiction()
+    {
+        if (Devices is { } n && Tp is { } tp && Pp is { } pp && Dp is { } dp)
+        {
+            int product = tp * pp * dp * (Cp ?? 1);
+            if (Cp is { } cp ? product != n : n % product != 0)
+                return Cp is { } c
+                    ? $"layout tp·pp·dp·cp = {tp}·{pp}·{dp}·{c} = {product} but devices = {n}: the product must equal the device count"
+                    : $"layout tp·pp·dp = {tp}·{pp}·{dp} = {product} does not divide devices = {n}: the product (times cp) must equal the device count";
+        }
+        if (Pp == 1 && Vpp > 1) return $"vpp = {Vpp} with pp = 1: interleaving needs a pipeline (vpp is 1 when pp is 1)";
+        if (Inputs.Interleaved == false && Vpp > 1) return $"interleaved = 0 but vpp = {Vpp}: vpp > 1 is an interleaved schedule";
+        if (Inputs.Interleaved == true && (Pp == 1 || Vpp == 1)) return "interleaved = 1 but " + (Pp == 1 ? "pp = 1" : "vpp = 1") + ": an interleaved schedule needs pp > 1 and vpp > 1";
+        if (SequenceParallel == true && Tp == 1) return "sequence_parallel = 1 with tp = 1: sequence parallelism shards along the tensor-parallel group";
+        if (Inputs.TensorParallel == false && Tp > 1) return $"tensor_parallel = 0 but tp = {Tp}";
+        if (Inputs.TensorParallel == true && Tp == 1) return "tensor_parallel = 1 but tp = 1";
+        if (GlobalBatchSeqs is { } seqs && Inputs.BatchTokens is { } tokens && Math.Abs((double)seqs * SeqLen - tokens) > 0.05 * tokens)
+            return $"global_batch_seqs = {seqs} ({(double)seqs * SeqLen:N0} tokens) and batch_tokens = {tokens:N0} disagree by more than 5%";
+        return null;
+    }
 
     /// <summary>Reads a record by header name; throws <see cref="FormatException"/> naming the bad column.</summary>
     public static ValidationCase From(CsvRecord record, IReadOnlyDictionary<string, int> header)
@@ -104,6 +134,9 @@ public sealed record ValidationCase(
             Required("layers"), Required("hidden"), Int("ffn_hidden"), Required("heads"), Int("kv_heads"), Int("vocab"),
             Required("seq_len"), Int("global_batch_seqs"), Int("micro_batch"), Int("moe_experts"), Int("moe_active"),
             system, Int("devices"), Int("tp"), Int("pp"), Int("dp"), Int("cp"), Int("ep"), Int("vpp"), Int("zero_stage"),
-            recompute, sp, precision, Num("tokens_b"), metric, value, Cell("notes"), Cell("source"));
+            recompute, sp, precision, Num("tokens_b"), metric, value, Cell("notes"), Cell("source"))
+        {
+            Inputs = CaseInputs.From(Cell, Int, Num),
+        };
     }
 }

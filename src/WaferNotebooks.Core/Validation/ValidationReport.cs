@@ -1,6 +1,10 @@
 namespace WaferNotebooks.Core.Validation;
 
-/// <summary>One row's outcome: the measured value, the prediction in the same unit, and the signed relative error (predicted − measured) / measured.</summary>
+/// <summary>
+/// One row's outcome: the measured value, the prediction in the same unit, the signed relative
+/// error (predicted − measured) / measured, and the range of predictions over the knobs the row
+/// leaves open (<see cref="Assumed"/>): low and high equal the nominal when nothing is open.
+/// </summary>
 public sealed record ValidationRow(
     string Id,
     int Line,
@@ -13,26 +17,48 @@ public sealed record ValidationRow(
     string SystemId = "",
     int Devices = 0,
     string Layout = "",
-    IReadOnlyList<string>? Notes = null)
+    IReadOnlyList<string>? Notes = null,
+    double? PredictedLow = null,
+    double? PredictedHigh = null,
+    IReadOnlyList<string>? Assumed = null)
 {
     public double? AbsError => Error is { } e ? Math.Abs(e) : null;
 
-    /// <summary>The metric's low and high over the catalog's uncertain inputs, where the estimator reports one (wafer rows).</summary>
-    public Results.MetricRange? Range { get; init; }
+    /// <summary>Whether the measurement lies within [low, high]; null for a skipped row.</summary>
+    public bool? InsideRange => PredictedLow is { } lo && PredictedHigh is { } hi ? Measured >= lo && Measured <= hi : null;
+
+    /// <summary>How far the measurement lies outside the range, relative to the measurement (0 inside).</summary>
+    public double? OutsideRange => PredictedLow is { } lo && PredictedHigh is { } hi
+        ? Math.Max(0, Math.Max(lo - Measured, Measured - hi)) / Measured
+        : null;
+
+    /// <summary>(high − low) / nominal.</summary>
+    public double? RelativeWidth => PredictedLow is { } lo && PredictedHigh is { } hi && Predicted is > 0 ? (hi - lo) / Predicted : null;
 
     public static ValidationRow Skip(string id, int line, string metric, double measured, string reason) =>
         new(id, line, metric, measured, null, null, true, reason);
 }
 
-/// <summary>Error statistics over the rows that ran (absolute relative errors).</summary>
-public sealed record ValidationSummary(int Count, int Skipped, double MeanAbsError, double MedianAbsError, double P90AbsError, double MaxAbsError)
+/// <summary>
+/// Error statistics over the rows that ran (absolute relative errors of the nominal), and of the
+/// ranges: coverage (share of rows whose measurement lies inside its range), the median relative
+/// width (high − low) / nominal, and the largest distance of a measurement outside its range.
+/// </summary>
+public sealed record ValidationSummary(int Count, int Skipped, double MeanAbsError, double MedianAbsError, double P90AbsError, double MaxAbsError,
+    double Coverage = 0, double MedianRelativeWidth = 0, double MaxOutsideRange = 0)
 {
     public static ValidationSummary Of(IReadOnlyList<ValidationRow> rows)
     {
-        var errors = rows.Where(r => !r.Skipped && r.AbsError is not null).Select(r => r.AbsError!.Value).OrderBy(e => e).ToArray();
+        var ran = rows.Where(r => !r.Skipped && r.AbsError is not null).ToArray();
+        var errors = ran.Select(r => r.AbsError!.Value).OrderBy(e => e).ToArray();
         int skipped = rows.Count(r => r.Skipped);
         if (errors.Length == 0) return new ValidationSummary(rows.Count, skipped, 0, 0, 0, 0);
-        return new ValidationSummary(rows.Count, skipped, errors.Average(), Percentile(errors, 0.5), Percentile(errors, 0.9), errors[^1]);
+        var ranged = ran.Where(r => r.InsideRange is not null).ToArray();
+        var widths = ranged.Select(r => r.RelativeWidth ?? 0).OrderBy(w => w).ToArray();
+        return new ValidationSummary(rows.Count, skipped, errors.Average(), Percentile(errors, 0.5), Percentile(errors, 0.9), errors[^1],
+            ranged.Length == 0 ? 0 : (double)ranged.Count(r => r.InsideRange == true) / ranged.Length,
+            widths.Length == 0 ? 0 : Percentile(widths, 0.5),
+            ranged.Length == 0 ? 0 : ranged.Max(r => r.OutsideRange!.Value));
     }
 
     /// <summary>Linear interpolation between closest ranks of a sorted array.</summary>

@@ -1,11 +1,12 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Uncertainty;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Validation;
@@ -21,12 +22,16 @@ namespace WaferNotebooks.Core.Validation;
 /// without a device count (whole-run rows only) run on as many devices as the global batch has
 /// sequences, rounded up to whole nodes: one sequence per device per step, the scale of the
 /// published large runs.</para>
+/// <para>Besides the nominal, each row gets a range: the metric over the plausible values of the
+/// knobs it leaves open (<see cref="RangeOf"/>; an open batch over 1M–16M tokens), widened by the
+/// catalog's sourced input ranges (<see cref="CatalogSpread"/>). Nothing is read from the notes
+/// column: every input is a column (<see cref="CaseInputs"/>).</para>
 /// </summary>
 /// <param name="findSystem">Resolves a system id (the catalog's lookup).</param>
 /// <param name="estimatorFor">Estimator for systems that are not GPU clusters (default: <see cref="Simulator.EstimatorFor"/>).</param>
 /// <param name="software">Overrides the per-row choice of GPU software stack (<see cref="SoftwareFor"/>).</param>
 /// <param name="policy">How unpublished layout knobs are chosen.</param>
-public sealed partial class ValidationRun(
+public sealed class ValidationRun(
     Func<string, SystemSpec> findSystem,
     Func<SystemSpec, IEstimator?>? estimatorFor = null,
     Func<ValidationCase, SystemSpec, GpuSoftware>? software = null,
@@ -36,18 +41,6 @@ public sealed partial class ValidationRun(
 
     /// <summary>Runs against the built-in catalog.</summary>
     public ValidationRun() : this(SimulatorCatalog.Default.FindSystem) { }
-
-    [GeneratedRegex(@"(\d+(?:\.\d+)?)\s*M\s+tokens", RegexOptions.IgnoreCase)]
-    private static partial Regex BatchTokens();
-
-    [GeneratedRegex(@"deepspeed|gpt-neox", RegexOptions.IgnoreCase)]
-    private static partial Regex DeepSpeedText();
-
-    [GeneratedRegex(@"flash|xformers|fused attention|memory-efficient attention", RegexOptions.IgnoreCase)]
-    private static partial Regex FusedAttentionText();
-
-    [GeneratedRegex(@"gradients reduced in bf16|grad_reduce_in_fp32 (?:=\s*)?false", RegexOptions.IgnoreCase)]
-    private static partial Regex Bf16GradientsText();
 
     public ValidationReport RunFile(string path)
     {
@@ -99,6 +92,7 @@ public sealed partial class ValidationRun(
         if (MetricValue(c.Metric, null) is null)
             return Skip($"unknown metric '{c.Metric}' (known: {string.Join(", ", Metrics)})");
         if (c.Value <= 0) return Skip("measured value is not positive");
+        if (c.Contradiction() is { } contradiction) return Skip($"line {c.Line}: contradictory row: {contradiction}");
 
         SystemSpec system;
         try { system = findSystem(c.SystemId); }
@@ -117,40 +111,160 @@ public sealed partial class ValidationRun(
         var model = CaseModel.Build(c);
         var notes = new List<string>();
         if (system is GpuCluster) notes.Add(stack.Describe());
-        int? batch = c.GlobalBatchSeqs ?? BatchFromNotes(c);
-        if (batch is null) return Skip("global batch not given in sequences and no 'N M tokens' batch in the notes");
+        if (c.Inputs.ActivationOffloadLayers is { } offloaded) notes.Add($"activation_offload = {offloaded} layers: offloading is not modelled, those activations count in device memory");
+        if (c.Inputs.PowerCapW is { } cap) notes.Add($"power_cap_w = {cap:0} W: recorded, not modelled here");
+        if (c.Inputs.Includes.Count > 0) notes.Add($"the measured figure includes {string.Join(", ", c.Inputs.Includes)}: not modelled");
         if (IsWholeRun(c.Metric) && c.TokensB is null) return Skip($"whole-run metric {c.Metric} needs tokens_b");
-        int devices = c.Devices ?? DevicesFor(batch.Value, system);
+
+        var assumed = OpenKnobs(c);
+        // The batch: published in sequences; in tokens (rounded per layout to its dp); or open:
+        // the documented default as nominal and 1M–16M tokens as the range.
+        int batch = c.GlobalBatchSeqs ?? BatchFromTokens(c) ?? Sequences(JobDefaults.DefaultBatchTokens, c.SeqLen);
+        if (c.GlobalBatchSeqs is null && c.Inputs.BatchTokens is null)
+            notes.Add($"global batch not published: {batch} sequences ({JobDefaults.DefaultBatchTokens / (1 << 20):0}M tokens, the documented default) as nominal; the range spans {OpenBatchTokens[0] / (1 << 20):0}M to {OpenBatchTokens[^1] / (1 << 20):0}M tokens");
+        int devices = c.Devices ?? DevicesFor(batch, system);
         if (c.Devices is null) notes.Add($"devices not published: {devices} chosen (one sequence per device per step, whole nodes)");
-        if (c.GlobalBatchSeqs is null && batch.Value % devices != 0)
-        {
-            // A batch quoted in tokens ("2M tokens") is approximate; the run's real batch is a
-            // multiple of its data-parallel size. The nearest multiple of the device count is a
-            // multiple of every data-parallel size a layout of these devices can have.
-            int rounded = Math.Max(devices, (int)Math.Round((double)batch.Value / devices) * devices);
-            notes.Add($"batch from the notes ({batch.Value} sequences) rounded to {rounded}, the nearest multiple of the {devices} devices, so every data-parallel size divides it");
-            batch = rounded;
-        }
         double tokens = (c.TokensB ?? 1) * 1e9;
-        var job = new TrainingJob(model, tokens, batch.Value, c.SeqLen, c.Precision);
+        var job = new TrainingJob(model, tokens, batch, c.SeqLen, c.Precision);
+        if (system.MaxDevices is { } max && devices > max)
+            return Skip($"{devices} devices exceed the {max} that the catalog's {system.Id} is built with");
 
         Estimate? best;
-        try { best = Choose(estimator, job, system, devices, c); }
+        Range range;
+        try
+        {
+            // A batch not given in sequences is approximate: each layout runs it rounded to its dp.
+            IEstimator InnerFor(int seqs) => c.GlobalBatchSeqs is null ? new TokenBatchEstimator(estimator, seqs) : estimator;
+            var inner = InnerFor(batch);
+            best = Choose(inner, job, system, devices, c, policy);
+            if (best is null) return Skip($"no layout consistent with the row's fields can run on {devices} devices of {system.Id}");
+            range = RangeOf(inner, job, system, devices, c, best);
+            if (c.GlobalBatchSeqs is null && c.Inputs.BatchTokens is null)
+                foreach (int seqs in OpenBatchTokens.Select(t => Sequences(t, c.SeqLen)))
+                    if (Choose(InnerFor(seqs), job with { GlobalBatchSeqs = seqs }, system, devices, c, policy) is { Feasible: true } alt)
+                        range = range.With(MetricValue(c.Metric, alt)!.Value);
+        }
         catch (WaferInputException e) { return Skip(e.Message); }
-        if (best is null) return Skip($"no layout consistent with the row's fields can run on {devices} devices of {system.Id}");
+        if (best.Job.GlobalBatchSeqs != batch)
+            notes.Add($"the batch of {batch} sequences is rounded to {best.Job.GlobalBatchSeqs}, the nearest multiple of the layout's dp = {best.Layout.Dp}");
         if (!best.Feasible) notes.Add($"the memory model says the chosen layout does not fit ({best.Reason}); predicted anyway");
         notes.Add(system is WaferCluster ? WaferRows.KnobsNote : policy == LayoutPolicy.FrameworkDefaults
-            ? "unpublished layout knobs set as the framework defaults them (micro-batch 1, no interleaving unless stated, ZeRO-1, smallest model-parallel size and least recompute that fit)"
+            ? $"unpublished layout knobs set as {c.Inputs.ResolvedFramework.Name} defaults them (micro-batch 1, interleaving only when stated, ZeRO-{c.Inputs.ResolvedFramework.PreferredZeroStage}, smallest model-parallel size and least recompute that fit)"
             : "unpublished layout knobs set to the planner's fastest");
+        if (assumed.Count > 0) notes.Add($"range over the open knobs ({string.Join(", ", assumed)}): {range.Alternatives} plausible alternatives");
 
         double predicted = MetricValue(c.Metric, best)!.Value;
+        range = range.With(predicted);
+        if (system is WaferCluster)
+        {
+            // The compiler re-chooses the micro-batch for every variant of the wafer's inputs, so the spread re-plans each.
+            if (WaferRows.Range(c.Metric, best, system, economics, s => ChooseOrNothing(estimator, job, s, devices, c) ?? best with { Feasible = false }) is { } w)
+            {
+                range = range.With(w.Low).With(w.High);
+                notes.Add(WaferRows.RangeNote(w, c.Metric));
+            }
+        }
+        else if (best.Feasible && CatalogSpread(estimator, best, system, c.Metric) is var (down, up))
+            range = range with { Low = range.Low * down, High = range.High * up };
         double error = (predicted - c.Value) / c.Value;
-        var range = system is WaferCluster
-            ? WaferRows.Range(c.Metric, best, system, economics, s => ChooseOrNothing(estimator, job, s, devices, c) ?? best with { Feasible = false })
-            : null;
-        if (range is not null) notes.Add(WaferRows.RangeNote(range, c.Metric));
-        return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes) { Range = range };
+        return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes,
+            range.Low, range.High, assumed);
     }
+
+    /// <summary>Global batches, in tokens, a run that does not publish its batch plausibly used: 1M to 16M (2^20 to 2^24; GPT-3 1.3B and 2.7B used 1M, Brown et al. 2020 Table 2.1; Llama 3 405B 16M).</summary>
+    static readonly double[] OpenBatchTokens = [1 << 20, 1 << 24];
+
+    static int Sequences(double tokens, int seqLen) => Math.Max(1, (int)Math.Round(tokens / seqLen));
+
+    /// <summary>The knobs the row leaves open, by column name.</summary>
+    static List<string> OpenKnobs(ValidationCase c)
+    {
+        var open = new List<string>();
+        if (c.GlobalBatchSeqs is null) open.Add(c.Inputs.BatchTokens is null ? "global_batch" : "global_batch (rounded to dp)");
+        if (c.Devices is null) open.Add("devices");
+        if (c.Tp is null) open.Add("tp");
+        if (c.Pp is null) open.Add("pp");
+        if (c.Dp is null && (c.Tp is null || c.Pp is null)) open.Add("dp");
+        if (c.MicroBatch is null) open.Add("micro_batch");
+        if (c.Vpp is null && c.Pp != 1 && c.Inputs.Interleaved != false) open.Add("vpp");
+        if (c.ZeroStage is null) open.Add("zero_stage");
+        if (c.Recompute is null) open.Add("recompute");
+        return open;
+    }
+
+    /// <summary>Low and high of the row's metric over the plausible alternatives, and how many there were.</summary>
+    readonly record struct Range(double Low, double High, int Alternatives)
+    {
+        public Range With(double value) => new(Math.Min(Low, value), Math.Max(High, value), Alternatives);
+    }
+
+    /// <summary>
+    /// Share of the fastest layout's step time within which a layout counts as one a practitioner
+    /// would plausibly have run when the row leaves the layout open: the planner's best and its
+    /// near ties. Assumed (a few percent: within run-to-run noise of published throughputs).
+    /// </summary>
+    public const double NearBestShare = 0.05;
+
+    /// <summary>
+    /// The metric over the plausible alternatives to the nominal layout, among the layouts the row
+    /// allows with its open knobs free: (a) the same tp, pp, cp, ep, ZeRO stage and recompute policy
+    /// as the nominal with another micro-batch, interleaving or count of recomputed layers (the
+    /// framework's documented alternatives for those knobs), and (b) when the row leaves tp or pp
+    /// open, every layout within <see cref="NearBestShare"/> of the fastest step time.
+    /// </summary>
+    Range RangeOf(IEstimator inner, TrainingJob job, SystemSpec system, int devices, ValidationCase c, Estimate nominal)
+    {
+        double value = MetricValue(c.Metric, nominal)!.Value;
+        var range = new Range(value, value, 0);
+        if (!nominal.Feasible) return range;
+        if (OpenKnobs(c).Count == 0) return range;
+        bool layoutOpen = c.Tp is null || c.Pp is null;
+        var n = nominal.Layout;
+        bool SameStructure(Layout l) => (l.Tp, l.Pp, l.Cp, l.Ep, l.ZeroStage, l.Recompute) == (n.Tp, n.Pp, n.Cp, n.Ep, n.ZeroStage, n.Recompute);
+        // Only an open layout needs every candidate (to find the near-best ones); otherwise only the nominal's structure is estimated.
+        var free = new ConstrainedEstimator(inner, candidates =>
+            UnpublishedKnobs.Constrain(candidates, c, JobFor(inner, job), devices, LayoutPolicy.Fastest).Where(l => layoutOpen || SameStructure(l)));
+        if (!free.CandidateLayouts(job, system, devices).Any()) return range;
+        var plan = Planner.Plan(free, job, system, devices, economics, Objective.Time, topK: 1);
+        if (plan.Best is null) return range;
+        double fastest = plan.Best.StepTimeS;
+        var jobFor = JobFor(inner, job);
+        // A micro-batch so large that a pipeline gets fewer micro-batches than stages (the bubble,
+        // (p − 1)/m of the step, Narayanan et al. 2021, then exceeds the compute) is not a setting anyone runs.
+        bool FillsPipeline(Layout l) => l.Pp == 1 || jobFor(l.Dp).GlobalBatchSeqs / (l.Dp * l.MicroBatch) >= l.Pp;
+        var plausible = plan.Points.Where(p => FillsPipeline(p.Layout) && (SameStructure(p.Layout) || (layoutOpen && p.StepTimeS <= fastest * (1 + NearBestShare))));
+        int count = 0;
+        foreach (var p in plausible)
+        {
+            if (p.Layout == n) continue;
+            range = range.With(MetricValue(c.Metric, free.Estimate(job, system, devices, p.Layout, economics))!.Value);
+            count++;
+        }
+        return range with { Alternatives = count };
+    }
+
+    /// <summary>
+    /// The factors by which the catalog's sourced input ranges (bandwidths, latencies, efficiencies
+    /// with a low/high in the catalog) move the row's metric at the nominal layout
+    /// (<see cref="UncertaintyAnalysis"/>): the inputs are as uncertain as the knobs, so the range
+    /// carries both.
+    /// </summary>
+    (double Down, double Up)? CatalogSpread(IEstimator estimator, Estimate nominal, SystemSpec system, string metric)
+    {
+        var analysed = UncertaintyAnalysis.Analyze(estimator, nominal, system, economics);
+        if (analysed.Ranges is not { } r) return null;
+        (MetricRange range, double value) = metric switch
+        {
+            "iteration_s" => (r.StepTimeS, nominal.StepTimeS),
+            "wall_days" or "time_to_train_min" or "device_hours" => (r.TimeToTrainDays, nominal.TimeToTrainDays),
+            "energy_mwh" => (r.EnergyMwh, nominal.EnergyMwh),
+            _ => (r.TokensPerS, nominal.TokensPerS),
+        };
+        return value > 0 ? (Math.Min(1, range.Low / value), Math.Max(1, range.High / value)) : null;
+    }
+
+    static Func<int, TrainingJob> JobFor(IEstimator inner, TrainingJob job) =>
+        inner is TokenBatchEstimator t ? dp => t.JobFor(job, dp) : _ => job;
 
     public static readonly string[] Metrics =
         ["hfu_tflops_per_device", "mfu_percent", "tokens_per_s_per_device", "iteration_s", "wall_days", "device_hours", "energy_mwh", "time_to_train_min"];
@@ -172,31 +286,24 @@ public sealed partial class ValidationRun(
     };
 
     /// <summary>
-    /// The software stack is not a column. Attention: notes naming FlashAttention or xformers
-    /// mean fused; otherwise fused on accelerators with FP8 units (H100 generation and later,
-    /// whose published runs all postdate FlashAttention, 2022), materialised scores and no
-    /// gradient bucketing on older ones, whose published runs used 2021–2022 Megatron-LM-era
-    /// stacks. Framework: a row whose notes, source or model name say DeepSpeed or GPT-NeoX
-    /// (built on DeepSpeed) ran DeepSpeed's pipeline engine (<see cref="GpuSoftware.WithDeepSpeedPipeline"/>).
-    /// Gradients: fp32 accumulation and reduction (Megatron-LM with bf16) unless the notes say
-    /// they were reduced in bf16 (<see cref="GpuSoftware.WithBf16GradientReduction"/>).
+    /// The software stack: the <c>framework</c> column's profile at the row's <c>software_date</c>
+    /// (<see cref="TrainingFramework"/>), or with no framework named the mainstream stack of that
+    /// era (today's when the date is empty too); then the explicit columns override it:
+    /// <c>attention</c> (fused/unfused) and <c>grad_reduce_dtype</c> (bf16/fp16: gradients
+    /// accumulated and reduced in 16 bits, <see cref="GpuSoftware.WithBf16GradientReduction"/>).
     /// </summary>
     public static GpuSoftware SoftwareFor(ValidationCase c, SystemSpec system)
     {
-        var attention = FusedAttentionText().IsMatch(c.Notes) || system is GpuCluster { Device.PeakTflopsFp8: not null }
-            ? GpuSoftware.Modern : GpuSoftware.Megatron2021;
-        var stack = DeepSpeedText().IsMatch($"{c.Notes} {c.Source} {c.ModelName}") ? attention.WithDeepSpeedPipeline() : attention;
-        return Bf16GradientsText().IsMatch(c.Notes) ? stack.WithBf16GradientReduction() : stack;
+        var inputs = c.Inputs;
+        var stack = inputs.ResolvedFramework.SoftwareAt(inputs.SoftwareDate);
+        if (inputs.FusedAttention is { } fused) stack = stack with { FusedAttention = fused };
+        if (inputs.GradientsInFp32 is { } fp32) stack = stack with { GradientsInFp32 = fp32 };
+        return stack;
     }
 
-    /// <summary>"4M tokens" in the notes: batch sizes in tokens are binary millions (4M = 2²²), as the papers use them.</summary>
-    static int? BatchFromNotes(ValidationCase c)
-    {
-        var m = BatchTokens().Match(c.Notes);
-        if (!m.Success) return null;
-        double millions = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        return (int)Math.Round(millions * (1 << 20) / c.SeqLen);
-    }
+    /// <summary>batch_tokens in whole sequences (nearest).</summary>
+    static int? BatchFromTokens(ValidationCase c) =>
+        c.Inputs.BatchTokens is { } tokens ? (int)Math.Max(1, Math.Round((double)tokens / c.SeqLen)) : null;
 
     static int DevicesFor(int batch, SystemSpec system)
     {
@@ -208,7 +315,7 @@ public sealed partial class ValidationRun(
     /// <summary>A variant of the system on which no layout runs is left out of a range, not an error.</summary>
     Estimate? ChooseOrNothing(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, ValidationCase c)
     {
-        try { return Choose(estimator, job, system, devices, c); }
+        try { return Choose(estimator, job, system, devices, c, policy); }
         catch (WaferInputException) { return null; }
     }
 
@@ -217,18 +324,16 @@ public sealed partial class ValidationRun(
     /// the first feasible layout in the policy's order of preference is taken, otherwise the
     /// fastest; when nothing fits, the layout that came closest (reported as not fitting).
     /// </summary>
-    Estimate? Choose(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, ValidationCase c)
+    Estimate? Choose(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, ValidationCase c, LayoutPolicy policy)
     {
         var rowPolicy = WaferRows.PolicyFor(system, policy);
         var constrained = new ConstrainedEstimator(estimator,
-            candidates => UnpublishedKnobs.Constrain(candidates, c, job, devices, rowPolicy));
-        if (system.MaxDevices is { } max && devices > max)
-            throw new WaferInputException($"{devices} devices exceed the {max} that the catalog's {system.Id} is built with");
+            candidates => UnpublishedKnobs.Constrain(candidates, c, JobFor(estimator, job), devices, rowPolicy));
         if (!constrained.CandidateLayouts(job, system, devices).Any()) return null;
         var plan = Planner.Plan(constrained, job, system, devices, economics, Objective.Time, topK: 1);
         if (plan.Points.Count == 0)
             // Nothing fits: predict the closest miss, unless no layout could run at all (nothing was computed).
             return plan.NearestMiss is { StepTimeS: > 0 } miss ? miss : throw new WaferInputException(plan.Why ?? "no layout of the row can run");
-        return rowPolicy == LayoutPolicy.Fastest ? plan.Best : estimator.Estimate(job, system, devices, plan.Points[0].Layout, economics);
+        return rowPolicy == LayoutPolicy.Fastest ? plan.Best : constrained.Estimate(job, system, devices, plan.Points[0].Layout, economics);
     }
 }

@@ -48,6 +48,25 @@ public class RequestParserTests
     }
 
     [Fact]
+    public void Framework_selects_the_software_profile_of_its_era_for_every_job_subcommand()
+    {
+        foreach (var sub in new[] { "estimate", "plan", "compare", "timeline" })
+        {
+            var job = Parse(sub, ("--model", ["gpt3-175b"]), ("--on", ["dgx-a100-80gb:1024"]), ("--framework", ["megatron-lm@2021-04"])) switch
+            {
+                EstimateRequest r => r.Job, PlanRequest r => r.Job, CompareRequest r => r.Job, TimelineRequest r => r.Job, var r => throw new InvalidOperationException(r.ToString()),
+            };
+            Assert.Equal(Core.Gpu.GpuSoftware.Megatron2021, job.Software);
+        }
+        var sweep = (SweepRequest)Parse("sweep", ("--model", ["gpt3-175b"]), ("--on", ["dgx-a100-80gb"]), ("--counts", ["512,1024"]), ("--framework", ["DeepSpeed"]));
+        Assert.False(sweep.Job.Software!.InterleavedSchedule);
+        Assert.Null(((EstimateRequest)Parse("estimate", ("--model", ["gpt3-175b"]), ("--on", ["dgx-a100-80gb:1024"]))).Job.Software);
+        Assert.Contains("expected one of megatron-lm, megatron-core, deepspeed, fsdp",
+            Fails("estimate", ("--model", ["gpt3-175b"]), ("--on", ["dgx-a100-80gb:1024"]), ("--framework", ["colossal"])));
+        Assert.Contains("YYYY-MM", Fails("estimate", ("--model", ["gpt3-175b"]), ("--on", ["dgx-a100-80gb:1024"]), ("--framework", ["fsdp@2022"])));
+    }
+
+    [Fact]
     public void A_layout_with_dp_implies_the_device_count()
     {
         var r = (EstimateRequest)Parse("estimate", ("--model", ["llama2-70b"]), ("--on", ["dgx-h100"]), ("--layout", ["tp=8,pp=2,dp=4"]));

@@ -58,7 +58,7 @@ public class CsvAndCaseTests
         var m = CaseModel.Build(c);
         Assert.Equal(FfnKind.SwiGlu, m.Ffn);
         Assert.False(m.TiedEmbeddings);
-        var palm = c with { ParamsB = 540.35, Layers = 118, Hidden = 18432, FfnHidden = 73728, Heads = 48, KvHeads = 1, Vocab = 256000, Notes = "multi-query attention with head dim 256" };
+        var palm = c with { ParamsB = 540.35, Layers = 118, Hidden = 18432, FfnHidden = 73728, Heads = 48, KvHeads = 1, Vocab = 256000, Inputs = new() { HeadDim = 256 } };
         var pm = CaseModel.Build(palm);
         Assert.Equal(256, pm.HeadDim);
         Assert.Equal(FfnKind.SwiGlu, pm.Ffn);

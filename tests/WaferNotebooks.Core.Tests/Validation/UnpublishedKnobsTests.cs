@@ -11,9 +11,10 @@ public class UnpublishedKnobsTests
 {
     const string Header = "id,model,params_b,layers,hidden,ffn_hidden,heads,kv_heads,vocab,seq_len,global_batch_seqs,micro_batch,moe_experts,moe_active,system,devices,tp,pp,dp,cp,ep,vpp,zero_stage,recompute,sequence_parallel,precision,tokens_b,metric,value,source,notes";
 
-    static ValidationCase Gpt(int layers = 48, int hidden = 8192, int heads = 64, int batch = 1536, int devices = 512, string notes = "") =>
+    static ValidationCase Gpt(int layers = 48, int hidden = 8192, int heads = 64, int batch = 1536, int devices = 512, CaseInputs? inputs = null) =>
         new("gpt", 2, "GPT", null, layers, hidden, 4 * hidden, heads, heads, 51200, 2048, batch, null, null, null,
-            "dgx-a100-80gb", devices, null, null, null, null, null, null, null, null, null, Precision.Bf16, null, "hfu_tflops_per_device", 140, notes);
+            "dgx-a100-80gb", devices, null, null, null, null, null, null, null, null, null, Precision.Bf16, null, "hfu_tflops_per_device", 140, "")
+        { Inputs = inputs ?? CaseInputs.None };
 
     static List<Layout> Candidates(ValidationCase c, LayoutPolicy policy)
     {
@@ -42,7 +43,7 @@ public class UnpublishedKnobsTests
     [Fact]
     public void StatedInterleavingWithoutACountTakesTwoChunks()
     {
-        var c = Gpt(notes: "interleaved 1F1B schedule used (chunks not published)");
+        var c = Gpt(inputs: new() { Interleaved = true });
         var layouts = Candidates(c, LayoutPolicy.FrameworkDefaults).Where(l => l.Pp > 1).ToList();
         // Two chunks where the schedule allows them (2·pp layers, micro-batches a multiple of pp), else none.
         bool Allowed(Layout l) => c.Layers >= 2 * l.Pp && c.GlobalBatchSeqs!.Value / (l.Dp * l.MicroBatch) % l.Pp == 0;
@@ -51,17 +52,26 @@ public class UnpublishedKnobsTests
     }
 
     [Fact]
-    public void TensorParallelismStatedInTheNotesExcludesTpOne()
+    public void StatedTensorParallelismExcludesTpOneAndFsdpPrefersFullSharding()
     {
-        var layouts = Candidates(Gpt(notes: "FSDP combined with Megatron tensor parallelism (degree not stated)"), LayoutPolicy.FrameworkDefaults);
+        var layouts = Candidates(Gpt(inputs: new() { Framework = TrainingFramework.Fsdp, TensorParallel = true }), LayoutPolicy.FrameworkDefaults);
         Assert.All(layouts, l => Assert.True(l.Tp > 1));
         Assert.Equal(3, layouts[0].ZeroStage);
     }
 
     [Fact]
+    public void NoTensorParallelismMeansTpOneAndPlainZeroOneOutsideFsdp()
+    {
+        var layouts = Candidates(Gpt(inputs: new() { TensorParallel = false, Framework = TrainingFramework.MegatronLm }), LayoutPolicy.FrameworkDefaults);
+        Assert.NotEmpty(layouts);
+        Assert.All(layouts, l => Assert.Equal(1, l.Tp));
+        Assert.Equal(1, layouts[0].ZeroStage);
+    }
+
+    [Fact]
     public void FullyShardedWithoutPipelineRunsTheLocalBatchInOneMicroBatchFirst()
     {
-        var c = Gpt(notes: "fully sharded data parallel") with { Pp = 1, ZeroStage = 3 };
+        var c = Gpt(inputs: new() { Framework = TrainingFramework.Fsdp }) with { Pp = 1, ZeroStage = 3 };
         var first = Candidates(c, LayoutPolicy.FrameworkDefaults)[0];
         Assert.Equal(c.GlobalBatchSeqs!.Value / first.Dp, first.MicroBatch);
     }
@@ -89,20 +99,25 @@ public class UnpublishedKnobsTests
     }
 
     [Fact]
-    public void BatchInTokensIsRoundedToAMultipleOfTheDevicesAndSaysSo()
+    public void BatchInTokensIsRoundedToAMultipleOfTheLayoutsDataParallelSizeAndSaysSo()
     {
-        string row = Header + "\nopt,OPT,175,96,12288,49152,96,96,50272,2048,,,,,dgx-a100-80gb,992,,1,,,,,3,,,fp16,,hfu_tflops_per_device,147,src,\"batch 2M tokens; FSDP with Megatron tensor parallelism\"\n";
+        string row = Header + ",batch_tokens,framework,tensor_parallel\nopt,OPT,175,96,12288,49152,96,96,50272,2048,,,,,dgx-a100-80gb,992,,1,,,,,3,,,fp16,,hfu_tflops_per_device,147,src,,2M,fsdp,1\n";
         var r = new ValidationRun().Run(row).Rows[0];
         Assert.False(r.Skipped, r.Reason);
-        Assert.Contains(r.Notes!, n => n.Contains("rounded to 992"));
+        // 2M tokens = 1024 sequences; never rounded up to the 992 devices' multiple (1984).
+        int dp = int.Parse(System.Text.RegularExpressions.Regex.Match(r.Layout, @"dp=(\d+)").Groups[1].Value);
+        int expected = (int)Math.Round(1024.0 / dp) * dp;
+        Assert.True(expected < 1984, $"batch {expected}");
+        if (expected != 1024) Assert.Contains(r.Notes!, n => n.Contains($"1024 sequences is rounded to {expected}, the nearest multiple of the layout's dp = {dp}"));
+        Assert.Contains("global_batch (rounded to dp)", r.Assumed!);
     }
 
     [Fact]
     public void DeepSpeedRowsGetThePipelineEngineWithoutInterleaving()
     {
         var system = SimulatorCatalog.Default.FindSystem("dgx-a100-80gb");
-        var ds = ValidationRun.SoftwareFor(Gpt() with { Source = "Smith et al. 2022, 'Using DeepSpeed and Megatron to Train MT-NLG'" }, system);
-        var megatron = ValidationRun.SoftwareFor(Gpt(), system);
+        var ds = ValidationRun.SoftwareFor(Gpt(inputs: new() { Framework = TrainingFramework.DeepSpeed }), system);
+        var megatron = ValidationRun.SoftwareFor(Gpt(inputs: new() { Framework = TrainingFramework.MegatronLm }), system);
         Assert.False(ds.InterleavedSchedule);
         Assert.False(ds.OverlapGradientReduction);
         Assert.True(megatron.InterleavedSchedule);

@@ -1,0 +1,99 @@
+namespace WaferNotebooks.Core.Gpu;
+
+/// <summary>
+/// A training framework and what it does by default at a given date: the <see cref="GpuSoftware"/>
+/// profile (fused attention, overlapped gradient reduction, interleaved pipeline schedule) and the
+/// ZeRO stage it uses unless told otherwise. The one place where framework names, eras and their
+/// sources live: the validation CSV's <c>framework</c>/<c>software_date</c> columns and the
+/// <c>--framework</c> option both resolve here.
+/// <para>Eras (each switch with its source):</para>
+/// <list type="bullet">
+/// <item>Megatron-LM until 2023-09: scores materialised (fused scale-mask-softmax, no
+/// FlashAttention) and gradients reduced after the backward pass (Narayanan et al. 2021;
+/// Korthikanti et al. 2022). <c>--overlap-grad-reduce</c> arrived in Megatron-LM in
+/// September 2023 (NVIDIA/Megatron-LM issue 391, answered 2023-09-30), by when
+/// <c>--use-flash-attn</c>/Transformer Engine attention was in place: from 2023-10 the modern stack.</item>
+/// <item>Megatron-Core, NeMo, Megatron-Bridge: the modern stack (they start in 2023 with
+/// Transformer Engine fused attention and bucketed, overlapped reduction); a date before 2023 means
+/// NeMo Megatron running Megatron-LM's kernels, so the Megatron-LM profile of that date.</item>
+/// <item>DeepSpeed (Megatron-DeepSpeed, GPT-NeoX): the pipeline engine (<see cref="GpuSoftware.WithDeepSpeedPipeline"/>);
+/// attention materialised before 2023, FlashAttention from 2023 (FlashAttention, Dao et al.
+/// 2022, entered these code bases from late 2022).</item>
+/// <item>Fully sharded data parallel (PyTorch FSDP, torchtitan; FairScale FSDP as in metaseq):
+/// prefers full sharding (ZeRO-3). From 2022-03 (PyTorch 1.11 ships FSDP with backward prefetch;
+/// Zhao et al. 2023, PyTorch FSDP, VLDB) gathers are prefetched and reduce-scatters overlapped;
+/// before, FairScale's FSDP gathered each layer's weights when the layer ran: costed as not
+/// overlapped, with scores materialised (the 2021 profile). Attention fused from 2023-03, when
+/// PyTorch 2.0 shipped <c>scaled_dot_product_attention</c> with the FlashAttention kernel.</item>
+/// <item>JAX/XLA (MaxText, Pax, T5X): XLA schedules collectives asynchronously under compute;
+/// fused (Pallas flash/splash) attention from 2024, materialised before.</item>
+/// <item>AWS Neuron (NxD Training): Megatron-style modern stack (NKI flash attention, overlapped reduction).</item>
+/// </list>
+/// With no framework named, the mainstream stack of the era: Megatron-LM before 2023, Megatron-Core
+/// from 2023 and when the date is not known either (<see cref="Mainstream"/>).
+/// </summary>
+public sealed record TrainingFramework(string Name, string Description, IReadOnlyList<string> Aliases, Func<DateOnly?, GpuSoftware> SoftwareAt, int PreferredZeroStage = 1)
+{
+    static readonly DateOnly MegatronOverlap = new(2023, 10, 1);
+    static readonly DateOnly FlashInDeepSpeed = new(2023, 1, 1);
+    static readonly DateOnly TorchFsdp = new(2022, 3, 1);
+    static readonly DateOnly TorchSdpa = new(2023, 3, 1);
+    static readonly DateOnly PallasFlash = new(2024, 1, 1);
+
+    static GpuSoftware Before(DateOnly? date, DateOnly boundary, GpuSoftware old, GpuSoftware current) =>
+        date is { } d && d < boundary ? old : current;
+
+    static GpuSoftware Unfused(GpuSoftware s) => s with { FusedAttention = false };
+
+    public static TrainingFramework MegatronLm { get; } = new("megatron-lm",
+        "NVIDIA Megatron-LM (2021-22 stack until 2023-09: scores materialised, reduction after backward)", [],
+        d => Before(d, MegatronOverlap, GpuSoftware.Megatron2021, GpuSoftware.Modern));
+
+    public static TrainingFramework MegatronCore { get; } = new("megatron-core",
+        "Megatron-Core and the stacks built on it (NeMo, Megatron-Bridge): fused attention, overlapped bucketed reduction",
+        ["nemo", "megatron-bridge"],
+        d => Before(d, new DateOnly(2023, 1, 1), MegatronLm.SoftwareAt(d), GpuSoftware.Modern));
+
+    public static TrainingFramework DeepSpeed { get; } = new("deepspeed",
+        "DeepSpeed pipeline engine (Megatron-DeepSpeed, GPT-NeoX): plain 1F1B, reduction after the flush",
+        ["megatron-deepspeed", "gpt-neox"],
+        d => Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), GpuSoftware.Modern).WithDeepSpeedPipeline());
+
+    public static TrainingFramework Fsdp { get; } = new("fsdp",
+        "PyTorch FSDP (metaseq, torchtitan): full sharding, prefetched gathers, overlapped reduce-scatter",
+        ["torchtitan", "metaseq", "fairscale"],
+        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), GpuSoftware.Modern)), PreferredZeroStage: 3);
+
+    public static TrainingFramework Jax { get; } = new("jax",
+        "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",
+        ["maxtext", "pax", "t5x"],
+        d => Before(d, PallasFlash, Unfused(GpuSoftware.Modern), GpuSoftware.Modern));
+
+    public static TrainingFramework Neuron { get; } = new("neuron",
+        "AWS Neuron distributed training (NxD): Megatron-style, fused attention, overlapped reduction", ["nxd"],
+        _ => GpuSoftware.Modern);
+
+    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Jax, Neuron];
+
+    /// <summary>Every accepted name, canonical names first.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(f => f.Name), .. All.SelectMany(f => f.Aliases)];
+
+    /// <summary>The framework of this name or alias (case-insensitive); null if none.</summary>
+    public static TrainingFramework? Find(string name) =>
+        All.FirstOrDefault(f => f.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase)
+            || f.Aliases.Any(a => a.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>The framework of this name; a message listing the known names otherwise.</summary>
+    public static TrainingFramework Parse(string name) =>
+        Find(name) ?? throw new FormatException($"unknown framework '{name}'; known: {string.Join(", ", Names)}");
+
+    /// <summary>The mainstream stack of a date's era when no framework is named: Megatron-LM before 2023, Megatron-Core since and when the date is unknown.</summary>
+    public static TrainingFramework Mainstream(DateOnly? date) =>
+        date is { } d && d < new DateOnly(2023, 1, 1) ? MegatronLm : MegatronCore;
+
+    /// <summary>A release month written YYYY-MM (2021-04), as the CSV column and the option take it.</summary>
+    public static bool TryParseMonth(string text, out DateOnly month) =>
+        DateOnly.TryParseExact(text.Trim(), "yyyy-MM", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out month);
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using WaferNotebooks.Core.Gpu;
+
+namespace WaferNotebooks.Core.Validation;
+
+/// <summary>
+/// The optional columns of the validation schema (data/validation/README.md) that say how a run
+/// was trained beyond its shape and layout: everything a prediction depends on that older files
+/// kept in free-text notes. Null means the cell was empty (not published): the documented default
+/// applies (<see cref="ValidationRun.SoftwareFor"/>, <see cref="UnpublishedKnobs"/>, <see cref="CaseModel"/>).
+/// </summary>
+public sealed record CaseInputs
+{
+    public static CaseInputs None { get; } = new();
+
+    /// <summary>Column <c>framework</c>.</summary>
+    public TrainingFramework? Framework { get; init; }
+
+    /// <summary>Column <c>software_date</c> (YYYY-MM): the release of the framework the run used; picks the framework's era.</summary>
+    public DateOnly? SoftwareDate { get; init; }
+
+    /// <summary>Column <c>attention</c>: fused (FlashAttention-style, no s×s scores in HBM) or unfused.</summary>
+    public bool? FusedAttention { get; init; }
+
+    /// <summary>Column <c>dropout</c>: the dropout probability; 0 = none (no masks stored).</summary>
+    public double? Dropout { get; init; }
+
+    /// <summary>Column <c>grad_reduce_dtype</c>: fp32 (accumulate and reduce in fp32) or bf16/fp16.</summary>
+    public bool? GradientsInFp32 { get; init; }
+
+    /// <summary>Column <c>activation_offload</c>: layers whose activations were offloaded to the host (recorded, not modelled).</summary>
+    public int? ActivationOffloadLayers { get; init; }
+
+    /// <summary>Column <c>power_cap_w</c>: a device power cap below TDP (recorded, not modelled here).</summary>
+    public double? PowerCapW { get; init; }
+
+    /// <summary>Column <c>includes</c>: what a whole-run figure contains besides steady training (evaluation, restarts, ...), ';'-separated.</summary>
+    public IReadOnlyList<string> Includes { get; init; } = [];
+
+    /// <summary>Column <c>batch_tokens</c>: the global batch in tokens when the source gives no sequence count.</summary>
+    public long? BatchTokens { get; init; }
+
+    /// <summary>Column <c>head_dim</c>: attention head dimension when it is not hidden/heads.</summary>
+    public int? HeadDim { get; init; }
+
+    /// <summary>Column <c>gated_mlp</c>: 1 for a gated MLP (SwiGLU, GeGLU: three matrices), 0 for a plain one.</summary>
+    public bool? GatedMlp { get; init; }
+
+    /// <summary>Column <c>shared_experts</c>: MoE experts every token goes through.</summary>
+    public int? SharedExperts { get; init; }
+
+    /// <summary>Column <c>dense_layers</c>: leading dense (non-MoE) layers of an MoE model.</summary>
+    public int? DenseLayers { get; init; }
+
+    /// <summary>Column <c>dense_ffn</c>: MLP width of those dense layers.</summary>
+    public int? DenseFfn { get; init; }
+
+    /// <summary>Column <c>interleaved</c>: 1 if the pipeline schedule was interleaved (chunk count in <c>vpp</c> when published), 0 if not.</summary>
+    public bool? Interleaved { get; init; }
+
+    /// <summary>Column <c>tensor_parallel</c>: 1 if tensor parallelism was used (degree in <c>tp</c> when published), 0 if not.</summary>
+    public bool? TensorParallel { get; init; }
+
+    /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
+    public TrainingFramework ResolvedFramework => Framework ?? TrainingFramework.Mainstream(SoftwareDate);
+
+    /// <summary>The names of the optional columns, in the order the README documents them.</summary>
+    public static readonly string[] Columns =
+    [
+        "framework", "software_date", "attention", "dropout", "grad_reduce_dtype", "activation_offload", "power_cap_w",
+        "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
+        "interleaved", "tensor_parallel",
+    ];
+
+    /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
+    public static CaseInputs From(Func<string, string> cell, Func<string, int?> integer, Func<string, double?> number)
+    {
+        bool? Flag(string name) => integer(name) switch
+        {
+            null => null, 0 => false, 1 => true,
+            var v => throw new FormatException($"column {name} must be 0 or 1, not {v}"),
+        };
+        bool? Choice(string name, string yes, string no) => cell(name).ToLowerInvariant() switch
+        {
+            "" => null,
+            var v when v == yes => true,
+            var v when v == no => false,
+            var v => throw new FormatException($"column {name} must be {yes} or {no}, not '{v}'"),
+        };
+        string framework = cell("framework");
+        return new CaseInputs
+        {
+            Framework = framework.Length == 0 ? null : TrainingFramework.Parse(framework),
+            SoftwareDate = Date(cell("software_date")),
+            FusedAttention = Choice("attention", "fused", "unfused"),
+            Dropout = number("dropout") is { } p && p > 1 ? throw new FormatException($"column dropout is a probability (0 to 1), not {p}") : number("dropout"),
+            GradientsInFp32 = cell("grad_reduce_dtype").ToLowerInvariant() switch
+            {
+                "" => null, "fp32" => true, "bf16" or "fp16" => false,
+                var v => throw new FormatException($"column grad_reduce_dtype must be fp32, bf16 or fp16, not '{v}'"),
+            },
+            ActivationOffloadLayers = integer("activation_offload"),
+            PowerCapW = number("power_cap_w"),
+            Includes = cell("includes").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            BatchTokens = BatchTokensOf(cell("batch_tokens")),
+            HeadDim = integer("head_dim"),
+            GatedMlp = Flag("gated_mlp"),
+            SharedExperts = integer("shared_experts"),
+            DenseLayers = integer("dense_layers"),
+            DenseFfn = integer("dense_ffn"),
+            Interleaved = Flag("interleaved"),
+            TensorParallel = Flag("tensor_parallel"),
+        };
+    }
+
+    static DateOnly? Date(string text)
+    {
+        if (text.Length == 0) return null;
+        return TrainingFramework.TryParseMonth(text, out var d)
+            ? d
+            : throw new FormatException($"column software_date must be a year and month, YYYY-MM (2021-04), not '{text}'");
+    }
+
+    /// <summary>A token count, plain or with a K/M suffix in powers of two as papers quote batches (4M = 4·2^20).</summary>
+    static long? BatchTokensOf(string text)
+    {
+        if (text.Length == 0) return null;
+        long scale = char.ToUpperInvariant(text[^1]) switch { 'K' => 1L << 10, 'M' => 1L << 20, _ => 1 };
+        string digits = scale == 1 ? text : text[..^1];
+        return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
+            ? (long)Math.Round(v * scale)
+            : throw new FormatException($"column batch_tokens must be a positive token count, plain or with K/M (binary: 4M = 4,194,304), not '{text}'");
+    }
+}

@@ -1,0 +1,110 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Gpu;
+using WaferNotebooks.Core.Validation;
+
+namespace WaferNotebooks.Core.Tests.ValidationTests;
+
+/// <summary>Predictions come from the schema's columns: never from notes; old files keep working with documented defaults; bad values are per-row reasons.</summary>
+public class SchemaInputsTests
+{
+    /// <summary>The CSV with one column's cells replaced (the header kept).</summary>
+    static string WithColumn(string csv, string column, Func<string, string> replace)
+    {
+        var records = CsvReader.Parse(csv);
+        int index = records[0].Fields.ToList().IndexOf(column);
+        Assert.True(index >= 0, $"no column {column}");
+        return string.Join("\n", records.Select((r, i) => string.Join(",",
+            r.Fields.Select((f, j) => Quote(i > 0 && j == index ? replace(f) : f))))) + "\n";
+    }
+
+    /// <summary>The CSV without the named columns.</summary>
+    static string Without(string csv, IReadOnlyCollection<string> columns)
+    {
+        var records = CsvReader.Parse(csv);
+        var keep = records[0].Fields.Select((name, j) => (name, j)).Where(x => !columns.Contains(x.name)).Select(x => x.j).ToArray();
+        return string.Join("\n", records.Select(r => string.Join(",", keep.Select(j => Quote(r.Fields[j]))))) + "\n";
+    }
+
+    static string Quote(string field) => field.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+
+    static IEnumerable<(string Id, double? Predicted, string Layout)> Predictions(ValidationReport r) =>
+        r.Rows.Select(x => (x.Id, x.Predicted, x.Layout));
+
+    public static TheoryData<string> Files => new() { "runs.csv", "megatron-bridge/runs.csv" };
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void BlankNotesChangeNoPrediction(string file)
+    {
+        string csv = File.ReadAllText(Path.Combine(DataFiles.Dir, file));
+        Assert.Contains(CsvReader.Parse(csv).Skip(1), r => r.Fields[^1].Length > 20);
+        var blanked = WithColumn(csv, "notes", _ => "");
+        var scrambled = WithColumn(csv, "notes", n => "FSDP; DeepSpeed; interleaved schedule; flash attention; no dropout; head dim 64; 2M tokens; gradients reduced in bf16; tensor parallelism; " + n);
+        var run = new ValidationRun();
+        var expected = Predictions(run.Run(csv, file)).ToList();
+        Assert.Equal(expected, Predictions(run.Run(blanked, file)));
+        Assert.Equal(expected, Predictions(run.Run(scrambled, file)));
+    }
+
+    [Fact]
+    public void VTrainCasesIgnoreTheirNotes()
+    {
+        var cases = VTrainData.Load(DataFiles.VTrain("multi"), "multi").Take(20).ToList();
+        var run = new ValidationRun();
+        Assert.Equal(Predictions(run.Run(cases, "multi")), Predictions(run.Run(cases.Select(c => c with { Notes = "" }), "multi")));
+    }
+
+    [Fact]
+    public void TheOldSchemaStillValidatesWithTodaysMainstreamStack()
+    {
+        string csv = File.ReadAllText(DataFiles.RunsCsv);
+        var old = new ValidationRun().Run(Without(csv, CaseInputs.Columns), "old.csv");
+        // Rows whose batch was only in tokens now run with the default batch as nominal.
+        Assert.All(old.Rows, r => Assert.False(r.Skipped, $"{r.Id}: {r.Reason}"));
+        var stack = Assert.Single(old.Rows, r => r.Id == "megatron21-t1-1.7b").Notes!;
+        Assert.Contains(GpuSoftware.Modern.Describe(), stack);
+    }
+
+    [Fact]
+    public void TheEraDecidesTheStackWhenNoFrameworkIsNamed()
+    {
+        Assert.Equal(TrainingFramework.MegatronLm, TrainingFramework.Mainstream(new DateOnly(2021, 4, 1)));
+        Assert.Equal(TrainingFramework.MegatronCore, TrainingFramework.Mainstream(new DateOnly(2024, 1, 1)));
+        Assert.Equal(TrainingFramework.MegatronCore, TrainingFramework.Mainstream(null));
+        Assert.Equal(GpuSoftware.Megatron2021, TrainingFramework.MegatronLm.SoftwareAt(new DateOnly(2022, 5, 1)));
+        Assert.Equal(GpuSoftware.Modern, TrainingFramework.MegatronLm.SoftwareAt(new DateOnly(2024, 5, 1)));
+        Assert.False(TrainingFramework.DeepSpeed.SoftwareAt(null).InterleavedSchedule);
+        Assert.Equal(3, TrainingFramework.Parse("FSDP").PreferredZeroStage);
+        Assert.Same(TrainingFramework.MegatronCore, TrainingFramework.Parse("nemo"));
+    }
+
+    const string Header = "id,model,params_b,layers,hidden,ffn_hidden,heads,kv_heads,vocab,seq_len,global_batch_seqs,micro_batch,moe_experts,moe_active,system,devices,tp,pp,dp,cp,ep,vpp,zero_stage,recompute,sequence_parallel,precision,tokens_b,metric,value,framework,software_date,attention,interleaved,batch_tokens,source,notes";
+    const string Good = "ok,GPT,,24,2048,8192,16,16,51200,2048,512,1,,,dgx-a100-80gb,64,1,1,64,1,,1,1,full,0,bf16,,hfu_tflops_per_device,150,megatron-lm,2021-04,,,,src,";
+
+    [Theory]
+    [InlineData("unknown-fw,GPT,,24,2048,8192,16,16,51200,2048,512,1,,,dgx-a100-80gb,64,1,1,64,1,,1,1,full,0,bf16,,hfu_tflops_per_device,150,colossal,,,,,src,", "unknown framework 'colossal'; known: megatron-lm")]
+    [InlineData("bad-date,GPT,,24,2048,8192,16,16,51200,2048,512,1,,,dgx-a100-80gb,64,1,1,64,1,,1,1,full,0,bf16,,hfu_tflops_per_device,150,deepspeed,April 2021,,,,src,", "software_date must be a year and month")]
+    [InlineData("bad-attn,GPT,,24,2048,8192,16,16,51200,2048,512,1,,,dgx-a100-80gb,64,1,1,64,1,,1,1,full,0,bf16,,hfu_tflops_per_device,150,,,flash,,,src,", "attention must be fused or unfused")]
+    [InlineData("layout,GPT,,24,2048,8192,16,16,51200,2048,512,1,,,dgx-a100-80gb,64,2,2,32,1,,1,1,full,0,bf16,,hfu_tflops_per_device,150,,,,,,src,", "tp·pp·dp·cp = 2·2·32·1 = 128 but devices = 64")]
+    [InlineData("vpp,GPT,,24,2048,8192,16,16,51200,2048,512,1,,,dgx-a100-80gb,64,1,1,64,1,,2,1,full,0,bf16,,hfu_tflops_per_device,150,,,,,,src,", "interleaving needs a pipeline")]
+    [InlineData("batch,GPT,,24,2048,8192,16,16,51200,2048,512,1,,,dgx-a100-80gb,64,1,1,64,1,,1,1,full,0,bf16,,hfu_tflops_per_device,150,,,,,4M,src,", "disagree")]
+    public void ABadValueIsAReasonForItsRowAndTheRestStillValidates(string row, string reason)
+    {
+        var report = new ValidationRun().Run($"{Header}\n{Good}\n{row}\n", "inline");
+        Assert.False(report.Rows[0].Skipped, report.Rows[0].Reason);
+        Assert.True(report.Rows[1].Skipped);
+        Assert.Contains("line 3", report.Rows[1].Reason);
+        Assert.Contains(reason, report.Rows[1].Reason);
+    }
+
+    [Fact]
+    public void ExplicitColumnsOverrideTheFrameworkProfile()
+    {
+        var c = ValidationCase.From(CsvReader.Parse($"{Header}\n{Good}\n")[1],
+            CsvReader.Parse(Header)[0].Fields.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i));
+        var system = SimulatorCatalog.Default.FindSystem("dgx-a100-80gb");
+        Assert.False(ValidationRun.SoftwareFor(c, system).FusedAttention);
+        Assert.True(ValidationRun.SoftwareFor(c with { Inputs = c.Inputs with { FusedAttention = true } }, system).FusedAttention);
+        Assert.False(ValidationRun.SoftwareFor(c with { Inputs = c.Inputs with { GradientsInFp32 = false } }, system).GradientsInFp32);
+    }
+}
