@@ -1,3 +1,5 @@
+using WaferNotebooks.Core.Catalog;
+
 namespace WaferNotebooks.Core.Validation;
 
 /// <summary>One row's outcome: the measured value, the prediction in the same unit, and the signed relative error (predicted − measured) / measured.</summary>
@@ -16,6 +18,13 @@ public sealed record ValidationRow(
     IReadOnlyList<string>? Notes = null)
 {
     public double? AbsError => Error is { } e ? Math.Abs(e) : null;
+
+    /// <summary>
+    /// The row's metric predicted again on a changed version of its system (a fitted constant
+    /// varied), with the same job, software and layout: calibration varies constants without
+    /// searching layouts again. Null for a skipped row.
+    /// </summary>
+    public Func<SystemSpec, double?>? Repredict { get; init; }
 
     public static ValidationRow Skip(string id, int line, string metric, double measured, string reason) =>
         new(id, line, metric, measured, null, null, true, reason);

@@ -59,6 +59,16 @@ public sealed partial class ValidationRun(
     /// <summary>Parses CSV text in the schema and predicts every row.</summary>
     public ValidationReport Run(string csv, string source = "csv")
     {
+        var (cases, malformed) = Parse(csv, source);
+        return new ValidationReport(source, [.. cases.Select(Predict).Concat(malformed).OrderBy(r => r.Line)]);
+    }
+
+    /// <summary>
+    /// CSV text in the schema as cases, and a skipped row (with its line) for each malformed
+    /// record. A file without the schema's header is a <see cref="WaferInputException"/>.
+    /// </summary>
+    public static (IReadOnlyList<ValidationCase> Cases, IReadOnlyList<ValidationRow> Malformed) Parse(string csv, string source)
+    {
         IReadOnlyList<CsvRecord> records;
         try { records = CsvReader.Parse(csv); }
         catch (FormatException e) { throw new WaferInputException($"{source}: {e.Message}"); }
@@ -69,25 +79,23 @@ public sealed partial class ValidationRun(
         if (missing.Length > 0)
             throw new WaferInputException($"{source} line 1: the header lacks column(s) {string.Join(", ", missing)}; expected " + string.Join(',', ValidationCase.Columns));
 
-        var rows = new List<ValidationRow>();
+        var cases = new List<ValidationCase>();
+        var malformed = new List<ValidationRow>();
         foreach (var record in records.Skip(1))
         {
-            ValidationCase c;
             try
             {
                 if (record.Fields.Count != records[0].Fields.Count)
                     throw new FormatException($"has {record.Fields.Count} fields, the header has {records[0].Fields.Count}");
-                c = ValidationCase.From(record, header);
+                cases.Add(ValidationCase.From(record, header));
             }
             catch (FormatException e)
             {
                 string id = header.TryGetValue("id", out int i) && i < record.Fields.Count ? record.Fields[i] : "";
-                rows.Add(ValidationRow.Skip(id, record.Line, "", 0, $"line {record.Line}: malformed row: {e.Message}"));
-                continue;
+                malformed.Add(ValidationRow.Skip(id, record.Line, "", 0, $"line {record.Line}: malformed row: {e.Message}"));
             }
-            rows.Add(Predict(c));
         }
-        return new ValidationReport(source, rows);
+        return (cases, malformed);
     }
 
     public ValidationReport Run(IEnumerable<ValidationCase> cases, string source) => new(source, cases.Select(Predict).ToArray());
@@ -145,7 +153,11 @@ public sealed partial class ValidationRun(
 
         double predicted = MetricValue(c.Metric, best)!.Value;
         double error = (predicted - c.Value) / c.Value;
-        return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes);
+        var layout = best.Layout;
+        return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, layout.ToString(), notes)
+        {
+            Repredict = changed => MetricValue(c.Metric, estimator.Estimate(job, changed, devices, layout, economics)),
+        };
     }
 
     public static readonly string[] Metrics =
