@@ -8,8 +8,8 @@ namespace WaferNotebooks.Core.Validation.Calibration;
 /// <summary>
 /// Writes a fit as a catalog overlay: a catalog file with only "about" and "calibrations", which
 /// <c>--catalog</c> and <c>WAFER_CATALOG</c> load like any catalog file. An overlay that exists
-/// keeps its other fits; a fit of the same constants, grouping and calibration groups is replaced,
-/// so the file can collect the fits of several commands (applied in file order).
+/// keeps its other fits; a fit of the same constants, grouping and calibration groups is replaced
+/// in its place, so the file can collect the fits of several commands (applied in file order).
 /// </summary>
 public static class CalibrationOverlay
 {
@@ -30,9 +30,13 @@ public static class CalibrationOverlay
             var existing = CatalogJson.ParseFile(File.ReadAllText(path), path);
             if (existing.Accelerators is { Count: > 0 } || existing.Systems is { Count: > 0 } || existing.Models is { Count: > 0 })
                 throw new WaferInputException($"--out '{path}' holds catalog entries besides calibrations; give a file of its own for the overlay");
-            fits.AddRange((existing.Calibrations ?? []).Where(f => !SameFit(f, fit)));
+            fits.AddRange(existing.Calibrations ?? []);
         }
-        fits.Add(fit);
+        // In place of the fit it replaces, so the order in which fits apply stays as it was.
+        int index = fits.FindIndex(f => SameFit(f, fit));
+        if (index >= 0) fits[index] = fit;
+        else fits.Add(fit);
+        fits.RemoveAll(f => !ReferenceEquals(f, fit) && SameFit(f, fit));
         var root = new JsonObject
         {
             ["about"] = About,
