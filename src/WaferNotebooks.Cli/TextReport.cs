@@ -234,9 +234,10 @@ internal static class TextReport
         o.WriteLine();
         o.WriteLine("refitted without each group:");
         foreach (var f in cv.Folds)
-            o.WriteLine($"  {f.Group} ({f.Rows} rows): " + (f.Refit.Count == 0
-                ? "no calibration used these rows or their accelerators; predictions as in-sample"
-                : string.Join("; ", f.Refit.Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant} {v.Value:G4} ({v.Rows.Count} rows)"))));
+            o.WriteLine($"  {f.Group} ({f.Rows} rows): " + (f.Refit.Count + f.Uncalibrated.Count == 0
+                ? "no calibration used these rows; predictions as in-sample"
+                : string.Join("; ", f.Refit.Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant} {v.Value:G4} ({v.Rows.Count} rows)")
+                    .Concat(f.Uncalibrated.Select(u => $"{u} uncalibrated (no rows left)")))));
         foreach (var note in cv.Notes)
             o.WriteLine($"note: {note}");
         o.WriteLine();

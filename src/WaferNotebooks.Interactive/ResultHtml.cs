@@ -101,8 +101,8 @@ public static class ResultHtml
             t.r.Id, t.g, t.r.Metric, $"{t.r.Measured:G4}", t.r.Predicted is { } p ? $"{p:G4}" : "", t.r.Error is { } e ? $"{e:+0.0%;-0.0%}" : "",
             t.x.Predicted is { } q ? $"{q:G4}" : "", t.x.Error is { } f ? $"{f:+0.0%;-0.0%}" : "",
         });
-        var folds = cv.Folds.Where(f => f.Refit.Count > 0)
-            .Select(f => $"{f.Group}: " + string.Join("; ", f.Refit.Select(v => $"{v.Accelerator} {v.Constant} {v.Value:G4}")));
+        var folds = cv.Folds.Where(f => f.Refit.Count + f.Uncalibrated.Count > 0)
+            .Select(f => $"{f.Group}: " + string.Join("; ", f.Refit.Select(v => $"{v.Accelerator} {v.Constant} {v.Value:G4}").Concat(f.Uncalibrated.Select(u => $"{u} uncalibrated"))));
         return Card($"Cross-validation: {cv.InSample.Source}, leaving out one {cv.By} at a time",
             $"|error| in-sample {Summary(cv.InSample.Summary)}; cross-validated {Summary(cv.OutOfGroup.Summary)}",
             [Table(["id", cv.By, "metric", "measured", "in-sample", "error", "cross-validated", "error"], rows)],

@@ -266,6 +266,7 @@ public static class ResultJson
                 ["value"] = Number(v.Value),
                 ["rows"] = v.Rows.Count,
             }),
+            ["uncalibrated"] = Strings(f.Uncalibrated),
         });
         o["notes"] = Strings(cv.Notes);
         return o;

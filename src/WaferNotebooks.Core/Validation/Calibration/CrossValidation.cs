@@ -2,8 +2,8 @@ using WaferNotebooks.Core.Catalog;
 
 namespace WaferNotebooks.Core.Validation.Calibration;
 
-/// <summary>The refit values of one held-out group.</summary>
-public sealed record CrossValidationFold(string Group, int Rows, IReadOnlyList<CalibrationValue> Refit);
+/// <summary>The refit values of one held-out group, and the fitted constants it left without rows ("group constant"), which went back to their uncalibrated defaults.</summary>
+public sealed record CrossValidationFold(string Group, int Rows, IReadOnlyList<CalibrationValue> Refit, IReadOnlyList<string> Uncalibrated);
 
 /// <summary>
 /// <c>wafer validate --cv</c>: the rows predicted with the catalog as it is (<see cref="InSample"/>)
@@ -89,6 +89,7 @@ public static class CrossValidation
             var refit = catalog;
             var changed = new HashSet<string>(StringComparer.Ordinal);
             var values = new List<CalibrationValue>();
+            var uncalibrated = new List<string>();
             foreach (var (fit, rows) in fitRows)
             {
                 bool holdsOut = rows.Any(r => r.Path == validatedPath && held.Contains(r.Row.Data.Case.Id));
@@ -99,6 +100,8 @@ public static class CrossValidation
                 var fitted = Calibration.Fit(refit, kept, constants, fit.By, new List<string>());
                 refit = refit.WithRefit(fit, fitted);
                 values.AddRange(fitted);
+                uncalibrated.AddRange(fit.Values.Where(v => !fitted.Any(f => f.Accelerator == v.Accelerator && f.Framework == v.Framework && f.Constant == v.Constant))
+                    .Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant}"));
                 changed.UnionWith(keys);
             }
             if (changed.Count > 0)
@@ -109,7 +112,7 @@ public static class CrossValidation
                     double? p = again(refit.ForFramework(row.Data.Framework).FindSystem(row.Prediction.SystemId));
                     outOfGroup[i] = row.Prediction with { Predicted = p, Error = p is { } v ? (v - row.Prediction.Measured) / row.Prediction.Measured : null };
                 }
-            folds.Add(new CrossValidationFold(group, members.Length, values));
+            folds.Add(new CrossValidationFold(group, members.Length, values, uncalibrated));
         }
         var malformed = data.Malformed;
         ValidationReport Report(IEnumerable<ValidationRow> rows) => new(data.Name, [.. rows.Concat(malformed).OrderBy(r => r.Line)]);
