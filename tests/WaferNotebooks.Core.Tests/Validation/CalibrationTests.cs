@@ -76,6 +76,30 @@ public class CalibrationTests
     }
 
     [Fact]
+    public void By_accelerator_and_framework_keeps_one_value_per_framework_for_that_framework_only()
+    {
+        // The Blackwell rows of Megatron-Bridge with a framework column: the 8B rows "nemo", the 70B row "megatron-core".
+        var source = File.ReadAllLines(Data("data/validation/megatron-bridge/runs.csv"));
+        var lines = new List<string> { source[0] + ",framework" };
+        lines.AddRange(source.Skip(1).Where(l => l.Contains("gb200") || l.Contains("b200")).Select(l => l + (l.Contains("-8b-") ? ",nemo" : ",megatron-core")));
+        var dir = Directory.CreateTempSubdirectory("wafer-calibrate-").FullName;
+        var csv = Path.Combine(dir, "frameworks.csv");
+        File.WriteAllLines(csv, lines);
+        var overlay = Path.Combine(dir, "overlay.json");
+
+        var result = CalibrationRun.Run(SimulatorCatalog.Default, [csv], [CalibratedConstant.SustainedMatmulShare],
+            CalibrationFit.ByAcceleratorAndFramework, ["*-8b-*", "*70b-gb200-64-mxfp8*"], "test", overlay, "2026-12-02");
+        Assert.Equal([("blackwell", "megatron-core", 1), ("blackwell", "nemo", 2)], result.Fit.Values.Select(v => (v.Accelerator, v.Framework, v.Rows.Count)));
+
+        var catalog = UserCatalogs.Apply(SimulatorCatalog.Default, null, [overlay]);
+        double Share(SimulatorCatalog c) => c.FindAccelerator("gb200").SustainedMatmulShare!.Value;
+        Assert.Equal(SimulatorCatalog.Default.FindAccelerator("gb200").SustainedMatmulShare!.Value, Share(catalog));
+        Assert.Equal(result.Fit.Values.Single(v => v.Framework == "nemo").Value, Share(catalog.ForFramework("nemo")));
+        Assert.Equal(result.Fit.Values.Single(v => v.Framework == "megatron-core").Value, Share(catalog.ForFramework("megatron-core")));
+        Assert.NotEqual(Share(catalog.ForFramework("nemo")), Share(catalog.ForFramework("megatron-core")));
+    }
+
+    [Fact]
     public void Bad_fit_requests_say_what_would_be_right()
     {
         var parser = new RequestParser(SimulatorCatalog.Default);
