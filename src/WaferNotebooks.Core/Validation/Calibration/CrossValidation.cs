@@ -58,26 +58,24 @@ public static class CrossValidation
         var validated = Calibration.Predict(catalog, data.Rows);
         string validatedPath = Path.GetFullPath(data.File);
 
-        // Each fit's declared rows, predicted once with the catalog as it is.
+        // Each fit's declared rows, loaded and predicted with the catalog as it is when a fold first refits it.
         var loaded = new Dictionary<string, IReadOnlyList<PredictedRow>> { [validatedPath] = validated };
-        var fitRows = new List<(CalibrationFit Fit, IReadOnlyList<(string Path, PredictedRow Row)> Rows)>();
-        foreach (var fit in catalog.Calibrations)
+        var fits = catalog.Calibrations.Select(fit =>
         {
-            var rows = new List<(string, PredictedRow)>();
+            var sets = new List<(string Path, HashSet<string> Ids)>();
             foreach (var set in fit.Data)
             {
-                if (Resolve(set.File, validatedPath) is not { } path)
-                {
-                    notes.Add($"the rows of {string.Join(", ", fit.Fit)} ({fit.Command}) in {set.File} were not found from the working directory or above {data.Name}: they cannot be held out, so rows among them are predicted in-sample");
-                    continue;
-                }
-                if (!loaded.TryGetValue(path, out var predicted))
-                    loaded[path] = predicted = Calibration.Predict(catalog, ValidationData.Load(path, "calibration data").Rows);
-                var ids = set.Rows.ToHashSet(StringComparer.Ordinal);
-                rows.AddRange(predicted.Where(r => ids.Contains(r.Data.Case.Id) && Calibration.Unusable(r, catalog) is null).Select(r => (path, r)));
+                if (Resolve(set.File, validatedPath) is { } path) sets.Add((path, set.Rows.ToHashSet(StringComparer.Ordinal)));
+                else notes.Add($"the rows of {string.Join(", ", fit.Fit)} ({fit.Command}) in {set.File} were not found from the working directory or above {data.Name}: they cannot be held out, so rows among them are predicted in-sample");
             }
-            fitRows.Add((fit, rows));
-        }
+            var rows = new Lazy<IReadOnlyList<(string Path, PredictedRow Row)>>(() => [.. sets.SelectMany(set =>
+            {
+                if (!loaded.TryGetValue(set.Path, out var predicted))
+                    loaded[set.Path] = predicted = Calibration.Predict(catalog, ValidationData.Load(set.Path, "calibration data").Rows);
+                return predicted.Where(r => set.Ids.Contains(r.Data.Case.Id) && Calibration.Unusable(r, catalog) is null).Select(r => (set.Path, r));
+            })]);
+            return (Fit: fit, Sets: sets, Rows: rows);
+        }).ToList();
 
         var groups = data.Rows.Select(r => GroupOf(r, by)).ToArray();
         var outOfGroup = validated.Select(r => r.Prediction).ToArray();
@@ -90,12 +88,12 @@ public static class CrossValidation
             var changed = new HashSet<string>(StringComparer.Ordinal);
             var values = new List<CalibrationValue>();
             var uncalibrated = new List<string>();
-            foreach (var (fit, rows) in fitRows)
+            foreach (var (fit, sets, rows) in fits)
             {
-                bool holdsOut = rows.Any(r => r.Path == validatedPath && held.Contains(r.Row.Data.Case.Id));
+                bool holdsOut = sets.Any(set => set.Path == validatedPath && set.Ids.Overlaps(held));
                 var keys = fit.Values.Select(v => v.Accelerator).ToHashSet(StringComparer.Ordinal);
                 if (!holdsOut && !keys.Overlaps(changed)) continue;
-                var kept = rows.Where(r => !(r.Path == validatedPath && held.Contains(r.Row.Data.Case.Id))).Select(r => r.Row).ToArray();
+                var kept = rows.Value.Where(r => !(r.Path == validatedPath && held.Contains(r.Row.Data.Case.Id))).Select(r => r.Row).ToArray();
                 var constants = fit.Fit.Select(n => CalibratedConstant.Find(n, "calibration")).ToArray();
                 var fitted = Calibration.Fit(refit, kept, constants, fit.By, new List<string>());
                 refit = refit.WithRefit(fit, fitted);
@@ -108,7 +106,8 @@ public static class CrossValidation
                 foreach (int i in members)
                 {
                     var row = validated[i];
-                    if (Calibration.Unusable(row, catalog) is not null || row.Prediction.Repredict is not { } again) continue;
+                    // Every predicted row of the group, whole-run rows too: they are not fitted to, but a refitted constant moves them.
+                    if (row.Prediction.Repredict is not { } again) continue;
                     double? p = again(refit.ForFramework(row.Data.Framework).FindSystem(row.Prediction.SystemId));
                     outOfGroup[i] = row.Prediction with { Predicted = p, Error = p is { } v ? (v - row.Prediction.Measured) / row.Prediction.Measured : null };
                 }
