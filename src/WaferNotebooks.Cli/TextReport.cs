@@ -6,6 +6,7 @@ using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Uncertainty;
 using WaferNotebooks.Core.Validation;
+using WaferNotebooks.Core.Validation.Calibration;
 using static WaferNotebooks.Cli.Units;
 
 namespace WaferNotebooks.Cli;
@@ -24,6 +25,8 @@ internal static class TextReport
             case CatalogListing l: WriteCatalog(l, o); break;
             case StepTimeline t: WriteTimeline(t, o); break;
             case ValidationReport v: WriteValidation(v, o); break;
+            case CrossValidationReport cv: WriteCrossValidation(cv, o); break;
+            case CalibrationResult c: WriteCalibration(c, o); break;
             default: throw new ArgumentException($"No text form for {result.GetType().Name}.", nameof(result));
         }
     }
@@ -196,21 +199,81 @@ internal static class TextReport
                 r.Error is { } e ? (e >= 0 ? "+" : "") + Percent(e) : null, r.Devices.ToString("N0"), Compact(r.Layout),
                 r.Assumed is { Count: > 0 } open ? string.Join(",", open) : "-");
         table.Write(o);
-        var skipped = v.Rows.Where(r => r.Skipped).ToList();
-        if (skipped.Count > 0)
-        {
-            o.WriteLine();
-            o.WriteLine("skipped:");
-            foreach (var r in skipped)
-                o.WriteLine($"  {(r.Id.Length > 0 ? r.Id : $"line {r.Line}")}: {r.Reason}");
-        }
+        WriteSkipped(v, o);
         o.WriteLine();
         foreach (var (name, part) in new[] { ("all rows", v), ("throughput rows", v.Throughput) })
+            o.WriteLine($"{name}: {SummaryText(part.Summary)}");
+    }
+
+    private static void WriteSkipped(ValidationReport v, TextWriter o)
+    {
+        var skipped = v.Rows.Where(r => r.Skipped).ToList();
+        if (skipped.Count == 0) return;
+        o.WriteLine();
+        o.WriteLine("skipped:");
+        foreach (var r in skipped)
+            o.WriteLine($"  {(r.Id.Length > 0 ? r.Id : $"line {r.Line}")}: {r.Reason}");
+    }
+
+    private static string SummaryText(ValidationSummary s) =>
+        $"{s.Count - s.Skipped} predicted, {s.Skipped} skipped; |error| mean {Percent(s.MeanAbsError)}, median {Percent(s.MedianAbsError)}, p90 {Percent(s.P90AbsError)}, max {Percent(s.MaxAbsError)}; " +
+        $"coverage {Percent(s.Coverage)} inside their range, median range width {Percent(s.MedianRelativeWidth)}, farthest outside {Percent(s.MaxOutsideRange)}";
+
+    private static string Signed(double? e) => e is { } x ? (x >= 0 ? "+" : "") + Percent(x) : Missing;
+
+    private static void WriteCrossValidation(CrossValidationReport cv, TextWriter o)
+    {
+        o.WriteLine($"{cv.InSample.Source}: {cv.InSample.Rows.Count} rows, cross-validated leaving out one {cv.By} at a time");
+        o.WriteLine();
+        var table = new TextTable("id", "group", "metric", "measured", "in-sample", "error", "cross-validated", "error");
+        for (var i = 0; i < cv.InSample.Rows.Count; i++)
         {
-            var s = part.Summary;
-            o.WriteLine($"{name}: {s.Count - s.Skipped} predicted, {s.Skipped} skipped; |error| mean {Percent(s.MeanAbsError)}, median {Percent(s.MedianAbsError)}, p90 {Percent(s.P90AbsError)}, max {Percent(s.MaxAbsError)}; " +
-                $"coverage {Percent(s.Coverage)} inside their range, median range width {Percent(s.MedianRelativeWidth)}, farthest outside {Percent(s.MaxOutsideRange)}");
+            var (r, x) = (cv.InSample.Rows[i], cv.OutOfGroup.Rows[i]);
+            if (r.Skipped) continue;
+            table.Add(r.Id, cv.RowGroups[i], r.Metric, Num(r.Measured), r.Predicted is { } p ? Num(p) : null, Signed(r.Error),
+                x.Predicted is { } q ? Num(q) : null, Signed(x.Error));
         }
+        table.Write(o);
+        WriteSkipped(cv.InSample, o);
+        o.WriteLine();
+        o.WriteLine("refitted without each group:");
+        foreach (var f in cv.Folds)
+            o.WriteLine($"  {f.Group} ({f.Rows} rows): " + (f.Refit.Count + f.Uncalibrated.Count == 0
+                ? "no calibration used these rows; predictions as in-sample"
+                : string.Join("; ", f.Refit.Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant} {v.Value:G4} ({v.Rows.Count} rows)")
+                    .Concat(f.Uncalibrated.Select(u => $"{u} uncalibrated (no rows left)")))));
+        foreach (var note in cv.Notes)
+            o.WriteLine($"note: {note}");
+        o.WriteLine();
+        foreach (var (name, inSample, outside) in new[] { ("all rows", cv.InSample, cv.OutOfGroup), ("throughput rows", cv.InSample.Throughput, cv.OutOfGroup.Throughput) })
+        {
+            o.WriteLine($"{name}, in-sample: {SummaryText(inSample.Summary)}");
+            o.WriteLine($"{name}, cross-validated: {SummaryText(outside.Summary)}");
+        }
+    }
+
+    private static void WriteCalibration(CalibrationResult c, TextWriter o)
+    {
+        var fit = c.Fit;
+        int used = fit.Data.Sum(d => d.Rows.Count);
+        o.WriteLine($"calibrate {string.Join(", ", fit.Fit)} by {fit.By}: {used} rows used of {string.Join(", ", fit.Data.Select(d => $"{d.File} ({d.Rows.Count})"))}; {c.Unused.Count} not used");
+        o.WriteLine();
+        var table = new TextTable("group", "constant", "was", "fitted", "rows", "|error| mean before", "after", "median before", "after");
+        foreach (var v in fit.Values)
+            table.Add(v.Framework is { } fw ? $"{v.Accelerator}/{fw}" : v.Accelerator, v.Constant, v.Previous.ToString("G4", System.Globalization.CultureInfo.InvariantCulture),
+                v.Value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture), v.Rows.Count.ToString("N0"),
+                Percent(v.Before.MeanAbsError), Percent(v.After.MeanAbsError), Percent(v.Before.MedianAbsError), Percent(v.After.MedianAbsError));
+        table.Write(o);
+        o.WriteLine();
+        foreach (var v in fit.Values.DistinctBy(v => (v.Accelerator, v.Framework)))
+            o.WriteLine($"fitted to ({v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")}): {string.Join(", ", v.Rows.Take(12))}{(v.Rows.Count > 12 ? $" and {v.Rows.Count - 12} more" : "")}");
+        foreach (var g in c.Unused.GroupBy(u => u.Reason))
+            o.WriteLine($"not used ({g.Count()}): {g.Key}: {string.Join(", ", g.Take(6).Select(u => u.Id))}{(g.Count() > 6 ? ", ..." : "")}");
+        foreach (var note in c.Notes)
+            o.WriteLine($"note: {note}");
+        o.WriteLine(c.Written is { } path
+            ? $"written: {path} (use it with --catalog {path}, or list it in {UserCatalogs.EnvironmentVariable})"
+            : "nothing written (give --out FILE to write the overlay)");
     }
 
     /// <summary>Width of the ASCII Gantt, in characters.</summary>

@@ -6,6 +6,7 @@ using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Validation;
+using WaferNotebooks.Core.Validation.Calibration;
 
 namespace WaferNotebooks.Cli;
 
@@ -102,7 +103,7 @@ public static class WaferCli
             await output.WriteLineAsync(ResultJson.Serialize(result));
         else
             TextReport.Write(result, output);
-        if (result is ValidationReport report && MalformedRows(report) is { Count: > 0 } malformed)
+        if ((result as ValidationReport ?? (result as CrossValidationReport)?.InSample) is { } report && MalformedRows(report) is { Count: > 0 } malformed)
         {
             // The good rows are reported; the bad ones are input errors, with their line.
             foreach (var row in malformed)

@@ -9,6 +9,7 @@ using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Validation;
+using WaferNotebooks.Core.Validation.Calibration;
 using static Microsoft.DotNet.Interactive.Formatting.PocketViewTags;
 using static WaferNotebooks.Interactive.SummaryCard;
 
@@ -32,6 +33,8 @@ public static class ResultHtml
             PlanResult p => Wrap(PlanTable(p), charts.PlanScatter(p, offline)),
             StepTimeline t => Wrap(TimelineCard(t), charts.Timeline(t, offline)),
             ValidationReport v => Wrap(ValidationCard(v), charts.ValidationParity(v, offline)),
+            CrossValidationReport cv => Wrap(CrossValidationCard(cv), charts.ValidationParity(cv.OutOfGroup with { Source = cv.OutOfGroup.Source + ", cross-validated" }, offline)),
+            CalibrationResult c => Wrap(CalibrationCard(c)),
             CatalogListing c => div[@class: "wafer-result"](c.Tables().Select(CatalogCard)),
             _ => null,
         };
@@ -90,6 +93,37 @@ public static class ResultHtml
         return Card($"Validation: {v.Source}", $"{s.Count} rows, {s.Skipped} skipped; absolute relative error mean {s.MeanAbsError:P1}, median {s.MedianAbsError:P1}, p90 {s.P90AbsError:P1}, max {s.MaxAbsError:P1}; " +
             $"{s.Coverage:P0} of measurements inside their range, median range width {s.MedianRelativeWidth:P1}, farthest outside {s.MaxOutsideRange:P1}",
             [Table(["id", "metric", "system", "measured", "predicted", "range", "inside", "error", "layout / note", "open knobs"], rows)]);
+    }
+
+    private static string Summary(ValidationSummary s) =>
+        $"mean {s.MeanAbsError:P1}, median {s.MedianAbsError:P1}, p90 {s.P90AbsError:P1}, max {s.MaxAbsError:P1}";
+
+    private static IHtmlContent CrossValidationCard(CrossValidationReport cv)
+    {
+        var rows = cv.InSample.Rows.Select((r, i) => (r, x: cv.OutOfGroup.Rows[i], g: cv.RowGroups[i])).Where(t => !t.r.Skipped).Select(t => new[]
+        {
+            t.r.Id, t.g, t.r.Metric, $"{t.r.Measured:G4}", t.r.Predicted is { } p ? $"{p:G4}" : "", t.r.Error is { } e ? $"{e:+0.0%;-0.0%}" : "",
+            t.x.Predicted is { } q ? $"{q:G4}" : "", t.x.Error is { } f ? $"{f:+0.0%;-0.0%}" : "",
+        });
+        var folds = cv.Folds.Where(f => f.Refit.Count + f.Uncalibrated.Count > 0)
+            .Select(f => $"{f.Group}: " + string.Join("; ", f.Refit.Select(v => $"{v.Accelerator} {v.Constant} {v.Value:G4}").Concat(f.Uncalibrated.Select(u => $"{u} uncalibrated"))));
+        return Card($"Cross-validation: {cv.InSample.Source}, leaving out one {cv.By} at a time",
+            $"|error| in-sample {Summary(cv.InSample.Summary)}; cross-validated {Summary(cv.OutOfGroup.Summary)}",
+            [Table(["id", cv.By, "metric", "measured", "in-sample", "error", "cross-validated", "error"], rows)],
+            [Note("Refitted without each group", string.Join(" | ", folds.DefaultIfEmpty("no group held out a calibration row"))), .. cv.Notes.Select(n => Note("Note", n))]);
+    }
+
+    private static IHtmlContent CalibrationCard(CalibrationResult c)
+    {
+        var rows = c.Fit.Values.Select(v => new[]
+        {
+            v.Framework is { } fw ? $"{v.Accelerator}/{fw}" : v.Accelerator, v.Constant, $"{v.Previous:G4}", $"{v.Value:G4}", $"{v.Rows.Count}",
+            $"{v.Before.MeanAbsError:P1}", $"{v.After.MeanAbsError:P1}", string.Join(", ", v.Rows),
+        });
+        return Card($"Calibration: {string.Join(", ", c.Fit.Fit)} by {c.Fit.By}",
+            c.Written is { } path ? $"written to {path}; load it with --catalog {path}" : "not written (give --out FILE)",
+            [Table(["group", "constant", "was", "fitted", "rows", "|error| before", "after", "fitted to"], rows)],
+            [.. c.Notes.Select(n => Note("Note", n)), .. c.Unused.GroupBy(u => u.Reason).Select(g => Note($"Not used ({g.Count()})", $"{g.Key}: {string.Join(", ", g.Select(u => u.Id))}"))]);
     }
 
     private static IHtmlContent CatalogCard(CatalogTable t) =>

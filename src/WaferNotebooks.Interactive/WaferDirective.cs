@@ -78,6 +78,7 @@ public static class WaferDirective
                 case "plan": kernel.AddDirective<WaferPlanCommand>(sub, HandleAsync); break;
                 case "catalog": kernel.AddDirective<WaferCatalogCommand>(sub, HandleAsync); break;
                 case "validate": kernel.AddDirective<WaferValidateCommand>(sub, HandleAsync); break;
+                case "calibrate": kernel.AddDirective<WaferCalibrateCommand>(sub, HandleAsync); break;
                 case "timeline": kernel.AddDirective<WaferTimelineCommand>(sub, HandleAsync); break;
                 default: throw new InvalidOperationException($"The grammar has a subcommand '{sub.Name}' that the notebook does not handle.");
             }

@@ -32,4 +32,5 @@ public sealed class WaferSweepCommand : WaferDirectiveCommand { public override 
 public sealed class WaferPlanCommand : WaferDirectiveCommand { public override string Subcommand => "plan"; }
 public sealed class WaferCatalogCommand : WaferDirectiveCommand { public override string Subcommand => "catalog"; }
 public sealed class WaferValidateCommand : WaferDirectiveCommand { public override string Subcommand => "validate"; }
+public sealed class WaferCalibrateCommand : WaferDirectiveCommand { public override string Subcommand => "calibrate"; }
 public sealed class WaferTimelineCommand : WaferDirectiveCommand { public override string Subcommand => "timeline"; }

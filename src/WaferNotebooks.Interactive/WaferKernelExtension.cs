@@ -8,6 +8,7 @@ using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Validation;
+using WaferNotebooks.Core.Validation.Calibration;
 
 namespace WaferNotebooks.Interactive;
 
@@ -25,7 +26,7 @@ public sealed class WaferKernelExtension : IKernelExtension
         WaferDirective.AddTo(kernel);
         RegisterFormatters();
         KernelInvocationContext.Current?.Display(
-            new HtmlString("<div>Added <code>#!wafer</code> (estimate, compare, sweep, plan, catalog, validate, timeline): LLM training estimates with charts. Try <code>#!wafer --help</code>.</div>"),
+            new HtmlString("<div>Added <code>#!wafer</code> (estimate, compare, sweep, plan, catalog, validate, calibrate, timeline): LLM training estimates with charts. Try <code>#!wafer --help</code>.</div>"),
             HtmlFormatter.MimeType);
         return Task.CompletedTask;
     }
@@ -38,6 +39,8 @@ public sealed class WaferKernelExtension : IKernelExtension
         Register<PlanResult>();
         Register<StepTimeline>();
         Register<ValidationReport>();
+        Register<CrossValidationReport>();
+        Register<CalibrationResult>();
         Register<CatalogListing>();
     }
 

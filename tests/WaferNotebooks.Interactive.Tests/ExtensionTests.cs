@@ -23,7 +23,7 @@ public class ExtensionTests : NotebookKernelTests
     {
         var (ok, _, html, _) = await Submit("#!wafer --help");
         Assert.True(ok);
-        foreach (var sub in new[] { "estimate", "compare", "sweep", "plan", "catalog", "validate", "timeline" })
+        foreach (var sub in new[] { "estimate", "compare", "sweep", "plan", "catalog", "validate", "calibrate", "timeline" })
             Assert.Contains($"#!wafer {sub}", html);
     }
 

@@ -101,6 +101,23 @@ public class SubcommandTests : NotebookKernelTests
     }
 
     [Fact]
+    public async Task Validate_cv_and_calibrate_show_their_cards()
+    {
+        var csv = Path.Combine(RepositoryRoot.Path, "data", "validation", "megatron-bridge", "runs.csv");
+        var (ok, error, html, _) = await Submit($"#!wafer validate --data \"{csv}\" --cv paper");
+        Assert.True(ok, error);
+        Assert.Contains("Cross-validation: runs.csv, leaving out one paper at a time", html);
+        Assert.Contains("blackwell sustained_matmul_share uncalibrated", html);
+        Assert.Contains("cross-validated", html);
+
+        (ok, error, html, _) = await Submit($"#!wafer calibrate --data \"{csv}\" --rows mbridge-25.11-llama3-8b-b200-* --fit sustained_matmul_share");
+        Assert.True(ok, error);
+        Assert.Contains("Calibration: sustained_matmul_share by accelerator", html);
+        Assert.Contains("mbridge-25.11-llama3-8b-b200-8-fp8-cs-gbs128", html);
+        Assert.Contains("not written (give --out FILE)", html);
+    }
+
+    [Fact]
     public async Task Name_stores_the_result_as_a_csharp_variable()
     {
         var (ok, error, _, _) = await Submit("#!wafer estimate --model llama2-70b --on dgx-h100:512 --tokens 2T --name run1");

@@ -25,7 +25,9 @@ public sealed record Accelerator(
     /// <summary>Streaming multiprocessors or compute units that GEMM tiles are spread over (an integer; null: unknown).</summary>
     Sourced? ComputeUnits = null,
     /// <summary>Share of the measured matmul maximum that GEMMs sustain inside a training step, where fitted (null: not calibrated, 1).</summary>
-    Sourced? SustainedMatmulShare = null)
+    Sourced? SustainedMatmulShare = null,
+    /// <summary>Host time to launch one transformer layer's forward kernels when driving this device, where fitted (null: the software stack's default).</summary>
+    Sourced? LaunchS = null)
 {
     /// <summary>Dense peak for GEMMs at the given precision; FP8 falls back to 16-bit where the device has no FP8 units.</summary>
     public double PeakTflops(Workload.Precision precision) =>

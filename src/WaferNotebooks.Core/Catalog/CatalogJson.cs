@@ -52,14 +52,17 @@ internal static class CatalogJson
             d.IdleW.Value < 0 || d.IdleW.Value >= d.TdpW.Value ? $"idle_w ({d.IdleW.Value}) must be between 0 and tdp_w ({d.TdpW.Value})" :
             new[] { d.MatmulEfficiency, d.MatmulEfficiencyFp8, d.SustainedMatmulShare }.Any(v => v is { Value: <= 0 or > 1 })
                 ? "matmul_efficiency, matmul_efficiency_fp8 and sustained_matmul_share must be fractions in (0, 1]" :
+            d.LaunchS is { Value: < 0 or > CalibratedConstant.MaxLaunchS }
+                ? $"launch_s ({d.LaunchS.Value}) must be between 0 and {CalibratedConstant.MaxLaunchS} seconds" :
             d.ComputeUnits is { Value: var units } && (units < 1 || units != Math.Floor(units))
                 ? $"compute_units ({units}) must be a whole number of at least 1" :
             null;
         if (problem is not null) throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}': {problem}.");
         var device = new Accelerator(d.Id, d.Name, d.Vendor, d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps,
             d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "", d.MatmulEfficiencyFp8,
-            d.ComputeUnits, d.SustainedMatmulShare);
-        return new AcceleratorEntry(device, d.Aliases ?? [], d.DefaultSystem, d.PricePerHour);
+            d.ComputeUnits, d.SustainedMatmulShare, d.LaunchS);
+        if (d.CalibrationGroup is { } group) CatalogIds.Check(group, $"calibration_group of accelerator '{d.Id}'", $"Catalog file '{fileName}'");
+        return new AcceleratorEntry(device, d.Aliases ?? [], d.DefaultSystem, d.PricePerHour, d.CalibrationGroup ?? d.Id);
     }
 
     public static SystemSpec ToSystem(JsonElement e, SystemJsonContext ctx)
@@ -132,8 +135,12 @@ internal sealed record SystemJsonContext(string FileName, Func<string, string, A
         ?? throw new WaferInputException($"Catalog file '{FileName}': a system entry is null.");
 }
 
-/// <summary>An accelerator with the catalog-only facts that are not part of the device record.</summary>
-internal sealed record AcceleratorEntry(Accelerator Device, IReadOnlyList<string> Aliases, string? DefaultSystem, Sourced? PricePerHour);
+/// <summary>
+/// An accelerator with the catalog-only facts that are not part of the device record.
+/// <see cref="CalibrationGroup"/>: the key its fitted constants are stored under (its id unless
+/// the file groups it with the same die).
+/// </summary>
+internal sealed record AcceleratorEntry(Accelerator Device, IReadOnlyList<string> Aliases, string? DefaultSystem, Sourced? PricePerHour, string CalibrationGroup);
 
 internal sealed class CatalogFileDto
 {
@@ -142,6 +149,8 @@ internal sealed class CatalogFileDto
     public List<AcceleratorDto>? Accelerators { get; init; }
     public List<JsonElement>? Systems { get; init; }
     public List<ModelDto>? Models { get; init; }
+    /// <summary>Constants fitted by <c>wafer calibrate</c>, applied to the accelerators of their calibration group.</summary>
+    public List<CalibrationFit>? Calibrations { get; init; }
 }
 
 internal sealed class AcceleratorDto
@@ -165,6 +174,10 @@ internal sealed class AcceleratorDto
     public Sourced? ComputeUnits { get; init; }
     /// <summary>Share of the matmul maximum sustained in training, with what it was fitted to.</summary>
     public Sourced? SustainedMatmulShare { get; init; }
+    /// <summary>Host time to launch one layer's forward kernels, with what it was fitted to.</summary>
+    [JsonPropertyName("launch_s")] public Sourced? LaunchS { get; init; }
+    /// <summary>Accelerators of one group (the same die and clocks) share fitted constants.</summary>
+    public string? CalibrationGroup { get; init; }
     public Sourced? OnChipSramMb { get; init; }
     /// <summary>Default $ per device-hour for systems built from this accelerator.</summary>
     public Sourced? PricePerHour { get; init; }

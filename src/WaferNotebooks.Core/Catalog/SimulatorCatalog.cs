@@ -16,15 +16,18 @@ public sealed class SimulatorCatalog
     private readonly ImmutableList<AcceleratorEntry> accelerators;
     private readonly ImmutableList<SystemSpec> systems;
     private readonly ImmutableList<ModelSpec> models;
+    private readonly ImmutableList<CalibrationFit> calibrations;
     private readonly Dictionary<string, AcceleratorEntry> acceleratorByIdOrAlias;
     private readonly Dictionary<string, SystemSpec> systemById;
     private readonly Dictionary<string, ModelSpec> modelById;
 
-    private SimulatorCatalog(ImmutableList<AcceleratorEntry> accelerators, ImmutableList<SystemSpec> systems, ImmutableList<ModelSpec> models)
+    private SimulatorCatalog(ImmutableList<AcceleratorEntry> accelerators, ImmutableList<SystemSpec> systems, ImmutableList<ModelSpec> models,
+        ImmutableList<CalibrationFit>? calibrations = null)
     {
         this.accelerators = accelerators;
         this.systems = systems;
         this.models = models;
+        this.calibrations = calibrations ?? [];
         acceleratorByIdOrAlias = new(StringComparer.Ordinal);
         foreach (var e in accelerators) acceleratorByIdOrAlias[e.Device.Id] = e;
         foreach (var e in accelerators)
@@ -43,6 +46,71 @@ public sealed class SimulatorCatalog
     public IReadOnlyList<Accelerator> Accelerators { get; }
     public IReadOnlyList<SystemSpec> Systems => systems;
     public IReadOnlyList<ModelSpec> Models => models;
+
+    /// <summary>The <c>wafer calibrate</c> fits applied, in the order the files were read (a later value of the same constant and group wins).</summary>
+    public IReadOnlyList<CalibrationFit> Calibrations => calibrations;
+
+    /// <summary>The key the accelerator's fitted constants are stored under: its calibration group, else its id.</summary>
+    public string CalibrationGroupOf(string acceleratorId) =>
+        acceleratorByIdOrAlias.TryGetValue(CatalogIds.Normalize(acceleratorId), out var e) ? e.CalibrationGroup : acceleratorId;
+
+    /// <summary>
+    /// Applies a fit: each value without a framework replaces its constant on every accelerator
+    /// of its calibration group (systems follow); values with a framework are kept for
+    /// <see cref="ForFramework"/>. The fit is recorded in <see cref="Calibrations"/>.
+    /// </summary>
+    public SimulatorCatalog WithCalibration(CalibrationFit fit, string sourceName = "calibration")
+    {
+        if (fit.Problem() is { } problem) throw new WaferInputException($"Catalog file '{sourceName}': calibration '{fit.Command}': {problem}.");
+        foreach (var v in fit.Values)
+            if (!accelerators.Any(e => e.CalibrationGroup == v.Accelerator || e.Device.Id == v.Accelerator))
+                throw new WaferInputException($"Catalog file '{sourceName}': calibration for '{v.Accelerator}', which is neither an accelerator id nor a calibration group of the catalog."
+                    + Suggest(v.Accelerator, accelerators.Select(e => e.CalibrationGroup).Distinct()));
+        var catalog = new SimulatorCatalog(accelerators, systems, models, calibrations.Add(fit));
+        return catalog.Apply(fit.Values.Where(v => v.Framework is null), fit);
+    }
+
+    /// <summary>The catalog as it predicts runs of one framework: its framework-specific fitted values applied over the rest.</summary>
+    public SimulatorCatalog ForFramework(string framework)
+    {
+        var catalog = this;
+        foreach (var fit in calibrations)
+            catalog = catalog.Apply(fit.Values.Where(v => string.Equals(v.Framework, framework, StringComparison.OrdinalIgnoreCase)), fit);
+        return catalog;
+    }
+
+    /// <summary>
+    /// The catalog with a fit replaced by the same fit with other values (cross-validation): a
+    /// calibration group the new values leave out goes back to its uncalibrated default.
+    /// </summary>
+    internal SimulatorCatalog WithRefit(CalibrationFit fit, IReadOnlyList<CalibrationValue> values)
+    {
+        var index = calibrations.IndexOf(fit);
+        var replaced = fit with { Values = values };
+        var catalog = new SimulatorCatalog(accelerators, systems, models, index < 0 ? calibrations.Add(replaced) : calibrations.SetItem(index, replaced));
+        foreach (var lost in fit.Values.Where(v => v.Framework is null && !values.Any(n => n.Accelerator == v.Accelerator && n.Framework is null && n.Constant == v.Constant)))
+        {
+            var constant = CalibratedConstant.All.First(c => c.Name == lost.Constant);
+            foreach (var entry in catalog.accelerators.Where(e => e.CalibrationGroup == lost.Accelerator || e.Device.Id == lost.Accelerator).ToList())
+                catalog = catalog.WithEntry(entry with { Device = constant.Set(entry.Device, null) });
+        }
+        return catalog.Apply(values.Where(v => v.Framework is null), replaced);
+    }
+
+    /// <summary>The catalog with the given constant values on every accelerator of each value's group (provenance from the fit).</summary>
+    internal SimulatorCatalog Apply(IEnumerable<CalibrationValue> values, CalibrationFit fit)
+    {
+        var catalog = this;
+        foreach (var v in values)
+        {
+            var constant = CalibratedConstant.All.First(c => c.Name == v.Constant);
+            // Derived: computed from published measurements by the procedure the source states.
+            var sourced = new Sourced(v.Value, fit.SourceFor(v), Confidence.Derived);
+            foreach (var entry in catalog.accelerators.Where(e => e.CalibrationGroup == v.Accelerator || e.Device.Id == v.Accelerator).ToList())
+                catalog = catalog.WithEntry(entry with { Device = constant.Set(entry.Device, sourced) });
+        }
+        return catalog;
+    }
 
     /// <summary>A catalog model by id (case-insensitive), or an inline architecture such as <c>layers=48,hidden=6144,heads=64,vocab=51200</c>.</summary>
     public ModelSpec FindModel(string idOrInline)
@@ -90,7 +158,7 @@ public sealed class SimulatorCatalog
     {
         CatalogIds.Check(model.Id, "model", "SimulatorCatalog.With");
         if (ModelShape.Problem(model) is { } problem) throw new WaferInputException($"Model '{model.Id}': {problem}.");
-        return new(accelerators, systems, Upsert(models, model, m => m.Id));
+        return new(accelerators, systems, Upsert(models, model, m => m.Id), calibrations);
     }
 
     /// <summary>Adds the system, or replaces the one with the same id. A GPU cluster's accelerator is added too if the catalog lacks it.</summary>
@@ -98,7 +166,7 @@ public sealed class SimulatorCatalog
     {
         CatalogIds.Check(system.Id, "system", "SimulatorCatalog.With");
         var withDevice = system is GpuCluster g && !acceleratorByIdOrAlias.ContainsKey(g.Device.Id) ? With(g.Device) : this;
-        return new(withDevice.accelerators, Upsert(withDevice.systems, system, s => s.Id), withDevice.models);
+        return new(withDevice.accelerators, Upsert(withDevice.systems, system, s => s.Id), withDevice.models, withDevice.calibrations);
     }
 
     /// <summary>
@@ -109,7 +177,7 @@ public sealed class SimulatorCatalog
     {
         CatalogIds.Check(accelerator.Id, "accelerator", "SimulatorCatalog.With");
         var old = accelerators.FirstOrDefault(e => e.Device.Id == accelerator.Id);
-        return WithEntry(old is null ? new AcceleratorEntry(accelerator, [], null, null) : old with { Device = accelerator });
+        return WithEntry(old is null ? new AcceleratorEntry(accelerator, [], null, null, accelerator.Id) : old with { Device = accelerator });
     }
 
     /// <summary>Adds or replaces the entries of a user catalog file (same schema as the embedded files).</summary>
@@ -147,7 +215,7 @@ public sealed class SimulatorCatalog
         return Empty.Extend(files);
     }
 
-    // Accelerators of every file first, then systems (which reference accelerators by id), then models.
+    // Accelerators of every file first, then calibrations of them, then systems (which reference accelerators by id), then models.
     private SimulatorCatalog Extend(IReadOnlyList<(string Name, CatalogFileDto File)> files)
     {
         var catalog = this;
@@ -163,6 +231,9 @@ public sealed class SimulatorCatalog
                 added.Add((name, entry));
             }
         }
+        foreach (var (name, file) in files)
+            foreach (var fit in file.Calibrations ?? [])
+                catalog = catalog.WithCalibration(fit, name);
         foreach (var (name, file) in files)
         {
             var seen = new HashSet<string>();
@@ -204,7 +275,7 @@ public sealed class SimulatorCatalog
     {
         var id = entry.Device.Id;
         var rebound = systems.Select(s => s is GpuCluster g && g.Device.Id == id ? g with { Device = entry.Device } : s).ToImmutableList();
-        return new(Upsert(accelerators, entry, e => e.Device.Id), rebound, models);
+        return new(Upsert(accelerators, entry, e => e.Device.Id), rebound, models, calibrations);
     }
 
     private static ImmutableList<T> Upsert<T>(ImmutableList<T> list, T item, Func<T, string> id)

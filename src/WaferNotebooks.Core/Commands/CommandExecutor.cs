@@ -8,6 +8,7 @@ using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Uncertainty;
 using WaferNotebooks.Core.Validation;
+using WaferNotebooks.Core.Validation.Calibration;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Commands;
@@ -38,7 +39,9 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
                 r.Kinds.Contains(CatalogKind.Models) ? active.Models : [],
                 r.Kinds.Contains(CatalogKind.Accelerators) ? active.Accelerators : [],
                 r.Kinds.Contains(CatalogKind.Systems) ? active.Systems : []),
-            ValidateRequest r => Validate(r.DataPath, active),
+            ValidateRequest r => Validate(r, active),
+            CalibrateRequest r => CalibrationRun.Run(active, r.DataPaths, r.Fit, r.By, r.RowPatterns, r.Command, r.OutPath,
+                DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), CommandGrammar.Data.Name),
             TimelineRequest r => StepTimeline.From(Estimate(r.Job, r.Target, r.Layout, r.Economics, r.Objective)),
             _ => throw new ArgumentException($"No executor for {request.GetType().Name}.", nameof(request)),
         };
@@ -49,20 +52,16 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
         Task.Run(() => Execute(request, progress, ct), ct);
 
     /// <summary>
-    /// Predicts every row of the CSV. A file that cannot be read or lacks the schema's header is
-    /// bad input; malformed rows are reported in the report as skipped, with their line.
+    /// Predicts every row of the file (a CSV in the schema, or a vTrain table), with the fitted
+    /// values of each row's framework; with --cv, also leave-one-group-out. A file that cannot be
+    /// read or lacks the schema's header is bad input; malformed rows are reported as skipped.
     /// </summary>
-    private static ValidationReport Validate(string path, SimulatorCatalog catalog)
+    private static object Validate(ValidateRequest r, SimulatorCatalog catalog)
     {
-        var run = new ValidationRun(catalog.FindSystem, system => Simulator.Estimators.FirstOrDefault(e => e.Supports(system)));
-        try
-        {
-            return run.Run(File.ReadAllText(path), Path.GetFileName(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            throw new WaferInputException($"{CommandGrammar.Data.Name} '{path}': {e.Message}", e);
-        }
+        var data = ValidationData.Load(r.DataPath, CommandGrammar.Data.Name);
+        if (r.CrossValidateBy is { } by) return CrossValidation.Run(catalog, data, by);
+        var rows = Calibration.Predict(catalog, data.Rows).Select(p => p.Prediction).Concat(data.Malformed).OrderBy(row => row.Line);
+        return new ValidationReport(data.Name, [.. rows]);
     }
 
     private static Comparison Compare(CompareRequest r, IProgress<double>? progress, CancellationToken ct)

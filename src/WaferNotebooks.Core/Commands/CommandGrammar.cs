@@ -1,4 +1,5 @@
 using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Validation.Calibration;
 
 namespace WaferNotebooks.Core.Commands;
 
@@ -87,6 +88,35 @@ public static class CommandGrammar
         "CSV of published runs in the schema of data/validation/README.md.",
         ValueKind.File, "FILE", Required: true);
 
+    /// <summary>calibrate takes --data once per file.</summary>
+    public static readonly OptionSpec DataRepeated = Data with
+    {
+        Description = "A file of measured runs to fit to: a CSV in the schema of data/validation/README.md or a vTrain ground-truth table; repeat for several files.",
+        Repeatable = true,
+    };
+
+    public static readonly OptionSpec Fit = new("--fit",
+        "Constants to fit, comma-separated: sustained_matmul_share (share of the measured matmul maximum sustained in training, searched in [0.5, 1]), " +
+        "launch_s (host time to launch one layer's forward kernels, searched in [0, 5 ms]).",
+        ValueKind.Choice, "NAME[,NAME]", Required: true, AllowedValues: [.. CalibratedConstant.All.Select(c => c.Name)]);
+
+    public static readonly OptionSpec By = new("--by",
+        "One value per accelerator (accelerators of one die share a calibration group, e.g. a100, blackwell), or per accelerator and framework (the rows' framework column).",
+        ValueKind.Choice, "accelerator|accelerator+framework", DefaultText: "accelerator", AllowedValues: CalibrationFit.Groupings);
+
+    public static readonly OptionSpec Rows = new("--rows",
+        "Row ids to fit to, comma-separated; * and ? are wildcards (megatron21-*,korthikanti22-*). Only steady-state throughput rows on GPU-class systems are used.",
+        ValueKind.Text, "ID|PATTERN,...", DefaultText: "every usable row of the files");
+
+    public static readonly OptionSpec Out = new("--out",
+        "Write the fitted values as a catalog overlay to this JSON file, for --catalog or WAFER_CATALOG; an overlay that exists keeps its other fits.",
+        ValueKind.OutputFile, "FILE", DefaultText: "report only, write nothing");
+
+    public static readonly OptionSpec CrossValidate = new("--cv",
+        "Cross-validate: for each group of rows, refit every calibrated constant without the group and predict the group (leave one group out). " +
+        "source = the row's source column, paper = its authors and year (the source up to the first comma), system = the system column, model = the model column.",
+        ValueKind.Choice, "source|paper|system|model", DefaultText: "no cross-validation: the catalog's constants as they are", AllowedValues: CrossValidation.Groupings);
+
     public static readonly OptionSpec Kind = new("--kind",
         "What to list; may be given without its name (catalog systems).",
         ValueKind.Choice, "models|accelerators|systems", DefaultText: "all three", Implicit: true,
@@ -141,16 +171,21 @@ public static class CommandGrammar
         [Kind, .. Shared]);
 
     public static readonly SubcommandSpec Validate = new("validate",
-        "Predict each row of a CSV of published training runs and report the errors.",
-        "validate --data data/validation/runs.csv",
-        [Data, .. Shared]);
+        "Predict each row of a CSV of published training runs and report the errors; with --cv, also the errors with the calibrated constants refitted without each row's group.",
+        "validate --data data/validation/runs.csv --cv paper",
+        [Data, CrossValidate, .. Shared]);
+
+    public static readonly SubcommandSpec Calibrate = new("calibrate",
+        "Fit catalog constants to measured runs (least squares on log error) and write them as a catalog overlay.",
+        "calibrate --data data/validation/megatron-bridge/runs.csv --fit sustained_matmul_share --out blackwell.json",
+        [DataRepeated, Fit, By, Rows, Out, .. Shared]);
 
     public static readonly SubcommandSpec Timeline = new("timeline",
         "Show one training step of a layout: compute, each kind of communication, pipeline bubbles, weight streaming, optimizer.",
         "timeline --model gpt3-175b --on dgx-a100-80gb:1024 --layout tp=8,pp=16,mb=1",
         [.. Job, On, Layout, Objective, .. Economics, .. Shared]);
 
-    public static IReadOnlyList<SubcommandSpec> Subcommands { get; } = [Estimate, Compare, Sweep, Plan, Catalog, Validate, Timeline];
+    public static IReadOnlyList<SubcommandSpec> Subcommands { get; } = [Estimate, Compare, Sweep, Plan, Catalog, Validate, Calibrate, Timeline];
 
     /// <summary>
     /// Completion values for an option: catalog ids for --model and --on, the allowed words of a

@@ -74,10 +74,17 @@ public sealed record CatalogRequest(IReadOnlyList<CatalogKind> Kinds) : CommandR
     public override string Subcommand => "catalog";
 }
 
-/// <summary>validate: predict every row of a CSV of published runs.</summary>
-public sealed record ValidateRequest(string DataPath) : CommandRequest
+/// <summary>validate: predict every row of a CSV of published runs; with <see cref="CrossValidateBy"/>, also leave-one-group-out.</summary>
+public sealed record ValidateRequest(string DataPath, string? CrossValidateBy = null) : CommandRequest
 {
     public override string Subcommand => "validate";
+}
+
+/// <summary>calibrate: fit constants to the rows of data files; <see cref="Command"/> is the command line the overlay records.</summary>
+public sealed record CalibrateRequest(
+    IReadOnlyList<string> DataPaths, IReadOnlyList<CalibratedConstant> Fit, string By, IReadOnlyList<string> RowPatterns, string? OutPath, string Command) : CommandRequest
+{
+    public override string Subcommand => "calibrate";
 }
 
 /// <summary>timeline: one step of one job on one system, drawn as a Gantt.</summary>

@@ -27,6 +27,10 @@ public enum ValueKind
     Knob,
     /// <summary>A path to a file.</summary>
     File,
+    /// <summary>A path to a file to write.</summary>
+    OutputFile,
+    /// <summary>Free text, parsed by the subcommand.</summary>
+    Text,
     /// <summary>A C# identifier.</summary>
     Identifier,
 }

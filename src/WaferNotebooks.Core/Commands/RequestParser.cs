@@ -3,6 +3,7 @@ using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Validation.Calibration;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Commands;
@@ -50,6 +51,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
             "plan" => ParsePlan(args),
             "catalog" => ParseCatalog(args),
             "validate" => ParseValidate(args),
+            "calibrate" => ParseCalibrate(args),
             "timeline" => ParseTimeline(args),
             _ => throw new InvalidOperationException($"The grammar has a subcommand '{spec.Name}' the parser does not know."),
         };
@@ -120,7 +122,30 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     }
 
     private static ValidateRequest ParseValidate(Args a) =>
-        new(ValueParsers.ExistingFile(CommandGrammar.Data.Name, a.Required(CommandGrammar.Data)));
+        new(ValueParsers.ExistingFile(CommandGrammar.Data.Name, a.Required(CommandGrammar.Data)),
+            a.One(CommandGrammar.CrossValidate) is { } cv ? ValueParsers.ParseChoice(CommandGrammar.CrossValidate.Name, cv, CommandGrammar.CrossValidate.AllowedValues!) : null);
+
+    /// <summary>The files, constants, grouping and row patterns; the command line is rebuilt from them for the overlay's record.</summary>
+    private static CalibrateRequest ParseCalibrate(Args a)
+    {
+        // Kept as given (not made absolute), so the overlay records a path another machine can follow.
+        var data = a.All(CommandGrammar.DataRepeated).ToList();
+        foreach (var path in data) ValueParsers.ExistingFile(CommandGrammar.Data.Name, path);
+        var fit = List(a.Required(CommandGrammar.Fit)).Select(n => CalibratedConstant.Find(n, CommandGrammar.Fit.Name)).Distinct().ToList();
+        var by = a.One(CommandGrammar.By) is { } b ? ValueParsers.ParseChoice(CommandGrammar.By.Name, b, CommandGrammar.By.AllowedValues!) : CalibrationFit.ByAccelerator;
+        var rows = a.One(CommandGrammar.Rows) is { } r ? List(r) : [];
+        if (a.One(CommandGrammar.Rows) is not null && rows.Count == 0)
+            throw new WaferInputException($"{CommandGrammar.Rows.Name} is empty; give row ids or patterns, e.g. megatron21-*,korthikanti22-*");
+        var output = a.One(CommandGrammar.Out) is { } o ? (o.Trim().Length > 0 ? o.Trim() : throw new WaferInputException($"{CommandGrammar.Out.Name} is empty; give a JSON file to write")) : null;
+        var command = string.Join(' ', new[] { CommandGrammar.RootName, CommandGrammar.Calibrate.Name }
+            .Concat(data.SelectMany(d => new[] { CommandGrammar.Data.Name, d.Replace('\\', '/') }))
+            .Concat(rows.Count > 0 ? [CommandGrammar.Rows.Name, string.Join(',', rows)] : [])
+            .Concat([CommandGrammar.Fit.Name, string.Join(',', fit.Select(f => f.Name)), CommandGrammar.By.Name, by])
+            .Concat(output is not null ? [CommandGrammar.Out.Name, output.Replace('\\', '/')] : []));
+        return new CalibrateRequest(data, fit, by, rows, output, command);
+    }
+
+    private static List<string> List(string text) => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
     /// <summary>How many layouts plan lists unless --top says otherwise.</summary>
     public const int DefaultTop = 5;

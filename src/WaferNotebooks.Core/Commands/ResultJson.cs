@@ -8,6 +8,7 @@ using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Validation;
+using WaferNotebooks.Core.Validation.Calibration;
 
 namespace WaferNotebooks.Core.Commands;
 
@@ -38,6 +39,8 @@ public static class ResultJson
         CatalogListing l => Catalog(l),
         StepTimeline t => Timeline(t),
         ValidationReport v => Validation(v),
+        CrossValidationReport cv => CrossValidated(cv),
+        CalibrationResult c => Calibrated(c),
         _ => throw new ArgumentException($"No JSON form for {result.GetType().Name}.", nameof(result)),
     };
 
@@ -234,20 +237,66 @@ public static class ResultJson
                 ["layout"] = r.Layout,
                 ["notes"] = Strings(r.Notes ?? []),
             }),
-            ["summary"] = new JsonObject
-            {
-                ["count"] = summary.Count,
-                ["skipped"] = summary.Skipped,
-                ["mean_abs_error"] = Number(summary.MeanAbsError),
-                ["median_abs_error"] = Number(summary.MedianAbsError),
-                ["p90_abs_error"] = Number(summary.P90AbsError),
-                ["max_abs_error"] = Number(summary.MaxAbsError),
-                ["coverage"] = Number(summary.Coverage),
-                ["median_relative_width"] = Number(summary.MedianRelativeWidth),
-                ["max_outside_range"] = Number(summary.MaxOutsideRange),
-            },
+            ["summary"] = Summary(summary),
         };
     }
+
+    /// <summary>The in-sample report, each row with its group and cross-validated prediction and error; both summaries (all rows and throughput rows); the folds' refitted values.</summary>
+    private static JsonObject CrossValidated(CrossValidationReport cv)
+    {
+        var o = Validation(cv.InSample);
+        var rows = (JsonArray)o["rows"]!;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = (JsonObject)rows[i]!;
+            var outside = cv.OutOfGroup.Rows[i];
+            row["group"] = cv.RowGroups[i];
+            row["cv_predicted"] = outside.Predicted is { } p ? Number(p) : null;
+            row["cv_error"] = outside.Error is { } e ? Number(e) : null;
+        }
+        o["cv_by"] = cv.By;
+        o["cv_summary"] = Summary(cv.OutOfGroup.Summary);
+        o["throughput_summary"] = Summary(cv.InSample.Throughput.Summary);
+        o["throughput_cv_summary"] = Summary(cv.OutOfGroup.Throughput.Summary);
+        o["folds"] = Array(cv.Folds, f => new JsonObject
+        {
+            ["group"] = f.Group,
+            ["rows"] = f.Rows,
+            ["refit"] = Array(f.Refit, v => new JsonObject
+            {
+                ["accelerator"] = v.Accelerator,
+                ["framework"] = v.Framework,
+                ["constant"] = v.Constant,
+                ["value"] = Number(v.Value),
+                ["rows"] = v.Rows.Count,
+            }),
+            ["uncalibrated"] = Strings(f.Uncalibrated),
+        });
+        o["notes"] = Strings(cv.Notes);
+        return o;
+    }
+
+    /// <summary>The fit as the overlay records it, the rows not used and why, notes, and the file written.</summary>
+    private static JsonObject Calibrated(CalibrationResult c) => new()
+    {
+        ["fit"] = CalibrationOverlay.ToNode(c.Fit),
+        ["unused"] = Array(c.Unused, u => new JsonObject { ["file"] = u.File, ["id"] = u.Id, ["reason"] = u.Reason }),
+        ["notes"] = Strings(c.Notes),
+        ["written"] = c.Written,
+    };
+
+    private static JsonObject Summary(ValidationSummary s) => new()
+    {
+        ["count"] = s.Count,
+        ["skipped"] = s.Skipped,
+        ["mean_abs_error"] = Number(s.MeanAbsError),
+        ["median_abs_error"] = Number(s.MedianAbsError),
+        ["p90_abs_error"] = Number(s.P90AbsError),
+        ["max_abs_error"] = Number(s.MaxAbsError),
+        ["coverage"] = Number(s.Coverage),
+        ["median_relative_width"] = Number(s.MedianRelativeWidth),
+        ["max_outside_range"] = Number(s.MaxOutsideRange),
+    };
 
     private static JsonObject Timeline(StepTimeline t) => new()
     {

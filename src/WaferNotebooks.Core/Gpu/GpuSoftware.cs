@@ -18,8 +18,9 @@ public sealed record GpuSoftware(
     /// CPU time to issue one transformer layer's forward kernels in eager PyTorch (Megatron-LM:
     /// about 40 kernels and autograd records per layer at ~20 µs each). Backward issues twice
     /// as many, recompute repeats the forward. When the GPU work of a layer is shorter, the layer
-    /// runs at the host's pace. Fitted to the vTrain single-node runs (A100, Megatron-DeepSpeed,
-    /// hidden 1024–2048), where small layers are launch-bound.
+    /// runs at the host's pace. An estimate from that count; a device whose catalog has a fitted
+    /// <c>launch_s</c> (the A100, fitted by <c>wafer calibrate</c> to the vTrain single-node runs)
+    /// uses that instead.
     /// </summary>
     public const double EagerLayerForwardS = 0.8e-3;
 

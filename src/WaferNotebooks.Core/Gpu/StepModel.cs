@@ -58,7 +58,8 @@ sealed class StepModel
         // issue it: 1 forward, 2 forwards' worth for the backward (+1 for a recompute, which runs
         // inside the backward). Per pass, so that both windows the data-parallel sync hides under
         // are wall times and only shrink when the hardware gets faster.
-        double hostForward = sw.HostSecondsPerLayerForward;
+        // A launch cost fitted for the device (catalog launch_s) replaces the stack's default.
+        double hostForward = system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward;
         double hostBackward = hostForward * (2 + (l.Recompute == Parallel.Recompute.Full ? recomputedShare : 0));
         double ForwardWait(LayerTime x) => Math.Max(0, hostForward - x.All.Forward);
         double BackwardWait(LayerTime x) => Math.Max(0, hostBackward - x.All.Backward - recomputedShare * Total(x.Recompute(l.Recompute, sw.FusedAttention)));
@@ -158,6 +159,8 @@ sealed class StepModel
         Assume(a.SustainedMatmulShare is { } share
             ? $"{a.Name}: GEMMs sustain {share.Value:P0} of the measured matmul maximum in training (catalog sustained_matmul_share)"
             : $"{a.Name}: not calibrated to training runs; GEMMs are assumed to sustain the measured matmul maximum");
+        if (a.LaunchS is { } launch)
+            Assume($"{a.Name}: the host launches a layer's forward kernels in {launch.Value * 1e3:0.###} ms (catalog launch_s)");
         if (a.ComputeUnits is null)
             Assume($"{a.Name}: compute-unit count not in the catalog; wave quantisation assumes {MatmulEfficiency.DefaultComputeUnits}");
         if (microBatches < l.Pp)

@@ -1,3 +1,5 @@
+using WaferNotebooks.Core.Catalog;
+
 namespace WaferNotebooks.Core.Validation;
 
 /// <summary>
@@ -34,6 +36,13 @@ public sealed record ValidationRow(
 
     /// <summary>(high − low) / nominal.</summary>
     public double? RelativeWidth => PredictedLow is { } lo && PredictedHigh is { } hi && Predicted is > 0 ? (hi - lo) / Predicted : null;
+
+    /// <summary>
+    /// The row's metric predicted again on a changed version of its system (a fitted constant
+    /// varied), with the same job, software and layout: calibration varies constants without
+    /// searching layouts again. Null for a skipped row.
+    /// </summary>
+    public Func<SystemSpec, double?>? Repredict { get; init; }
 
     public static ValidationRow Skip(string id, int line, string metric, double measured, string reason) =>
         new(id, line, metric, measured, null, null, true, reason);

@@ -52,6 +52,16 @@ public sealed class ValidationRun(
     /// <summary>Parses CSV text in the schema and predicts every row.</summary>
     public ValidationReport Run(string csv, string source = "csv")
     {
+        var (cases, malformed) = Parse(csv, source);
+        return new ValidationReport(source, [.. cases.Select(Predict).Concat(malformed).OrderBy(r => r.Line)]);
+    }
+
+    /// <summary>
+    /// CSV text in the schema as cases, and a skipped row (with its line) for each malformed
+    /// record. A file without the schema's header is a <see cref="WaferInputException"/>.
+    /// </summary>
+    public static (IReadOnlyList<ValidationCase> Cases, IReadOnlyList<ValidationRow> Malformed) Parse(string csv, string source)
+    {
         IReadOnlyList<CsvRecord> records;
         try { records = CsvReader.Parse(csv); }
         catch (FormatException e) { throw new WaferInputException($"{source}: {e.Message}"); }
@@ -62,25 +72,23 @@ public sealed class ValidationRun(
         if (missing.Length > 0)
             throw new WaferInputException($"{source} line 1: the header lacks column(s) {string.Join(", ", missing)}; expected " + string.Join(',', ValidationCase.Columns));
 
-        var rows = new List<ValidationRow>();
+        var cases = new List<ValidationCase>();
+        var malformed = new List<ValidationRow>();
         foreach (var record in records.Skip(1))
         {
-            ValidationCase c;
             try
             {
                 if (record.Fields.Count != records[0].Fields.Count)
                     throw new FormatException($"has {record.Fields.Count} fields, the header has {records[0].Fields.Count}");
-                c = ValidationCase.From(record, header);
+                cases.Add(ValidationCase.From(record, header));
             }
             catch (FormatException e)
             {
                 string id = header.TryGetValue("id", out int i) && i < record.Fields.Count ? record.Fields[i] : "";
-                rows.Add(ValidationRow.Skip(id, record.Line, "", 0, $"line {record.Line}: malformed row: {e.Message}"));
-                continue;
+                malformed.Add(ValidationRow.Skip(id, record.Line, "", 0, $"line {record.Line}: malformed row: {e.Message}"));
             }
-            rows.Add(Predict(c));
         }
-        return new ValidationReport(source, rows);
+        return (cases, malformed);
     }
 
     public ValidationReport Run(IEnumerable<ValidationCase> cases, string source) => new(source, cases.Select(Predict).ToArray());
@@ -168,7 +176,11 @@ public sealed class ValidationRun(
             range = range with { Low = range.Low * down, High = range.High * up };
         double error = (predicted - c.Value) / c.Value;
         return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes,
-            range.Low, range.High, assumed);
+            range.Low, range.High, assumed)
+        {
+            // The job as the layout ran it (a batch in tokens is rounded to its dp).
+            Repredict = changed => MetricValue(c.Metric, estimator.Estimate(best.Job, changed, devices, best.Layout, economics)),
+        };
     }
 
     /// <summary>Global batches, in tokens, a run that does not publish its batch plausibly used: 1M to 16M (2^20 to 2^24; GPT-3 1.3B and 2.7B used 1M, Brown et al. 2020 Table 2.1; Llama 3 405B 16M).</summary>

@@ -5,8 +5,8 @@ namespace WaferNotebooks.Cli.Tests.Grammar;
 public class CommandGrammarTests
 {
     [Fact]
-    public void The_grammar_has_the_seven_subcommands_of_the_design() =>
-        Assert.Equal(["estimate", "compare", "sweep", "plan", "catalog", "validate", "timeline"], CommandGrammar.Subcommands.Select(s => s.Name));
+    public void The_grammar_has_the_seven_subcommands_of_the_design_and_calibrate() =>
+        Assert.Equal(["estimate", "compare", "sweep", "plan", "catalog", "validate", "calibrate", "timeline"], CommandGrammar.Subcommands.Select(s => s.Name));
 
     [Fact]
     public void Every_subcommand_and_option_is_described_and_unique()
@@ -79,7 +79,7 @@ public class CommandGrammarTests
 
     [Fact]
     public void An_unknown_subcommand_lists_the_known_ones() =>
-        Assert.Equal("Unknown subcommand 'estimat'; expected one of estimate, compare, sweep, plan, catalog, validate, timeline.",
+        Assert.Equal("Unknown subcommand 'estimat'; expected one of estimate, compare, sweep, plan, catalog, validate, calibrate, timeline.",
             Assert.Throws<Core.WaferInputException>(() => CommandGrammar.Find("estimat")).Message);
 
     /// <summary>Splits an example line the way a shell would (no quoting needed in the examples).</summary>
