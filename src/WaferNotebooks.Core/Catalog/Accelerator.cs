@@ -25,8 +25,13 @@ public sealed record Accelerator(
     /// <summary>Streaming multiprocessors or compute units that GEMM tiles are spread over (an integer; null: unknown).</summary>
     Sourced? ComputeUnits = null,
     /// <summary>Share of the measured matmul maximum that GEMMs sustain inside a training step, where fitted (null: not calibrated, 1).</summary>
-    Sourced? SustainedMatmulShare = null)
+    Sourced? SustainedMatmulShare = null,
+    /// <summary>Board power limit set by the operator (nvidia-smi -pl), W; null: the TDP, the default limit.</summary>
+    Sourced? PowerLimitW = null)
 {
+    /// <summary>The power limit in force: the operator's cap, else the TDP.</summary>
+    public double PowerLimit => PowerLimitW?.Value ?? TdpW.Value;
+
     /// <summary>Dense peak for GEMMs at the given precision; FP8 falls back to 16-bit where the device has no FP8 units.</summary>
     public double PeakTflops(Workload.Precision precision) =>
         precision is Workload.Precision.Fp8 or Workload.Precision.Fp4 && PeakTflopsFp8 is not null ? PeakTflopsFp8.Value : PeakTflops16.Value;

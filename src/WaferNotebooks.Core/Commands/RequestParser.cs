@@ -74,8 +74,10 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var layout = ParseLayoutSpec(a);
         var targets = a.All(CommandGrammar.OnRepeated)
             .Select(text => ParseTarget(text, layout))
-            .Select(t => new ComparisonTarget(t.System, t.Devices, layout?.Resolve(t.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen)))
+            .Select(t => new ComparisonTarget(WithPowerCap(t.System, a, gpuClassOnly: true), t.Devices, layout?.Resolve(t.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen)))
             .ToList();
+        if (a.One(CommandGrammar.PowerCap) is { } cap && targets.All(t => t.System is not GpuCluster))
+            throw new WaferInputException($"{CommandGrammar.PowerCap.Name} {cap}: none of the compared systems is GPU-class; wafer-scale systems have no user power limit");
         return new CompareRequest(job, targets, ParseEconomics(a), ParseObjective(a));
     }
 
@@ -100,13 +102,14 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         if (layoutSpec?.Dp is not null)
             throw new WaferInputException($"{CommandGrammar.Layout.Name}: sweep grows dp with the device count; leave dp out");
         var layouts = layoutSpec is null ? [] : counts.Select(c => layoutSpec.Resolve(c, job.Model, job.GlobalBatchSeqs, job.SeqLen)).ToList();
-        return new SweepRequest(job, catalog.FindSystem(id), counts, layouts.FirstOrDefault(), knob, ParseEconomics(a), ParseObjective(a));
+        return new SweepRequest(job, WithPowerCap(catalog.FindSystem(id), a), counts, layouts.FirstOrDefault(), knob, ParseEconomics(a), ParseObjective(a));
     }
 
     private PlanRequest ParsePlan(Args a)
     {
         var job = ParseJob(a);
         var target = ParseTarget(a.Required(CommandGrammar.On), null);
+        target = target with { System = WithPowerCap(target.System, a) };
         var top = a.One(CommandGrammar.Top) is { } t ? ValueParsers.ParsePositiveInt(CommandGrammar.Top.Name, t) : DefaultTop;
         return new PlanRequest(job, target, ParseEconomics(a), ParseObjective(a), top);
     }
@@ -145,6 +148,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var spec = ParseLayoutSpec(a);
         var target = ParseTarget(a.Required(CommandGrammar.On), spec);
+        target = target with { System = WithPowerCap(target.System, a) };
         return (target, spec?.Resolve(target.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen));
     }
 
@@ -164,6 +168,28 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         if (system.MaxDevices is { } max && count > max)
             throw new WaferInputException($"{option} {text}: {system.Id} is built with at most {max:N0} {system.DeviceNoun}s");
         return new SystemTarget(system, count);
+    }
+
+    /// <summary>
+    /// The system with --power-cap set as its device's power limit. The cap must lie above the
+    /// device's idle power (the top of its catalog range, which the uncertainty analysis reaches)
+    /// and at most at its TDP, the default and largest limit of the catalogued devices.
+    /// </summary>
+    private static SystemSpec WithPowerCap(SystemSpec system, Args a, bool gpuClassOnly = false)
+    {
+        if (a.One(CommandGrammar.PowerCap) is not { } text) return system;
+        var option = CommandGrammar.PowerCap.Name;
+        if (system is not GpuCluster cluster)
+            return gpuClassOnly ? system
+                : throw new WaferInputException($"{option} {text}: {system.Id} is a wafer-scale system without a user power limit; the option applies to GPU-class systems");
+        var d = cluster.Device;
+        double cap = ValueParsers.ParseNumber(option, text, 0, $"{0.8 * d.TdpW.Value:0}");
+        double idle = d.IdleW.High ?? d.IdleW.Value;
+        if (cap > d.TdpW.Value)
+            throw new WaferInputException($"{option} {text}: the {d.Name} can be capped at most at its TDP of {d.TdpW.Value:0} W; give a value up to {d.TdpW.Value:0}");
+        if (cap <= idle)
+            throw new WaferInputException($"{option} {text}: the {d.Name} idles at up to {idle:0} W, so a cap must lie above that to leave power for its math units; give a value between {idle:0} and {d.TdpW.Value:0}");
+        return cluster with { Device = d with { PowerLimitW = UserValue(cap, CommandGrammar.PowerCap) } };
     }
 
     private static EconomicAssumptions ParseEconomics(Args a)

@@ -13,6 +13,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// <item>wave quantisation: tiles run in waves of one tile per compute unit; a partial last wave idles units;</item>
 /// <item>K-loop amortisation: each tile pays a prologue/epilogue (load, store) worth about
 /// <see cref="TileOverheadK"/> steps of its K loop, so short K runs below peak;</item>
+/// <item>power limit: under an operator's cap below the TDP the tensor clock, and with it the
+/// math rate, falls to <see cref="Energy.PowerLimitedClock.ClockShare(Accelerator)"/>;</item>
 /// <item>roofline: when the bytes moved (A, B and C once) over HBM bandwidth exceed the math
 /// time, the GEMM is memory-bound.</item>
 /// </list>
@@ -76,7 +78,7 @@ public static class MatmulEfficiency
             best = Math.Max(best, ceiling * tileUse * waveUse);
         }
         double kUse = k / (k + TileOverheadK);
-        return measured * SustainedShare(a) * best * kUse;
+        return measured * SustainedShare(a) * Energy.PowerLimitedClock.ClockShare(a) * best * kUse;
     }
 
     /// <summary>Seconds for <paramref name="batch"/> independent GEMMs of M×K·K×N with inputs of the given precision.</summary>

@@ -107,7 +107,7 @@ sealed class StepModel
         int mb = microBatches;
         var parts = new List<StepPart>
         {
-            new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward"),
+            new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward" + ClockNote(a)),
             new("recompute", mb * slowest.Recompute, l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute]),
             new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), not overlapped"),
             new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})"),
@@ -136,7 +136,8 @@ sealed class StepModel
         double steps = job.Steps;
         double hours = steps * step / 3600;
         double busy = (breakdown["compute"] + breakdown["recompute"] + breakdown["other"] + breakdown["optimizer"]) / step;
-        double deviceW = DevicePower.Watts(a.IdleW.Value, a.TdpW.Value, busy);
+        // Busy kernels draw the power limit: the TDP, or the operator's cap, which the clock is lowered to meet.
+        double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);
         var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics);
 
         Assume(sw.Describe());
@@ -165,7 +166,8 @@ sealed class StepModel
         if (m.Layers % (l.Pp * l.Vpp) != 0)
             Assume($"{m.Layers} layers do not split evenly over pp·vpp = {l.Pp * l.Vpp}: the stage with {part.MaxLayersPerStage} layers sets the pace");
         Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)");
-        Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + (TDP {a.TdpW.Value:0} W − idle) × busy share {busy:P0}");
+        Assume(PowerLimitedClock.Describe(a));
+        Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}");
         foreach (var s in energy.Assumptions) Assume(s);
 
         return new Estimate(job, system.Id, a.Name, devices, l, "3d-parallel", reason is null, reason,
@@ -175,6 +177,10 @@ sealed class StepModel
     }
 
     void Assume(string s) => assumptions.Add(s);
+
+    /// <summary>Under a power cap, the clock the math runs at, for the breakdown's compute line.</summary>
+    static string ClockNote(Accelerator a) =>
+        a.PowerLimit < a.TdpW.Value ? $", at {PowerLimitedClock.ClockShare(a):P0} of the TDP clock (power cap {a.PowerLimit:0} W)" : "";
 
     string MemoryAdvice(DeviceMemory.Result mem, Accelerator a)
     {
