@@ -12,8 +12,29 @@ public sealed record GpuSoftware(
     bool OverlapGradientReduction = true,
     double HostSecondsPerLayerForward = GpuSoftware.EagerLayerForwardS,
     bool InterleavedSchedule = true,
-    bool GradientsInFp32 = true)
+    bool GradientsInFp32 = true,
+    int Zero3PrefetchLayers = GpuSoftware.FsdpPrefetchLayers,
+    double Zero3SyncPerTensorS = 0)
 {
+    /// <summary>
+    /// ZeRO-3 parameter all-gathers a current stack keeps in flight ahead of the layer computing:
+    /// one. FSDP issues the next unit's all-gather while the current one computes, and its rate
+    /// limiter (<c>limit_all_gathers</c>) holds at most two gathered units (PyTorch FSDP docs;
+    /// Zhao et al. 2023, "PyTorch FSDP", Sec. 4); DeepSpeed stage 3 prefetches along its trace.
+    /// 0 means every gather waits for the layer before it (no overlap).
+    /// </summary>
+    public const int FsdpPrefetchLayers = 1;
+
+    /// <summary>
+    /// DeepSpeed stage 3 as of mid-2021 (v0.3–0.4): one all-gather per parameter tensor, each
+    /// followed by a device synchronisation. Derived from DeepSpeed issue #1174 (8 A100s with
+    /// NVLink, a 64-layer 5B BERT of 16 parameter tensors per layer): the forward took 480 ms
+    /// under ZeRO-3 against 60 ms under ZeRO-2, (480 − 60)/(64·16) = 0.41 ms per tensor, in line
+    /// with the "about 0.5 ms" per parameter all-gather profiled in issue #1069. PR #1188
+    /// (September 2021) grouped a module's gathers into one.
+    /// </summary>
+    public const double DeepSpeed2021SyncPerTensorS = 0.41e-3;
+
     /// <summary>
     /// CPU time to issue one transformer layer's forward kernels in eager PyTorch (Megatron-LM:
     /// about 40 kernels and autograd records per layer at ~20 µs each). Backward issues twice
@@ -52,10 +73,20 @@ public sealed record GpuSoftware(
     /// </summary>
     public GpuSoftware WithBf16GradientReduction() => this with { GradientsInFp32 = false };
 
+    /// <summary>
+    /// ZeRO stage 3 as DeepSpeed ran it before PR #1188 (2021): parameters gathered one tensor at
+    /// a time, each gather synchronised (<see cref="DeepSpeed2021SyncPerTensorS"/>) and nothing
+    /// prefetched, so no gather overlaps compute.
+    /// </summary>
+    public GpuSoftware WithDeepSpeed2021Zero3() => this with { Zero3PrefetchLayers = 0, Zero3SyncPerTensorS = DeepSpeed2021SyncPerTensorS };
+
     public string Describe() =>
         (FusedAttention ? "fused (flash) attention: no s×s scores in HBM" : "attention scores materialised in HBM (softmax, dropout memory-bound)")
         + $"; host issues a layer forward in {HostSecondsPerLayerForward * 1e3:0.##} ms (launch-bound below that)"
         + "; " + (OverlapGradientReduction ? "data-parallel gradient reduction bucketed and overlapped with backward" : "data-parallel gradient reduction after backward, not overlapped")
         + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")
-        + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16");
+        + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
+        + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
+            : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")
+              + (Zero3SyncPerTensorS > 0 ? $", one synchronised gather per parameter tensor ({Zero3SyncPerTensorS * 1e3:0.##} ms each)" : ""));
 }

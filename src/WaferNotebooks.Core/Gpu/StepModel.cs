@@ -101,7 +101,7 @@ sealed class StepModel
 
         double gradBytes = DeviceMemory.GradientBytes(job.Precision, sw);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
-            slowest.BackwardWallS, slowest.ForwardWallS, microBatches * slowest.Total, sw.OverlapGradientReduction);
+            slowest.BackwardWallS, slowest.ForwardWallS, sw);
         double optimizer = OptimizerStep.Seconds(part, l, a);
 
         int mb = microBatches;
@@ -144,6 +144,12 @@ sealed class StepModel
         Assume(gradBytes == 4 ? "gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)"
             : job.Precision == Precision.Fp16 ? "gradients 2 bytes (fp16: 16 B/param)" : "gradients 2 bytes (bf16 accumulation and reduction: 16 B/param)");
         Assume("tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
+        if (l.Dp * l.Cp > 1 && (sw.OverlapGradientReduction || (l.ZeroStage >= 3 && sw.Zero3PrefetchLayers > 0)))
+            Assume($"overlapped data-parallel collectives slow the compute beside them: NCCL kernels hold {DataParallelSync.CommunicationSmShare * 100:0}% of the SMs while they run (assumed; Calculon's processor-usage share)");
+        if (l.ZeroStage >= 3)
+            Assume(DataParallelSync.ShardsWeightsDuringStep(l)
+                ? "ZeRO-3 as FSDP runs it: weights gathered per layer before its forward and its backward and gradients reduce-scattered after it, every micro-batch, gathers prefetched " + (sw.Zero3PrefetchLayers > 0 ? $"{sw.Zero3PrefetchLayers} layer ahead" : "never (each waits)")
+                : "ZeRO-3 under a pipeline: weights gathered in the first micro-batch and kept, gradients accumulated unsharded and reduce-scattered once (PyTorch pipelining with FSDP, as Llama 3 ran it)");
         if (l.Tp > system.ScaleUpDomain)
             Assume($"tp={l.Tp} spans {(l.Tp + system.ScaleUpDomain - 1) / system.ScaleUpDomain} scale-up domains of {system.ScaleUpDomain}: its collectives cross the scale-out network");
         bool eightBit = MatmulEfficiency.IsEightBit(job.Precision);
