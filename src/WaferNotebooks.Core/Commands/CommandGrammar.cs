@@ -110,7 +110,19 @@ public static class CommandGrammar
         "Power limit per GPU-class device in watts (nvidia-smi -pl); the tensor clock falls to what the cap allows and busy kernels draw the cap. Wafer-scale systems have no user power limit; compare applies it to its GPU-class systems only.",
         ValueKind.Number, "W", DefaultText: "the device's TDP (its default power limit)");
 
-    private static readonly OptionSpec[] Physics = [PowerCap];
+    public static readonly OptionSpec Mtbf = new("--mtbf",
+        "Mean time between job interruptions per device, in device-hours: a job on N devices is interrupted every MTBF/N hours. Sets the goodput and the wall days with downtime of GPU-class estimates.",
+        ValueKind.Number, "DEVICE_HOURS", DefaultText: "45,570 (Llama 3: 466 interruptions in 54 days on 16,384 H100s)");
+
+    public static readonly OptionSpec CheckpointBandwidth = new("--checkpoint-bandwidth",
+        "Storage bandwidth per device for writing and restoring checkpoints, GB/s (the job's aggregate divided by its devices).",
+        ValueKind.Number, "GB_PER_S", DefaultText: "0.122 (Llama 3: 2 TB/s for 16,384 GPUs)");
+
+    public static readonly OptionSpec RestartMin = new("--restart-min",
+        "Minutes to restart a job after an interruption, before its checkpoint is read back.",
+        ValueKind.Number, "MINUTES", DefaultText: "10 (assumed)");
+
+    private static readonly OptionSpec[] Physics = [PowerCap, Mtbf, CheckpointBandwidth, RestartMin];
 
     private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision];
     private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];

@@ -201,7 +201,30 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
             economics = economics with { PricePerDeviceHour = UserValue(ValueParsers.ParseNumber(CommandGrammar.Price.Name, price, 0, "2.5"), CommandGrammar.Price) };
         if (a.One(CommandGrammar.Carbon) is { } carbon)
             economics = economics with { GramsCo2PerKwh = UserValue(ValueParsers.ParseNumber(CommandGrammar.Carbon.Name, carbon, 0, "400"), CommandGrammar.Carbon) };
-        return economics;
+        return economics with { Reliability = ParseReliability(a) };
+    }
+
+    /// <summary>--mtbf, --checkpoint-bandwidth and --restart-min over their defaults; null when none is given.</summary>
+    private static Reliability.ReliabilityAssumptions? ParseReliability(Args a)
+    {
+        var r = Core.Reliability.ReliabilityAssumptions.Default;
+        bool given = false;
+        Sourced Positive(OptionSpec option, string text, string example)
+        {
+            given = true;
+            double v = ValueParsers.ParseNumber(option.Name, text, 0, example);
+            return v > 0 ? UserValue(v, option) : throw new WaferInputException($"{option.Name} {text}: must be positive, e.g. {example}");
+        }
+        if (a.One(CommandGrammar.Mtbf) is { } mtbf)
+            r = r with { MtbfDeviceHours = Positive(CommandGrammar.Mtbf, mtbf, "50000") };
+        if (a.One(CommandGrammar.CheckpointBandwidth) is { } bw)
+            r = r with { CheckpointGBpsPerDevice = Positive(CommandGrammar.CheckpointBandwidth, bw, "0.5") };
+        if (a.One(CommandGrammar.RestartMin) is { } restart)
+        {
+            given = true;
+            r = r with { RestartMinutes = UserValue(ValueParsers.ParseNumber(CommandGrammar.RestartMin.Name, restart, 0, "10"), CommandGrammar.RestartMin) };
+        }
+        return given ? r : null;
     }
 
     private static Sourced UserValue(double value, OptionSpec option) => new(value, $"given by the user ({option.Name})", Confidence.Assumed);

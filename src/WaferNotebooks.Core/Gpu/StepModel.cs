@@ -175,11 +175,13 @@ sealed class StepModel
         Assume(PowerLimitedClock.Describe(a));
         Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}");
         foreach (var s in energy.Assumptions) Assume(s);
+        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures);
+        Assume(goodput.Describe());
 
         return new Estimate(job, system.Id, a.Name, devices, l, "3d-parallel", reason is null, reason,
             step, breakdown, tokensPerS, modelFlops / 1e12, hwFlops / 1e12, modelFlops / peak16, hwFlops / peak16,
             mem.Breakdown, hours / 24, hours * devices, energy.AveragePowerKw, energy.EnergyMwh, energy.CostUsd, energy.Co2Tonnes,
-            Bottleneck(breakdown, step, ppCrossDomain), assumptions);
+            Bottleneck(breakdown, step, ppCrossDomain), assumptions, Goodput: goodput);
     }
 
     void Assume(string s) => assumptions.Add(s);
