@@ -157,6 +157,11 @@ sealed class StepModel
             Assume($"{a.Name} has no FP8 units: GEMMs run at the 16-bit peak");
         if (eightBit)
             Assume("FP8: only GEMM inputs are 8-bit; activations, gradients, optimizer state, attention and the logit layer stay 16/32-bit");
+        if (job.Precision == Precision.Fp4)
+            Assume(MatmulEfficiency.RunsFourBit(a, job.Precision)
+                ? $"FP4: linear-layer GEMMs at the {a.PeakTflopsFp4!.Value:0} TFLOP/s FP4 peak with NVFP4 inputs ({MatmulEfficiency.Fp4BytesPerElement} bytes per element); " +
+                  $"ASSUMED FP4 matmul efficiency = the FP8 fraction {a.MatmulEfficiencyAt(Precision.Fp8):P0} (no FP4 measurement); saved activations and memory as for FP8"
+                : $"{a.Name} has no FP4 tensor cores: FP4 GEMMs run as FP8");
         if (MatmulEfficiency.Fp8EfficiencyAssumed(a, job.Precision))
             Assume($"{a.Name}: no measured FP8 matmul efficiency in the catalog; the 16-bit fraction {a.MatmulEfficiency.Value:P0} is assumed at the FP8 peak " +
                    $"(measured FP8/16-bit ratios on other devices span {MatmulEfficiency.Fp8ToBf16RatioLow:0.00}–{MatmulEfficiency.Fp8ToBf16RatioHigh:0.00}: treat the FP8 speed-up as uncertain)");
