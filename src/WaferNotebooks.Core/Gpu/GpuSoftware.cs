@@ -14,7 +14,8 @@ public sealed record GpuSoftware(
     bool InterleavedSchedule = true,
     bool GradientsInFp32 = true,
     int Zero3PrefetchLayers = GpuSoftware.FsdpPrefetchLayers,
-    double Zero3SyncPerTensorS = 0)
+    double Zero3SyncPerTensorS = 0,
+    bool TensorParallelOverlap = false)
 {
     /// <summary>
     /// ZeRO-3 parameter all-gathers a current stack keeps in flight ahead of the layer computing:
@@ -74,6 +75,14 @@ public sealed record GpuSoftware(
     public GpuSoftware WithBf16GradientReduction() => this with { GradientsInFp32 = false };
 
     /// <summary>
+    /// Megatron-Core's <c>tp_comm_overlap</c> (Transformer Engine userbuffers): with sequence
+    /// parallelism, each layer's all-gathers and reduce-scatters are split into chunks and
+    /// pipelined with the GEMMs beside them, forward and backward. Off in Megatron-LM by default;
+    /// NVIDIA's Megatron-Bridge performance recipes switch it on.
+    /// </summary>
+    public GpuSoftware WithTensorParallelOverlap() => this with { TensorParallelOverlap = true };
+
+    /// <summary>
     /// ZeRO stage 3 as DeepSpeed ran it before PR #1188 (2021): parameters gathered one tensor at
     /// a time, each gather synchronised (<see cref="DeepSpeed2021SyncPerTensorS"/>) and nothing
     /// prefetched, so no gather overlaps compute.
@@ -86,6 +95,7 @@ public sealed record GpuSoftware(
         + "; " + (OverlapGradientReduction ? "data-parallel gradient reduction bucketed and overlapped with backward" : "data-parallel gradient reduction after backward, not overlapped")
         + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")
         + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
+        + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
         + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
             : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")
               + (Zero3SyncPerTensorS > 0 ? $", one synchronised gather per parameter tensor ({Zero3SyncPerTensorS * 1e3:0.##} ms each)" : ""));

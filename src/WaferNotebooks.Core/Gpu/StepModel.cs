@@ -109,7 +109,7 @@ sealed class StepModel
         {
             new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward" + ClockNote(a)),
             new("recompute", mb * slowest.Recompute, l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute]),
-            new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), not overlapped"),
+            new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), " + (TpOverlapped ? "the share tp_comm_overlap leaves exposed" : "not overlapped")),
             new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})"),
             new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
             new("cp_comm", mb * slowest.Cp, $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention"),
@@ -143,7 +143,9 @@ sealed class StepModel
         Assume(sw.Describe());
         Assume(gradBytes == 4 ? "gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)"
             : job.Precision == Precision.Fp16 ? "gradients 2 bytes (fp16: 16 B/param)" : "gradients 2 bytes (bf16 accumulation and reduction: 16 B/param)");
-        Assume("tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
+        Assume(TpOverlapped
+            ? $"tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap): the first of {l.Tp} chunks and the GEMMs' slowdown by the communication kernels are exposed"
+            : "tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
         if (l.Dp * l.Cp > 1 && (sw.OverlapGradientReduction || (l.ZeroStage >= 3 && sw.Zero3PrefetchLayers > 0)))
             Assume($"overlapped data-parallel collectives slow the compute beside them: NCCL kernels hold {DataParallelSync.CommunicationSmShare * 100:0}% of the SMs while they run (assumed; Calculon's processor-usage share)");
         if (l.ZeroStage >= 3)
@@ -190,6 +192,8 @@ sealed class StepModel
     }
 
     void Assume(string s) => assumptions.Add(s);
+
+    bool TpOverlapped => sw.TensorParallelOverlap && l.SequenceParallel && l.Tp > 1;
 
     /// <summary>Under a power cap, the clock the math runs at, for the breakdown's compute line.</summary>
     static string ClockNote(Accelerator a) =>
