@@ -52,9 +52,19 @@ public static class DataParallelSync
     /// <summary>Wall time of <paramref name="computeS"/> of compute that runs beside <paramref name="commS"/> of communication.</summary>
     public static double Overlapped(double commS, double computeS) => Math.Max(commS, computeS + CommunicationSmShare * commS);
 
-    public static Result Of(ModelPartition part, Layout l, int microBatches, double gradientBytes, Collectives net,
-        double microBatchBackwardS, double microBatchForwardS, GpuSoftware sw)
+    /// <summary>Bytes the weight all-gather moves per weight: 2, or with fp8_param_gather 1 for the linear layers' share of the stage.</summary>
+    public static double GatherBytesPerWeight(ModelPartition part, bool fp8ParamGather)
     {
+        if (!fp8ParamGather) return 2;
+        var (dense, expert) = part.HeaviestStageWeights;
+        double linear = part.MaxLayersPerStage * part.LinearWeightsPerLayer;
+        return 2 - Math.Min(1, linear / Math.Max(1, dense + expert));
+    }
+
+    public static Result Of(ModelPartition part, Layout l, int microBatches, double gradientBytes, Collectives net,
+        double microBatchBackwardS, double microBatchForwardS, GpuSoftware sw, bool fp8ParamGather = false)
+    {
+        double w = GatherBytesPerWeight(part, fp8ParamGather);
         int replicas = l.Dp * l.Cp;
         if (replicas <= 1) return new Result(0, 0, "no data parallelism");
         var (dense, expert) = part.HeaviestStageWeights;
@@ -64,12 +74,12 @@ public static class DataParallelSync
 
         if (l.ZeroStage >= 3)
             return Zero3(part.Model, layersOnStage, ShardsWeightsDuringStep(l) ? microBatches : 1, !ShardsWeightsDuringStep(l), replicas, sw,
-                gather: net.AllGather(dense / layersOnStage * 2, denseGroup) + net.AllGather(expert / layersOnStage * 2, expertGroup),
+                gather: net.AllGather(dense / layersOnStage * w, denseGroup) + net.AllGather(expert / layersOnStage * w, expertGroup),
                 reduce: net.ReduceScatter(dense / layersOnStage * gradientBytes, denseGroup) + net.ReduceScatter(expert / layersOnStage * gradientBytes, expertGroup),
                 forwardPerLayer: microBatchForwardS / layersOnStage, backwardPerLayer: microBatchBackwardS / layersOnStage);
 
         double reduce = net.ReduceScatter(dense * gradientBytes, denseGroup) + net.ReduceScatter(expert * gradientBytes, expertGroup);
-        double gather = net.AllGather(dense * 2, denseGroup) + net.AllGather(expert * 2, expertGroup);
+        double gather = net.AllGather(dense * w, denseGroup) + net.AllGather(expert * w, expertGroup);
         if (!sw.OverlapGradientReduction)
             return new Result(reduce + gather, reduce + gather, $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered and weights all-gathered")} over {replicas} ranks after the backward pass");
 

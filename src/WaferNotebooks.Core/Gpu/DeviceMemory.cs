@@ -49,7 +49,9 @@ public static class DeviceMemory
         double weights = 2 * (shardedWeights ? dense / shard + expert / expertShard : dense + expert);
         if (shardedWeights)
             weights += 2 * (1 + sw.Zero3PrefetchLayers) * part.DenseWeightsPerLayer(part.MoeShare > 0); // the computing layer and the prefetched ones
-        else if (fp8Gemms)
+        else if (fp8Gemms && !sw.Fp8ParamGather)
+            // FP8 weight and transpose cached beside the 16-bit weights; with fp8_param_gather they
+            // replace the 16-bit copy of the linear layers (1 + 1 bytes), so nothing is added.
             weights += 2 * part.MaxLayersPerStage * part.LinearWeightsPerLayer;
         double gradBytes = GradientBytes(job.Precision, sw);
         double grads = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? dense / shard + expert / expertShard : dense + expert);

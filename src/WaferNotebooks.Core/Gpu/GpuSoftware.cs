@@ -15,7 +15,8 @@ public sealed record GpuSoftware(
     bool GradientsInFp32 = true,
     int Zero3PrefetchLayers = GpuSoftware.FsdpPrefetchLayers,
     double Zero3SyncPerTensorS = 0,
-    bool TensorParallelOverlap = false)
+    bool TensorParallelOverlap = false,
+    bool Fp8ParamGather = false)
 {
     /// <summary>
     /// ZeRO-3 parameter all-gathers a current stack keeps in flight ahead of the layer computing:
@@ -83,6 +84,14 @@ public sealed record GpuSoftware(
     public GpuSoftware WithTensorParallelOverlap() => this with { TensorParallelOverlap = true };
 
     /// <summary>
+    /// Megatron-Core's <c>fp8_param_gather</c>: with FP8 GEMMs the linear layers' parameters are
+    /// kept as FP8 tensors (value and transpose, 1 byte each) instead of a 16-bit copy beside
+    /// FP8 caches, and the data-parallel all-gather moves them at 1 byte; fp32 master weights
+    /// stay in the optimizer.
+    /// </summary>
+    public GpuSoftware WithFp8ParamGather() => this with { Fp8ParamGather = true };
+
+    /// <summary>
     /// ZeRO stage 3 as DeepSpeed ran it before PR #1188 (2021): parameters gathered one tensor at
     /// a time, each gather synchronised (<see cref="DeepSpeed2021SyncPerTensorS"/>) and nothing
     /// prefetched, so no gather overlaps compute.
@@ -96,6 +105,7 @@ public sealed record GpuSoftware(
         + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")
         + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
         + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
+        + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
         + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
             : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")
               + (Zero3SyncPerTensorS > 0 ? $", one synchronised gather per parameter tensor ({Zero3SyncPerTensorS * 1e3:0.##} ms each)" : ""));

@@ -101,7 +101,7 @@ sealed class StepModel
 
         double gradBytes = DeviceMemory.GradientBytes(job.Precision, sw);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
-            slowest.BackwardWallS, slowest.ForwardWallS, sw);
+            slowest.BackwardWallS, slowest.ForwardWallS, sw, sw.Fp8ParamGather && MatmulEfficiency.RunsEightBit(a, job.Precision));
         double optimizer = OptimizerStep.Seconds(part, l, a);
 
         int mb = microBatches;
