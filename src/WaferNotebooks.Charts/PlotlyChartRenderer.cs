@@ -23,6 +23,8 @@ public sealed class PlotlyChartRenderer : IChartRenderer
 
     public string SweepMfu(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Mfu(sweep), offline);
 
+    public string SweepGoodput(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Goodput(sweep), offline);
+
     public string ValidationParity(ValidationReport report, bool offline) => ChartHtml.Render(ValidationCharts.Parity(report), offline);
 
     public string Timeline(StepTimeline timeline, bool offline) => ChartHtml.Render(TimelineChart.Gantt(timeline), offline);

@@ -48,14 +48,30 @@ internal static class SweepCharts
     }
 
     /// <summary>Model FLOPs utilisation against devices.</summary>
-    public static GenericChart Mfu(SweepResult sweep)
+    public static GenericChart Mfu(SweepResult sweep) =>
+        ShareAgainstDevices(sweep, "model FLOPs utilisation", "MFU", p => p.Estimate.Mfu, (name, p) => $"{name}, {p.Devices:N0} devices: MFU {p.Estimate.Mfu:P1}");
+
+    /// <summary>
+    /// Goodput against devices: the share of wall time that trains, once interruptions (a rate per
+    /// device-hour), checkpoints and restarts are paid. At a fixed per-device MTBF it falls as the
+    /// job grows: where adding devices stops paying. Systems without a failure rate have no line.
+    /// </summary>
+    public static GenericChart Goodput(SweepResult sweep) =>
+        ShareAgainstDevices(sweep, "goodput under interruptions", "goodput", p => p.Estimate.Goodput?.Share,
+            (name, p) => $"{name}, {p.Devices:N0} devices: goodput {p.Estimate.Goodput!.Share:P1}, " +
+                $"{p.Estimate.Goodput.ExpectedInterruptions:N0} interruptions, {p.Estimate.Goodput.DaysWithDowntime:N1} days with downtime");
+
+    /// <summary>A share (0–1) of each feasible point against devices, a line per series; points without a value are left out.</summary>
+    private static GenericChart ShareAgainstDevices(SweepResult sweep, string title, string axis, Func<SweepPoint, double?> value, Func<string, SweepPoint, string> hover)
     {
-        var traces = Series(sweep).Select((s, i) =>
-            Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.Estimate.Mfu))
-                .Set("hovertext", s.Points.Select(p => $"{s.Name}, {p.Devices:N0} devices: MFU {p.Estimate.Mfu:P1}").ToArray())
-                .Set("hoverinfo", "text")
-                .Set("marker", new { color = ChartTheme.Colour(i) }).Set("line", new { color = ChartTheme.Colour(i) }));
-        var layout = ChartTheme.Layout($"{sweep.Job.Model.Id} on {sweep.SystemId}: model FLOPs utilisation", "devices", "MFU", logX: true);
+        var traces = Series(sweep).Select(s => (s.Name, Points: s.Points.Where(p => value(p) is not null).ToArray()))
+            .Where(s => s.Points.Length > 0)
+            .Select((s, i) =>
+                Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => value(p)!.Value))
+                    .Set("hovertext", s.Points.Select(p => hover(s.Name, p)).ToArray())
+                    .Set("hoverinfo", "text")
+                    .Set("marker", new { color = ChartTheme.Colour(i) }).Set("line", new { color = ChartTheme.Colour(i) }));
+        var layout = ChartTheme.Layout($"{sweep.Job.Model.Id} on {sweep.SystemId}: {title}", "devices", axis, logX: true);
         ((Dictionary<string, object>)layout.GetPropertyValue("yaxis"))["tickformat"] = ".0%";
         DeviceTicks(layout, sweep);
         return Figure.Chart(traces, layout);

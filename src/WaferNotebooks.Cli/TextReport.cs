@@ -41,7 +41,11 @@ internal static class TextReport
             ("layout", e.Layout.ToString()),
             ("job", $"{Scaled(e.Job.Tokens)} tokens, batch {e.Job.GlobalBatchSeqs:N0} × {e.Job.SeqLen:N0} = {Scaled(e.Job.TokensPerStep)} tokens, {e.Job.Precision.ToString().ToLowerInvariant()}, {Scaled(e.Job.Steps)} steps"),
             ("feasible", e.Feasible ? "yes" : $"no: {e.Reason}"),
-            ("time to train", RangeText.Format(e.TimeToTrainDays, r?.TimeToTrainDays, "days")),
+            ("time to train", RangeText.Format(e.TimeToTrainDays, r?.TimeToTrainDays, "days") + " without interruptions"),
+            ("with downtime", e.Goodput is { } g
+                ? (g.Share > 0 ? $"{Num(g.DaysWithDowntime)} days: goodput {Percent(g.Share)}, {Num(g.ExpectedInterruptions)} interruptions expected"
+                    : "never finishes: interruptions come faster than checkpoints save work")
+                : "not modelled (no failure rate for this system)"),
             ("step time", WithRange(e.StepTimeS, r?.StepTimeS, Seconds)),
             ("throughput", WithRange(e.TokensPerS, r?.TokensPerS, Scaled, " tokens/s") + $", {Num(e.TokensPerSPerDevice)} per device"),
             ("MFU / HFU", $"{Percent(e.Mfu)} / {Percent(e.Hfu)}"),

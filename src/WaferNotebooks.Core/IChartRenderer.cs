@@ -38,6 +38,9 @@ public interface IChartRenderer
     /// <summary>MFU against device count (log axis).</summary>
     string SweepMfu(SweepResult sweep, bool offline);
 
+    /// <summary>Goodput (useful share of wall time under interruptions, checkpoints and restarts) against device count (log axis).</summary>
+    string SweepGoodput(SweepResult sweep, bool offline);
+
     /// <summary>Predicted against measured, log-log, a marker per row and metric, the y = x line with a ±10% band.</summary>
     string ValidationParity(ValidationReport report, bool offline);
 

@@ -29,7 +29,7 @@ public static class ResultHtml
         {
             Estimate e => Wrap(EstimateCard(e), charts.StepBreakdown(e, offline), charts.MemoryBreakdown(e, offline)),
             Comparison c => Wrap(ComparisonTable(c), charts.ComparisonBars(c, offline), charts.ComparisonScatter(c, offline)),
-            SweepResult s => Wrap(SweepTable(s), charts.SweepScaling(s, offline), charts.SweepMfu(s, offline)),
+            SweepResult s => Wrap(SweepTable(s), charts.SweepScaling(s, offline), charts.SweepMfu(s, offline), charts.SweepGoodput(s, offline)),
             PlanResult p => Wrap(PlanTable(p), charts.PlanScatter(p, offline)),
             StepTimeline t => Wrap(TimelineCard(t), charts.Timeline(t, offline)),
             ValidationReport v => Wrap(ValidationCard(v), charts.ValidationParity(v, offline)),

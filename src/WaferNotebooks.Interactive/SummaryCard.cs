@@ -43,7 +43,9 @@ internal static class SummaryCard
         var r = e.Ranges;
         var stats = new List<IHtmlContent>
         {
-            Stat("time to train", $"{e.TimeToTrainDays:F1} days", r is null ? null : Range(r.TimeToTrainDays, "F1")),
+            Stat("time to train", $"{e.TimeToTrainDays:F1} days", r is null ? "without interruptions" : Range(r.TimeToTrainDays, "F1") + ", without interruptions"),
+            Stat("with downtime", e.Goodput is not { } g ? "not modelled" : g.Share > 0 ? $"{g.DaysWithDowntime:F1} days" : "never finishes",
+                e.Goodput is { } g2 ? $"goodput {g2.Share:P1}, {g2.ExpectedInterruptions:F0} interruptions" : "no failure rate for this system"),
             Stat("throughput", $"{SignificantFigures.Scaled(e.TokensPerS)} tokens/s", r is null ? null : $"range {SignificantFigures.Scaled(r.TokensPerS.Low)} – {SignificantFigures.Scaled(r.TokensPerS.High)}"),
             Stat("MFU", $"{e.Mfu:P1}", $"HFU {e.Hfu:P1}"),
             Stat("step time", Units.Duration(e.StepTimeS), r is null ? null : $"range {Units.Duration(r.StepTimeS.Low)} – {Units.Duration(r.StepTimeS.High)}"),

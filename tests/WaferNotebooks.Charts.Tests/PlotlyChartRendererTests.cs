@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Sweeps;
 using static WaferNotebooks.Charts.Tests.SampleResults;
 
 namespace WaferNotebooks.Charts.Tests;
@@ -51,6 +52,21 @@ public class PlotlyChartRendererTests
         Assert.Contains("\"error_y\"", html);
         var scatter = renderer.ComparisonScatter(comparison, offline: true);
         Assert.Contains("\"x\":[40.0],\"y\":[600.0]", scatter);
+    }
+
+    [Fact]
+    public void Goodput_chart_plots_the_goodput_of_each_count_that_has_one()
+    {
+        var reliability = WaferNotebooks.Core.Reliability.ReliabilityAssumptions.Default;
+        SweepPoint Point(int devices) => new(devices, null,
+            Estimate(devices: devices) with { Goodput = WaferNotebooks.Core.Reliability.Goodput.For(1000.0 / devices, devices, 70e9, reliability) }, null);
+        var sweep = new SweepResult(Estimate().Job, "dgx-h100", null, Objective.Time, null,
+            [Point(512), Point(16384), new SweepPoint(1024, null, Estimate(devices: 1024), null)]);
+        var html = renderer.SweepGoodput(sweep, offline: true);
+        var data = Traces(html);
+        Assert.Contains("\"x\":[512.0,16384.0]", data);   // the count without goodput has no marker
+        Assert.Contains("goodput under interruptions", html);
+        Assert.Contains("\"tickformat\":\".0%\"", html);
     }
 
     [Fact]

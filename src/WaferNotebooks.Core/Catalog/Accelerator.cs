@@ -27,13 +27,22 @@ public sealed record Accelerator(
     /// <summary>Share of the measured matmul maximum that GEMMs sustain inside a training step, where fitted (null: not calibrated, 1).</summary>
     Sourced? SustainedMatmulShare = null,
     /// <summary>Host time to launch one transformer layer's forward kernels when driving this device, where fitted (null: the software stack's default).</summary>
-    Sourced? LaunchS = null)
+    Sourced? LaunchS = null,
+    /// <summary>Board power limit set by the operator (nvidia-smi -pl), W; null: the TDP, the default limit.</summary>
+    Sourced? PowerLimitW = null,
+    /// <summary>Dense FP4 (NVFP4/MXFP4) peak, where the device has FP4 tensor cores (null: FP4 GEMMs run at the FP8 peak).</summary>
+    Sourced? PeakTflopsFp4 = null)
 {
-    /// <summary>Dense peak for GEMMs at the given precision; FP8 falls back to 16-bit where the device has no FP8 units.</summary>
-    public double PeakTflops(Workload.Precision precision) =>
-        precision is Workload.Precision.Fp8 or Workload.Precision.Fp4 && PeakTflopsFp8 is not null ? PeakTflopsFp8.Value : PeakTflops16.Value;
+    /// <summary>The power limit in force: the operator's cap, else the TDP.</summary>
+    public double PowerLimit => PowerLimitW?.Value ?? TdpW.Value;
 
-    /// <summary>Largest fraction of <see cref="PeakTflops"/> a well-shaped GEMM reaches at the given precision.</summary>
+    /// <summary>Dense peak for GEMMs at the given precision; FP4 falls back to FP8 and FP8 to 16-bit where the device lacks the units.</summary>
+    public double PeakTflops(Workload.Precision precision) =>
+        precision is Workload.Precision.Fp4 && PeakTflopsFp4 is not null ? PeakTflopsFp4.Value
+        : precision is Workload.Precision.Fp8 or Workload.Precision.Fp4 && PeakTflopsFp8 is not null ? PeakTflopsFp8.Value : PeakTflops16.Value;
+
+    /// <summary>Largest fraction of <see cref="PeakTflops"/> a well-shaped GEMM reaches at the given precision. No FP4 GEMM has
+    /// been measured, so FP4 takes the FP8 fraction (an assumption every FP4 estimate states).</summary>
     public double MatmulEfficiencyAt(Workload.Precision precision) =>
         precision is Workload.Precision.Fp8 or Workload.Precision.Fp4 && PeakTflopsFp8 is not null && MatmulEfficiencyFp8 is not null
             ? MatmulEfficiencyFp8.Value

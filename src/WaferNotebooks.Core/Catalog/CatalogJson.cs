@@ -47,7 +47,8 @@ internal static class CatalogJson
         CatalogIds.Check(d.Id, "accelerator", $"Catalog file '{fileName}'");
         foreach (var alias in d.Aliases ?? []) CatalogIds.Check(alias, $"alias of accelerator '{d.Id}'", $"Catalog file '{fileName}'");
         string? problem =
-            new[] { d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps, d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW }.Any(v => v is { Value: <= 0 })
+            d.PeakTflopsFp4 is not null && d.PeakTflopsFp8 is null ? "peak_tflops_fp4 needs peak_tflops_fp8 (FP4 GEMMs take the FP8 matmul fraction)" :
+            new[] { d.PeakTflops16, d.PeakTflopsFp8, d.PeakTflopsFp4, d.HbmGb, d.HbmTbps, d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW }.Any(v => v is { Value: <= 0 })
                 ? "peaks, memory, bandwidths and tdp_w must be positive" :
             d.IdleW.Value < 0 || d.IdleW.Value >= d.TdpW.Value ? $"idle_w ({d.IdleW.Value}) must be between 0 and tdp_w ({d.TdpW.Value})" :
             new[] { d.MatmulEfficiency, d.MatmulEfficiencyFp8, d.SustainedMatmulShare }.Any(v => v is { Value: <= 0 or > 1 })
@@ -60,7 +61,7 @@ internal static class CatalogJson
         if (problem is not null) throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}': {problem}.");
         var device = new Accelerator(d.Id, d.Name, d.Vendor, d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps,
             d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "", d.MatmulEfficiencyFp8,
-            d.ComputeUnits, d.SustainedMatmulShare, d.LaunchS);
+            d.ComputeUnits, d.SustainedMatmulShare, d.LaunchS, PeakTflopsFp4: d.PeakTflopsFp4);
         if (d.CalibrationGroup is { } group) CatalogIds.Check(group, $"calibration_group of accelerator '{d.Id}'", $"Catalog file '{fileName}'");
         return new AcceleratorEntry(device, d.Aliases ?? [], d.DefaultSystem, d.PricePerHour, d.CalibrationGroup ?? d.Id);
     }
@@ -162,6 +163,7 @@ internal sealed class AcceleratorDto
     public List<string>? Aliases { get; init; }
     [JsonPropertyName("peak_tflops_16")] public required Sourced PeakTflops16 { get; init; }
     [JsonPropertyName("peak_tflops_fp8")] public Sourced? PeakTflopsFp8 { get; init; }
+    [JsonPropertyName("peak_tflops_fp4")] public Sourced? PeakTflopsFp4 { get; init; }
     public required Sourced HbmGb { get; init; }
     public required Sourced HbmTbps { get; init; }
     public required Sourced ScaleUpGbps { get; init; }

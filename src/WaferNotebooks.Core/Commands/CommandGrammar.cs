@@ -140,6 +140,25 @@ public static class CommandGrammar
         "Print the result as snake_case JSON on stdout instead of text.",
         ValueKind.Flag, "", FrontEnd: FrontEnd.CliOnly);
 
+    // Hardware settings and run physics of GPU-class systems (issue 10), kept in one block.
+    public static readonly OptionSpec PowerCap = new("--power-cap",
+        "Power limit per GPU-class device in watts (nvidia-smi -pl); the tensor clock falls to what the cap allows and busy kernels draw the cap. Wafer-scale systems have no user power limit; compare applies it to its GPU-class systems only.",
+        ValueKind.Number, "W", DefaultText: "the device's TDP (its default power limit)");
+
+    public static readonly OptionSpec Mtbf = new("--mtbf",
+        "Mean time between job interruptions per device, in device-hours: a job on N devices is interrupted every MTBF/N hours. Sets the goodput and the wall days with downtime of GPU-class estimates.",
+        ValueKind.Number, "DEVICE_HOURS", DefaultText: "45,570 (Llama 3: 466 interruptions in 54 days on 16,384 H100s)");
+
+    public static readonly OptionSpec CheckpointBandwidth = new("--checkpoint-bandwidth",
+        "Storage bandwidth per device for writing and restoring checkpoints, GB/s (the job's aggregate divided by its devices).",
+        ValueKind.Number, "GB_PER_S", DefaultText: "0.122 (Llama 3: 2 TB/s for 16,384 GPUs)");
+
+    public static readonly OptionSpec RestartMin = new("--restart-min",
+        "Minutes to restart a job after an interruption, before its checkpoint is read back.",
+        ValueKind.Number, "MINUTES", DefaultText: "10 (assumed)");
+
+    private static readonly OptionSpec[] Physics = [PowerCap, Mtbf, CheckpointBandwidth, RestartMin];
+
     private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision, Framework];
     private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];
     /// <summary>What every subcommand takes: user catalog files, and the front ends' output options.</summary>
@@ -148,22 +167,22 @@ public static class CommandGrammar
     public static readonly SubcommandSpec Estimate = new("estimate",
         "Estimate one training job on one system: time to train, throughput, MFU, memory, energy, cost.",
         "estimate --model llama2-70b --on dgx-h100:512 --tokens 2T",
-        [.. Job, On, Layout, Objective, .. Economics, .. Shared]);
+        [.. Job, On, Layout, Objective, .. Economics, .. Physics, .. Shared]);
 
     public static readonly SubcommandSpec Compare = new("compare",
         "Run one job on several systems (--on repeated) and compare them side by side.",
         "compare --model llama2-70b --tokens 2T --on dgx-h100:512 --on dgx-a100-80gb:1024 --on cs-3:16",
-        [.. Job, OnRepeated, Layout, Objective, .. Economics, .. Shared]);
+        [.. Job, OnRepeated, Layout, Objective, .. Economics, .. Physics, .. Shared]);
 
     public static readonly SubcommandSpec Sweep = new("sweep",
         "Vary the device count (and optionally one more knob) and show throughput, scaling efficiency and MFU.",
         "sweep --model llama3-70b --on dgx-h100 --counts 64..4096",
-        [.. Job, On, Counts, Vary, Layout, Objective, .. Economics, .. Shared]);
+        [.. Job, On, Counts, Vary, Layout, Objective, .. Economics, .. Physics, .. Shared]);
 
     public static readonly SubcommandSpec Plan = new("plan",
         "Search the parallel layouts of a job on a system; rank them and give the Pareto front of time vs energy.",
         "plan --model llama3-405b --on dgx-h100:16384 --objective time --top 5",
-        [.. Job, On, Objective, Top, .. Economics, .. Shared]);
+        [.. Job, On, Objective, Top, .. Economics, .. Physics, .. Shared]);
 
     public static readonly SubcommandSpec Catalog = new("catalog",
         "List the models, accelerators and systems the simulator knows, with sources.",
@@ -183,7 +202,7 @@ public static class CommandGrammar
     public static readonly SubcommandSpec Timeline = new("timeline",
         "Show one training step of a layout: compute, each kind of communication, pipeline bubbles, weight streaming, optimizer.",
         "timeline --model gpt3-175b --on dgx-a100-80gb:1024 --layout tp=8,pp=16,mb=1",
-        [.. Job, On, Layout, Objective, .. Economics, .. Shared]);
+        [.. Job, On, Layout, Objective, .. Economics, .. Physics, .. Shared]);
 
     public static IReadOnlyList<SubcommandSpec> Subcommands { get; } = [Estimate, Compare, Sweep, Plan, Catalog, Validate, Calibrate, Timeline];
 

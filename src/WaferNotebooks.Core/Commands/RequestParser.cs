@@ -76,8 +76,10 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var layout = ParseLayoutSpec(a);
         var targets = a.All(CommandGrammar.OnRepeated)
             .Select(text => ParseTarget(text, layout))
-            .Select(t => new ComparisonTarget(t.System, t.Devices, layout?.Resolve(t.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen)))
+            .Select(t => new ComparisonTarget(WithPowerCap(t.System, a, gpuClassOnly: true), t.Devices, layout?.Resolve(t.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen)))
             .ToList();
+        if (a.One(CommandGrammar.PowerCap) is { } cap && targets.All(t => t.System is not GpuCluster))
+            throw new WaferInputException($"{CommandGrammar.PowerCap.Name} {cap}: none of the compared systems is GPU-class; wafer-scale systems have no user power limit");
         return new CompareRequest(job, targets, ParseEconomics(a), ParseObjective(a));
     }
 
@@ -102,13 +104,14 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         if (layoutSpec?.Dp is not null)
             throw new WaferInputException($"{CommandGrammar.Layout.Name}: sweep grows dp with the device count; leave dp out");
         var layouts = layoutSpec is null ? [] : counts.Select(c => layoutSpec.Resolve(c, job.Model, job.GlobalBatchSeqs, job.SeqLen)).ToList();
-        return new SweepRequest(job, catalog.FindSystem(id), counts, layouts.FirstOrDefault(), knob, ParseEconomics(a), ParseObjective(a));
+        return new SweepRequest(job, WithPowerCap(catalog.FindSystem(id), a), counts, layouts.FirstOrDefault(), knob, ParseEconomics(a), ParseObjective(a));
     }
 
     private PlanRequest ParsePlan(Args a)
     {
         var job = ParseJob(a);
         var target = ParseTarget(a.Required(CommandGrammar.On), null);
+        target = target with { System = WithPowerCap(target.System, a) };
         var top = a.One(CommandGrammar.Top) is { } t ? ValueParsers.ParsePositiveInt(CommandGrammar.Top.Name, t) : DefaultTop;
         return new PlanRequest(job, target, ParseEconomics(a), ParseObjective(a), top);
     }
@@ -171,6 +174,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var spec = ParseLayoutSpec(a);
         var target = ParseTarget(a.Required(CommandGrammar.On), spec);
+        target = target with { System = WithPowerCap(target.System, a) };
         return (target, spec?.Resolve(target.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen));
     }
 
@@ -192,6 +196,28 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         return new SystemTarget(system, count);
     }
 
+    /// <summary>
+    /// The system with --power-cap set as its device's power limit. The cap must lie above the
+    /// device's idle power (the top of its catalog range, which the uncertainty analysis reaches)
+    /// and at most at its TDP, the default and largest limit of the catalogued devices.
+    /// </summary>
+    private static SystemSpec WithPowerCap(SystemSpec system, Args a, bool gpuClassOnly = false)
+    {
+        if (a.One(CommandGrammar.PowerCap) is not { } text) return system;
+        var option = CommandGrammar.PowerCap.Name;
+        if (system is not GpuCluster cluster)
+            return gpuClassOnly ? system
+                : throw new WaferInputException($"{option} {text}: {system.Id} is a wafer-scale system without a user power limit; the option applies to GPU-class systems");
+        var d = cluster.Device;
+        double cap = ValueParsers.ParseNumber(option, text, 0, $"{0.8 * d.TdpW.Value:0}");
+        double idle = d.IdleW.High ?? d.IdleW.Value;
+        if (cap > d.TdpW.Value)
+            throw new WaferInputException($"{option} {text}: the {d.Name} can be capped at most at its TDP of {d.TdpW.Value:0} W; give a value up to {d.TdpW.Value:0}");
+        if (cap <= idle)
+            throw new WaferInputException($"{option} {text}: the {d.Name} idles at up to {idle:0} W, so a cap must lie above that to leave power for its math units; give a value between {idle:0} and {d.TdpW.Value:0}");
+        return cluster with { Device = d with { PowerLimitW = UserValue(cap, CommandGrammar.PowerCap) } };
+    }
+
     private static EconomicAssumptions ParseEconomics(Args a)
     {
         var economics = EconomicAssumptions.Default;
@@ -201,7 +227,30 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
             economics = economics with { PricePerDeviceHour = UserValue(ValueParsers.ParseNumber(CommandGrammar.Price.Name, price, 0, "2.5"), CommandGrammar.Price) };
         if (a.One(CommandGrammar.Carbon) is { } carbon)
             economics = economics with { GramsCo2PerKwh = UserValue(ValueParsers.ParseNumber(CommandGrammar.Carbon.Name, carbon, 0, "400"), CommandGrammar.Carbon) };
-        return economics;
+        return economics with { Reliability = ParseReliability(a) };
+    }
+
+    /// <summary>--mtbf, --checkpoint-bandwidth and --restart-min over their defaults; null when none is given.</summary>
+    private static Reliability.ReliabilityAssumptions? ParseReliability(Args a)
+    {
+        var r = Core.Reliability.ReliabilityAssumptions.Default;
+        bool given = false;
+        Sourced Positive(OptionSpec option, string text, string example)
+        {
+            given = true;
+            double v = ValueParsers.ParseNumber(option.Name, text, 0, example);
+            return v > 0 ? UserValue(v, option) : throw new WaferInputException($"{option.Name} {text}: must be positive, e.g. {example}");
+        }
+        if (a.One(CommandGrammar.Mtbf) is { } mtbf)
+            r = r with { MtbfDeviceHours = Positive(CommandGrammar.Mtbf, mtbf, "50000") };
+        if (a.One(CommandGrammar.CheckpointBandwidth) is { } bw)
+            r = r with { CheckpointGBpsPerDevice = Positive(CommandGrammar.CheckpointBandwidth, bw, "0.5") };
+        if (a.One(CommandGrammar.RestartMin) is { } restart)
+        {
+            given = true;
+            r = r with { RestartMinutes = UserValue(ValueParsers.ParseNumber(CommandGrammar.RestartMin.Name, restart, 0, "10"), CommandGrammar.RestartMin) };
+        }
+        return given ? r : null;
     }
 
     private static Sourced UserValue(double value, OptionSpec option) => new(value, $"given by the user ({option.Name})", Confidence.Assumed);

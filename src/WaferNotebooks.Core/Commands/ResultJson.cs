@@ -79,6 +79,9 @@ public static class ResultJson
             ["memory_where"] = e.Memory.Where,
             ["memory_breakdown_gb"] = Map(e.Memory.Parts.Select(p => (p.Name, p.Gb))),
             ["time_to_train_days"] = Number(e.TimeToTrainDays),
+            ["expected_interruptions"] = e.Goodput is { } g1 ? Number(g1.ExpectedInterruptions) : null,
+            ["goodput"] = e.Goodput is { } g2 ? Number(g2.Share) : null,
+            ["time_to_train_days_with_downtime"] = e.Goodput is { } g3 ? Number(g3.DaysWithDowntime) : null,
             ["device_hours"] = Number(e.DeviceHours),
             ["average_power_kw"] = Number(e.AveragePowerKw),
             ["energy_mwh"] = Number(e.EnergyMwh),
@@ -97,6 +100,19 @@ public static class ResultJson
                 ["cost_usd"] = Range(r.CostUsd),
                 ["co2_t"] = Range(r.Co2Tonnes),
                 ["method"] = r.Method,
+            };
+        }
+        if (e.Goodput is { } g)
+        {
+            o["reliability"] = new JsonObject
+            {
+                ["job_mtbf_hours"] = Number(g.JobMtbfHours),
+                ["mtbf_device_hours"] = Number(g.Inputs.MtbfDeviceHours.Value),
+                ["checkpoint_gb"] = Number(g.CheckpointGb),
+                ["checkpoint_write_s"] = Number(g.CheckpointWriteS),
+                ["checkpoint_interval_s"] = Number(g.CheckpointIntervalS),
+                ["checkpoint_gbps_per_device"] = Number(g.Inputs.CheckpointGBpsPerDevice.Value),
+                ["restart_min"] = Number(g.Inputs.RestartMinutes.Value),
             };
         }
         if (e.Sensitivities is { Count: > 0 } sensitivities)

@@ -1,59 +1,149 @@
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
 
 namespace WaferNotebooks.Core.Gpu;
 
 /// <summary>
-/// Gradient and weight synchronisation across data-parallel replicas, once per step, and the
-/// share of it left exposed.
+/// Gradient and weight synchronisation across data-parallel replicas, and the share of it left
+/// exposed.
 /// <list type="bullet">
-/// <item>ZeRO 0: all-reduce of the gradients.</item>
+/// <item>ZeRO 0: all-reduce of the gradients, once per step.</item>
 /// <item>ZeRO 1/2 (Megatron distributed optimizer): reduce-scatter of the gradients, then
-/// all-gather of the updated 16-bit weights: the same bytes as an all-reduce.</item>
-/// <item>ZeRO 3 (FSDP): weights all-gathered before each micro-batch's forward and backward,
-/// gradients reduce-scattered once per step; the gathers are prefetched under compute.</item>
+/// all-gather of the updated 16-bit weights, once per step: the same bytes as an all-reduce.</item>
+/// <item>ZeRO 3 (FSDP, DeepSpeed stage 3) as implemented: every micro-batch, each layer's
+/// weights are all-gathered before its forward and again before its backward, and its gradients
+/// are reduce-scattered after its backward (without <c>no_sync</c>, which would hold unsharded
+/// gradients). Gathers run a bounded number of layers ahead (<see cref="GpuSoftware.Zero3PrefetchLayers"/>),
+/// so per layer the pass takes the longer of its compute and its communication; the first
+/// gather of each pass and the last reduce-scatter are exposed.</item>
 /// </list>
-/// Overlap (when the software buckets gradients): the reduction runs under the backward pass
-/// of the last micro-batch, so only what exceeds it, and at least the last bucket (one layer's
-/// gradients), is exposed; the weight all-gather runs under the next step's first forward.
-/// Without bucketing everything runs after the backward pass. Expert weights synchronise over
-/// the dp·cp/ep ranks that hold the same experts.
+/// Overlapped collectives slow the compute beside them: NCCL kernels hold
+/// <see cref="CommunicationSmShare"/> of the SMs while they run (Calculon's "processor usage" of
+/// a network; Isaev et al., SC'23). A layer computing for c seconds under c' seconds of
+/// communication takes max(c', c + share·c').
+/// Overlap of ZeRO 0–2 (when the software buckets gradients): the reduction runs under the
+/// backward pass of the last micro-batch, so only what exceeds it, and at least the last bucket
+/// (one layer's gradients), is exposed; the weight all-gather runs under the next step's first
+/// forward. Expert weights synchronise over the dp·cp/ep ranks that hold the same experts.
 /// </summary>
 public static class DataParallelSync
 {
+    /// <summary>
+    /// Share of the SMs that NCCL's collective kernels occupy while they overlap compute. NCCL
+    /// runs one thread block per channel on its own SM, and uses 16–32 channels for all-gather
+    /// and reduce-scatter on 8-GPU NVLink nodes (NCCL_MIN/MAX_NCHANNELS; 12–24% of an H100's
+    /// 132 SMs). Calculon's H100 and A100 system files charge 15% for their NVLink tier; 0.15 is
+    /// taken, assumed.
+    /// </summary>
+    public const double CommunicationSmShare = 0.15;
+
     public sealed record Result(double TotalSeconds, double ExposedSeconds, string Description);
 
-    public static Result Of(ModelPartition part, Layout l, int microBatches, double gradientBytes, Collectives net,
-        double lastMicroBatchBackwardS, double firstMicroBatchForwardS, double stepComputeS, bool overlap)
+    /// <summary>
+    /// True when ZeRO-3 keeps weights sharded through the step and gathers them per micro-batch:
+    /// without a pipeline. Under a pipeline the stacks that combine FSDP with pipeline parallelism
+    /// (PyTorch's pipelining schedules, as torchtitan and Llama 3 use them) keep the stage's
+    /// weights unsharded after the first micro-batch's gather and accumulate unsharded gradients,
+    /// reduce-scattering once after the last backward (Llama 3 paper, Sec. 3.3.2: no resharding
+    /// after the forward pass), so the step gathers and reduces once.
+    /// </summary>
+    public static bool ShardsWeightsDuringStep(Layout l) => l.ZeroStage >= 3 && l.Pp == 1;
+
+    /// <summary>Wall time of <paramref name="computeS"/> of compute that runs beside <paramref name="commS"/> of communication.</summary>
+    public static double Overlapped(double commS, double computeS) => Math.Max(commS, computeS + CommunicationSmShare * commS);
+
+    /// <summary>Bytes the weight all-gather moves per weight: 2, or with fp8_param_gather 1 for the linear layers' share of the stage.</summary>
+    public static double GatherBytesPerWeight(ModelPartition part, bool fp8ParamGather)
     {
+        if (!fp8ParamGather) return 2;
+        var (dense, expert) = part.HeaviestStageWeights;
+        double linear = part.MaxLayersPerStage * part.LinearWeightsPerLayer;
+        return 2 - Math.Min(1, linear / Math.Max(1, dense + expert));
+    }
+
+    public static Result Of(ModelPartition part, Layout l, int microBatches, double gradientBytes, Collectives net,
+        double microBatchBackwardS, double microBatchForwardS, GpuSoftware sw, bool fp8ParamGather = false)
+    {
+        double w = GatherBytesPerWeight(part, fp8ParamGather);
         int replicas = l.Dp * l.Cp;
         if (replicas <= 1) return new Result(0, 0, "no data parallelism");
         var (dense, expert) = part.HeaviestStageWeights;
         var denseGroup = net.Place(replicas, l.Tp);
         var expertGroup = net.Place(Math.Max(1, replicas / l.Ep), l.Tp * l.Ep);
-        double Reduce(double w, GroupPlacement g) => net.ReduceScatter(w * gradientBytes, g);
-        double Gather(double w, GroupPlacement g) => net.AllGather(w * 2, g);
-
-        double reduce = Reduce(dense, denseGroup) + Reduce(expert, expertGroup);
-        double gather = Gather(dense, denseGroup) + Gather(expert, expertGroup);
         int layersOnStage = Math.Max(1, part.MaxLayersPerStage);
 
         if (l.ZeroStage >= 3)
-        {
-            // Two gathers (forward, backward) per micro-batch, one reduce-scatter per step.
-            double gathers = 2 * microBatches * gather;
-            double total = gathers + reduce;
-            double exposed = overlap
-                ? Math.Max(gathers / (2 * microBatches * layersOnStage) + reduce / layersOnStage, total - stepComputeS)
-                : total;
-            return new Result(total, exposed, $"ZeRO-3: weights gathered twice per micro-batch, gradients reduce-scattered over {replicas} ranks");
-        }
+            return Zero3(part.Model, layersOnStage, ShardsWeightsDuringStep(l) ? microBatches : 1, !ShardsWeightsDuringStep(l), replicas, sw,
+                gather: net.AllGather(dense / layersOnStage * w, denseGroup) + net.AllGather(expert / layersOnStage * w, expertGroup),
+                reduce: net.ReduceScatter(dense / layersOnStage * gradientBytes, denseGroup) + net.ReduceScatter(expert / layersOnStage * gradientBytes, expertGroup),
+                forwardPerLayer: microBatchForwardS / layersOnStage, backwardPerLayer: microBatchBackwardS / layersOnStage);
 
-        if (!overlap)
+        double reduce = net.ReduceScatter(dense * gradientBytes, denseGroup) + net.ReduceScatter(expert * gradientBytes, expertGroup);
+        double gather = net.AllGather(dense * w, denseGroup) + net.AllGather(expert * w, expertGroup);
+        if (!sw.OverlapGradientReduction)
             return new Result(reduce + gather, reduce + gather, $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered and weights all-gathered")} over {replicas} ranks after the backward pass");
 
-        double exposedReduce = Math.Max(reduce / layersOnStage, reduce - lastMicroBatchBackwardS);
-        double exposedGather = Math.Max(gather / layersOnStage, gather - firstMicroBatchForwardS);
+        // What the overlap leaves: the excess over the pass it hides under, or the compute the NCCL kernels slow, and at least one layer's bucket.
+        double exposedReduce = Math.Max(reduce / layersOnStage, Overlapped(reduce, microBatchBackwardS) - microBatchBackwardS);
+        double exposedGather = Math.Max(gather / layersOnStage, Overlapped(gather, microBatchForwardS) - microBatchForwardS);
         return new Result(reduce + gather, exposedReduce + exposedGather,
             $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered, weights all-gathered")} over {replicas} ranks, overlapped with the last backward and the next forward");
+    }
+
+    /// <summary>
+    /// ZeRO-3 per micro-batch over a stage of L layers, with per-layer gather g, reduce-scatter r,
+    /// forward compute c_f and backward compute c_b (recompute included). With prefetch:
+    /// forward g + (L−1)·Overlapped(g, c_f) + c_f; backward g + (L−1)·Overlapped(g + r, c_b) + c_b + r
+    /// (a layer's backward runs beside the next gather and the previous layer's reduce-scatter,
+    /// which share the links). Without prefetch every gather waits: L·(g + c_f) and L·(g + c_b + r).
+    /// Gradients reduced after the backward (no bucketing) add L·r outside the overlap.
+    /// </summary>
+    public static Result Zero3(ModelSpec m, int layers, int syncedMicroBatches, bool oncePerStep, int replicas, GpuSoftware sw,
+        double gather, double reduce, double forwardPerLayer, double backwardPerLayer)
+    {
+        double g = gather + sw.Zero3SyncPerTensorS * ParameterTensorsPerLayer(m);
+        // Once per step the backward finds the weights still gathered: it only reduce-scatters.
+        double gb = oncePerStep ? 0 : g;
+        double r = reduce;
+        double cf = forwardPerLayer, cb = backwardPerLayer;
+        double overlappedReduce = sw.OverlapGradientReduction ? r : 0, serialReduce = r - overlappedReduce;
+        double forward, backward, contention = 0;
+        if (sw.Zero3PrefetchLayers > 0 && layers > 1)
+        {
+            forward = g + (layers - 1) * Overlapped(g, cf) + cf;
+            backward = gb + (layers - 1) * Overlapped(gb + overlappedReduce, cb) + cb + overlappedReduce + layers * serialReduce;
+            contention = (layers - 1) * (Overlapped(g, cf) - Math.Max(g, cf) + Overlapped(gb + overlappedReduce, cb) - Math.Max(gb + overlappedReduce, cb));
+        }
+        else
+        {
+            forward = layers * (g + cf);
+            backward = layers * (gb + cb + r);
+        }
+        int n = syncedMicroBatches;
+        double exposed = n * (forward + backward - layers * (cf + cb));
+        double total = n * layers * (g + gb + r);
+        string prefetch = sw.Zero3PrefetchLayers > 0 ? $"prefetched {sw.Zero3PrefetchLayers} layer ahead" : "each gather waited for (no prefetch)";
+        string when = oncePerStep
+            ? "weights gathered layer by layer in the first micro-batch's forward and kept through the step (pipeline), gradients reduce-scattered in the last backward"
+            : "each layer's weights gathered before its forward and its backward, its gradients reduce-scattered after its backward, every micro-batch";
+        return new Result(total, exposed,
+            $"ZeRO-3 over {replicas} ranks: {when}; {prefetch}"
+            + (contention > 0 ? $"; of which {n * contention:0.###} s is compute slowed by NCCL kernels on {CommunicationSmShare * 100:0}% of the SMs" : ""));
+    }
+
+    /// <summary>
+    /// Parameter tensors of one layer as a PyTorch module holds them: Q, K, V and output
+    /// projections, the MLP matrices (3 gated, else 2), two norms; LayerNorm families (non-gated
+    /// MLPs) also have a bias per linear layer and per norm. MoE layers hold each expert's MLP
+    /// and the router.
+    /// </summary>
+    public static double ParameterTensorsPerLayer(ModelSpec m)
+    {
+        int mlp = m.Ffn == FfnKind.SwiGlu ? 3 : 2;
+        int perTensor = m.Ffn == FfnKind.SwiGlu ? 1 : 2;
+        double dense = perTensor * (4 + mlp + 2);
+        if (m.Moe is not { } moe) return dense;
+        double moeShare = (double)(m.Layers - moe.DenseLayers) / m.Layers;
+        return dense + moeShare * perTensor * ((moe.Experts + moe.Shared - 1) * mlp + 1);
     }
 }

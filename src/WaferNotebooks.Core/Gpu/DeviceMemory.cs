@@ -12,7 +12,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// FP8 GEMMs add the weight copies Transformer Engine caches across micro-batches ("FP8 weight
 /// caching"): the FP8 weight and its transpose, 2 bytes per linear-layer parameter.
 /// ZeRO-1 shards the optimizer state over the data-parallel group, ZeRO-2 also the gradients,
-/// ZeRO-3 also the weights (plus two gathered layers in flight). Activations follow
+/// ZeRO-3 also the weights (plus the gathered layers in flight); under a pipeline, ZeRO-3 keeps
+/// the stage's weights and gradients whole through the step (<see cref="DataParallelSync.ShardsWeightsDuringStep"/>). Activations follow
 /// <see cref="ActivationMemory"/>; 1F1B keeps min(p, m) micro-batches in flight on the first
 /// stage, interleaving multiplies that by 1 + (p−1)/(p·v) (Korthikanti et al. 2022, Sec. 4.2.3).
 /// The last stage holds the logits of one micro-batch in 16 and 32 bit. Measured memory runs
@@ -44,13 +45,16 @@ public static class DeviceMemory
         int shard = l.Dp * l.Cp;
         int expertShard = Math.Max(1, shard / l.Ep);
         var (dense, expert) = part.HeaviestStageWeights;
-        double weights = 2 * (l.ZeroStage >= 3 ? dense / shard + expert / expertShard : dense + expert);
-        if (l.ZeroStage >= 3)
-            weights += 2 * 2 * part.DenseWeightsPerLayer(part.MoeShare > 0); // two layers gathered at once (prefetch)
-        else if (fp8Gemms)
+        bool shardedWeights = DataParallelSync.ShardsWeightsDuringStep(l);
+        double weights = 2 * (shardedWeights ? dense / shard + expert / expertShard : dense + expert);
+        if (shardedWeights)
+            weights += 2 * (1 + sw.Zero3PrefetchLayers) * part.DenseWeightsPerLayer(part.MoeShare > 0); // the computing layer and the prefetched ones
+        else if (fp8Gemms && !sw.Fp8ParamGather)
+            // FP8 weight and transpose cached beside the 16-bit weights; with fp8_param_gather they
+            // replace the 16-bit copy of the linear layers (1 + 1 bytes), so nothing is added.
             weights += 2 * part.MaxLayersPerStage * part.LinearWeightsPerLayer;
         double gradBytes = GradientBytes(job.Precision, sw);
-        double grads = gradBytes * (l.ZeroStage >= 2 ? dense / shard + expert / expertShard : dense + expert);
+        double grads = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? dense / shard + expert / expertShard : dense + expert);
         double optimizer = 12 * (l.ZeroStage >= 1 ? dense / shard + expert / expertShard : dense + expert);
 
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
@@ -71,9 +75,10 @@ public static class DeviceMemory
         const double Gb = 1e9;
         var parts = new List<MemoryPart>
         {
-            new("weights", weights / Gb, l.ZeroStage >= 3 ? "16-bit weights, sharded over data parallel (ZeRO-3) plus two gathered layers"
+            new("weights", weights / Gb, shardedWeights ? $"16-bit weights, sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers"
                 : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard"),
-            new("gradients", grads / Gb, $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 ? ", sharded (ZeRO-2/3)" : "")),
+            new("gradients", grads / Gb, $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
+                : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : "")),
             new("optimizer", optimizer / Gb, "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : "")),
             new("activations", activations / Gb, $"{part.MaxLayersPerStage} layers × {inFlight:0.##} micro-batches in flight, recompute {l.Recompute.ToString().ToLowerInvariant()}"
                 + (l.PartialRecompute ? $" ({recomputed:0} of {part.MaxLayersPerStage} layers)" : "")),

@@ -12,8 +12,31 @@ public sealed record GpuSoftware(
     bool OverlapGradientReduction = true,
     double HostSecondsPerLayerForward = GpuSoftware.EagerLayerForwardS,
     bool InterleavedSchedule = true,
-    bool GradientsInFp32 = true)
+    bool GradientsInFp32 = true,
+    int Zero3PrefetchLayers = GpuSoftware.FsdpPrefetchLayers,
+    double Zero3SyncPerTensorS = 0,
+    bool TensorParallelOverlap = false,
+    bool Fp8ParamGather = false)
 {
+    /// <summary>
+    /// ZeRO-3 parameter all-gathers a current stack keeps in flight ahead of the layer computing:
+    /// one. FSDP issues the next unit's all-gather while the current one computes, and its rate
+    /// limiter (<c>limit_all_gathers</c>) holds at most two gathered units (PyTorch FSDP docs;
+    /// Zhao et al. 2023, "PyTorch FSDP", Sec. 4); DeepSpeed stage 3 prefetches along its trace.
+    /// 0 means every gather waits for the layer before it (no overlap).
+    /// </summary>
+    public const int FsdpPrefetchLayers = 1;
+
+    /// <summary>
+    /// DeepSpeed stage 3 as of mid-2021 (v0.3–0.4): one all-gather per parameter tensor, each
+    /// followed by a device synchronisation. Derived from DeepSpeed issue #1174 (8 A100s with
+    /// NVLink, a 64-layer 5B BERT of 16 parameter tensors per layer): the forward took 480 ms
+    /// under ZeRO-3 against 60 ms under ZeRO-2, (480 − 60)/(64·16) = 0.41 ms per tensor, in line
+    /// with the "about 0.5 ms" per parameter all-gather profiled in issue #1069. PR #1188
+    /// (September 2021) grouped a module's gathers into one.
+    /// </summary>
+    public const double DeepSpeed2021SyncPerTensorS = 0.41e-3;
+
     /// <summary>
     /// CPU time to issue one transformer layer's forward kernels in eager PyTorch (Megatron-LM:
     /// about 40 kernels and autograd records per layer at ~20 µs each). Backward issues twice
@@ -53,10 +76,38 @@ public sealed record GpuSoftware(
     /// </summary>
     public GpuSoftware WithBf16GradientReduction() => this with { GradientsInFp32 = false };
 
+    /// <summary>
+    /// Megatron-Core's <c>tp_comm_overlap</c> (Transformer Engine userbuffers): with sequence
+    /// parallelism, each layer's all-gathers and reduce-scatters are split into chunks and
+    /// pipelined with the GEMMs beside them, forward and backward. Off in Megatron-LM by default;
+    /// NVIDIA's Megatron-Bridge performance recipes switch it on.
+    /// </summary>
+    public GpuSoftware WithTensorParallelOverlap() => this with { TensorParallelOverlap = true };
+
+    /// <summary>
+    /// Megatron-Core's <c>fp8_param_gather</c>: with FP8 GEMMs the linear layers' parameters are
+    /// kept as FP8 tensors (value and transpose, 1 byte each) instead of a 16-bit copy beside
+    /// FP8 caches, and the data-parallel all-gather moves them at 1 byte; fp32 master weights
+    /// stay in the optimizer.
+    /// </summary>
+    public GpuSoftware WithFp8ParamGather() => this with { Fp8ParamGather = true };
+
+    /// <summary>
+    /// ZeRO stage 3 as DeepSpeed ran it before PR #1188 (2021): parameters gathered one tensor at
+    /// a time, each gather synchronised (<see cref="DeepSpeed2021SyncPerTensorS"/>) and nothing
+    /// prefetched, so no gather overlaps compute.
+    /// </summary>
+    public GpuSoftware WithDeepSpeed2021Zero3() => this with { Zero3PrefetchLayers = 0, Zero3SyncPerTensorS = DeepSpeed2021SyncPerTensorS };
+
     public string Describe() =>
         (FusedAttention ? "fused (flash) attention: no s×s scores in HBM" : "attention scores materialised in HBM (softmax, dropout memory-bound)")
         + $"; host issues a layer forward in {HostSecondsPerLayerForward * 1e3:0.##} ms (launch-bound below that)"
         + "; " + (OverlapGradientReduction ? "data-parallel gradient reduction bucketed and overlapped with backward" : "data-parallel gradient reduction after backward, not overlapped")
         + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")
-        + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16");
+        + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
+        + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
+        + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
+        + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
+            : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")
+              + (Zero3SyncPerTensorS > 0 ? $", one synchronised gather per parameter tensor ({Zero3SyncPerTensorS * 1e3:0.##} ms each)" : ""));
 }

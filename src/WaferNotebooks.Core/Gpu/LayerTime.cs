@@ -122,7 +122,9 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
         // (with sequence parallelism the same bytes move as reduce-scatter + all-gather).
         var tpGroup = net.Place(t, 1);
         double tpOne = net.AllReduce(2 * tokens * h, tpGroup);
-        var tp = new FwdBwd(2 * tpOne, 2 * tpOne);
+        var tp = sw.TensorParallelOverlap && l.SequenceParallel && t > 1
+            ? new FwdBwd(OverlappedTp(2 * tpOne, gemmF, t), OverlappedTp(2 * tpOne, 2 * gemmF, t))
+            : new FwdBwd(2 * tpOne, 2 * tpOne);
 
         // Context parallel: K and V circulate around the ring (forward), and again with their
         // gradients (backward); the transfers overlap the attention blocks they feed.
@@ -142,6 +144,15 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
 
         return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep);
     }
+
+    /// <summary>
+    /// Exposed seconds of <paramref name="comm"/> seconds of tensor-parallel traffic pipelined in
+    /// t chunks with <paramref name="gemm"/> seconds of the GEMMs beside it (Megatron-Core
+    /// <c>tp_comm_overlap</c>): the first chunk cannot overlap, the rest runs beside the GEMMs,
+    /// which the communication kernels slow by their SM share (<see cref="DataParallelSync.Overlapped"/>).
+    /// </summary>
+    public static double OverlappedTp(double comm, double gemm, int t) =>
+        Math.Max(comm / t, DataParallelSync.Overlapped(comm, gemm) - gemm);
 
     /// <summary>The logit layer and the cross-entropy loss on the last stage for one micro-batch.</summary>
     public static LayerTime Logits(ModelSpec m, TrainingJob job, Layout l, GpuCluster system)

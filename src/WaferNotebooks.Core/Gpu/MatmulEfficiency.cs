@@ -13,6 +13,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// <item>wave quantisation: tiles run in waves of one tile per compute unit; a partial last wave idles units;</item>
 /// <item>K-loop amortisation: each tile pays a prologue/epilogue (load, store) worth about
 /// <see cref="TileOverheadK"/> steps of its K loop, so short K runs below peak;</item>
+/// <item>power limit: under an operator's cap below the TDP the tensor clock, and with it the
+/// math rate, falls to <see cref="Energy.PowerLimitedClock.ClockShare(Accelerator)"/>;</item>
 /// <item>roofline: when the bytes moved (A, B and C once) over HBM bandwidth exceed the math
 /// time, the GEMM is memory-bound.</item>
 /// </list>
@@ -76,7 +78,7 @@ public static class MatmulEfficiency
             best = Math.Max(best, ceiling * tileUse * waveUse);
         }
         double kUse = k / (k + TileOverheadK);
-        return measured * SustainedShare(a) * best * kUse;
+        return measured * SustainedShare(a) * Energy.PowerLimitedClock.ClockShare(a) * best * kUse;
     }
 
     /// <summary>Seconds for <paramref name="batch"/> independent GEMMs of M×K·K×N with inputs of the given precision.</summary>
@@ -84,7 +86,7 @@ public static class MatmulEfficiency
     {
         if (m <= 0 || n <= 0 || k <= 0 || batch <= 0) return 0;
         double flops = 2 * m * n * k * batch;
-        double bytesPerElement = RunsEightBit(a, precision) ? 1 : 2;
+        double bytesPerElement = RunsFourBit(a, precision) ? Fp4BytesPerElement : RunsEightBit(a, precision) ? 1 : 2;
         double math = flops / (a.PeakTflops(precision) * 1e12 * ComputeFraction(a, m, n, k, batch, precision));
         // Output stays 16-bit even when inputs are 8-bit (FP8 training keeps activations in BF16).
         double bytes = batch * ((m * k + k * n) * bytesPerElement + m * n * 2);
@@ -100,6 +102,13 @@ public static class MatmulEfficiency
 
     /// <summary>True when GEMMs at this precision really run 8-bit: an 8-bit precision on a device with FP8 units.</summary>
     public static bool RunsEightBit(Accelerator a, Precision p) => IsEightBit(p) && a.PeakTflopsFp8 is not null;
+
+    /// <summary>NVFP4 input bytes per element: 4-bit values plus one FP8 scale per 16 (NVIDIA,
+    /// "Pretraining LLMs with NVFP4", 2025): 0.5 + 1/16.</summary>
+    public const double Fp4BytesPerElement = 0.5 + 1.0 / 16;
+
+    /// <summary>True when GEMMs at this precision really run 4-bit: FP4 on a device with FP4 tensor cores.</summary>
+    public static bool RunsFourBit(Accelerator a, Precision p) => p == Precision.Fp4 && a.PeakTflopsFp4 is not null;
 
     /// <summary>True when a run at this precision uses the FP8 peak but the catalog has no FP8
     /// matmul measurement for the device, so the 16-bit fraction stands in for it.</summary>

@@ -102,15 +102,15 @@ sealed class StepModel
 
         double gradBytes = DeviceMemory.GradientBytes(job.Precision, sw);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
-            slowest.BackwardWallS, slowest.ForwardWallS, microBatches * slowest.Total, sw.OverlapGradientReduction);
+            slowest.BackwardWallS, slowest.ForwardWallS, sw, sw.Fp8ParamGather && MatmulEfficiency.RunsEightBit(a, job.Precision));
         double optimizer = OptimizerStep.Seconds(part, l, a);
 
         int mb = microBatches;
         var parts = new List<StepPart>
         {
-            new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward"),
+            new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward" + ClockNote(a)),
             new("recompute", mb * slowest.Recompute, l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute]),
-            new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), not overlapped"),
+            new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), " + (TpOverlapped ? "the share tp_comm_overlap leaves exposed" : "not overlapped")),
             new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})"),
             new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
             new("cp_comm", mb * slowest.Cp, $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention"),
@@ -137,13 +137,22 @@ sealed class StepModel
         double steps = job.Steps;
         double hours = steps * step / 3600;
         double busy = (breakdown["compute"] + breakdown["recompute"] + breakdown["other"] + breakdown["optimizer"]) / step;
-        double deviceW = DevicePower.Watts(a.IdleW.Value, a.TdpW.Value, busy);
+        // Busy kernels draw the power limit: the TDP, or the operator's cap, which the clock is lowered to meet.
+        double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);
         var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics);
 
         Assume(sw.Describe());
         Assume(gradBytes == 4 ? "gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)"
             : job.Precision == Precision.Fp16 ? "gradients 2 bytes (fp16: 16 B/param)" : "gradients 2 bytes (bf16 accumulation and reduction: 16 B/param)");
-        Assume("tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
+        Assume(TpOverlapped
+            ? $"tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap): the first of {l.Tp} chunks and the GEMMs' slowdown by the communication kernels are exposed"
+            : "tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
+        if (l.Dp * l.Cp > 1 && (sw.OverlapGradientReduction || (l.ZeroStage >= 3 && sw.Zero3PrefetchLayers > 0)))
+            Assume($"overlapped data-parallel collectives slow the compute beside them: NCCL kernels hold {DataParallelSync.CommunicationSmShare * 100:0}% of the SMs while they run (assumed; Calculon's processor-usage share)");
+        if (l.ZeroStage >= 3)
+            Assume(DataParallelSync.ShardsWeightsDuringStep(l)
+                ? "ZeRO-3 as FSDP runs it: weights gathered per layer before its forward and its backward and gradients reduce-scattered after it, every micro-batch, gathers prefetched " + (sw.Zero3PrefetchLayers > 0 ? $"{sw.Zero3PrefetchLayers} layer ahead" : "never (each waits)")
+                : "ZeRO-3 under a pipeline: weights gathered in the first micro-batch and kept, gradients accumulated unsharded and reduce-scattered once (PyTorch pipelining with FSDP, as Llama 3 ran it)");
         if (l.Tp > system.ScaleUpDomain)
             Assume($"tp={l.Tp} spans {(l.Tp + system.ScaleUpDomain - 1) / system.ScaleUpDomain} scale-up domains of {system.ScaleUpDomain}: its collectives cross the scale-out network");
         bool eightBit = MatmulEfficiency.IsEightBit(job.Precision);
@@ -151,6 +160,11 @@ sealed class StepModel
             Assume($"{a.Name} has no FP8 units: GEMMs run at the 16-bit peak");
         if (eightBit)
             Assume("FP8: only GEMM inputs are 8-bit; activations, gradients, optimizer state, attention and the logit layer stay 16/32-bit");
+        if (job.Precision == Precision.Fp4)
+            Assume(MatmulEfficiency.RunsFourBit(a, job.Precision)
+                ? $"FP4: linear-layer GEMMs at the {a.PeakTflopsFp4!.Value:0} TFLOP/s FP4 peak with NVFP4 inputs ({MatmulEfficiency.Fp4BytesPerElement} bytes per element); " +
+                  $"ASSUMED FP4 matmul efficiency = the FP8 fraction {a.MatmulEfficiencyAt(Precision.Fp8):P0} (no FP4 measurement); saved activations and memory as for FP8"
+                : $"{a.Name} has no FP4 tensor cores: FP4 GEMMs run as FP8");
         if (MatmulEfficiency.Fp8EfficiencyAssumed(a, job.Precision))
             Assume($"{a.Name}: no measured FP8 matmul efficiency in the catalog; the 16-bit fraction {a.MatmulEfficiency.Value:P0} is assumed at the FP8 peak " +
                    $"(measured FP8/16-bit ratios on other devices span {MatmulEfficiency.Fp8ToBf16RatioLow:0.00}–{MatmulEfficiency.Fp8ToBf16RatioHigh:0.00}: treat the FP8 speed-up as uncertain)");
@@ -168,16 +182,25 @@ sealed class StepModel
         if (m.Layers % (l.Pp * l.Vpp) != 0)
             Assume($"{m.Layers} layers do not split evenly over pp·vpp = {l.Pp * l.Vpp}: the stage with {part.MaxLayersPerStage} layers sets the pace");
         Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)");
-        Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + (TDP {a.TdpW.Value:0} W − idle) × busy share {busy:P0}");
+        Assume(PowerLimitedClock.Describe(a));
+        Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}");
         foreach (var s in energy.Assumptions) Assume(s);
+        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures);
+        Assume(goodput.Describe());
 
         return new Estimate(job, system.Id, a.Name, devices, l, "3d-parallel", reason is null, reason,
             step, breakdown, tokensPerS, modelFlops / 1e12, hwFlops / 1e12, modelFlops / peak16, hwFlops / peak16,
             mem.Breakdown, hours / 24, hours * devices, energy.AveragePowerKw, energy.EnergyMwh, energy.CostUsd, energy.Co2Tonnes,
-            Bottleneck(breakdown, step, ppCrossDomain), assumptions);
+            Bottleneck(breakdown, step, ppCrossDomain), assumptions, Goodput: goodput);
     }
 
     void Assume(string s) => assumptions.Add(s);
+
+    bool TpOverlapped => sw.TensorParallelOverlap && l.SequenceParallel && l.Tp > 1;
+
+    /// <summary>Under a power cap, the clock the math runs at, for the breakdown's compute line.</summary>
+    static string ClockNote(Accelerator a) =>
+        a.PowerLimit < a.TdpW.Value ? $", at {PowerLimitedClock.ClockShare(a):P0} of the TDP clock (power cap {a.PowerLimit:0} W)" : "";
 
     string MemoryAdvice(DeviceMemory.Result mem, Accelerator a)
     {

@@ -38,7 +38,9 @@ public sealed record Estimate(
     string Bottleneck,
     IReadOnlyList<string> Assumptions,
     EstimateRanges? Ranges = null,
-    IReadOnlyList<Sensitivity>? Sensitivities = null)
+    IReadOnlyList<Sensitivity>? Sensitivities = null,
+    /// <summary>Whole-run interruptions, checkpoints and restarts (GPU-class systems); null where no failure rate is known.</summary>
+    Reliability.Goodput? Goodput = null)
 {
     public string ModelId => Job.Model.Id;
     public double TokensPerSPerDevice => TokensPerS / Devices;

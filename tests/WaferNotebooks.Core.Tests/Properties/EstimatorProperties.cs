@@ -1,5 +1,6 @@
 using CsCheck;
 using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Energy;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;
@@ -81,6 +82,52 @@ public class EstimatorProperties
         {
             var g = (GpuCluster)c.System;
             NotSlower(c.Run(), c.Run(g with { ScaleUpGBps = Times(g.ScaleUpGBps, factor) }), $"scale-up bandwidth ×{factor:G3}");
+        }, iter: Iterations);
+
+    private static GpuCluster Capped(GpuCluster g, double cap) => g with { Device = g.Device with { PowerLimitW = new Sourced(cap, "property test") } };
+
+    /// <summary>Two caps between just above idle and the TDP, the lower first.</summary>
+    private static Gen<(EstimatorCase Case, double Low, double High)> CappedCases =>
+        from c in CasesOf("gpu")
+        from u in Gen.Double[0.01, 1]
+        from v in Gen.Double[0.01, 1]
+        let d = ((GpuCluster)c.System).Device
+        let span = d.TdpW.Value - d.IdleW.Value
+        select (c, d.IdleW.Value + span * Math.Min(u, v), d.IdleW.Value + span * Math.Max(u, v));
+
+    [Fact]
+    public void A_lower_power_cap_is_never_faster() =>
+        CappedCases.Sample(x =>
+        {
+            var g = (GpuCluster)x.Case.System;
+            NotSlower(x.Case.Run(Capped(g, x.Low)), x.Case.Run(Capped(g, x.High)), $"cap {x.Low:0} W → {x.High:0} W");
+        }, iter: Iterations);
+
+    /// <summary>
+    /// Energy per token (the job's tokens are fixed, so the run's MWh) never rises when the cap is
+    /// lowered, as long as both clocks lie above the energy-optimal clock. With the cubic law, a
+    /// step of C/r math-bound seconds at clock share r and M other busy seconds uses
+    /// P_s·(C/r + …) + (TDP − P_s)·r³·(C/r + M); it falls with r while 2·(TDP − P_s)·r³ ≥ P_s, where
+    /// P_s is everything drawn whatever the clock: idle power plus the device's share of its
+    /// node's overhead. The pipeline bubble is idle time that stretches with the stage time, so
+    /// static power weighs (1 + (p−1)/(v·m)) times as much there. Below that clock static power
+    /// dominates and a lower cap costs energy.
+    /// </summary>
+    [Fact]
+    public void A_lower_power_cap_never_costs_more_energy_per_token_above_the_energy_optimal_clock() =>
+        CappedCases.Sample(x =>
+        {
+            var g = (GpuCluster)x.Case.System;
+            var d = g.Device;
+            double staticW = d.IdleW.Value + g.Nodes(x.Case.Devices) * g.NodeOverheadW.Value / x.Case.Devices;
+            var l = x.Case.Layout!;
+            double bubble = (l.Pp - 1.0) / (l.Vpp * (x.Case.Job.GlobalBatchSeqs / (l.Dp * l.MicroBatch)));
+            double optimal = Math.Max(PowerLimitedClock.VoltageFloorClockShare, Math.Cbrt(staticW * (1 + bubble) / (2 * (d.TdpW.Value - d.IdleW.Value))));
+            if (PowerLimitedClock.ClockShare(Capped(g, x.Low).Device) < optimal) return;
+            var (low, high) = (x.Case.Run(Capped(g, x.Low)), x.Case.Run(Capped(g, x.High)));
+            if (!high.Feasible) return;
+            Assert.True(low.EnergyMwh <= high.EnergyMwh * (1 + 1e-9),
+                $"cap {x.Low:0} W used {low.EnergyMwh:G6} MWh, cap {x.High:0} W {high.EnergyMwh:G6} MWh");
         }, iter: Iterations);
 
     private static Sourced Times(Sourced s, double factor) => s.WithValue(s.Value * factor);

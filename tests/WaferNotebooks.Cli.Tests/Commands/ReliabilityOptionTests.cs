@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using WaferNotebooks.Core;
+using WaferNotebooks.Core.Commands;
+using WaferNotebooks.Core.Reliability;
+
+namespace WaferNotebooks.Cli.Tests.Commands;
+
+/// <summary>--mtbf, --checkpoint-bandwidth and --restart-min, and the goodput keys of the estimate JSON.</summary>
+public class ReliabilityOptionTests
+{
+    private static CommandRequest Parse(params (string Name, string[] Values)[] options) =>
+        RequestParser.Default.Parse("estimate", new[] { ("--model", new[] { "llama2-7b" }), ("--on", new[] { "dgx-h100:64" }) }
+            .Concat(options).ToDictionary(o => o.Item1, o => (IReadOnlyList<string>)o.Item2));
+
+    [Fact]
+    public void The_options_replace_the_defaults_and_leave_the_others()
+    {
+        var r = (EstimateRequest)Parse(("--mtbf", ["20000"]), ("--restart-min", ["30"]));
+        var failures = r.Economics.Failures;
+        Assert.Equal(20000, failures.MtbfDeviceHours.Value);
+        Assert.Equal(30, failures.RestartMinutes.Value);
+        Assert.Equal(ReliabilityAssumptions.Default.CheckpointGBpsPerDevice, failures.CheckpointGBpsPerDevice);
+        Assert.Same(ReliabilityAssumptions.Default, ((EstimateRequest)Parse()).Economics.Failures);
+    }
+
+    [Theory]
+    [InlineData("--mtbf", "0", "must be positive")]
+    [InlineData("--checkpoint-bandwidth", "-1", "must not be negative")]
+    [InlineData("--restart-min", "soon", "expected a number")]
+    public void A_bad_value_says_what_would_be_right(string option, string value, string message) =>
+        Assert.Contains(message, Assert.ThrowsAny<WaferInputException>(() => Parse((option, [value]))).Message);
+
+    [Fact]
+    public void Estimate_json_has_goodput_next_to_the_failure_free_days()
+    {
+        var result = CommandExecutor.Default.Execute(Parse(("--mtbf", ["20000"])));
+        var json = JsonNode.Parse(ResultJson.Serialize(result))!;
+        double days = json["time_to_train_days"]!.GetValue<double>();
+        double goodput = json["goodput"]!.GetValue<double>();
+        Assert.InRange(goodput, 0.5, 1);
+        Assert.Equal(days / goodput, json["time_to_train_days_with_downtime"]!.GetValue<double>(), 1e-9);
+        Assert.True(json["expected_interruptions"]!.GetValue<double>() > 0);
+        Assert.Equal(20000, json["reliability"]!["mtbf_device_hours"]!.GetValue<double>());
+    }
+}
