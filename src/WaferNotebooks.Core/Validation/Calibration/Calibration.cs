@@ -76,6 +76,8 @@ public static class Calibration
             var (best, _, flat) = BoundedSearch.Minimise(Objective,
                 start, [.. constants.Select(c => c.Low)], [.. constants.Select(c => c.High)], [.. constants.Select(c => c.Tolerance)]);
             var fitted = best.Select((v, k) => flat[k] ? start[k] : Math.Round(v, Digits(constants[k].Tolerance))).ToArray();
+            // Rounding to the tolerance can land a hair worse than the value in place when that is already the optimum: keep it then.
+            if (Objective(fitted) > Objective(start)) fitted = start;
             var before = Errors(Predictions(start), members);
             var after = Errors(Predictions(fitted), members);
             var ids = members.Select(r => r.Data.Case.Id).ToArray();
