@@ -201,8 +201,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
             this.spec = spec;
             foreach (var (name, list) in raw)
             {
-                var option = spec.FindOption(name) ?? throw new WaferInputException(
-                    $"{spec.Name} does not take --{name.TrimStart('-')}; it takes {string.Join(", ", spec.Options.Select(o => o.Name))}");
+                var option = spec.FindOption(name) ?? throw spec.UnknownOption(name);
                 if (!option.Repeatable && !option.IsFlag && list.Count > 1)
                     throw new WaferInputException($"{option.Name} is given {list.Count} times; {spec.Name} takes it once");
                 values[option.Key] = list;
