@@ -5,6 +5,7 @@ using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
+using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Validation;
 
 namespace WaferNotebooks.Cli;
@@ -122,6 +123,7 @@ public static class WaferCli
     private static string? WhyInfeasible(object result) => result switch
     {
         Estimate { Feasible: false } e => e.Reason,
+        StepTimeline { DoesNotFit: { } why } => why,
         PlanResult { Best: null } p => p.Why,
         Comparison c when c.Estimates.All(e => !e.Feasible) => "no system of the comparison can run the job",
         SweepResult s when s.Points.All(p => !p.Estimate.Feasible) => "no device count of the sweep can run the job",

@@ -24,7 +24,7 @@ public class CliBadInputTests
     [Fact]
     public void Impossible_layout() =>
         CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:192", "--layout", "tp=3"),
-            "--layout: tp=3 does not divide 64 heads");
+            "--layout: tp=3 does not divide the 64 attention heads");
 
     [Fact]
     public void Negative_price() =>

@@ -74,7 +74,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var layout = ParseLayoutSpec(a);
         var targets = a.All(CommandGrammar.OnRepeated)
             .Select(text => ParseTarget(text, layout))
-            .Select(t => new ComparisonTarget(t.System, t.Devices, layout?.Resolve(t.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen)))
+            .Select(t => new ComparisonTarget(t.System, t.Devices, layout?.Resolve(t.Devices, job, t.System)))
             .ToList();
         return new CompareRequest(job, targets, ParseEconomics(a), ParseObjective(a));
     }
@@ -99,8 +99,10 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var layoutSpec = ParseLayoutSpec(a);
         if (layoutSpec?.Dp is not null)
             throw new WaferInputException($"{CommandGrammar.Layout.Name}: sweep grows dp with the device count; leave dp out");
-        var layouts = layoutSpec is null ? [] : counts.Select(c => layoutSpec.Resolve(c, job.Model, job.GlobalBatchSeqs, job.SeqLen)).ToList();
-        return new SweepRequest(job, catalog.FindSystem(id), counts, layouts.FirstOrDefault(), knob, ParseEconomics(a), ParseObjective(a));
+        var system = catalog.FindSystem(id);
+        // The layout is checked at the first count; a later count it cannot use is a skipped point of the sweep.
+        var layout = layoutSpec?.Resolve(counts[0], job, system);
+        return new SweepRequest(job, system, counts, layout, knob, ParseEconomics(a), ParseObjective(a));
     }
 
     private PlanRequest ParsePlan(Args a)
@@ -145,7 +147,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var spec = ParseLayoutSpec(a);
         var target = ParseTarget(a.Required(CommandGrammar.On), spec);
-        return (target, spec?.Resolve(target.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen));
+        return (target, spec?.Resolve(target.Devices, job, target.System));
     }
 
     /// <summary>
@@ -161,9 +163,9 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
             ?? (system is GpuCluster
                 ? throw new WaferInputException($"{option} {text}: give the number of devices, e.g. {id}:512 (or a --layout with dp)")
                 : 1);
-        if (system.MaxDevices is { } max && count > max)
-            throw new WaferInputException($"{option} {text}: {system.Id} is built with at most {max:N0} {system.DeviceNoun}s");
-        return new SystemTarget(system, count);
+        if (LayoutRules.DeviceProblem(system, count) is { } problem)
+            throw new WaferInputException($"{option} {text}: {problem}");
+        return new SystemTarget(system, (int)count);
     }
 
     private static EconomicAssumptions ParseEconomics(Args a)

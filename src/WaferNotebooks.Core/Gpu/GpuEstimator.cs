@@ -30,7 +30,7 @@ public sealed class GpuEstimator(GpuSoftware software) : IEstimator
     public Estimate Estimate(TrainingJob job, SystemSpec system, int devices, Layout layout, EconomicAssumptions economics)
     {
         var cluster = AsCluster(system);
-        if (LayoutConstraints.Violation(job, cluster, devices, layout) is { } violation)
+        if (LayoutRules.Violation(job, cluster, devices, layout) is { } violation)
             return Infeasible(job, cluster, devices, layout, violation);
         if (layout.Vpp > 1 && !Software.InterleavedSchedule)
             return Infeasible(job, cluster, devices, layout, $"vpp={layout.Vpp}: this framework's pipeline engine has no interleaved schedule (vpp must be 1)");

@@ -45,10 +45,18 @@ public class FrontEndParityTests : IAsyncLifetime
         { "estimate --model llama2-70 --on dgx-h100:64", Outcome.BadInput, "Unknown model 'llama2-70'" },
         { "estimate --model llama2-7b --on dgx-h100:64 --tokens 2X", Outcome.BadInput, "--tokens '2X': expected a number with an optional K/M/B/T suffix, e.g. 2T" },
         { "estimate --model llama2-7b --on dgx-h100:64 --price -2", Outcome.BadInput, "--price '-2': must not be negative" },
-        { "estimate --model llama2-7b --on dgx-h100:192 --layout tp=3", Outcome.BadInput, "--layout: tp=3 does not divide 32 heads" },
+        { "estimate --model llama2-7b --on dgx-h100:192 --layout tp=3", Outcome.BadInput, "--layout: tp=3 does not divide the 32 attention heads" },
         { "estimate --on dgx-h100:64", Outcome.BadInput, "estimate needs --model ID" },
         { "plan --model llama2-7b --on dgx-h100:64 --top 0", Outcome.BadInput, "--top '0'" },
+        // Layout rules are bad input, not "does not fit" (one rulebook decides).
+        { "estimate --model llama2-7b --on dgx-h100:64 --seq 4098 --layout cp=2", Outcome.BadInput, "--layout: cp=2 needs the sequence length 4098 divisible by 2·cp = 4" },
+        { "estimate --model llama2-7b --on cs-3:4 --layout tp=2", Outcome.BadInput, "--layout: a wafer-scale cluster runs pure data parallelism" },
+        // Extreme numbers: refused from arithmetic, quickly, never wrapped.
+        { "estimate --model llama2-7b --on dgx-h100:2147483647", Outcome.BadInput, "There is no parallel layout of llama2-7b on 2,147,483,647" },
+        { "estimate --model llama2-7b --on dgx-h100 --layout tp=65536,pp=65536,dp=1", Outcome.BadInput, "--on dgx-h100: 4,294,967,296 devices are more than the simulator counts (at most 2,147,483,647)" },
+        { "estimate --model llama2-7b --on dgx-h100:64 --layout tp=65536,pp=65536", Outcome.BadInput, "--layout: tp·pp·cp = 65536·65536·1 = 4,294,967,296 does not divide 64 devices" },
         // A job that does not fit: the same verdict.
+        { "timeline --model llama3-405b --on dgx-h100:8 --tokens 1T --layout tp=8", Outcome.DoesNotFit, "does not fit" },
         { "estimate --model llama3-405b --on dgx-h100:8 --tokens 1T", Outcome.DoesNotFit, "does not fit" },
     };
 
