@@ -99,6 +99,8 @@ public sealed class RunNotebooks(TextWriter output, TextWriter error)
                 throw new WaferInputException(
                     $"The executed notebook would overwrite its source '{notebook}': pass --out with another folder.");
         }
+        if (File.Exists(outputDirectory.FullName))
+            throw new WaferInputException($"--out '{outputDirectory}' is a file; pass a folder (it is created if missing).");
         var stems = notebooks.GroupBy(n => Path.GetFileNameWithoutExtension(n.Name)).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (stems.Count > 0)
             throw new WaferInputException(

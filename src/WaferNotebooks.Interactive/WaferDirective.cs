@@ -106,6 +106,10 @@ public static class WaferDirective
         var words = DirectiveLine.Words(command, command.Subcommand);
         if (command.Subcommand is null)
         {
+            // .NET Interactive hands a word it does not know as a subcommand (#!wafer estimat) to
+            // the root: refuse it as the terminal does.
+            if (words is { Count: > 0 } && !words[0].StartsWith('-'))
+                CommandLine.Parse(words, FrontEnd.NotebookOnly);
             var offline = command.Raw("offline") is not null;
             if (offline && command.Raw("help") is null)
             {

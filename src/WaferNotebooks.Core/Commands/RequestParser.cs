@@ -135,10 +135,18 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var model = catalog.FindModel(a.Required(CommandGrammar.Model));
         var seq = a.One(CommandGrammar.Seq) is { } s ? ValueParsers.ParsePositiveInt(CommandGrammar.Seq.Name, s, kibi: true) : JobDefaults.SeqLen(model);
-        var batch = a.One(CommandGrammar.Batch) is { } b ? ValueParsers.ParseBatch(CommandGrammar.Batch.Name, b).ToSequences(seq) : JobDefaults.GlobalBatchSeqs(model, seq);
+        if (seq > ModelShape.MaxSeqLen)
+            throw new WaferInputException($"{CommandGrammar.Seq.Name} {seq:N0}: the simulator takes sequences of at most {ModelShape.MaxSeqLen:N0} tokens");
+        var batch = a.One(CommandGrammar.Batch) is { } b ? ValueParsers.ParseBatchSequences(CommandGrammar.Batch.Name, b, seq) : JobDefaults.GlobalBatchSeqs(model, seq);
         var tokens = a.One(CommandGrammar.Tokens) is { } t ? ValueParsers.ParseTokenCount(CommandGrammar.Tokens.Name, t) : JobDefaults.Tokens(model);
         var precision = a.One(CommandGrammar.Precision) is { } p ? ValueParsers.ParsePrecision(CommandGrammar.Precision.Name, p) : Precision.Bf16;
-        return new TrainingJob(model, tokens, batch, seq, precision);
+        var job = new TrainingJob(model, tokens, batch, seq, precision);
+        // Less than one step is not a training run: say so rather than print a fraction of a step.
+        if (job.Steps < 1)
+            throw new WaferInputException(
+                $"{CommandGrammar.Tokens.Name}: {tokens:N0} tokens are {job.Steps:G3} of one step of {job.TokensPerStep:N0} tokens (batch {batch:N0} × {seq:N0}); " +
+                "give at least one step's tokens or a smaller --batch");
+        return job;
     }
 
     private static LayoutSpec? ParseLayoutSpec(Args a) => a.One(CommandGrammar.Layout) is { } text ? LayoutSpec.Parse(text) : null;
@@ -172,11 +180,11 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var economics = EconomicAssumptions.Default;
         if (a.One(CommandGrammar.Pue) is { } pue)
-            economics = economics with { Pue = UserValue(ValueParsers.ParseNumber(CommandGrammar.Pue.Name, pue, 1, "1.1"), CommandGrammar.Pue) };
+            economics = economics with { Pue = UserValue(ValueParsers.ParseNumber(CommandGrammar.Pue.Name, pue, 1, "1.1", EconomicLimits.MaxPue), CommandGrammar.Pue) };
         if (a.One(CommandGrammar.Price) is { } price)
-            economics = economics with { PricePerDeviceHour = UserValue(ValueParsers.ParseNumber(CommandGrammar.Price.Name, price, 0, "2.5"), CommandGrammar.Price) };
+            economics = economics with { PricePerDeviceHour = UserValue(ValueParsers.ParseNumber(CommandGrammar.Price.Name, price, 0, "2.5", EconomicLimits.MaxPrice), CommandGrammar.Price) };
         if (a.One(CommandGrammar.Carbon) is { } carbon)
-            economics = economics with { GramsCo2PerKwh = UserValue(ValueParsers.ParseNumber(CommandGrammar.Carbon.Name, carbon, 0, "400"), CommandGrammar.Carbon) };
+            economics = economics with { GramsCo2PerKwh = UserValue(ValueParsers.ParseNumber(CommandGrammar.Carbon.Name, carbon, 0, "400", EconomicLimits.MaxCarbon), CommandGrammar.Carbon) };
         return economics;
     }
 
