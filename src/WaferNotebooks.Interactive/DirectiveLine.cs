@@ -19,7 +19,7 @@ internal static class DirectiveLine
     /// The words after <c>#!wafer</c> of this command's line, or null when the command did not
     /// come from submitted code (sent directly as a command object).
     /// </summary>
-    public static IReadOnlyList<string>? Words(KernelCommand command, string? subcommand)
+    public static IReadOnlyList<string>? Words(KernelCommand command)
     {
         var submission = Ancestors(command).OfType<SubmitCode>().FirstOrDefault();
         if (submission is null) return null;
@@ -35,11 +35,9 @@ internal static class DirectiveLine
             .ToList();
         if (index >= lines.Count)
             throw new InvalidOperationException($"The cell has {lines.Count} {WaferHelp.Directive} lines, but directive number {index + 1} ran.");
-        var words = lines[index].Skip(1).ToList();
-        var first = words.FirstOrDefault(w => !w.StartsWith('-'));
-        if (subcommand is not null && !string.Equals(first, subcommand, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"{WaferHelp.Directive} line {index + 1} of the cell is not the '{subcommand}' that ran.");
-        return words;
+        // .NET Interactive's tokenizer may read "sweep^" as the subcommand sweep; the words are
+        // read here as the terminal reads them, so such a line is refused as there.
+        return lines[index].Skip(1).ToList();
     }
 
     private static IEnumerable<KernelCommand> Ancestors(KernelCommand command)

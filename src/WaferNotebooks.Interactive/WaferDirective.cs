@@ -103,7 +103,7 @@ public static class WaferDirective
     private static async Task RunAsync(WaferDirectiveCommand command, KernelInvocationContext context)
     {
         var settings = NotebookSettings.For(context.HandlingKernel);
-        var words = DirectiveLine.Words(command, command.Subcommand);
+        var words = DirectiveLine.Words(command);
         if (command.Subcommand is null)
         {
             // .NET Interactive hands a word it does not know as a subcommand (#!wafer estimat) to

@@ -66,4 +66,40 @@ public class InputLimitsTests
             File.Delete(file);
         }
     }
+
+    [Theory]
+    [InlineData(",24,2304,9216,24,24,", ",24,2304,9216,25,25,", "impossible shape: hidden (2304) must be divisible by heads (25)")]
+    [InlineData(",512,,,,dgx-a100-80gb,", ",512,,8,9,dgx-a100-80gb,", "impossible shape: active experts (9) must be between 1 and experts (8)")]
+    public void Validation_rows_with_impossible_shapes_are_refused_on_their_line(string from, string to, string message)
+    {
+        var lines = File.ReadLines(Path.Combine(CliRunner.RepoRoot, "data", "validation", "runs.csv")).Take(2).ToArray();
+        Assert.Contains(from, lines[1]);
+        var path = Path.Combine(Path.GetTempPath(), $"wafer-shape-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(path, [lines[0], lines[1].Replace(from, to)]);
+        try
+        {
+            var run = CliRunner.Run("validate", "--data", path);
+            Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+            Assert.Contains("line 2: malformed row: " + message, run.Err);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_validation_file_with_no_rows_is_an_error_not_zero_percent()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"wafer-header-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(path, [File.ReadLines(Path.Combine(CliRunner.RepoRoot, "data", "validation", "runs.csv")).First()]);
+        try
+        {
+            CliRunner.AssertRefused(CliRunner.Run("validate", "--data", path), "has a header and no rows");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

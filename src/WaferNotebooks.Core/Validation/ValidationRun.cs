@@ -87,6 +87,8 @@ public sealed partial class ValidationRun(
             }
             rows.Add(Predict(c));
         }
+        if (rows.Count == 0)
+            throw new WaferInputException($"{source} has a header and no rows: there is nothing to validate (an error of 0.0% would mean nothing).");
         return new ValidationReport(source, rows);
     }
 
@@ -115,6 +117,10 @@ public sealed partial class ValidationRun(
             return Skip($"no estimator for system '{system.Id}'");
 
         var model = CaseModel.Build(c);
+        // A shape no model can have (heads that do not divide hidden, more active experts than
+        // experts) is a malformed row, refused on its own line rather than predicted.
+        if (ModelShape.Problem(model, requireDivisibleHeads: model.HeadDim == c.Hidden / c.Heads) is { } shape)
+            return Skip($"line {c.Line}: malformed row: impossible shape: {shape}");
         var notes = new List<string>();
         if (system is GpuCluster) notes.Add(stack.Describe());
         int? batch = c.GlobalBatchSeqs ?? BatchFromNotes(c);
