@@ -102,4 +102,24 @@ public class InputLimitsTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Validate_honours_cancellation_between_rows()
+    {
+        var lines = File.ReadLines(Path.Combine(CliRunner.RepoRoot, "data", "validation", "runs.csv")).ToArray();
+        var path = Path.Combine(Path.GetTempPath(), $"wafer-many-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(path, [lines[0], .. Enumerable.Repeat(lines[1], 2000)]);
+        try
+        {
+            // 2,000 rows take seconds; Ctrl+C half a second in must stop between rows, not after the last.
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            var run = CliRunner.Run(cancel.Token, "validate", "--data", path);
+            Assert.Equal(ExitCodes.Cancelled, run.ExitCode);
+            Assert.Contains("cancelled", run.Err);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

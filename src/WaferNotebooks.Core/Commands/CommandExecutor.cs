@@ -38,7 +38,7 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
                 r.Kinds.Contains(CatalogKind.Models) ? active.Models : [],
                 r.Kinds.Contains(CatalogKind.Accelerators) ? active.Accelerators : [],
                 r.Kinds.Contains(CatalogKind.Systems) ? active.Systems : []),
-            ValidateRequest r => Validate(r.DataPath, active),
+            ValidateRequest r => Validate(r.DataPath, active, ct),
             TimelineRequest r => StepTimeline.From(Estimate(r.Job, r.Target, r.Layout, r.Economics, r.Objective)),
             _ => throw new ArgumentException($"No executor for {request.GetType().Name}.", nameof(request)),
         };
@@ -52,12 +52,12 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
     /// Predicts every row of the CSV. A file that cannot be read or lacks the schema's header is
     /// bad input; malformed rows are reported in the report as skipped, with their line.
     /// </summary>
-    private static ValidationReport Validate(string path, SimulatorCatalog catalog)
+    private static ValidationReport Validate(string path, SimulatorCatalog catalog, CancellationToken ct)
     {
         var run = new ValidationRun(catalog.FindSystem, system => Simulator.Estimators.FirstOrDefault(e => e.Supports(system)));
         try
         {
-            return run.Run(File.ReadAllText(path), Path.GetFileName(path));
+            return run.Run(File.ReadAllText(path), Path.GetFileName(path), ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {

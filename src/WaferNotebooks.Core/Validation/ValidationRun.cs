@@ -57,7 +57,13 @@ public sealed partial class ValidationRun(
     }
 
     /// <summary>Parses CSV text in the schema and predicts every row.</summary>
-    public ValidationReport Run(string csv, string source = "csv")
+    /// <summary>
+    /// The most rows one file may hold: each row runs a plan (milliseconds to tens of
+    /// milliseconds), so 100,000 rows is already minutes; a larger file is refused up front.
+    /// </summary>
+    public const int MaxRows = 100_000;
+
+    public ValidationReport Run(string csv, string source = "csv", CancellationToken ct = default)
     {
         IReadOnlyList<CsvRecord> records;
         try { records = CsvReader.Parse(csv); }
@@ -69,9 +75,12 @@ public sealed partial class ValidationRun(
         if (missing.Length > 0)
             throw new WaferInputException($"{source} line 1: the header lacks column(s) {string.Join(", ", missing)}; expected " + string.Join(',', ValidationCase.Columns));
 
+        if (records.Count - 1 > MaxRows)
+            throw new WaferInputException($"{source} has {records.Count - 1:N0} rows; at most {MaxRows:N0} are validated in one run: split the file.");
         var rows = new List<ValidationRow>();
         foreach (var record in records.Skip(1))
         {
+            ct.ThrowIfCancellationRequested();
             ValidationCase c;
             try
             {
