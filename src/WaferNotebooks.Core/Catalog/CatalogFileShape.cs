@@ -20,9 +20,10 @@ internal static class CatalogFileShape
         {
             doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            throw new WaferInputException($"Catalog file '{fileName}' is not valid JSON: {e.Message}", e);
+            // Not JSON at all: the serializer's own message names the line and the path.
+            return;
         }
         using (doc)
         {
