@@ -25,9 +25,18 @@ internal static class ComparisonCharts
     /// </summary>
     public static GenericChart Bars(IReadOnlyList<Estimate> estimates)
     {
-        var max = Metrics.Select(m => estimates.Max(m.Nominal)).ToArray();
+        // A system that does not fit has no whole-run numbers: it is a marked gap, not the tallest bar.
+        var max = Metrics.Select(m => estimates.Where(e => e.Feasible).Select(m.Nominal).DefaultIfEmpty(0).Max()).ToArray();
         var traces = estimates.Select((e, i) =>
         {
+            if (!e.Feasible)
+                return Figure.Bar(Label(e) + " (does not fit)", Metrics.Select(m => (object)m.Name), Metrics.Select(_ => 0.0))
+                    .Set("marker", new { color = ChartTheme.Colour(i) })
+                    .Set("text", Metrics.Select(_ => "does not fit").ToArray())
+                    .Set("cliponaxis", false)
+                    .Set("textposition", "outside")
+                    .Set("hovertext", Metrics.Select(_ => $"{Label(e)} does not fit: {e.Reason}").ToArray())
+                    .Set("hoverinfo", "text");
             var values = Metrics.Select((m, k) => m.Nominal(e) / Scale(max[k])).ToArray();
             var bar = Figure.Bar(Label(e), Metrics.Select(m => (object)m.Name), values)
                 .Set("marker", new { color = ChartTheme.Colour(i) })
@@ -63,16 +72,21 @@ internal static class ComparisonCharts
     /// <summary>Three significant figures, thousands grouped: "29.2", "0.897", "1,646".</summary>
     private static string Compact(double v) => Math.Abs(v) >= 1000 ? $"{v:N0}" : $"{v:G3}";
 
-    /// <summary>Time to train against energy, a marker per system: the lower left corner is best.</summary>
+    /// <summary>
+    /// Time to train against energy, a marker per system that fits: the lower left corner is
+    /// best. Systems that do not fit have no point; the title names them.
+    /// </summary>
     public static GenericChart Scatter(IReadOnlyList<Estimate> estimates)
     {
-        var traces = estimates.Select((e, i) =>
-            Figure.Scatter(Label(e), "markers+text", [e.TimeToTrainDays], [e.EnergyMwh])
-                .Set("marker", new { color = ChartTheme.Colour(i), size = 12 })
-                .Set("text", new[] { Label(e) })
+        var traces = estimates.Select((e, i) => (Estimate: e, Colour: i)).Where(x => x.Estimate.Feasible).Select(x =>
+            Figure.Scatter(Label(x.Estimate), "markers+text", [x.Estimate.TimeToTrainDays], [x.Estimate.EnergyMwh])
+                .Set("marker", new { color = ChartTheme.Colour(x.Colour), size = 12 })
+                .Set("text", new[] { Label(x.Estimate) })
                 .Set("textposition", "top center")
-                .Set("hovertext", new[] { $"{Label(e)}<br>{e.TimeToTrainDays:F1} days, {e.EnergyMwh:F0} MWh, ${e.CostUsd / 1e6:F2}M" })
+                .Set("hovertext", new[] { $"{Label(x.Estimate)}<br>{x.Estimate.TimeToTrainDays:F1} days, {x.Estimate.EnergyMwh:F0} MWh, ${x.Estimate.CostUsd / 1e6:F2}M" })
                 .Set("hoverinfo", "text"));
-        return Figure.Chart(traces, ChartTheme.Layout("Time to train vs energy (lower left is better)", "time to train, days", "energy, MWh"));
+        var missing = estimates.Where(e => !e.Feasible).Select(Label).ToList();
+        var title = "Time to train vs energy (lower left is better)" + (missing.Count > 0 ? $"; does not fit: {string.Join(", ", missing)}" : "");
+        return Figure.Chart(traces, ChartTheme.Layout(title, "time to train, days", "energy, MWh"));
     }
 }

@@ -6,9 +6,24 @@ namespace WaferNotebooks.Charts;
 /// <summary>Scaling curves of a sweep, a line per knob value, device count on a log axis.</summary>
 internal static class SweepCharts
 {
+    /// <summary>A line per knob value over every point; a point that does not fit is a gap in its line (NaN), marked by <see cref="DoesNotFit"/>.</summary>
     private static IEnumerable<(string Name, SweepPoint[] Points)> Series(SweepResult sweep) =>
-        sweep.Points.Where(p => p.Estimate.Feasible).GroupBy(p => p.KnobValue)
+        sweep.Points.GroupBy(p => p.KnobValue)
             .Select(g => (g.Key is { } v && sweep.Knob is { } k ? $"{k} = {v:G4}" : sweep.SystemId, g.OrderBy(p => p.Devices).ToArray()));
+
+    private static double Value(SweepPoint p, Func<SweepPoint, double> metric) => p.Estimate.Feasible ? metric(p) : double.NaN;
+
+    /// <summary>Crosses at the foot of a panel where a device count does not fit, with the reason on hover; null when every point fits.</summary>
+    private static Trace? DoesNotFit(SweepResult sweep, string yAxis)
+    {
+        var misses = sweep.Points.Where(p => !p.Estimate.Feasible).ToArray();
+        if (misses.Length == 0) return null;
+        return Figure.Scatter("does not fit", "markers", misses.Select(p => (double)p.Devices), misses.Select(_ => 0.0))
+            .Set("yaxis", yAxis)
+            .Set("marker", new { color = ChartTheme.MutedColour, size = 10, symbol = "x" })
+            .Set("hovertext", misses.Select(p => $"{p.Devices:N0} devices: does not fit: {p.Estimate.Reason}").ToArray())
+            .Set("hoverinfo", "text");
+    }
 
     /// <summary>
     /// Tokens per second (top panel) and scaling efficiency (bottom panel) against devices, sharing
@@ -17,14 +32,14 @@ internal static class SweepCharts
     /// </summary>
     public static GenericChart Scaling(SweepResult sweep)
     {
-        var traces = Series(sweep).SelectMany((s, i) => new Trace[]
+        IEnumerable<Trace> traces = Series(sweep).SelectMany((s, i) => new Trace[]
         {
-            Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.Estimate.TokensPerS))
+            Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => Value(p, q => q.Estimate.TokensPerS)))
                 .Set("legendgroup", s.Name)
                 .Set("hovertext", s.Points.Select(p => $"{s.Name}, {p.Devices:N0} devices: {p.Estimate.TokensPerS:N0} tokens/s").ToArray())
                 .Set("hoverinfo", "text")
                 .Set("marker", new { color = ChartTheme.Colour(i) }).Set("line", new { color = ChartTheme.Colour(i) }),
-            Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.ScalingEfficiency ?? 0))
+            Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => Value(p, q => q.ScalingEfficiency ?? 0)))
                 .Set("yaxis", "y2")
                 .Set("legendgroup", s.Name)
                 .Set("showlegend", false)
@@ -33,6 +48,7 @@ internal static class SweepCharts
                 .Set("marker", new { color = ChartTheme.Colour(i), symbol = "circle-open" })
                 .Set("line", new { color = ChartTheme.Colour(i), dash = "dot" }),
         });
+        if (DoesNotFit(sweep, "y") is { } misses) traces = traces.Append(misses);
         var layout = ChartTheme.Layout($"{sweep.Job.Model.Id} on {sweep.SystemId}: throughput and scaling efficiency", "devices", "tokens/s", logX: true, height: 520);
         var throughputAxis = (Dictionary<string, object>)layout.GetPropertyValue("yaxis");
         throughputAxis["domain"] = new[] { 0.42, 1.0 };
@@ -64,13 +80,15 @@ internal static class SweepCharts
     /// <summary>A share (0–1) of each feasible point against devices, a line per series; points without a value are left out.</summary>
     private static GenericChart ShareAgainstDevices(SweepResult sweep, string title, string axis, Func<SweepPoint, double?> value, Func<string, SweepPoint, string> hover)
     {
-        var traces = Series(sweep).Select(s => (s.Name, Points: s.Points.Where(p => value(p) is not null).ToArray()))
-            .Where(s => s.Points.Length > 0)
+        // Infeasible points stay in the series as gaps (NaN) and are marked at the foot of the panel.
+        IEnumerable<Trace> traces = Series(sweep).Select(s => (s.Name, Points: s.Points.Where(p => !p.Estimate.Feasible || value(p) is not null).ToArray()))
+            .Where(s => s.Points.Any(p => p.Estimate.Feasible))
             .Select((s, i) =>
-                Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => value(p)!.Value))
-                    .Set("hovertext", s.Points.Select(p => hover(s.Name, p)).ToArray())
+                Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => Value(p, q => value(q)!.Value)))
+                    .Set("hovertext", s.Points.Select(p => p.Estimate.Feasible ? hover(s.Name, p) : $"{s.Name}, {p.Devices:N0} devices: does not fit").ToArray())
                     .Set("hoverinfo", "text")
                     .Set("marker", new { color = ChartTheme.Colour(i) }).Set("line", new { color = ChartTheme.Colour(i) }));
+        if (DoesNotFit(sweep, "y") is { } misses) traces = traces.Append(misses);
         var layout = ChartTheme.Layout($"{sweep.Job.Model.Id} on {sweep.SystemId}: {title}", "devices", axis, logX: true);
         ((Dictionary<string, object>)layout.GetPropertyValue("yaxis"))["tickformat"] = ".0%";
         DeviceTicks(layout, sweep);

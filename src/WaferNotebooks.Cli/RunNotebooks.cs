@@ -5,15 +5,13 @@ namespace WaferNotebooks.Cli;
 
 /// <summary>Executes notebooks one after another, prints per-cell progress, writes the
 /// executed .ipynb and the .html write-up of each, and returns the process exit code:
-/// 0 when every cell of every notebook succeeded, <see cref="BadInput"/> when a notebook
-/// could not be read or the arguments were wrong, <see cref="CellFailed"/> when a cell failed
+/// 0 when every cell of every notebook succeeded, <see cref="ExitCodes.BadInput"/> when a notebook
+/// could not be read or the arguments were wrong, <see cref="ExitCodes.CellFailed"/> when a cell failed
 /// (the first failed cell of each notebook is named).</summary>
 public sealed class RunNotebooks(TextWriter output, TextWriter error)
 {
-    /// <summary>As for every other wafer subcommand.</summary>
-    public const int BadInput = 1;
-
-    public const int CellFailed = 2;
+    /// <summary>Names kept for callers of the runner; the codes are those of <see cref="ExitCodes"/>.</summary>
+    public const int BadInput = ExitCodes.BadInput, CellFailed = ExitCodes.CellFailed;
 
     public async Task<int> RunAsync(IReadOnlyList<FileInfo> notebooks, DirectoryInfo outputDirectory, CancellationToken cancellationToken = default)
     {
@@ -24,7 +22,7 @@ public sealed class RunNotebooks(TextWriter output, TextWriter error)
         catch (WaferInputException e)
         {
             await error.WriteLineAsync($"error: {e.Message}");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
 
         outputDirectory.Create();
@@ -47,7 +45,7 @@ public sealed class RunNotebooks(TextWriter output, TextWriter error)
             await error.WriteLineAsync($"error: {message}");
         foreach (var failure in failures)
             await error.WriteLineAsync(failure);
-        return unreadable.Count > 0 ? BadInput : failures.Count > 0 ? CellFailed : 0;
+        return unreadable.Count > 0 ? ExitCodes.BadInput : failures.Count > 0 ? ExitCodes.CellFailed : ExitCodes.Ok;
     }
 
     /// <summary>Runs one notebook; returns "NAME: cell N (...) failed: message", or null.</summary>
@@ -101,6 +99,8 @@ public sealed class RunNotebooks(TextWriter output, TextWriter error)
                 throw new WaferInputException(
                     $"The executed notebook would overwrite its source '{notebook}': pass --out with another folder.");
         }
+        if (File.Exists(outputDirectory.FullName))
+            throw new WaferInputException($"--out '{outputDirectory}' is a file; pass a folder (it is created if missing).");
         var stems = notebooks.GroupBy(n => Path.GetFileNameWithoutExtension(n.Name)).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (stems.Count > 0)
             throw new WaferInputException(

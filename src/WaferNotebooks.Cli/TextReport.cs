@@ -36,6 +36,11 @@ internal static class TextReport
         var r = e.Ranges;
         o.WriteLine($"{e.ModelId} on {e.Devices:N0} × {e.SystemId} ({e.DeviceName}), {e.ExecutionMode}");
         o.WriteLine();
+        if (!e.Feasible)
+        {
+            WriteDoesNotFit(e, o);
+            return;
+        }
         var facts = new List<(string, string)>
         {
             ("layout", e.Layout.ToString()),
@@ -91,13 +96,39 @@ internal static class TextReport
             o.WriteLine($"  - ranges: {r.Method}");
     }
 
+    /// <summary>
+    /// A job that does not fit has no time, throughput, energy or cost: the reason, the part of
+    /// memory that overflows, what would shrink it, and the memory table.
+    /// </summary>
+    private static void WriteDoesNotFit(Estimate e, TextWriter o)
+    {
+        o.WriteLine($"does not fit: {e.Reason}");
+        o.WriteLine($"layout        {e.Layout}");
+        if (e.Memory is { Parts.Count: > 0 } m && !m.Fits)
+        {
+            var largest = MemoryHints.Largest(m);
+            o.WriteLine($"overflows     {Num(m.TotalGb)} GB per device of {Num(m.CapacityGb)} GB {m.Where}; largest part: {largest.Name} {Num(largest.Gb)} GB");
+            o.WriteLine("to make it fit");
+            foreach (var hint in MemoryHints.For(largest.Name, e.Layout))
+                o.WriteLine($"  - {hint}");
+            o.WriteLine();
+            var memory = new TextTable("memory part", "GB", "what");
+            foreach (var p in m.Parts)
+                memory.Add(p.Name, Num(p.Gb), p.Description);
+            memory.Write(o);
+        }
+    }
+
     private static void WriteComparison(Comparison c, TextWriter o)
     {
         o.WriteLine($"{c.Job.Model.Id}: {Scaled(c.Job.Tokens)} tokens, batch {c.Job.GlobalBatchSeqs:N0} × {c.Job.SeqLen:N0}, {c.Job.Precision.ToString().ToLowerInvariant()}");
         o.WriteLine();
         var table = new TextTable("system", "devices", "layout", "days", "tokens/s/device", "MFU", "MWh", "cost", "t CO2", "feasible");
         foreach (var e in c.Estimates)
-            table.Add(e.SystemId, e.Devices.ToString("N0"), Compact(e.Layout),
+            if (!e.Feasible)
+                table.Add(e.SystemId, e.Devices.ToString("N0"), Compact(e.Layout), null, null, null, null, null, null, "no: " + e.Reason);
+            else
+                table.Add(e.SystemId, e.Devices.ToString("N0"), Compact(e.Layout),
                 RangeText.Format(e.TimeToTrainDays, e.Ranges?.TimeToTrainDays), Num(e.TokensPerSPerDevice), Percent(e.Mfu),
                 RangeText.Format(e.EnergyMwh, e.Ranges?.EnergyMwh), WithRange(e.CostUsd, e.Ranges?.CostUsd, Usd),
                 RangeText.Format(e.Co2Tonnes, e.Ranges?.Co2Tonnes), e.Feasible ? "yes" : "no: " + e.Reason);
@@ -121,13 +152,19 @@ internal static class TextReport
             var e = p.Estimate;
             var cells = new List<string?> { p.Devices.ToString("N0") };
             if (s.Knob is not null) cells.Add(p.KnobValue is { } v ? Scaled(v) : null);
-            cells.AddRange([e.Feasible ? Compact(e.Layout) : "none fits", Seconds(e.StepTimeS), Scaled(e.TokensPerS), Num(e.TokensPerSPerDevice),
-                p.ScalingEfficiency is { } eff ? Percent(eff) : null, Percent(e.Mfu), Num(e.TimeToTrainDays), Num(e.EnergyMwh)]);
+            // A point that does not fit has no throughput, MFU, time or energy.
+            if (e.Feasible)
+                cells.AddRange([Compact(e.Layout), Seconds(e.StepTimeS), Scaled(e.TokensPerS), Num(e.TokensPerSPerDevice),
+                    p.ScalingEfficiency is { } eff ? Percent(eff) : null, Percent(e.Mfu), Num(e.TimeToTrainDays), Num(e.EnergyMwh)]);
+            else
+                cells.AddRange(["does not fit", null, null, null, null, null, null, null]);
             table.Add([.. cells]);
         }
         table.Write(o);
         foreach (var p in s.Points.Where(p => !p.Estimate.Feasible))
-            o.WriteLine($"{p.Devices:N0} devices: {p.Estimate.Reason}");
+            o.WriteLine($"{p.Devices:N0} devices: does not fit: {p.Estimate.Reason}");
+        foreach (var k in s.Skipped)
+            o.WriteLine($"{k.Devices:N0} devices{(k.KnobValue is { } v ? $" at {Scaled(v)}" : "")}: skipped: {k.Reason}");
     }
 
     private static string KnobHeader(KnobKind knob) => knob switch
@@ -304,6 +341,11 @@ internal static class TextReport
 
     private static void WriteTimeline(StepTimeline t, TextWriter o)
     {
+        if (t.DoesNotFit is { } why)
+        {
+            o.WriteLine($"{t.ModelId} on {t.SystemId}, {t.Layout}: does not fit, so there is no step to draw: {why}");
+            return;
+        }
         o.WriteLine($"{t.ModelId} on {t.SystemId}, {t.Layout}: one step of {Seconds(t.StepTimeS)}");
         o.WriteLine(t.Schedule);
         o.WriteLine();

@@ -5,24 +5,11 @@ using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
+using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Validation;
 using WaferNotebooks.Core.Validation.Calibration;
 
 namespace WaferNotebooks.Cli;
-
-/// <summary>Exit codes of <c>wafer</c>.</summary>
-public static class ExitCodes
-{
-    public const int Ok = 0;
-    /// <summary>Bad input: an unknown option, id or file, a malformed value, a layout that cannot work.</summary>
-    public const int BadInput = 1;
-    /// <summary>The simulation ran, and the job does not fit (no feasible layout, or the given one does not fit).</summary>
-    public const int Infeasible = 3;
-    /// <summary>A bug: the message is printed, without a stack trace.</summary>
-    public const int InternalError = 70;
-    /// <summary>Cancelled (Ctrl+C).</summary>
-    public const int Cancelled = 130;
-}
 
 /// <summary>
 /// The <c>wafer</c> command: the subcommands of <see cref="CommandGrammar"/>, built by
@@ -38,6 +25,11 @@ public static class WaferCli
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         try
         {
+            // The grammar's subcommands are read by Core's CommandLine, as in a notebook, so both
+            // front ends refuse the same lines with the same messages; System.CommandLine keeps
+            // help, completions and the commands outside the grammar.
+            if (IsGrammarLine(args) && CommandLine.Parse(args, FrontEnd.CliOnly) is { Help: false } line)
+                return await RunSubcommandAsync(line.Spec, line.Values, output, error, showProgress, ct);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
                 return await ReportParseErrorsAsync(parse, error);
@@ -46,6 +38,8 @@ public static class WaferCli
         catch (WaferInputException e)
         {
             await error.WriteLineAsync($"error: {e.Message}");
+            var known = args.Length > 0 && CommandGrammar.Subcommands.Any(s => string.Equals(s.Name, args[0], StringComparison.OrdinalIgnoreCase));
+            await error.WriteLineAsync($"Run '{CommandGrammar.RootName}{(known ? " " + args[0].ToLowerInvariant() : "")} --help' for usage.");
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException)
@@ -59,6 +53,12 @@ public static class WaferCli
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>A line for the grammar: it starts with a word that is not an option nor a command outside the grammar (run).</summary>
+    private static bool IsGrammarLine(string[] args) =>
+        args.Length > 0 && !args[0].StartsWith('-') && !ExtraCommandNames.Contains(args[0], StringComparer.OrdinalIgnoreCase);
+
+    private static readonly string[] ExtraCommandNames = [.. ExtraCommands(TextWriter.Null, TextWriter.Null).Select(c => c.Name)];
 
     /// <summary>
     /// Parse errors (an unknown option or subcommand, a missing value) as short messages and a
@@ -76,10 +76,9 @@ public static class WaferCli
     public static RootCommand CreateRoot(TextWriter output, TextWriter error, bool showProgress = false)
     {
         var root = new RootCommand(
-            $"{CommandGrammar.RootDescription}\n" +
-            $"Exit codes: {ExitCodes.Ok} ok, {ExitCodes.BadInput} bad input, {ExitCodes.Infeasible} the job does not fit, {ExitCodes.Cancelled} cancelled.");
+            $"{CommandGrammar.RootDescription}\n{ExitCodes.HelpText}");
         foreach (var spec in CommandGrammar.Subcommands)
-            root.Subcommands.Add(GrammarCommand.Create(spec, (s, values, ct) => RunSubcommandAsync(s, values, output, error, showProgress, ct)));
+            root.Subcommands.Add(GrammarCommand.Create(spec));
         foreach (var command in ExtraCommands(output, error))
             root.Subcommands.Add(command);
         return root;
@@ -125,6 +124,7 @@ public static class WaferCli
     private static string? WhyInfeasible(object result) => result switch
     {
         Estimate { Feasible: false } e => e.Reason,
+        StepTimeline { DoesNotFit: { } why } => why,
         PlanResult { Best: null } p => p.Why,
         Comparison c when c.Estimates.All(e => !e.Feasible) => "no system of the comparison can run the job",
         SweepResult s when s.Points.All(p => !p.Estimate.Feasible) => "no device count of the sweep can run the job",

@@ -48,7 +48,8 @@ public static class Simulator
         var estimator = EstimatorFor(system);
         if (layout is not null)
         {
-            CheckLayout(layout, devices);
+            if (LayoutRules.Violation(job, system, devices, layout) is { } violation)
+                throw new WaferInputException(Sentence($"Layout {layout}: {violation}"));
             return estimator.Estimate(job, system, devices, layout, econ);
         }
         var plan = Planner.Plan(estimator, job, system, devices, econ, objective, topK: 1);
@@ -60,11 +61,8 @@ public static class Simulator
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(system);
-        if (devices < 1)
-            throw new WaferInputException($"The device count must be at least 1, got {devices}.");
-        if (system.MaxDevices is int max && devices > max)
-            throw new WaferInputException(
-                $"{system.Id} is built with at most {max:N0} {system.DeviceNoun}s; {devices:N0} were asked for.");
+        if (LayoutRules.DeviceProblem(system, devices) is { } problem)
+            throw new WaferInputException(Sentence(problem));
         if (!(job.Tokens > 0) || !double.IsFinite(job.Tokens))
             throw new WaferInputException($"The number of training tokens must be a positive number, got {job.Tokens}.");
         if (job.GlobalBatchSeqs < 1)
@@ -73,21 +71,5 @@ public static class Simulator
             throw new WaferInputException($"The sequence length must be at least 1 token, got {job.SeqLen}.");
     }
 
-    /// <summary>Checks the parts of a layout that hold for every estimator; the estimator judges the rest (memory, divisibility by heads or layers).</summary>
-    internal static void CheckLayout(Layout layout, int devices)
-    {
-        foreach (var (name, value) in new[] { ("tp", layout.Tp), ("pp", layout.Pp), ("dp", layout.Dp), ("cp", layout.Cp), ("ep", layout.Ep), ("vpp", layout.Vpp), ("mb", layout.MicroBatch) })
-            if (value < 1)
-                throw new WaferInputException($"Layout {name} must be at least 1, got {value}.");
-        if (layout.ZeroStage is < 0 or > 3)
-            throw new WaferInputException($"Layout zero must be 0, 1, 2 or 3, got {layout.ZeroStage}.");
-        if (layout.Devices == devices) return;
-        var model = layout.Tp * layout.Pp * layout.Cp;
-        var fix = devices % model == 0
-            ? $"with tp={layout.Tp}, pp={layout.Pp}, cp={layout.Cp} that is dp={devices / model}"
-            : $"{devices} is not a multiple of tp·pp·cp = {model}, so change those too";
-        throw new WaferInputException(
-            $"Layout tp·pp·dp·cp = {layout.Tp}·{layout.Pp}·{layout.Dp}·{layout.Cp} uses {layout.Devices} devices, but the run has {devices}; " +
-            $"the product must equal the device count ({fix}).");
-    }
+    private static string Sentence(string text) => char.ToUpperInvariant(text[0]) + text[1..] + ".";
 }

@@ -1,27 +1,43 @@
+using System.Runtime.CompilerServices;
 using Microsoft.DotNet.Interactive.Commands;
 
 namespace WaferNotebooks.Interactive;
 
 /// <summary>
-/// Reads every value of a repeated option (compare --on A --on B) from the cell text, because
-/// .NET Interactive's directive binder passes on only an option given once.
+/// The words of the <c>#!wafer</c> line a directive command came from, so that the notebook
+/// reads its own line with Core's <c>CommandLine</c>, as the terminal does. .NET Interactive's
+/// binder drops what the directive does not declare (an unknown or repeated option reaches the
+/// handler as if it were absent) and keeps no public link from a command to its line; but it
+/// splits a cell into its directives in order and runs them in order, so the n-th
+/// <c>#!wafer</c> command handled under a submission is its n-th <c>#!wafer</c> line.
 /// </summary>
 internal static class DirectiveLine
 {
-    public static IReadOnlyList<string> Values(KernelCommand command, string subcommand, string option)
+    private static readonly ConditionalWeakTable<SubmitCode, StrongBox<int>> Handled = new();
+
+    /// <summary>
+    /// The words after <c>#!wafer</c> of this command's line, or null when the command did not
+    /// come from submitted code (sent directly as a command object).
+    /// </summary>
+    public static IReadOnlyList<string>? Words(KernelCommand command)
     {
-        var code = Ancestors(command).OfType<SubmitCode>().FirstOrDefault()?.Code;
-        if (code is null) return [];
-        foreach (var line in code.Split('\n'))
+        var submission = Ancestors(command).OfType<SubmitCode>().FirstOrDefault();
+        if (submission is null) return null;
+        int index;
+        lock (Handled)
         {
-            var tokens = Tokens(line.Trim());
-            if (tokens.Count < 2 || tokens[0] != WaferHelp.Directive || tokens[1] != subcommand) continue;
-            var values = new List<string>();
-            for (var i = 2; i < tokens.Count - 1; i++)
-                if (tokens[i] == option) values.Add(tokens[i + 1]);
-            return values;
+            var counter = Handled.GetOrCreateValue(submission);
+            index = counter.Value++;
         }
-        return [];
+        var lines = submission.Code.Split('\n')
+            .Select(line => Tokens(line.Trim()))
+            .Where(tokens => tokens.Count > 0 && tokens[0] == WaferHelp.Directive)
+            .ToList();
+        if (index >= lines.Count)
+            throw new InvalidOperationException($"The cell has {lines.Count} {WaferHelp.Directive} lines, but directive number {index + 1} ran.");
+        // .NET Interactive's tokenizer may read "sweep^" as the subcommand sweep; the words are
+        // read here as the terminal reads them, so such a line is refused as there.
+        return lines[index].Skip(1).ToList();
     }
 
     private static IEnumerable<KernelCommand> Ancestors(KernelCommand command)

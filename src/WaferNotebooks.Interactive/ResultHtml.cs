@@ -27,10 +27,16 @@ public static class ResultHtml
         var charts = ChartRendererLoader.Renderer;
         IHtmlContent? body = result switch
         {
+            Estimate { Feasible: false } e => Wrap(DoesNotFitCard($"{e.ModelId} on {e.SystemId} × {e.Devices}", EstimateSubtitle(e), e.Reason ?? "the layout does not fit", e.Memory, e.Layout)),
             Estimate e => Wrap(EstimateCard(e), charts.StepBreakdown(e, offline), charts.MemoryBreakdown(e, offline)),
+            // Charts only of what can run: a system, count or plan that does not fit is a marked gap or a card, never a bar.
+            Comparison c when c.Estimates.All(e => !e.Feasible) => Wrap(ComparisonTable(c)),
             Comparison c => Wrap(ComparisonTable(c), charts.ComparisonBars(c, offline), charts.ComparisonScatter(c, offline)),
             SweepResult s => Wrap(SweepTable(s), charts.SweepScaling(s, offline), charts.SweepMfu(s, offline), charts.SweepGoodput(s, offline)),
+            PlanResult { Best: null } p => Wrap(DoesNotFitCard($"Plan: {p.Job.Model.Id} on {p.SystemId} × {p.Devices}",
+                $"{p.Evaluated:N0} layouts evaluated, none feasible", p.Why!, p.NearestMiss?.Memory, p.NearestMiss?.Layout)),
             PlanResult p => Wrap(PlanTable(p), charts.PlanScatter(p, offline)),
+            StepTimeline { DoesNotFit: { } why } t => Wrap(DoesNotFitCard($"One step of {t.ModelId} on {t.SystemId}", t.Layout, why)),
             StepTimeline t => Wrap(TimelineCard(t), charts.Timeline(t, offline)),
             ValidationReport v => Wrap(ValidationCard(v), charts.ValidationParity(v, offline)),
             CrossValidationReport cv => Wrap(CrossValidationCard(cv), charts.ValidationParity(cv.OutOfGroup with { Source = cv.OutOfGroup.Source + ", cross-validated" }, offline)),
@@ -139,11 +145,13 @@ public static class ResultHtml
 
     private static IHtmlContent ComparisonTable(Comparison c)
     {
-        var rows = c.Estimates.Select(e => new[]
-        {
-            $"{e.SystemId}:{e.Devices}", e.Feasible ? $"{e.TimeToTrainDays:F1}" : "does not fit", $"{e.EnergyMwh:F0}",
-            $"${SignificantFigures.Scaled(e.CostUsd)}", $"{e.Co2Tonnes:F0}", $"{e.Mfu:P1}", $"{SignificantFigures.Scaled(e.TokensPerSPerDevice)}", e.Bottleneck,
-        });
+        var rows = c.Estimates.Select(e => e.Feasible
+            ? new[]
+            {
+                $"{e.SystemId}:{e.Devices}", $"{e.TimeToTrainDays:F1}", $"{e.EnergyMwh:F0}",
+                $"${SignificantFigures.Scaled(e.CostUsd)}", $"{e.Co2Tonnes:F0}", $"{e.Mfu:P1}", $"{SignificantFigures.Scaled(e.TokensPerSPerDevice)}", e.Bottleneck,
+            }
+            : [$"{e.SystemId}:{e.Devices}", "", "", "", "", "", "", "does not fit: " + e.Reason]);
         var winners = new[] { ("fastest", c.Fastest), ("least energy", c.LeastEnergy), ("cheapest", c.Cheapest) }
             .Where(w => w.Item2 is not null).Select(w => $"{w.Item1}: {w.Item2!.SystemId}:{w.Item2.Devices}");
         return Card($"{c.Job.Model.Id}: {c.Estimates.Count} systems compared", $"{SignificantFigures.Scaled(c.Job.Tokens)} tokens; layouts chosen for {c.Objective.ToString().ToLowerInvariant()} where not given",
@@ -153,13 +161,20 @@ public static class ResultHtml
 
     private static IHtmlContent SweepTable(SweepResult s)
     {
-        var rows = s.Points.Select(p => new[]
+        // A point that does not fit has no throughput or MFU: its row says why instead.
+        var rows = s.Points.Select(p => p.Estimate.Feasible
+            ? new[]
+            {
+                $"{p.Devices}", p.KnobValue is { } v ? $"{v:G4}" : "", $"{p.Estimate.TimeToTrainDays:F1}",
+                $"{SignificantFigures.Scaled(p.Estimate.TokensPerS)}", $"{p.Estimate.Mfu:P1}", p.ScalingEfficiency is { } eff ? $"{eff:P0}" : "", p.Estimate.Layout.ToString(),
+            }
+            : [$"{p.Devices}", p.KnobValue is { } k ? $"{k:G4}" : "", "", "", "", "", "does not fit: " + (p.Estimate.Reason ?? "no layout fits")]);
+        var notes = s.Skipped.Count == 0 ? [] : new[]
         {
-            $"{p.Devices}", p.KnobValue is { } v ? $"{v:G4}" : "", p.Estimate.Feasible ? $"{p.Estimate.TimeToTrainDays:F1}" : p.Estimate.Reason ?? "does not fit",
-            $"{SignificantFigures.Scaled(p.Estimate.TokensPerS)}", $"{p.Estimate.Mfu:P1}", p.ScalingEfficiency is { } eff ? $"{eff:P0}" : "", p.Estimate.Layout.ToString(),
-        });
+            Note($"Skipped {s.Skipped.Count} point(s) no layout can use", string.Join("; ", s.Skipped.Take(5).Select(k => $"{k.Devices:N0}: {k.Reason}")) + (s.Skipped.Count > 5 ? "; …" : "")),
+        };
         return Card($"{s.Job.Model.Id} on {s.SystemId}: {s.Points.Count} points", s.FixedLayout is null ? $"best layout for {s.Objective.ToString().ToLowerInvariant()} at each point" : $"layout {s.FixedLayout}",
-            [Table(["devices", s.Knob?.ToString() ?? "", "days", "tokens/s", "MFU", "scaling efficiency", "layout"], rows)]);
+            [Table(["devices", s.Knob?.ToString() ?? "", "days", "tokens/s", "MFU", "scaling efficiency", "layout"], rows)], notes);
     }
 
     private static IHtmlContent PlanTable(PlanResult p)

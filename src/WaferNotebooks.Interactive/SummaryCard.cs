@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive.Formatting;
+using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using static Microsoft.DotNet.Interactive.Formatting.PocketViewTags;
 
@@ -38,6 +39,23 @@ internal static class SummaryCard
     public static string Range(MetricRange? r, string format, double scale = 1) =>
         r is null ? "" : $"range {(r.Low * scale).ToString(format)} – {(r.High * scale).ToString(format)}";
 
+    /// <summary>
+    /// A result that does not fit: no headline numbers, the reason, the part of memory that
+    /// overflows (when it is memory) and what would shrink that part.
+    /// </summary>
+    public static IHtmlContent DoesNotFitCard(string title, string subtitle, string why, MemoryBreakdown? memory = null, Layout? layout = null)
+    {
+        var notes = new List<IHtmlContent> { Note("Does not fit", why, warning: true) };
+        if (memory is { Parts.Count: > 0 } m && !m.Fits)
+        {
+            var largest = MemoryHints.Largest(m);
+            notes.Add(Note("Overflows", $"{m.TotalGb:F1} GB per device against {m.CapacityGb:F0} GB {m.Where}; the largest part is {largest.Name}, {largest.Gb:F1} GB ({largest.Description})"));
+            if (layout is not null)
+                notes.Add(Note("To make it fit", string.Join("; ", MemoryHints.For(largest.Name, layout))));
+        }
+        return Card(title + ": does not fit", subtitle, [], [.. notes]);
+    }
+
     public static IHtmlContent EstimateCard(Estimate e)
     {
         var r = e.Ranges;
@@ -59,7 +77,9 @@ internal static class SummaryCard
         notes.Add(Note("Bottleneck", e.Bottleneck));
         return Card(
             $"{e.ModelId} on {e.SystemId} × {e.Devices}",
-            $"{e.DeviceName}, {e.ExecutionMode}, {e.Layout}; {SignificantFigures.Scaled(e.Job.Tokens)} tokens, batch {e.Job.GlobalBatchSeqs} × {e.Job.SeqLen}, {e.Job.Precision.ToString().ToLowerInvariant()}",
-            stats, [.. notes]);
+            EstimateSubtitle(e), stats, [.. notes]);
     }
+
+    public static string EstimateSubtitle(Estimate e) =>
+        $"{e.DeviceName}, {e.ExecutionMode}, {e.Layout}; {SignificantFigures.Scaled(e.Job.Tokens)} tokens, batch {e.Job.GlobalBatchSeqs} × {e.Job.SeqLen}, {e.Job.Precision.ToString().ToLowerInvariant()}";
 }

@@ -104,9 +104,14 @@ public static class WaferDirective
     private static async Task RunAsync(WaferDirectiveCommand command, KernelInvocationContext context)
     {
         var settings = NotebookSettings.For(context.HandlingKernel);
-        var offline = command.Raw("offline") is not null;
+        var words = DirectiveLine.Words(command);
         if (command.Subcommand is null)
         {
+            // .NET Interactive hands a word it does not know as a subcommand (#!wafer estimat) to
+            // the root: refuse it as the terminal does.
+            if (words is { Count: > 0 } && !words[0].StartsWith('-'))
+                CommandLine.Parse(words, FrontEnd.NotebookOnly);
+            var offline = command.Raw("offline") is not null;
             if (offline && command.Raw("help") is null)
             {
                 settings.Offline = true;
@@ -116,37 +121,37 @@ public static class WaferDirective
             context.Display(WaferHelp.Root(), HtmlFormatter.MimeType);
             return;
         }
-        var spec = CommandGrammar.Find(command.Subcommand);
-        if (command.Raw("help") is not null)
+        // The cell's own line, read as the terminal reads its arguments; a command sent as an
+        // object (no cell) has only the values the binder kept.
+        var line = words is not null
+            ? CommandLine.Parse(words, FrontEnd.NotebookOnly)
+            : new CommandLine(CommandGrammar.Find(command.Subcommand), BoundValues(command, CommandGrammar.Find(command.Subcommand)), command.Raw("help") is not null);
+        if (line.Help)
         {
-            context.Display(WaferHelp.For(spec), HtmlFormatter.MimeType);
+            context.Display(WaferHelp.For(line.Spec), HtmlFormatter.MimeType);
             return;
         }
 
-        var request = RequestParser.Default.Parse(spec.Name, OptionValues(command, spec));
-        var progress = new CellProgress(context, spec.Name);
+        var request = RequestParser.Default.Parse(line.Spec.Name, line.Values);
+        var progress = new CellProgress(context, line.Spec.Name);
         var result = await CommandExecutor.Default.ExecuteAsync(request, progress, context.CancellationToken);
         progress.Finish();
 
-        var html = ResultHtml.Render(result, offline || settings.Offline, settings);
+        var html = ResultHtml.Render(result, request.Output.Offline || settings.Offline, settings);
         if (html is not null) context.Display(html, HtmlFormatter.MimeType);
         else context.Display(result);
 
-        if (command.Raw("name") is { } name)
-            await ShareAsync(context, ValueParsers.ParseIdentifier(CommandGrammar.Name.Name, name), result);
+        if (request.Output.Name is { } name)
+            await ShareAsync(context, name, result);
     }
 
-    /// <summary>Option values by grammar key. A repeated option is read from the directive's own line, since the parser binds only single occurrences.</summary>
-    private static Dictionary<string, IReadOnlyList<string>> OptionValues(WaferDirectiveCommand command, SubcommandSpec spec)
+    /// <summary>Option values by grammar key, as the directive's binder passed them.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> BoundValues(WaferDirectiveCommand command, SubcommandSpec spec)
     {
         var values = new Dictionary<string, IReadOnlyList<string>>();
         foreach (var option in spec.OptionsFor(FrontEnd.NotebookOnly))
-        {
-            if (option.Repeatable && DirectiveLine.Values(command, spec.Name, option.Name) is { Count: > 0 } repeated)
-                values[option.Key] = repeated;
-            else if (command.Raw(CamelCase(option.Key)) is { } raw)
+            if (command.Raw(CamelCase(option.Key)) is { } raw)
                 values[option.Key] = option.IsFlag ? ["true"] : [raw];
-        }
         return values;
     }
 

@@ -24,7 +24,7 @@ public class CliBadInputTests
     [Fact]
     public void Impossible_layout() =>
         CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:192", "--layout", "tp=3"),
-            "--layout: tp=3 does not divide 64 heads");
+            "--layout: tp=3 does not divide the 64 attention heads");
 
     [Fact]
     public void Negative_price() =>
@@ -40,11 +40,15 @@ public class CliBadInputTests
     public void Missing_model() =>
         CliRunner.AssertRefused(CliRunner.Run("estimate", "--on", "dgx-h100:512"), "estimate needs --model ID");
 
-    /// <summary>System.CommandLine's own parse errors: the same exit code, no stack trace.</summary>
+    /// <summary>
+    /// Unknown options and subcommands: the same exit code, no stack trace, the closest names
+    /// (the grammar's own messages since the CLI and the notebook share one reading of a line).
+    /// </summary>
     [Theory]
-    [InlineData("error: Unrecognized command or argument '--bogus'.", "estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", "--bogus", "1")]
+    [InlineData("error: estimate does not take --bogus; 'estimate --help' lists its options.", "estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", "--bogus", "1")]
+    [InlineData("error: estimate does not take --tokenz; did you mean --tokens?", "estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", "--tokenz", "1T")]
     [InlineData("Run 'wafer estimate --help' for usage.", "estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", "--bogus", "1")]
-    [InlineData("error: Unrecognized command or argument 'estimat'.", "estimat", "--model", "llama2-70b")]
+    [InlineData("error: Unknown subcommand 'estimat'; did you mean estimate?", "estimat", "--model", "llama2-70b")]
     [InlineData("Run 'wafer --help' for usage.", "estimat")]
     public void Parse_errors_are_bad_input(string fragment, params string[] args)
     {

@@ -31,6 +31,7 @@ internal static class CatalogJson
 
     public static CatalogFileDto ParseFile(string json, string fileName)
     {
+        CatalogFileShape.Check(json, fileName);
         try
         {
             return JsonSerializer.Deserialize<CatalogFileDto>(json, Options)

@@ -7,13 +7,16 @@ namespace WaferNotebooks.Core.Catalog;
 /// </summary>
 public static class CloseMatches
 {
-    /// <summary>Up to <paramref name="max"/> known names close to <paramref name="typed"/>, closest first.</summary>
-    public static IReadOnlyList<string> Find(string typed, IEnumerable<string> known, int max = 5)
+    /// <summary>
+    /// Up to <paramref name="max"/> known names close to <paramref name="typed"/>, closest first.
+    /// <paramref name="minBudget"/> is the typo budget of short names.
+    /// </summary>
+    public static IReadOnlyList<string> Find(string typed, IEnumerable<string> known, int max = 5, int minBudget = 2)
     {
         var t = typed.Trim().ToLowerInvariant();
         if (t.Length == 0) return [];
         // A typo budget that grows with the length: 2 edits for short ids, about a third for long ones.
-        var budget = Math.Max(2, t.Length / 3);
+        var budget = Math.Max(minBudget, t.Length / 3);
         return known
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(k => (Name: k, Score: Score(t, k.ToLowerInvariant(), budget)))

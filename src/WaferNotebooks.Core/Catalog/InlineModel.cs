@@ -49,6 +49,8 @@ public static class InlineModel
             "swiglu" => FfnKind.SwiGlu,
             var other => throw Fail(text, $"act={other} is not allowed (allowed: gelu, swiglu)."),
         };
+        if (hidden > ModelShape.MaxWidth)
+            throw Fail(text, $"hidden {hidden:N0} is more than the simulator takes (at most {ModelShape.MaxWidth:N0}).");
         var ffn = Int(values, "ffn", text) ?? DefaultFfn(hidden, act);
         var kvHeads = Int(values, "kv_heads", text) ?? heads;
         var headDim = Int(values, "head_dim", text);

@@ -3,6 +3,18 @@ namespace WaferNotebooks.Core.Catalog;
 /// <summary>The consistency rules a <see cref="ModelSpec"/>'s shapes must obey, shared by JSON, inline and C# entries.</summary>
 public static class ModelShape
 {
+    // Upper bounds far beyond any published model (the largest have ~130 layers, hidden ~25K,
+    // vocab ~260K, contexts of ~1M tokens, 256 experts). They keep every product of shapes
+    // finite and exact in 64-bit and double arithmetic, so an absurd entry is refused with a
+    // message instead of wrapping to a plausible, wrong answer.
+    public const int MaxLayers = 10_000;
+    public const int MaxWidth = 1 << 20;
+    public const int MaxFfn = 1 << 24;
+    public const int MaxHeads = 1 << 16;
+    public const int MaxVocab = 1 << 24;
+    public const int MaxSeqLen = 1 << 24;
+    public const int MaxExperts = 1 << 16;
+
     /// <summary>What is wrong with the shapes, or null if they are consistent.</summary>
     /// <param name="requireDivisibleHeads">True when the head dimension is implied as hidden/heads.</param>
     public static string? Problem(ModelSpec m, bool requireDivisibleHeads = false)
@@ -18,6 +30,7 @@ public static class ModelShape
             return $"kv heads ({m.KvHeads}) must divide heads ({m.Heads}) (1 = multi-query, heads = multi-head)";
         if (m.Vocab < 1) return $"vocab must be at least 1 (got {m.Vocab})";
         if (m.SeqLen < 1) return $"sequence length must be at least 1 (got {m.SeqLen})";
+        if (TooLarge(m) is { } tooLarge) return tooLarge;
         if (m.Moe is { } moe)
         {
             if (moe.Experts < 1) return $"experts must be at least 1 (got {moe.Experts})";
@@ -28,5 +41,17 @@ public static class ModelShape
             if (moe.DenseLayers > 0 && moe.DenseFfnHidden < 1) return "dense layers need a dense ffn hidden size";
         }
         return null;
+    }
+
+    private static string? TooLarge(ModelSpec m)
+    {
+        (string Name, long Value, long Max)[] sizes =
+        [
+            ("layers", m.Layers, MaxLayers), ("hidden", m.Hidden, MaxWidth), ("ffn hidden size", m.FfnHidden, MaxFfn),
+            ("heads", m.Heads, MaxHeads), ("head dimension", m.HeadDim, MaxWidth), ("vocab", m.Vocab, MaxVocab),
+            ("sequence length", m.SeqLen, MaxSeqLen), ("experts", m.Moe?.Experts ?? 1, MaxExperts),
+            ("expert ffn hidden size", m.Moe?.ExpertFfnHidden ?? 1, MaxFfn),
+        ];
+        return sizes.Where(s => s.Value > s.Max).Select(s => $"{s.Name} {s.Value:N0} is more than the simulator takes (at most {s.Max:N0})").FirstOrDefault();
     }
 }

@@ -39,7 +39,7 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
                 r.Kinds.Contains(CatalogKind.Models) ? active.Models : [],
                 r.Kinds.Contains(CatalogKind.Accelerators) ? active.Accelerators : [],
                 r.Kinds.Contains(CatalogKind.Systems) ? active.Systems : []),
-            ValidateRequest r => Validate(r, active),
+            ValidateRequest r => Validate(r, active, ct),
             CalibrateRequest r => CalibrationRun.Run(active, r.DataPaths, r.Fit, r.By, r.RowPatterns, r.Command, r.OutPath,
                 DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), CommandGrammar.Data.Name),
             TimelineRequest r => StepTimeline.From(Estimate(r.Job, r.Target, r.Layout, r.Economics, r.Objective)),
@@ -56,11 +56,11 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
     /// values of each row's framework; with --cv, also leave-one-group-out. A file that cannot be
     /// read or lacks the schema's header is bad input; malformed rows are reported as skipped.
     /// </summary>
-    private static object Validate(ValidateRequest r, SimulatorCatalog catalog)
+    private static object Validate(ValidateRequest r, SimulatorCatalog catalog, CancellationToken ct)
     {
         var data = ValidationData.Load(r.DataPath, CommandGrammar.Data.Name);
         if (r.CrossValidateBy is { } by) return CrossValidation.Run(catalog, data, by);
-        var rows = Calibration.Predict(catalog, data.Rows).Select(p => p.Prediction).Concat(data.Malformed).OrderBy(row => row.Line);
+        var rows = Calibration.Predict(catalog, data.Rows, ct).Select(p => p.Prediction).Concat(data.Malformed).OrderBy(row => row.Line);
         return new ValidationReport(data.Name, [.. rows]);
     }
 

@@ -222,5 +222,7 @@ public static class CommandGrammar
     public static SubcommandSpec Find(string name) =>
         Subcommands.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new WaferInputException(
-            $"Unknown subcommand '{name}'; expected one of {string.Join(", ", Subcommands.Select(s => s.Name))}.");
+            $"Unknown subcommand '{name}'; " +
+            (CloseMatches.Find(name, Subcommands.Select(s => s.Name), 2, minBudget: 1) is { Count: > 0 } close ? $"did you mean {string.Join(" or ", close)}? " : "") +
+            $"Expected one of {string.Join(", ", Subcommands.Select(s => s.Name))}.");
 }

@@ -1,5 +1,6 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Commands;
 
@@ -60,51 +61,30 @@ public sealed record LayoutSpec(
         return spec;
     }
 
-    /// <summary>The devices this layout implies when dp is given, else null.</summary>
-    public int? ImpliedDevices => Dp is { } dp ? (Tp ?? 1) * (Pp ?? 1) * dp * (Cp ?? 1) : null;
+    /// <summary>The devices this layout implies when dp is given, else null (64-bit: tp=65536,pp=65536 must not wrap).</summary>
+    public long? ImpliedDevices => Dp is { } dp ? (long)(Tp ?? 1) * (Pp ?? 1) * dp * (Cp ?? 1) : null;
 
     /// <summary>
-    /// A complete layout for <paramref name="devices"/> devices and this job, or a
-    /// <see cref="WaferInputException"/> saying which constraint fails.
+    /// A complete layout for <paramref name="devices"/> devices of the system and this job, or a
+    /// <see cref="WaferInputException"/> naming the rule of <see cref="LayoutRules"/> it breaks.
+    /// Only the filling of left-out keys is decided here; whether the layout can run is the rulebook's.
     /// </summary>
-    public Layout Resolve(int devices, ModelSpec model, int globalBatchSeqs, int seqLen)
+    public Layout Resolve(int devices, TrainingJob job, SystemSpec system)
     {
-        int tp = Tp ?? 1, pp = Pp ?? 1, cp = Cp ?? 1, ep = Ep ?? 1, vpp = Vpp ?? 1, mb = MicroBatch ?? 1;
-        var modelParallel = tp * pp * cp;
+        int tp = Tp ?? 1, pp = Pp ?? 1, cp = Cp ?? 1;
+        long modelParallel = (long)tp * pp * cp;
         int dp;
         if (Dp is { } given)
-        {
             dp = given;
-            if (modelParallel * dp != devices)
-                throw Fail($"tp·pp·dp·cp = {tp}·{pp}·{dp}·{cp} = {modelParallel * dp} devices, but --on gives {devices}");
-        }
+        else if (devices % modelParallel != 0)
+            throw Fail($"tp·pp·cp = {tp}·{pp}·{cp} = {modelParallel:N0} does not divide {devices:N0} devices");
         else
-        {
-            if (devices % modelParallel != 0)
-                throw Fail($"tp·pp·cp = {tp}·{pp}·{cp} = {modelParallel} does not divide {devices} devices");
-            dp = devices / modelParallel;
-        }
-        if (model.Heads % tp != 0)
-            throw Fail($"tp={tp} does not divide {model.Heads} heads");
-        // Uneven splits are allowed (Llama 3 405B ran 126 layers on pp=16): the estimator puts
-        // the extra layers on the first stages, as Megatron does. Only fewer layers than chunks fails.
-        if (model.Layers < pp * vpp)
-            throw Fail($"pp·vpp = {pp}·{vpp} = {pp * vpp} exceeds the {model.Layers} layers (each pipeline chunk needs at least one layer)");
-        if (vpp > 1 && pp == 1)
-            throw Fail($"vpp={vpp} interleaves pipeline stages, so it needs pp > 1");
-        if (seqLen % cp != 0)
-            throw Fail($"cp={cp} does not divide the sequence length {seqLen}");
-        if (ep > 1 && model.Moe is null)
-            throw Fail($"ep={ep} needs a mixture-of-experts model; {model.Id} is dense");
-        if (model.Moe is { } moe && moe.Experts % ep != 0)
-            throw Fail($"ep={ep} does not divide {moe.Experts} experts");
-        if (dp % ep != 0)
-            throw Fail($"ep={ep} must divide dp={dp} (expert parallelism is nested in data parallelism)");
-        if (globalBatchSeqs % (mb * dp) != 0)
-            throw Fail($"the global batch of {globalBatchSeqs} sequences is not a multiple of mb·dp = {mb}·{dp} = {mb * dp}");
-        if (RecomputeLayers is { } rl && Recompute != Parallel.Recompute.Full)
-            throw Fail($"rl={rl} recomputes {rl} layers of each stage in full, so it needs recompute=full");
-        return new Layout(tp, pp, dp, cp, ep, vpp, mb, ZeroStage ?? 0, Recompute ?? Parallel.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0);
+            dp = (int)(devices / modelParallel);
+        var layout = new Layout(tp, pp, dp, cp, Ep ?? 1, Vpp ?? 1, MicroBatch ?? 1, ZeroStage ?? 0,
+            Recompute ?? Parallel.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0);
+        if (LayoutRules.Violation(job, system, devices, layout) is { } violation)
+            throw Fail(violation);
+        return layout;
     }
 
     private static WaferInputException Fail(string why) => new($"{Option}: {why}");

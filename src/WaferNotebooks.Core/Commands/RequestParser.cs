@@ -76,7 +76,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var layout = ParseLayoutSpec(a);
         var targets = a.All(CommandGrammar.OnRepeated)
             .Select(text => ParseTarget(text, layout))
-            .Select(t => new ComparisonTarget(WithPowerCap(t.System, a, gpuClassOnly: true), t.Devices, layout?.Resolve(t.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen)))
+            .Select(t => new ComparisonTarget(WithPowerCap(t.System, a, gpuClassOnly: true), t.Devices, layout?.Resolve(t.Devices, job, t.System)))
             .ToList();
         if (a.One(CommandGrammar.PowerCap) is { } cap && targets.All(t => t.System is not GpuCluster))
             throw new WaferInputException($"{CommandGrammar.PowerCap.Name} {cap}: none of the compared systems is GPU-class; wafer-scale systems have no user power limit");
@@ -103,8 +103,10 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var layoutSpec = ParseLayoutSpec(a);
         if (layoutSpec?.Dp is not null)
             throw new WaferInputException($"{CommandGrammar.Layout.Name}: sweep grows dp with the device count; leave dp out");
-        var layouts = layoutSpec is null ? [] : counts.Select(c => layoutSpec.Resolve(c, job.Model, job.GlobalBatchSeqs, job.SeqLen)).ToList();
-        return new SweepRequest(job, WithPowerCap(catalog.FindSystem(id), a), counts, layouts.FirstOrDefault(), knob, ParseEconomics(a), ParseObjective(a));
+        var system = WithPowerCap(catalog.FindSystem(id), a);
+        // The layout is checked at the first count; a later count it cannot use is a skipped point of the sweep.
+        var layout = layoutSpec?.Resolve(counts[0], job, system);
+        return new SweepRequest(job, system, counts, layout, knob, ParseEconomics(a), ParseObjective(a));
     }
 
     private PlanRequest ParsePlan(Args a)
@@ -161,11 +163,19 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var model = catalog.FindModel(a.Required(CommandGrammar.Model));
         var seq = a.One(CommandGrammar.Seq) is { } s ? ValueParsers.ParsePositiveInt(CommandGrammar.Seq.Name, s, kibi: true) : JobDefaults.SeqLen(model);
-        var batch = a.One(CommandGrammar.Batch) is { } b ? ValueParsers.ParseBatch(CommandGrammar.Batch.Name, b).ToSequences(seq) : JobDefaults.GlobalBatchSeqs(model, seq);
+        if (seq > ModelShape.MaxSeqLen)
+            throw new WaferInputException($"{CommandGrammar.Seq.Name} {seq:N0}: the simulator takes sequences of at most {ModelShape.MaxSeqLen:N0} tokens");
+        var batch = a.One(CommandGrammar.Batch) is { } b ? ValueParsers.ParseBatchSequences(CommandGrammar.Batch.Name, b, seq) : JobDefaults.GlobalBatchSeqs(model, seq);
         var tokens = a.One(CommandGrammar.Tokens) is { } t ? ValueParsers.ParseTokenCount(CommandGrammar.Tokens.Name, t) : JobDefaults.Tokens(model);
         var precision = a.One(CommandGrammar.Precision) is { } p ? ValueParsers.ParsePrecision(CommandGrammar.Precision.Name, p) : Precision.Bf16;
         var software = a.One(CommandGrammar.Framework) is { } f ? ValueParsers.ParseFramework(CommandGrammar.Framework.Name, f) : null;
-        return new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
+        var job = new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
+        // Less than one step is not a training run: say so rather than print a fraction of a step.
+        if (job.Steps < 1)
+            throw new WaferInputException(
+                $"{CommandGrammar.Tokens.Name}: {tokens:N0} tokens are {job.Steps:G3} of one step of {job.TokensPerStep:N0} tokens (batch {batch:N0} × {seq:N0}); " +
+                "give at least one step's tokens or a smaller --batch");
+        return job;
     }
 
     private static LayoutSpec? ParseLayoutSpec(Args a) => a.One(CommandGrammar.Layout) is { } text ? LayoutSpec.Parse(text) : null;
@@ -175,7 +185,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var spec = ParseLayoutSpec(a);
         var target = ParseTarget(a.Required(CommandGrammar.On), spec);
         target = target with { System = WithPowerCap(target.System, a) };
-        return (target, spec?.Resolve(target.Devices, job.Model, job.GlobalBatchSeqs, job.SeqLen));
+        return (target, spec?.Resolve(target.Devices, job, target.System));
     }
 
     /// <summary>
@@ -191,9 +201,9 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
             ?? (system is GpuCluster
                 ? throw new WaferInputException($"{option} {text}: give the number of devices, e.g. {id}:512 (or a --layout with dp)")
                 : 1);
-        if (system.MaxDevices is { } max && count > max)
-            throw new WaferInputException($"{option} {text}: {system.Id} is built with at most {max:N0} {system.DeviceNoun}s");
-        return new SystemTarget(system, count);
+        if (LayoutRules.DeviceProblem(system, count) is { } problem)
+            throw new WaferInputException($"{option} {text}: {problem}");
+        return new SystemTarget(system, (int)count);
     }
 
     /// <summary>
@@ -222,11 +232,11 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var economics = EconomicAssumptions.Default;
         if (a.One(CommandGrammar.Pue) is { } pue)
-            economics = economics with { Pue = UserValue(ValueParsers.ParseNumber(CommandGrammar.Pue.Name, pue, 1, "1.1"), CommandGrammar.Pue) };
+            economics = economics with { Pue = UserValue(ValueParsers.ParseNumber(CommandGrammar.Pue.Name, pue, 1, "1.1", EconomicLimits.MaxPue), CommandGrammar.Pue) };
         if (a.One(CommandGrammar.Price) is { } price)
-            economics = economics with { PricePerDeviceHour = UserValue(ValueParsers.ParseNumber(CommandGrammar.Price.Name, price, 0, "2.5"), CommandGrammar.Price) };
+            economics = economics with { PricePerDeviceHour = UserValue(ValueParsers.ParseNumber(CommandGrammar.Price.Name, price, 0, "2.5", EconomicLimits.MaxPrice), CommandGrammar.Price) };
         if (a.One(CommandGrammar.Carbon) is { } carbon)
-            economics = economics with { GramsCo2PerKwh = UserValue(ValueParsers.ParseNumber(CommandGrammar.Carbon.Name, carbon, 0, "400"), CommandGrammar.Carbon) };
+            economics = economics with { GramsCo2PerKwh = UserValue(ValueParsers.ParseNumber(CommandGrammar.Carbon.Name, carbon, 0, "400", EconomicLimits.MaxCarbon), CommandGrammar.Carbon) };
         return economics with { Reliability = ParseReliability(a) };
     }
 
@@ -235,20 +245,20 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var r = Core.Reliability.ReliabilityAssumptions.Default;
         bool given = false;
-        Sourced Positive(OptionSpec option, string text, string example)
+        Sourced Positive(OptionSpec option, string text, string example, double maximum)
         {
             given = true;
-            double v = ValueParsers.ParseNumber(option.Name, text, 0, example);
+            double v = ValueParsers.ParseNumber(option.Name, text, 0, example, maximum);
             return v > 0 ? UserValue(v, option) : throw new WaferInputException($"{option.Name} {text}: must be positive, e.g. {example}");
         }
         if (a.One(CommandGrammar.Mtbf) is { } mtbf)
-            r = r with { MtbfDeviceHours = Positive(CommandGrammar.Mtbf, mtbf, "50000") };
+            r = r with { MtbfDeviceHours = Positive(CommandGrammar.Mtbf, mtbf, "50000", EconomicLimits.MaxMtbfDeviceHours) };
         if (a.One(CommandGrammar.CheckpointBandwidth) is { } bw)
-            r = r with { CheckpointGBpsPerDevice = Positive(CommandGrammar.CheckpointBandwidth, bw, "0.5") };
+            r = r with { CheckpointGBpsPerDevice = Positive(CommandGrammar.CheckpointBandwidth, bw, "0.5", EconomicLimits.MaxCheckpointGBps) };
         if (a.One(CommandGrammar.RestartMin) is { } restart)
         {
             given = true;
-            r = r with { RestartMinutes = UserValue(ValueParsers.ParseNumber(CommandGrammar.RestartMin.Name, restart, 0, "10"), CommandGrammar.RestartMin) };
+            r = r with { RestartMinutes = UserValue(ValueParsers.ParseNumber(CommandGrammar.RestartMin.Name, restart, 0, "10", EconomicLimits.MaxRestartMinutes), CommandGrammar.RestartMin) };
         }
         return given ? r : null;
     }
@@ -276,8 +286,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
             this.spec = spec;
             foreach (var (name, list) in raw)
             {
-                var option = spec.FindOption(name) ?? throw new WaferInputException(
-                    $"{spec.Name} does not take --{name.TrimStart('-')}; it takes {string.Join(", ", spec.Options.Select(o => o.Name))}");
+                var option = spec.FindOption(name) ?? throw spec.UnknownOption(name);
                 if (!option.Repeatable && !option.IsFlag && list.Count > 1)
                     throw new WaferInputException($"{option.Name} is given {list.Count} times; {spec.Name} takes it once");
                 values[option.Key] = list;

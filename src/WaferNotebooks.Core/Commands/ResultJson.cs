@@ -175,6 +175,12 @@ public static class ResultJson
             o["scaling_efficiency"] = p.ScalingEfficiency is { } eff ? Number(eff) : null;
             return o;
         }),
+        ["skipped"] = Array(s.Skipped, k => new JsonObject
+        {
+            ["devices"] = k.Devices,
+            ["knob_value"] = k.KnobValue is { } v ? Number(v) : null,
+            ["reason"] = k.Reason,
+        }),
     };
 
     private static JsonObject Plan(PlanResult p) => new()
@@ -319,6 +325,8 @@ public static class ResultJson
         ["model"] = t.ModelId,
         ["system"] = t.SystemId,
         ["layout"] = t.Layout,
+        ["feasible"] = t.DoesNotFit is null,
+        ["reason"] = t.DoesNotFit,
         ["step_time_s"] = Number(t.StepTimeS),
         ["schedule"] = t.Schedule,
         ["lanes"] = Array(t.Lanes, lane => new JsonObject

@@ -1,3 +1,5 @@
+using WaferNotebooks.Core.Catalog;
+
 namespace WaferNotebooks.Core.Commands;
 
 /// <summary>One subcommand of the grammar: its name, what it does, an example and its options.</summary>
@@ -7,6 +9,18 @@ public sealed record SubcommandSpec(string Name, string Description, string Exam
     {
         var key = name.TrimStart('-');
         return Options.FirstOrDefault(o => string.Equals(o.Key, key, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// An option this subcommand does not take, with the closest names it does take. Option
+    /// names are short, so a typo is one edit per three letters at most ("--foo" is not "--on").
+    /// </summary>
+    public WaferInputException UnknownOption(string name)
+    {
+        var typed = name.TrimStart('-');
+        var close = CloseMatches.Find(typed, Options.Select(o => o.Key), 3, minBudget: 1).Select(k => "--" + k).ToList();
+        var hint = close.Count > 0 ? $"did you mean {string.Join(" or ", close)}? " : "";
+        return new WaferInputException($"{Name} does not take --{typed}; {hint}'{Name} --help' lists its options.");
     }
 
     /// <summary>The options one front end shows (drops the other front end's own options).</summary>

@@ -37,11 +37,31 @@ public static class ValueParsers
     };
 
     /// <summary>A positive count with an optional K/M/B/T suffix: 2T, 1.4e12, 300B.</summary>
+    /// <summary>
+    /// The most training tokens a job takes: 10^16, some 250× the largest published runs (tens of
+    /// trillions), so time, energy and cost stay finite and printable.
+    /// </summary>
+    public const double MaxTokens = 1e16;
+
+    /// <summary>The largest global batch in sequences: 2^24, thousands of times any published batch.</summary>
+    public const int MaxGlobalBatchSeqs = 1 << 24;
+
     public static double ParseTokenCount(string option, string text)
     {
         var value = ParseScaled(text, DecimalSuffixes)
             ?? throw Bad(option, text, "expected a number with an optional K/M/B/T suffix, e.g. 2T");
-        return value > 0 ? value : throw Bad(option, text, "must be a positive number of tokens, e.g. 2T");
+        if (!(value > 0)) throw Bad(option, text, "must be a positive number of tokens, e.g. 2T");
+        return value <= MaxTokens ? value : throw Bad(option, text, "at most 10^16 tokens (10,000T)");
+    }
+
+    /// <summary>A global batch in whole sequences of <paramref name="seqLen"/> tokens, at most <see cref="MaxGlobalBatchSeqs"/>.</summary>
+    public static int ParseBatchSequences(string option, string text, int seqLen)
+    {
+        var batch = ParseBatch(option, text);
+        var sequences = batch.Sequences ?? Math.Round(batch.Tokens!.Value / seqLen, MidpointRounding.AwayFromZero);
+        if (sequences > MaxGlobalBatchSeqs)
+            throw Bad(option, text, $"is {sequences:N0} sequences of {seqLen:N0} tokens; the simulator takes at most {MaxGlobalBatchSeqs:N0}");
+        return batch.ToSequences(seqLen);
     }
 
     /// <summary>Sequences (1024) or tokens with a K/M suffix in powers of two (4M).</summary>
@@ -66,13 +86,15 @@ public static class ValueParsers
         return v >= 1 ? (int)v : throw Bad(option, text, "must be a positive whole number");
     }
 
-    /// <summary>A decimal number of at least <paramref name="minimum"/>.</summary>
-    public static double ParseNumber(string option, string text, double minimum, string example)
+    /// <summary>A finite decimal number between <paramref name="minimum"/> and <paramref name="maximum"/>.</summary>
+    public static double ParseNumber(string option, string text, double minimum, string example, double maximum = double.MaxValue)
     {
         var value = ParsePlain(text) ?? throw Bad(option, text, $"expected a number, e.g. {example}");
-        return value >= minimum
+        if (!(value >= minimum))
+            throw Bad(option, text, minimum == 0 ? "must not be negative" : $"must be at least {minimum.ToString(CultureInfo.InvariantCulture)}");
+        return value <= maximum && double.IsFinite(value)
             ? value
-            : throw Bad(option, text, minimum == 0 ? "must not be negative" : $"must be at least {minimum.ToString(CultureInfo.InvariantCulture)}");
+            : throw Bad(option, text, $"must be at most {maximum.ToString("#,0.##", CultureInfo.InvariantCulture)}");
     }
 
     /// <summary>SYSTEM[:COUNT]: a system id and an optional positive device count.</summary>
@@ -166,11 +188,12 @@ public static class ValueParsers
         var values = text[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries)
             .Select(v => knob switch
             {
-                "batch" => ParseBatch(name, v).ToSequences(seqLen),
+                "batch" => ParseBatchSequences(name, v, seqLen),
                 "seq" => ParsePositiveInt(name, v, kibi: true),
                 "tokens" => ParseTokenCount(name, v),
-                "pue" => ParseNumber(name, v, 1, "1.2"),
-                _ => ParseNumber(name, v, 0, "2.5"),
+                "pue" => ParseNumber(name, v, 1, "1.2", EconomicLimits.MaxPue),
+                "price" => ParseNumber(name, v, 0, "2.5", EconomicLimits.MaxPrice),
+                _ => ParseNumber(name, v, 0, "400", EconomicLimits.MaxCarbon),
             })
             .ToList();
         var kind = knob switch
@@ -227,4 +250,20 @@ public static class ValueParsers
         }
         return ParsePlain(t) * multiplier;
     }
+}
+
+/// <summary>
+/// Upper bounds of the economic options: a PUE of 10 is far worse than any data centre measured
+/// (Uptime Institute surveys: 1.1–2.5), USD 10^6 per device-hour is beyond any rental price, and
+/// 10,000 g CO2/kWh is ten times coal. Beyond them a typo would print Infinity or a meaningless figure.
+/// </summary>
+public static class EconomicLimits
+{
+    public const double MaxPue = 10;
+    public const double MaxPrice = 1e6;
+    public const double MaxCarbon = 10_000;
+    /// <summary>Interruption-model limits: a million years per device, a TB/s per device, a week to restart; beyond them the arithmetic says nothing useful.</summary>
+    public const double MaxMtbfDeviceHours = 1e10;
+    public const double MaxCheckpointGBps = 1_000;
+    public const double MaxRestartMinutes = 10_080;
 }

@@ -6,7 +6,7 @@ namespace WaferNotebooks.Core.Gpu;
 
 /// <summary>
 /// The planner's search space on a GPU-class system: every layout that passes
-/// <see cref="LayoutConstraints"/>, over tensor parallel within the scale-up domain (dividing
+/// <see cref="LayoutRules"/>, over tensor parallel within the scale-up domain (dividing
 /// the heads), pipeline parallel (at most one stage per layer), context parallel for long
 /// sequences, expert parallel for MoE, micro-batches 1–8, interleaving that divides the
 /// layers, ZeRO 1 (distributed optimizer) and 3 (fully sharded), and each recompute policy,
@@ -31,15 +31,15 @@ public static class CandidateLayouts
             foreach (int ep in ExpertSizes(m, dp * cp))
             foreach (int mb in MicroBatchSizes)
             {
-                if (job.GlobalBatchSeqs % (dp * mb) != 0) continue;
-                int microBatches = job.GlobalBatchSeqs / (dp * mb);
+                if (job.GlobalBatchSeqs % ((long)dp * mb) != 0) continue;
+                int microBatches = (int)(job.GlobalBatchSeqs / ((long)dp * mb));
                 foreach (int vpp in Interleaves(m.Layers, pp, microBatches))
                 foreach (int zero in ZeroStages)
                 foreach (var recompute in Policies)
                 foreach (int rl in recompute == Recompute.Full ? PartialRecomputeLayers(ModelPartition.StageLayers(m.Layers, pp)) : [0])
                 {
                     var layout = new Layout(tp, pp, dp, cp, ep, vpp, mb, zero, recompute, tp > 1, rl);
-                    if (LayoutConstraints.Allows(job, system, devices, layout))
+                    if (LayoutRules.Allows(job, system, devices, layout))
                         yield return layout;
                 }
             }
@@ -61,9 +61,20 @@ public static class CandidateLayouts
             if (layers % (pp * v) == 0) yield return v;
     }
 
+    /// <summary>
+    /// The divisors of n in ascending order, found up to √n (46,341 trials for n = 2^31−1 rather
+    /// than 2^31, and no counter that can wrap past int.MaxValue).
+    /// </summary>
     public static IEnumerable<int> Divisors(int n)
     {
-        for (int i = 1; i <= n; i++)
-            if (n % i == 0) yield return i;
+        if (n < 1) yield break;
+        var large = new List<int>();
+        for (long i = 1; i * i <= n; i++)
+        {
+            if (n % i != 0) continue;
+            yield return (int)i;
+            if (i * i != n) large.Add((int)(n / i));
+        }
+        for (var k = large.Count - 1; k >= 0; k--) yield return large[k];
     }
 }

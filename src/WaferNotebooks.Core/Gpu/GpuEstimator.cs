@@ -31,7 +31,7 @@ public sealed class GpuEstimator(GpuSoftware software) : IEstimator
     public Estimate Estimate(TrainingJob job, SystemSpec system, int devices, Layout layout, EconomicAssumptions economics)
     {
         var cluster = AsCluster(system);
-        if (LayoutConstraints.Violation(job, cluster, devices, layout) is { } violation)
+        if (LayoutRules.Violation(job, cluster, devices, layout) is { } violation)
             return Infeasible(job, cluster, devices, layout, violation);
         var software = job.Software ?? Software;
         if (layout.Vpp > 1 && !software.InterleavedSchedule)

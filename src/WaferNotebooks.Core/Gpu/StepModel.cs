@@ -43,7 +43,7 @@ sealed class StepModel
     {
         (this.job, this.system, this.devices, l, this.sw) = (job, system, devices, layout, sw);
         part = new ModelPartition(job.Model, TransformerArithmetic.Parameters(job.Model), layout);
-        microBatches = LayoutConstraints.MicroBatches(job, layout);
+        microBatches = LayoutRules.MicroBatches(job, layout);
     }
 
     /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial).</summary>
@@ -205,15 +205,9 @@ sealed class StepModel
     string MemoryAdvice(DeviceMemory.Result mem, Accelerator a)
     {
         var b = mem.Breakdown;
-        string hint = l.Recompute switch
-        {
-            Recompute.None => "try recompute=selective or full, or a smaller micro-batch",
-            Recompute.Selective => "try recompute=full, a smaller micro-batch, or more pipeline stages",
-            _ => l.ZeroStage < 3 ? "try more tensor/pipeline parallelism or zero=3" : "try more tensor or pipeline parallelism",
-        };
-        var biggest = b.Parts.MaxBy(p => p.Gb)!;
+        var biggest = MemoryHints.Largest(b);
         // The reason, not the verdict: front ends put "does not fit" in front of it themselves.
-        return $"needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({biggest.Name} {biggest.Gb:0.0} GB: {hint})";
+        return $"needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({biggest.Name} {biggest.Gb:0.0} GB: {MemoryHints.Phrase(biggest.Name, l)})";
     }
 
     string Bottleneck(StepBreakdown b, double step, bool ppCrossDomain)

@@ -24,7 +24,8 @@ public sealed record Layout(
     bool SequenceParallel = false,
     int RecomputeLayers = 0)
 {
-    public int Devices => Tp * Pp * Dp * Cp;
+    /// <summary>tp·pp·dp·cp, in 64 bits so that an absurd layout cannot wrap to a plausible count.</summary>
+    public long Devices => (long)Tp * Pp * Dp * Cp;
 
     /// <summary>True when full recompute covers only some layers of each stage.</summary>
     public bool PartialRecompute => Recompute == Recompute.Full && RecomputeLayers > 0;

@@ -48,7 +48,7 @@ public static partial class Planner
         var candidates = estimator.CandidateLayouts(job, system, devices).ToArray();
         if (candidates.Length == 0)
             throw new WaferInputException(
-                $"There is no parallel layout of {job.Model.Id} on {devices} {system.DeviceNoun}(s) of {system.Id} to try: no split of the devices " +
+                $"There is no parallel layout of {job.Model.Id} on {devices:N0} {system.DeviceNoun}(s) of {system.Id} to try: no split of the devices " +
                 $"suits the model and a global batch of {job.GlobalBatchSeqs} sequences; try a device count with more small factors " +
                 "(a power of two, for example) or a global batch that more numbers divide.");
 

@@ -24,10 +24,13 @@ public static class Sweeper
         knob?.Check();
         var econ = economics ?? EconomicAssumptions.Default;
         var knobValues = knob?.Values.Select(v => (double?)v).ToArray() ?? [null];
-        foreach (var count in deviceCounts)
-            LayoutFor(fixedLayout, count);
+        if ((long)knobValues.Length * deviceCounts.Count > MaxPoints)
+            throw new WaferInputException(
+                $"A sweep of {deviceCounts.Count:N0} device counts × {knobValues.Length:N0} knob values is {(long)knobValues.Length * deviceCounts.Count:N0} points; " +
+                $"the limit is {MaxPoints:N0}. Use fewer counts (a doubling range such as 8..4096) or fewer values.");
 
         var points = new List<SweepPoint>(knobValues.Length * deviceCounts.Count);
+        var skipped = new List<SkippedPoint>();
         var total = knobValues.Length * deviceCounts.Count;
         foreach (var value in knobValues)
         {
@@ -36,25 +39,42 @@ public static class Sweeper
             foreach (var count in deviceCounts)
             {
                 ct.ThrowIfCancellationRequested();
-                var estimate = Simulator.Estimate(j, system, count, LayoutFor(fixedLayout, count), e, objective);
-                baseline ??= estimate.Feasible ? estimate.TokensPerSPerDevice : null;
-                points.Add(new SweepPoint(count, value, estimate,
-                    estimate.Feasible && baseline > 0 ? estimate.TokensPerSPerDevice / baseline : null));
-                progress?.Report((double)points.Count / total);
+                // A count no layout can use is a gap in the sweep, not the end of it.
+                try
+                {
+                    var estimate = Simulator.Estimate(j, system, count, LayoutFor(fixedLayout, count), e, objective);
+                    baseline ??= estimate.Feasible ? estimate.TokensPerSPerDevice : null;
+                    points.Add(new SweepPoint(count, value, estimate,
+                        estimate.Feasible && baseline > 0 ? estimate.TokensPerSPerDevice / baseline : null));
+                }
+                catch (WaferInputException ex)
+                {
+                    skipped.Add(new SkippedPoint(count, value, ex.Message));
+                }
+                progress?.Report((double)(points.Count + skipped.Count) / total);
             }
         }
-        return new SweepResult(job, system.Id, fixedLayout, objective, knob?.Kind, points);
+        if (points.Count == 0)
+            throw new WaferInputException($"No device count of the sweep can be laid out; at {skipped[0].Devices:N0}: {skipped[0].Reason}");
+        return new SweepResult(job, system.Id, fixedLayout, objective, knob?.Kind, points, skipped);
     }
+
+    /// <summary>
+    /// The most points (device counts × knob values) one sweep estimates. Without a fixed layout
+    /// each point is a plan (tens of milliseconds for a large model), so 10,000 points is minutes
+    /// of work: a bound a user can wait for and cancel, not an unbounded loop.
+    /// </summary>
+    public const int MaxPoints = 10_000;
 
     /// <summary>The fixed layout scaled to <paramref name="count"/> devices by its dp; null stays null (the planner chooses).</summary>
     private static Layout? LayoutFor(Layout? fixedLayout, int count)
     {
         if (fixedLayout is null) return null;
-        var model = fixedLayout.Tp * fixedLayout.Pp * fixedLayout.Cp;
+        long model = (long)fixedLayout.Tp * fixedLayout.Pp * fixedLayout.Cp;
         if (model < 1 || count % model != 0)
             throw new WaferInputException(
-                $"Device count {count} is not a multiple of tp·pp·cp = {fixedLayout.Tp}·{fixedLayout.Pp}·{fixedLayout.Cp} = {model} of the fixed layout; " +
-                $"use multiples of {model} or leave the layout out so the planner chooses one per count.");
-        return fixedLayout with { Dp = count / model };
+                $"Device count {count:N0} is not a multiple of tp·pp·cp = {fixedLayout.Tp}·{fixedLayout.Pp}·{fixedLayout.Cp} = {model:N0} of the fixed layout; " +
+                $"use multiples of {model:N0} or leave the layout out so the planner chooses one per count.");
+        return fixedLayout with { Dp = (int)(count / model) };
     }
 }

@@ -46,8 +46,16 @@ public sealed record StepTimeline(string ModelId, string SystemId, string Layout
 
     public TimelineLane? this[string name] => Lanes.FirstOrDefault(l => l.Name == name);
 
+    /// <summary>Why the step cannot run (the job does not fit); the timeline then has no lanes.</summary>
+    public string? DoesNotFit { get; init; }
+
     public static StepTimeline From(Estimate estimate)
     {
+        if (!estimate.Feasible)
+            return new StepTimeline(estimate.ModelId, estimate.SystemId, estimate.Layout.ToString(), 0, [], "")
+            {
+                DoesNotFit = estimate.Reason ?? "the job does not fit",
+            };
         var parts = estimate.Breakdown;
         var builder = new Builder(parts);
         var isWafer = parts.Parts.Any(p => p.Name is "weight_streaming" or "gradient_reduction" or "memoryx_update");

@@ -49,11 +49,21 @@ public sealed class ValidationRun(
         return Run(File.ReadAllText(path), Path.GetFileName(path));
     }
 
-    /// <summary>Parses CSV text in the schema and predicts every row.</summary>
-    public ValidationReport Run(string csv, string source = "csv")
+    /// <summary>
+    /// The most rows one file may hold: each row runs a plan (milliseconds to tens of
+    /// milliseconds), so 100,000 rows is already minutes; a larger file is refused up front.
+    /// </summary>
+    public const int MaxRows = 100_000;
+
+    /// <summary>Parses CSV text in the schema and predicts every row, checking for cancellation between rows.</summary>
+    public ValidationReport Run(string csv, string source = "csv", CancellationToken ct = default)
     {
         var (cases, malformed) = Parse(csv, source);
-        return new ValidationReport(source, [.. cases.Select(Predict).Concat(malformed).OrderBy(r => r.Line)]);
+        return new ValidationReport(source, [.. cases.Select(c =>
+        {
+            ct.ThrowIfCancellationRequested();
+            return Predict(c);
+        }).Concat(malformed).OrderBy(r => r.Line)]);
     }
 
     /// <summary>
@@ -72,6 +82,10 @@ public sealed class ValidationRun(
         if (missing.Length > 0)
             throw new WaferInputException($"{source} line 1: the header lacks column(s) {string.Join(", ", missing)}; expected " + string.Join(',', ValidationCase.Columns));
 
+        if (records.Count - 1 > MaxRows)
+            throw new WaferInputException($"{source} has {records.Count - 1:N0} rows; at most {MaxRows:N0} are validated in one run: split the file.");
+        if (records.Count == 1)
+            throw new WaferInputException($"{source} has a header and no rows: there is nothing to validate (an error of 0.0% would mean nothing).");
         var cases = new List<ValidationCase>();
         var malformed = new List<ValidationRow>();
         foreach (var record in records.Skip(1))
@@ -117,6 +131,10 @@ public sealed class ValidationRun(
             return Skip($"no estimator for system '{system.Id}'");
 
         var model = CaseModel.Build(c);
+        // A shape no model can have (heads that do not divide hidden, more active experts than
+        // experts) is a malformed row, refused on its own line rather than predicted.
+        if (ModelShape.Problem(model, requireDivisibleHeads: model.HeadDim == c.Hidden / c.Heads) is { } shape)
+            return Skip($"line {c.Line}: malformed row: impossible shape: {shape}");
         var notes = new List<string>();
         if (system is GpuCluster) notes.Add(stack.Describe());
         if (c.Inputs.ActivationOffloadLayers is { } offloaded) notes.Add($"activation_offload = {offloaded} layers: offloading is not modelled, those activations count in device memory");

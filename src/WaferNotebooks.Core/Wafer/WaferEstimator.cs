@@ -63,7 +63,7 @@ public sealed class WaferEstimator : IEstimator
         var streaming = WeightStreaming.Step(c, job.Model, model, act, devices, perSystem, microBatch, layout.Recompute);
         var pipelined = LayerPipelined.Step(c, job.Model, model, act, devices, perSystem, layout.Recompute);
         // MemoryX only matters when weights live there.
-        string? problem = ClusterProblem(job, c, devices, layout);
+        string? problem = LayoutRules.Violation(job, c, devices, layout);
         string? streamingProblem = problem ?? MemoryXStore.CapacityProblem(c, model.Params) ?? streaming.Problem;
         return (c, streaming with { Problem = streamingProblem }, pipelined with { Problem = problem ?? pipelined.Problem });
     }
@@ -78,23 +78,6 @@ public sealed class WaferEstimator : IEstimator
         if (pipelined.Feasible)
             return (streaming, $"Mode: weight-streaming, because it is faster ({streaming.StepTimeS:G3} s per step) than layer-pipelined ({pipelined.StepTimeS:G3} s, which pays the pipeline fill and drain).");
         return (streaming, $"Mode: weight-streaming, because layer-pipelined is not possible: {pipelined.Problem}");
-    }
-
-    static string? ClusterProblem(TrainingJob job, WaferCluster c, int devices, Layout layout)
-    {
-        if (devices < 1)
-            return "The number of systems must be at least 1.";
-        if (devices > c.MaxSystems)
-            return $"{devices} systems is more than SwarmX supports for {c.Id} ({c.MaxSystems}); use at most {c.MaxSystems}.";
-        if (layout.Tp != 1 || layout.Pp != 1 || layout.Cp != 1 || layout.Ep != 1)
-            return $"A wafer-scale cluster runs pure data parallelism: tp, pp, cp and ep must be 1 (got {layout}).";
-        if (layout.Dp != devices)
-            return $"On a wafer-scale cluster dp is the number of systems: dp={layout.Dp} but {devices} systems were asked for.";
-        if (layout.Recompute == Recompute.Selective)
-            return "Selective recompute is a GPU technique; on the wafer use recompute=none or recompute=full.";
-        if (job.GlobalBatchSeqs < devices)
-            return $"The global batch ({job.GlobalBatchSeqs} sequences) is smaller than the {devices} systems: each system needs at least one sequence per step. Use at most {job.GlobalBatchSeqs} systems or a larger batch.";
-        return null;
     }
 
     static Estimate Build(TrainingJob job, WaferCluster c, int devices, Layout layout, EconomicAssumptions economics, WaferStep step, string why)

@@ -78,8 +78,8 @@ public class CommandGrammarTests
     }
 
     [Fact]
-    public void An_unknown_subcommand_lists_the_known_ones() =>
-        Assert.Equal("Unknown subcommand 'estimat'; expected one of estimate, compare, sweep, plan, catalog, validate, calibrate, timeline.",
+    public void An_unknown_subcommand_suggests_the_closest_and_lists_the_known_ones() =>
+        Assert.Equal("Unknown subcommand 'estimat'; did you mean estimate? Expected one of estimate, compare, sweep, plan, catalog, validate, calibrate, timeline.",
             Assert.Throws<Core.WaferInputException>(() => CommandGrammar.Find("estimat")).Message);
 
     /// <summary>Splits an example line the way a shell would (no quoting needed in the examples).</summary>

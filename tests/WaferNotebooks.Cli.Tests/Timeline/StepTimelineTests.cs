@@ -15,7 +15,7 @@ public class StepTimelineTests
     {
         var breakdown = new StepBreakdown(parts.Select(p => new StepPart(p.Name, p.Seconds, "")).ToList());
         return new Estimate(
-            new TrainingJob(Model, 1e11, globalBatch, 2048), "test-system", "Test GPU", layout.Devices, layout, "3d-parallel",
+            new TrainingJob(Model, 1e11, globalBatch, 2048), "test-system", "Test GPU", (int)layout.Devices, layout, "3d-parallel",
             true, null, breakdown.Total, breakdown, 1e6, 100, 110, 0.4, 0.44,
             new MemoryBreakdown([new MemoryPart("weights", 10, "")], 80), 10, 1000, 100, 1, 1000, 0.4, "compute", []);
     }

@@ -139,8 +139,23 @@ public class GpuEstimatorTests
         var e = Run(new Layout(Dp: 64, MicroBatch: 8, ZeroStage: 0, Recompute: Recompute.None), job: big);
         Assert.False(e.Feasible);
         Assert.Matches(@"^needs [\d.]+ GB per device of 80 GB", e.Reason);
-        Assert.Contains("recompute", e.Reason);
+        // The hint matches the part that overflows: optimizer state is sharded by ZeRO, and
+        // recompute (which shrinks activations only) is not offered for it.
+        var largest = e.Memory.Parts.MaxBy(p => p.Gb)!;
+        Assert.Equal("optimizer", largest.Name);
+        Assert.Contains($"(optimizer {largest.Gb:0.0} GB: try zero=1", e.Reason);
+        Assert.DoesNotContain("recompute", e.Reason);
         Assert.True(e.StepTimeS > 0); // still described as far as it could be computed
+    }
+
+    [Fact]
+    public void ActivationOverflowSuggestsRecomputeAndSmallerMicroBatches()
+    {
+        var e = Run(new Layout(Tp: 8, Pp: 8, MicroBatch: 8, ZeroStage: 1, Recompute: Recompute.None), job: Job with { SeqLen = 32768, GlobalBatchSeqs = 64 });
+        Assert.False(e.Feasible);
+        Assert.Equal("activations", e.Memory.Parts.MaxBy(p => p.Gb)!.Name);
+        Assert.Contains("try recompute=selective or recompute=full, or a smaller micro-batch (mb), or context parallelism (cp)", e.Reason);
+        Assert.DoesNotContain("zero=", e.Reason);
     }
 
     [Fact]
@@ -172,7 +187,7 @@ public class GpuEstimatorTests
     {
         var layouts = Estimator.CandidateLayouts(Job, TestSystems.DgxA100, 64).ToList();
         Assert.NotEmpty(layouts);
-        Assert.All(layouts, l => Assert.Null(LayoutConstraints.Violation(Job, TestSystems.DgxA100, 64, l)));
+        Assert.All(layouts, l => Assert.Null(LayoutRules.Violation(Job, TestSystems.DgxA100, 64, l)));
         Assert.Contains(layouts, l => l.Vpp > 1);
         Assert.DoesNotContain(layouts, l => l.Tp > 8);
     }

@@ -43,11 +43,29 @@ public class SweeperTests
     }
 
     [Fact]
-    public void A_count_the_fixed_layout_cannot_fill_is_an_input_error()
+    public void A_count_the_fixed_layout_cannot_fill_is_a_skipped_point_and_the_rest_is_kept()
     {
-        var ex = Assert.Throws<WaferInputException>(() =>
-            Sweeper.Sweep(FakeEstimator.Job(), System, [8, 12], new Layout(Tp: 8)));
-        Assert.Contains("12 is not a multiple of tp·pp·cp = 8·1·1 = 8", ex.Message);
+        var sweep = Sweeper.Sweep(FakeEstimator.Job(), System, [8, 12, 16], new Layout(Tp: 8));
+        Assert.Equal([8, 16], sweep.Points.Select(p => p.Devices));
+        var skipped = Assert.Single(sweep.Skipped);
+        Assert.Equal(12, skipped.Devices);
+        Assert.Contains("12 is not a multiple of tp·pp·cp = 8·1·1 = 8", skipped.Reason);
+    }
+
+    [Fact]
+    public void A_sweep_no_count_of_which_can_be_laid_out_is_an_input_error()
+    {
+        var ex = Assert.Throws<WaferInputException>(() => Sweeper.Sweep(FakeEstimator.Job(), System, [12, 20], new Layout(Tp: 8)));
+        Assert.Contains("No device count of the sweep can be laid out", ex.Message);
+    }
+
+    [Fact]
+    public void Points_per_sweep_are_capped_with_a_clear_message()
+    {
+        var counts = Enumerable.Range(1, 200).Select(i => i * 8).ToList();
+        var knob = new SweepKnob(KnobKind.Price, Enumerable.Range(1, 51).Select(i => (double)i).ToList());
+        var ex = Assert.Throws<WaferInputException>(() => Sweeper.Sweep(FakeEstimator.Job(), System, counts, knob: knob));
+        Assert.Contains("200 device counts × 51 knob values is 10,200 points; the limit is 10,000", ex.Message);
     }
 
     [Fact]

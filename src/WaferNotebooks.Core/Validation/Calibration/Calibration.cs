@@ -21,7 +21,7 @@ public sealed record UnusedRow(string File, string Id, string Reason);
 public static class Calibration
 {
     /// <summary>Predicts the rows with the catalog, each with the fitted values of its framework applied.</summary>
-    public static IReadOnlyList<PredictedRow> Predict(SimulatorCatalog catalog, IEnumerable<DataRow> rows)
+    public static IReadOnlyList<PredictedRow> Predict(SimulatorCatalog catalog, IEnumerable<DataRow> rows, CancellationToken ct = default)
     {
         var runs = new Dictionary<string, ValidationRun>();
         ValidationRun RunFor(string framework)
@@ -30,7 +30,11 @@ public static class Calibration
             var forFramework = catalog.ForFramework(framework);
             return runs[framework] = new ValidationRun(forFramework.FindSystem, s => Simulator.Estimators.FirstOrDefault(e => e.Supports(s)));
         }
-        return [.. rows.Select(r => new PredictedRow(r, RunFor(r.Framework).Predict(r.Case)))];
+        return [.. rows.Select(r =>
+        {
+            ct.ThrowIfCancellationRequested();
+            return new PredictedRow(r, RunFor(r.Framework).Predict(r.Case));
+        })];
     }
 
     /// <summary>Why a predicted row cannot be used to fit a constant, or null when it can.</summary>

@@ -1,0 +1,117 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Parallel;
+
+/// <summary>
+/// The one rulebook of layouts: whether a layout can run at all, for every kind of system. The
+/// planner's candidates, <c>--layout</c> (refused as bad input) and the estimators (an
+/// infeasible estimate with the message) all ask here, so what the planner proposes is exactly
+/// what <c>--layout</c> accepts. Slow regimes (a tensor-parallel group spanning nodes, m &lt; p,
+/// FP8 on a device without FP8 units) are not errors: the estimators cost them. Memory is not a
+/// rule either: a legal layout may still not fit, which is an answer, not bad input.
+/// The rule is found first (<see cref="Allows"/> builds no string, so the planner can reject
+/// thousands of candidates cheaply); the message is formatted only when asked for.
+/// </summary>
+public static class LayoutRules
+{
+    enum Rule
+    {
+        SizeBelowOne, ZeroStage, DeviceCount, Devices, TpHeads, PpLayers, VppWithoutPp, Batch, Interleave, CpSequence,
+        EpDense, EpExperts, EpReplicas, PartialWithoutFull, WaferModelParallel, WaferSelective, WaferBatch,
+    }
+
+    /// <summary>True when the layout breaks no rule (the cheap form of <see cref="Violation"/>).</summary>
+    public static bool Allows(TrainingJob job, SystemSpec system, int devices, Layout layout) => Broken(job, system, devices, layout) is null;
+
+    /// <summary>The first rule the layout breaks, as a sentence naming it, or null when it can run.</summary>
+    public static string? Violation(TrainingJob job, SystemSpec system, int devices, Layout l)
+    {
+        var m = job.Model;
+        return Broken(job, system, devices, l) switch
+        {
+            null => null,
+            Rule.SizeBelowOne => SizeBelowOne(l),
+            Rule.ZeroStage => $"zero must be 0, 1, 2 or 3 (the ZeRO stage), got {l.ZeroStage}",
+            Rule.Devices => DeviceProblem(system, devices),
+            Rule.DeviceCount => DeviceCount(l, devices),
+            Rule.TpHeads => $"tp={l.Tp} does not divide the {m.Heads} attention heads",
+            Rule.PpLayers => $"pp·vpp = {l.Pp}·{l.Vpp} = {(long)l.Pp * l.Vpp:N0} exceeds the {m.Layers} layers (each pipeline chunk needs at least one layer)",
+            Rule.VppWithoutPp => $"vpp={l.Vpp} interleaves pipeline stages, so it needs pp > 1",
+            Rule.Batch => $"the global batch of {job.GlobalBatchSeqs} sequences is not a multiple of dp·mb = {l.Dp}·{l.MicroBatch} = {(long)l.Dp * l.MicroBatch:N0}",
+            Rule.Interleave => $"the interleaved schedule (vpp={l.Vpp}) needs the {MicroBatches(job, l)} micro-batches per pipeline to be a multiple of pp={l.Pp}",
+            Rule.CpSequence => $"cp={l.Cp} needs the sequence length {job.SeqLen} divisible by 2·cp = {2L * l.Cp} (load-balanced causal split)",
+            Rule.EpDense => $"ep={l.Ep} needs a mixture-of-experts model; {m.Id} is dense",
+            Rule.EpExperts => $"ep={l.Ep} does not divide the {m.Moe!.Experts} experts",
+            Rule.EpReplicas => $"ep={l.Ep} must divide dp·cp = {(long)l.Dp * l.Cp:N0} (experts are sharded inside the data-parallel group)",
+            Rule.PartialWithoutFull => $"rl={l.RecomputeLayers} recomputes {l.RecomputeLayers} layers of each stage in full, so it needs recompute=full",
+            Rule.WaferModelParallel => $"a wafer-scale cluster runs pure data parallelism over its systems: tp, pp, cp and ep must be 1 (got {l})",
+            Rule.WaferSelective => "Selective recompute is a GPU technique; on a wafer-scale system use recompute=none or recompute=full",
+            Rule.WaferBatch => $"the global batch ({job.GlobalBatchSeqs} sequences) is smaller than the {devices} systems: each system needs at least one sequence per step; use at most {job.GlobalBatchSeqs} systems or a larger batch",
+            var rule => throw new InvalidOperationException($"no message for {rule}"),
+        };
+    }
+
+    static string SizeBelowOne(Layout l)
+    {
+        var (name, value) = new[] { ("tp", l.Tp), ("pp", l.Pp), ("dp", l.Dp), ("cp", l.Cp), ("ep", l.Ep), ("vpp", l.Vpp), ("mb", l.MicroBatch), ("rl", l.RecomputeLayers + 1) }
+            .First(x => x.Item2 < 1);
+        return name == "rl" ? $"rl must not be negative, got {l.RecomputeLayers}" : $"{name} must be at least 1, got {value}";
+    }
+
+    static string DeviceCount(Layout l, int devices)
+    {
+        long model = (long)l.Tp * l.Pp * l.Cp;
+        var fix = devices % model == 0
+            ? $"with tp={l.Tp}, pp={l.Pp}, cp={l.Cp} that is dp={devices / model:N0}"
+            : $"{devices:N0} is not a multiple of tp·pp·cp = {model:N0}, so change those too";
+        return $"tp·pp·dp·cp = {l.Tp}·{l.Pp}·{l.Dp}·{l.Cp} uses {l.Devices:N0} devices, but the run has {devices:N0}: it does not match {devices:N0} devices ({fix})";
+    }
+
+    /// <summary>
+    /// Why <paramref name="devices"/> devices of the system cannot be used at all (fewer than one,
+    /// more than it is built with), or null. The one check of the device limit.
+    /// </summary>
+    public static string? DeviceProblem(SystemSpec system, long devices) =>
+        devices < 1 ? $"the device count must be at least 1, got {devices:N0}"
+        : devices > int.MaxValue ? $"{devices:N0} devices are more than the simulator counts (at most {int.MaxValue:N0})"
+        : system.MaxDevices is { } max && devices > max
+            ? system is WaferCluster
+                ? $"{devices:N0} systems is more than SwarmX supports for {system.Id} ({max:N0}); use at most {max:N0}"
+                : $"{system.Id} is built with at most {max:N0} {system.DeviceNoun}s; {devices:N0} were asked for"
+        : null;
+
+    static Rule? Broken(TrainingJob job, SystemSpec system, int devices, Layout l)
+    {
+        var m = job.Model;
+        if (l.Tp < 1 || l.Pp < 1 || l.Dp < 1 || l.Cp < 1 || l.Ep < 1 || l.Vpp < 1 || l.MicroBatch < 1 || l.RecomputeLayers < 0) return Rule.SizeBelowOne;
+        if (l.ZeroStage is < 0 or > 3) return Rule.ZeroStage;
+        if (DeviceProblem(system, devices) is not null) return Rule.Devices;
+        if (l.Devices != devices) return Rule.DeviceCount;
+        if (l.RecomputeLayers > 0 && l.Recompute != Recompute.Full) return Rule.PartialWithoutFull;
+        if (system is WaferCluster)
+        {
+            if (l.Tp != 1 || l.Pp != 1 || l.Cp != 1 || l.Ep != 1) return Rule.WaferModelParallel;
+            if (l.Recompute == Recompute.Selective) return Rule.WaferSelective;
+            if (job.GlobalBatchSeqs < devices) return Rule.WaferBatch;
+            return null;
+        }
+        if (system is not GpuCluster) return null;
+        if (m.Heads % l.Tp != 0) return Rule.TpHeads;
+        if (m.Layers < (long)l.Pp * l.Vpp) return Rule.PpLayers;
+        if (l.Pp == 1 && l.Vpp > 1) return Rule.VppWithoutPp;
+        if (job.GlobalBatchSeqs % ((long)l.Dp * l.MicroBatch) != 0) return Rule.Batch;
+        if (l.Vpp > 1 && MicroBatches(job, l) % l.Pp != 0) return Rule.Interleave;
+        if (l.Cp > 1 && job.SeqLen % (2L * l.Cp) != 0) return Rule.CpSequence;
+        if (m.Moe is null && l.Ep > 1) return Rule.EpDense;
+        if (m.Moe is { } moe)
+        {
+            if (moe.Experts % l.Ep != 0) return Rule.EpExperts;
+            if ((long)l.Dp * l.Cp % l.Ep != 0) return Rule.EpReplicas;
+        }
+        return null;
+    }
+
+    /// <summary>Micro-batches per pipeline per step.</summary>
+    public static int MicroBatches(TrainingJob job, Layout l) => (int)(job.GlobalBatchSeqs / ((long)l.Dp * l.MicroBatch));
+}
