@@ -84,7 +84,9 @@ public partial class FrontEndFuzzTests
                 string[] args;
                 if (i % 2 == 0)
                 {
-                    File.WriteAllText(path + ".json", MutateText(random, catalog));
+                    // Half the files stay valid JSON with a wrong value in one place (what a user
+                    // writes by mistake); the other half are damaged text.
+                    File.WriteAllText(path + ".json", random.Next(2) == 0 ? MutateField(random, catalog) : MutateText(random, catalog));
                     args = random.Next(2) == 0
                         ? ["catalog", "models", "--catalog", path + ".json"]
                         : ["estimate", "--model", "m-fuzz", "--on", "dgx-h100:8", "--tokens", "1B", "--catalog", path + ".json"];
@@ -197,6 +199,17 @@ public partial class FrontEndFuzzTests
             }
         }
         return words;
+    }
+
+    /// <summary>The catalog with one field (or the whole entry) replaced by null, a negative, a string, an array or an object.</summary>
+    private static string MutateField(Random random, string json)
+    {
+        string[] values = ["null", "-5", "-1e300", "\"x\"", "[]", "{}", "0", "2147483648", "1e300"];
+        var fields = Regex.Matches(json, "\"[a-z_]+\":(\"[^\"]*\"|[0-9.]+)").ToArray();
+        var value = values[random.Next(values.Length)];
+        if (random.Next(8) == 0) return json.Replace("[{", "[" + value + ",{");
+        var field = fields[random.Next(fields.Length)];
+        return json[..field.Groups[1].Index] + value + json[(field.Groups[1].Index + field.Groups[1].Length)..];
     }
 
     private static string MutateText(Random random, string text)
