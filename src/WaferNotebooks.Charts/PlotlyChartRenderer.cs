@@ -29,5 +29,7 @@ public sealed class PlotlyChartRenderer : IChartRenderer
 
     public string PlanScatter(PlanResult plan, bool offline) => ChartHtml.Render(PlanCharts.Scatter(plan), offline);
 
-    public string PlotlyScript() => ChartHtml.PlotlyScript();
+    public string PlotlyBundle() => ChartHtml.PlotlyBundle();
+
+    public string RenderFigure(string figureJson, bool offline) => ChartHtml.Render(figureJson, offline);
 }

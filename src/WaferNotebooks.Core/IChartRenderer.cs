@@ -14,9 +14,10 @@ namespace WaferNotebooks.Core;
 /// cross this interface.
 /// </summary>
 /// <remarks>
-/// With <c>offline</c> false a fragment loads plotly.js from its CDN on its own; with
-/// <c>offline</c> true it expects <c>window.Plotly</c>, which the caller provides once per
-/// document with <see cref="PlotlyScript"/> placed before the first chart.
+/// A fragment draws with the plotly.js already on the page, else with the one unpacked from a
+/// <see cref="PlotlyBundle"/> on the page, else (online) with plotly.js from its CDN; when none
+/// loads, the fragment says so in place of the chart. With <c>offline</c> true the caller puts a
+/// <see cref="PlotlyBundle"/> into the same output, so the output draws on its own.
 /// </remarks>
 public interface IChartRenderer
 {
@@ -47,6 +48,10 @@ public interface IChartRenderer
     /// <summary>Every feasible layout of a plan, time to train against energy (or cost), Pareto front highlighted.</summary>
     string PlanScatter(PlanResult plan, bool offline);
 
-    /// <summary>A script element that defines <c>window.Plotly</c> from the plotly.js bundled with the renderer (about 3.6 MB).</summary>
-    string PlotlyScript();
+    /// <summary>An inert element holding the renderer's plotly.js, gzipped and base64-encoded (about 1.4 MB).</summary>
+    string PlotlyBundle();
+
+    /// <summary>Any plotly.js figure JSON (<c>{"data": [...], "layout": {...}}</c>) as chart HTML,
+    /// drawn like the extension's own charts: for figures users changed.</summary>
+    string RenderFigure(string figureJson, bool offline);
 }

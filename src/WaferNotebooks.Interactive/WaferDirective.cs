@@ -109,7 +109,7 @@ public static class WaferDirective
             if (offline && command.Raw("help") is null)
             {
                 settings.Offline = true;
-                context.Display(new HtmlString("<div>Charts in this notebook now inline plotly.js (once) and need no internet.</div>"), HtmlFormatter.MimeType);
+                context.Display(new HtmlString("<div>Charts in this notebook now carry plotly.js in their output (compressed) and need no internet.</div>"), HtmlFormatter.MimeType);
                 return;
             }
             context.Display(WaferHelp.Root(), HtmlFormatter.MimeType);
@@ -124,10 +124,9 @@ public static class WaferDirective
 
         var request = RequestParser.Default.Parse(spec.Name, OptionValues(command, spec));
         var progress = new CellProgress(context, spec.Name);
-        var result = await CommandExecutor.Default.ExecuteAsync(request, progress, context.CancellationToken);
-        progress.Finish();
+        var result = await progress.RunAsync(CommandExecutor.Default.ExecuteAsync(request, progress, context.CancellationToken));
 
-        var html = ResultHtml.Render(result, offline || settings.Offline, settings);
+        var html = ResultHtml.Render(result, offline || settings.Offline);
         if (html is not null) context.Display(html, HtmlFormatter.MimeType);
         else context.Display(result);
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Drives the unmodified dotnet-interactive tool over stdio (the JSON-lines protocol VS Code
-uses): loads the packed extension from a local folder feed and checks that #!wafer and the
-result formatters produce Plotly chart HTML. Exits non-zero with the reason on any failure.
+uses): runs a shipped notebook's code cells as they are, first cell included (it loads the
+extension from the local feed that build/pack-feed.sh registered), then checks that #!wafer and
+the result formatters produce Plotly chart HTML. Exits non-zero with the reason on any failure.
 
-usage: stdio_check.py FEED_DIR VERSION
+usage: stdio_check.py NOTEBOOK.ipynb
 """
 import json, os, signal, subprocess, sys, threading, queue, time
 
-FEED, VERSION = sys.argv[1], sys.argv[2]
+NOTEBOOK = sys.argv[1]
 TIMEOUT_S = 240
 
 # A global tool lives in ~/.dotnet/tools, which a fresh shell may not have on PATH.
@@ -68,9 +69,14 @@ def expect(ok, why):
 
 
 try:
-    ok, msg, html = submit(f'#i "nuget:{FEED}"\n#r "nuget: WaferNotebooks.Interactive, {VERSION}"')
-    expect(ok, f"the package loads ({msg})")
-    expect(any("#!wafer" in h for h in html), "loading prints the line naming #!wafer")
+    notebook = json.load(open(NOTEBOOK))
+    code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    expect(code[0].strip() == '#r "nuget: WaferNotebooks.Interactive, *-*"', f"the notebook starts with the documented first cell ({code[0]!r})")
+    for number, cell in enumerate(code, 1):
+        ok, msg, html = submit(cell)
+        expect(ok, f"{os.path.basename(NOTEBOOK)} code cell {number} succeeds as shipped ({msg})")
+        if number == 1:
+            expect(any("#!wafer" in h for h in html), "the first cell loads the extension and prints the line naming #!wafer")
 
     ok, msg, html = submit("#!wafer --help")
     expect(ok and any("estimate" in h and "timeline" in h for h in html), "#!wafer --help lists the subcommands")

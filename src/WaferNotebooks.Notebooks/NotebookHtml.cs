@@ -1,16 +1,18 @@
 using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
 using Markdig;
 using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Formatting;
 using static Microsoft.DotNet.Interactive.Formatting.PocketViewTags;
 
-namespace WaferNotebooks.Interactive.Notebooks;
+namespace WaferNotebooks.Notebooks;
 
 /// <summary>The self-contained HTML write-up of an executed notebook: markdown rendered,
-/// code cells with their outputs. Charts are the extension's offline chart outputs, which
-/// carry plotly.js once per document, so the page draws without a network.</summary>
-public static class NotebookHtml
+/// code cells with their outputs. Charts are the extension's offline chart outputs: each carries
+/// plotly.js (compressed), and the page keeps only the first copy, which every chart finds, so
+/// the page draws without a network.</summary>
+public static partial class NotebookHtml
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
@@ -33,8 +35,23 @@ public static class NotebookHtml
         using var writer = new StringWriter();
         writer.Write("<!DOCTYPE html>\n");
         page.WriteTo(writer, HtmlEncoder.Default);
-        return writer.ToString();
+        return WithOnePlotlyBundle(writer.ToString());
     }
+
+    /// <summary>Every offline output carries the same plotly.js; one page needs it once.</summary>
+    private static string WithOnePlotlyBundle(string page)
+    {
+        var kept = false;
+        return PlotlyBundle().Replace(page, m =>
+        {
+            if (kept) return "";
+            kept = true;
+            return m.Value;
+        });
+    }
+
+    [GeneratedRegex("""<script[^>]*class="wafer-plotly-bundle"[^>]*>[^<]*</script>""")]
+    private static partial Regex PlotlyBundle();
 
     private static IHtmlContent MarkdownCell(InteractiveDocumentElement cell) =>
         section[@class: "markdown"](new HtmlString(Markdig.Markdown.ToHtml(cell.Contents, Markdown)));
