@@ -31,9 +31,12 @@ internal static class ComparisonCharts
             var values = Metrics.Select((m, k) => m.Nominal(e) / Scale(max[k])).ToArray();
             var bar = Figure.Bar(Label(e), Metrics.Select(m => (object)m.Name), values)
                 .Set("marker", new { color = ChartTheme.Colour(i) })
+                // Labels inside the bar at its foot, upright along it: clear of the whiskers on top,
+                // and hidden (the hover keeps the value) rather than shrunk when a bar is too short.
                 .Set("text", Metrics.Select(m => Compact(m.Nominal(e))).ToArray())
-                .Set("cliponaxis", false)
-                .Set("textposition", "outside")
+                .Set("textposition", "inside")
+                .Set("insidetextanchor", "start")
+                .Set("textangle", -90)
                 .Set("hovertext", Metrics.Select(m => $"{Label(e)}: {Compact(m.Nominal(e))} {m.Name}"
                     + (e.Ranges is { } r ? $"<br>range {Compact(m.Range(r).Low)}–{Compact(m.Range(r).High)}" : "")).ToArray())
                 .Set("hoverinfo", "text");
@@ -49,30 +52,38 @@ internal static class ComparisonCharts
             return bar;
         });
         var layout = ChartTheme.Layout("Whole run per system (bar labels are absolute values)", "", "share of the largest")
-            .Set("barmode", "group");
+            .Set("barmode", "group")
+            .Set("uniformtext", new { minsize = 10, mode = "hide" });
         var shareAxis = (Dictionary<string, object>)layout.GetPropertyValue("yaxis");
         shareAxis["tickformat"] = ".0%";
-        // A wide uncertainty range (several times the nominal value) would otherwise shrink the
-        // bars to slivers; the axis stops above the largest bar and the hover gives the range.
-        shareAxis["range"] = new[] { 0, 1.3 };
+        // Up to the highest whisker, so no range is cut off.
+        shareAxis["range"] = new[] { 0, Math.Max(1.1, HighestWhisker(estimates, max) * 1.05) };
         return Figure.Chart(traces, layout);
     }
 
     private static double Scale(double max) => max > 0 ? max : 1;
 
+    private static double HighestWhisker(IReadOnlyList<Estimate> estimates, double[] max) =>
+        estimates.Max(e => Metrics.Select((m, k) => Math.Max(m.Nominal(e), e.Ranges is { } r ? m.Range(r).High : 0) / Scale(max[k])).Max());
+
     /// <summary>Three significant figures, thousands grouped: "29.2", "0.897", "1,646".</summary>
     private static string Compact(double v) => Math.Abs(v) >= 1000 ? $"{v:N0}" : $"{v:G3}";
 
-    /// <summary>Time to train against energy, a marker per system: the lower left corner is best.</summary>
+    /// <summary>
+    /// Time to train against energy, a marker per system: the lower left corner is best. The legend
+    /// names the markers (labels beside close markers would overlap), and both axes start at zero
+    /// so a 5% difference looks like one.
+    /// </summary>
     public static GenericChart Scatter(IReadOnlyList<Estimate> estimates)
     {
         var traces = estimates.Select((e, i) =>
-            Figure.Scatter(Label(e), "markers+text", [e.TimeToTrainDays], [e.EnergyMwh])
+            Figure.Scatter(Label(e), "markers", [e.TimeToTrainDays], [e.EnergyMwh])
                 .Set("marker", new { color = ChartTheme.Colour(i), size = 12 })
-                .Set("text", new[] { Label(e) })
-                .Set("textposition", "top center")
                 .Set("hovertext", new[] { $"{Label(e)}<br>{e.TimeToTrainDays:F1} days, {e.EnergyMwh:F0} MWh, ${e.CostUsd / 1e6:F2}M" })
                 .Set("hoverinfo", "text"));
-        return Figure.Chart(traces, ChartTheme.Layout("Time to train vs energy (lower left is better)", "time to train, days", "energy, MWh"));
+        var layout = ChartTheme.Layout("Time to train vs energy (lower left is better)", "time to train, days", "energy, MWh");
+        foreach (var axis in new[] { "xaxis", "yaxis" })
+            ((Dictionary<string, object>)layout.GetPropertyValue(axis))["rangemode"] = "tozero";
+        return Figure.Chart(traces, layout);
     }
 }

@@ -125,6 +125,12 @@ public static partial class NotebookHtml
         .notrun { opacity: .55; }
         .outputs { margin: .5rem 0 0 0; overflow-x: auto; }
         .outputs pre { margin: .25rem 0; white-space: pre-wrap; font-size: 13px; }
+        /* Tables a cell returns (ToTabularDataResource and the like): every column inside the page's
+           width, long text wrapping in its cell, numbers in the same type as the text. */
+        .display > table { border-collapse: collapse; max-width: 100%; margin: .25rem 0; font-size: 13px; font-variant-numeric: tabular-nums; }
+        .display > table td, .display > table th { padding: 3px 10px; border-bottom: 1px solid var(--line); vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+        .display > table thead td, .display > table th { font-weight: 600; border-bottom-color: var(--muted); }
+        .display > table td pre { margin: 0; padding: 0; font: inherit; white-space: nowrap; background: none; }
         .stream.stderr, .error pre { color: var(--bad); }
         .error pre { background: #ffebe9; padding: .5rem .75rem; border-radius: 6px; }
         /* A write-up is read, not explored: plotly's toolbar shows only when the pointer is on a chart. */

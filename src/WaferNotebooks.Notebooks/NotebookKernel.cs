@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Formatting;
 using Microsoft.DotNet.Interactive.PackageManagement;
 
 namespace WaferNotebooks.Notebooks;
@@ -17,11 +18,17 @@ public static class NotebookKernel
     /// <summary>Read by the extension: charts inline plotly.js, so write-ups draw without a network.</summary>
     public const string OfflineVariable = "WAFER_OFFLINE";
 
+    /// <summary>Rows a write-up shows of a table or list before it stops.</summary>
+    public const int FullListLimit = 2000;
+
     public static Task<CompositeKernel> CreateAsync()
     {
         // A write-up must draw without a network. Process-wide on purpose: this process hosts
         // notebooks only to write them out.
         Environment.SetEnvironmentVariable(OfflineVariable, "1");
+        // A write-up is read, not scrolled through a live kernel: tables and lists show every row
+        // (.NET Interactive stops at 20, silently for tables).
+        Formatter.ListExpansionLimit = FullListLimit;
         var csharp = new CSharpKernel()
             .UseKernelHelpers()
             .UseNugetDirective(async (kernel, packages) =>

@@ -100,7 +100,7 @@ e''')
     joined = "\n".join(html)
     expect("Plotly.newPlot" in joined, "the Estimate renders Plotly charts")
     expect("FSharp.Core" not in joined, "no FSharp.Core load error in the output")
-    expect('"name":"compute"' in joined and '"name":"tp_comm"' in joined, "the step breakdown has a trace per part")
+    expect('"name":"compute"' in joined and '"name":"tensor-parallel comm."' in joined, "the step breakdown has a trace per part")
     expect("52.4 days" in joined, "the card shows time to train")
 
     ok, msg, html = submit("#!wafer estimate --model llama2-70b --on dgx-h100:512 --tokens 2T --name run1")

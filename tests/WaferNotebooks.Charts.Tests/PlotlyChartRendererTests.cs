@@ -18,8 +18,10 @@ public class PlotlyChartRendererTests
         var data = Traces(html);
         Assert.Contains("\"type\":\"bar\"", data);
         Assert.Contains("\"name\":\"compute\"", data);
-        Assert.Contains("\"name\":\"tp_comm\"", data);
-        Assert.Contains("\"name\":\"bubble\"", data);
+        // Legends in words, not Core's ids (issue 13).
+        Assert.Contains("\"name\":\"tensor-parallel comm.\"", data);
+        Assert.Contains("\"name\":\"pipeline bubble\"", data);
+        Assert.DoesNotContain("tp_comm", data);
         Assert.Contains("[7.0]", data);
         Assert.Contains("compute: 7.00 s (74 % of the step)", data);
         Assert.Contains("Step time 9.50 s by part", html);
@@ -32,7 +34,7 @@ public class PlotlyChartRendererTests
     public void Memory_chart_stacks_the_parts_beside_the_capacity()
     {
         var html = renderer.MemoryBreakdown(Estimate(), offline: true);
-        Assert.Contains("\"name\":\"optimizer\"", html);
+        Assert.Contains("\"name\":\"optimizer state\"", html);
         Assert.Contains("\"name\":\"HBM capacity\"", html);
         Assert.Contains("[80.0]", html);
         Assert.Contains("Memory per device: 60.7 of 80 GB HBM (fits)", html);

@@ -48,7 +48,7 @@ public class ExtensionTests : NotebookKernelTests
         Assert.Contains("52.4 days", html);
         Assert.Contains("compute-bound", html);
         Assert.Contains("Plotly.newPlot", html);
-        Assert.Contains("\"name\":\"tp_comm\"", html);
+        Assert.Contains("\"name\":\"tensor-parallel comm.\"", html);
         Assert.Contains("\"name\":\"HBM capacity\"", html);
     }
 
