@@ -56,8 +56,10 @@ internal static class ComparisonCharts
             .Set("uniformtext", new { minsize = 10, mode = "hide" });
         var shareAxis = (Dictionary<string, object>)layout.GetPropertyValue("yaxis");
         shareAxis["tickformat"] = ".0%";
-        // Up to the highest whisker, so no range is cut off.
-        shareAxis["range"] = new[] { 0, Math.Max(1.1, HighestWhisker(estimates, max) * 1.05) };
+        // Up to the highest whisker, so no range is cut off, unless a range reaches past twice the
+        // largest bar (wafer-scale ranges can reach 10x): then bars would shrink to slivers, so
+        // the axis stops at 2x and the hover gives the whole range.
+        shareAxis["range"] = new[] { 0, Math.Clamp(HighestWhisker(estimates, max), 1.0, 2.0) * 1.05 };
         return Figure.Chart(traces, layout);
     }
 

@@ -51,6 +51,10 @@ public interface IChartRenderer
     /// <summary>An inert element holding the renderer's plotly.js, gzipped and base64-encoded (about 1.4 MB).</summary>
     string PlotlyBundle();
 
+    /// <summary>The charts a result draws, as figure JSON in the order they are shown; empty for a
+    /// result without charts.</summary>
+    IReadOnlyList<ChartFigure> Figures(object result);
+
     /// <summary>Any plotly.js figure JSON (<c>{"data": [...], "layout": {...}}</c>) as chart HTML,
     /// drawn like the extension's own charts: for figures users changed.</summary>
     string RenderFigure(string figureJson, bool offline);

@@ -38,6 +38,23 @@ public static partial class NotebookHtml
         return WithOnePlotlyBundle(writer.ToString());
     }
 
+    /// <summary>
+    /// Lets table headers named after C# properties (PricePerDeviceHourUsd) wrap between words
+    /// rather than hold their column wide or break mid-word.
+    /// </summary>
+    private static string HeaderBreaks(string markup) =>
+        TableHead().Replace(markup, head => HeaderText().Replace(head.Value, text => CamelHump().Replace(text.Value, "<wbr>")));
+
+    [GeneratedRegex("<thead>.*?</thead>", RegexOptions.Singleline)]
+    private static partial Regex TableHead();
+
+    /// <summary>The text between two tags.</summary>
+    [GeneratedRegex("(?<=>)[^<>]+(?=<)")]
+    private static partial Regex HeaderText();
+
+    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])")]
+    private static partial Regex CamelHump();
+
     /// <summary>Every offline output carries the same plotly.js; one page needs it once.</summary>
     private static string WithOnePlotlyBundle(string page)
     {
@@ -84,7 +101,7 @@ public static partial class NotebookHtml
     private static IHtmlContent Data(IDictionary<string, object> data)
     {
         string? Get(string mime) => data.TryGetValue(mime, out var v) ? v?.ToString() : null;
-        if (Get("text/html") is { } markup) return div[@class: "display"](new HtmlString(markup));
+        if (Get("text/html") is { } markup) return div[@class: "display"](new HtmlString(HeaderBreaks(markup)));
         if (Get("image/svg+xml") is { } svg) return div[@class: "display"](new HtmlString(svg));
         if (Get("image/png") is { } png) return img[src: $"data:image/png;base64,{png}", alt: "figure"];
         if (Get("text/markdown") is { } md) return div[@class: "display"](new HtmlString(Markdig.Markdown.ToHtml(md, Markdown)));
@@ -129,7 +146,7 @@ public static partial class NotebookHtml
            width, long text wrapping in its cell, numbers in the same type as the text. */
         .display > table { border-collapse: collapse; max-width: 100%; margin: .25rem 0; font-size: 13px; font-variant-numeric: tabular-nums; }
         .display > table td, .display > table th { padding: 3px 10px; border-bottom: 1px solid var(--line); vertical-align: top; text-align: left; overflow-wrap: anywhere; }
-        .display > table thead td, .display > table th { font-weight: 600; border-bottom-color: var(--muted); }
+        .display > table thead td, .display > table th { font-weight: 600; border-bottom-color: var(--muted); overflow-wrap: normal; }
         .display > table td pre { margin: 0; padding: 0; font: inherit; white-space: nowrap; background: none; }
         .stream.stderr, .error pre { color: var(--bad); }
         .error pre { background: #ffebe9; padding: .5rem .75rem; border-radius: 6px; }

@@ -111,6 +111,15 @@ e''')
     ok, msg, html = submit("run1.TimeToTrainDays")
     expect(ok and html, f"--name run1 is a C# variable ({msg})")
 
+    # A user's restyled chart, drawn through the extension's isolated renderer: in this tool a
+    # Plotly.NET call from a cell would fail on FSharp.Core.
+    ok, msg, html = submit('''using WaferNotebooks.Interactive;
+var figure = System.Text.Json.Nodes.JsonNode.Parse(WaferCharts.Figures(run1)[0].PlotlyJson)!;
+figure["layout"]!["title"]!["text"] = "restyled in a cell";
+WaferCharts.Draw(figure.ToJsonString())''')
+    joined = "\n".join(html)
+    expect(ok and "restyled in a cell" in joined and "Plotly.newPlot" in joined, f"a changed figure draws through the renderer ({msg})")
+
     ok, msg, html = submit("#!wafer compare --model llama2-70b --tokens 2T --on dgx-h100:512 --on dgx-a100-80gb:1024")
     joined = "\n".join(html)
     expect(ok, f"#!wafer compare succeeds ({msg})")

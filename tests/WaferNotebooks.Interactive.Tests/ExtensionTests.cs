@@ -70,6 +70,26 @@ public class ExtensionTests : NotebookKernelTests
     }
 
     [Fact]
+    public async Task A_results_charts_are_plotly_json_that_a_cell_can_change_and_draw_through_the_renderer()
+    {
+        Assert.True((await Submit($"#r \"{typeof(WaferCharts).Assembly.Location}\"")).Ok);
+        var (ok, error, html, _) = await Submit(EstimateCell + """
+
+            var figures = WaferNotebooks.Interactive.WaferCharts.Figures(e);
+            var figure = System.Text.Json.Nodes.JsonNode.Parse(figures[0].PlotlyJson)!;
+            figure["layout"]!["title"]!["text"] = $"restyled: {string.Join(",", figures.Select(f => f.Name))}";
+            WaferNotebooks.Interactive.WaferCharts.Draw(figure.ToJsonString())
+            """);
+        Assert.True(ok, error);
+        Assert.Contains("restyled: step-breakdown,memory", html);
+        Assert.Contains("Plotly.newPlot", html);
+
+        var bad = await Submit("WaferNotebooks.Interactive.WaferCharts.Draw(\"{}\")");
+        Assert.False(bad.Ok);
+        Assert.Contains("\"data\" array", bad.Error);
+    }
+
+    [Fact]
     public async Task Bad_input_fails_the_cell_and_the_kernel_keeps_working()
     {
         Assert.True((await Submit("var kept = 41;")).Ok);

@@ -89,7 +89,8 @@ public sealed partial class NotebooksExecuteTests
     private static void AssertEveryTableRowIsShown(string ipynb)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(ipynb));
-        foreach (var output in json.RootElement.GetProperty("cells").EnumerateArray().SelectMany(c => c.GetProperty("outputs").EnumerateArray()))
+        foreach (var output in json.RootElement.GetProperty("cells").EnumerateArray()
+                     .SelectMany(c => c.TryGetProperty("outputs", out var outputs) ? outputs.EnumerateArray() : Enumerable.Empty<JsonElement>()))
         {
             if (!output.TryGetProperty("data", out var data) || !data.TryGetProperty("text/csv", out var csv) || !data.TryGetProperty("text/html", out var html))
                 continue;
