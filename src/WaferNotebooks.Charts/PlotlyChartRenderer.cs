@@ -22,7 +22,7 @@ public sealed class PlotlyChartRenderer : IChartRenderer
 
     public string SweepScaling(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Scaling(sweep), offline);
 
-    public string SweepMfu(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Mfu(sweep), offline);
+    public string SweepMfu(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Second(sweep), offline);
 
     public string ValidationParity(ValidationReport report, bool offline) => ChartHtml.Render(ValidationCharts.Parity(report), offline);
 
@@ -36,7 +36,7 @@ public sealed class PlotlyChartRenderer : IChartRenderer
         {
             Estimate e => [("step-breakdown", EstimateCharts.StepBreakdown(e)), ("memory", EstimateCharts.MemoryBreakdown(e))],
             Comparison c => [("comparison-bars", ComparisonCharts.Bars(c.Estimates)), ("time-vs-energy", ComparisonCharts.Scatter(c.Estimates))],
-            SweepResult s => [("scaling", SweepCharts.Scaling(s)), ("mfu", SweepCharts.Mfu(s))],
+            SweepResult s => [("scaling", SweepCharts.Scaling(s)), (SweepCharts.SecondName(s), SweepCharts.Second(s))],
             PlanResult p => [("layouts", PlanCharts.Scatter(p))],
             StepTimeline t => [("timeline", TimelineChart.Gantt(t))],
             ValidationReport v => [("parity", ValidationCharts.Parity(v))],

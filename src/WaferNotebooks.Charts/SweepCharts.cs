@@ -8,7 +8,33 @@ internal static class SweepCharts
 {
     private static IEnumerable<(string Name, SweepPoint[] Points)> Series(SweepResult sweep) =>
         sweep.Points.Where(p => p.Estimate.Feasible).GroupBy(p => p.KnobValue)
-            .Select(g => (g.Key is { } v && sweep.Knob is { } k ? $"{k} = {v:G4}" : sweep.SystemId, g.OrderBy(p => p.Devices).ToArray()));
+            .Select(g => (g.Key is { } v && sweep.Knob is { } k ? $"{KnobName(k)} = {v:G4}" : sweep.SystemId, g.OrderBy(p => p.Devices).ToArray()));
+
+    /// <summary>A line per value of a knob that changes the rates; one line when the knob changes
+    /// only the run's totals (its lines would lie on top of each other).</summary>
+    private static IEnumerable<(string Name, SweepPoint[] Points)> RateSeries(SweepResult sweep) =>
+        Totals(sweep.Knob) is null ? Series(sweep) : Series(sweep).Take(1).Select(s => (sweep.SystemId, s.Points));
+
+    /// <summary>What a knob that leaves every rate alone changes: its unit and how to read it off an estimate.</summary>
+    private static (string Axis, Func<Core.Results.Estimate, double> Value)? Totals(KnobKind? knob) => knob switch
+    {
+        KnobKind.Tokens => ("time to train, days", e => e.TimeToTrainDays),
+        KnobKind.Price => ("cost, $M", e => e.CostUsd / 1e6),
+        KnobKind.Pue => ("energy, MWh", e => e.EnergyMwh),
+        KnobKind.Carbon => ("emissions, t CO2", e => e.Co2Tonnes),
+        _ => null,
+    };
+
+    private static string KnobName(KnobKind knob) => knob switch
+    {
+        KnobKind.GlobalBatch => "global batch",
+        KnobKind.SeqLen => "sequence length",
+        KnobKind.Tokens => "tokens",
+        KnobKind.Price => "$ per device-hour",
+        KnobKind.Pue => "PUE",
+        KnobKind.Carbon => "g CO2 per kWh",
+        _ => knob.ToString(),
+    };
 
     /// <summary>
     /// Tokens per second (top panel) and scaling efficiency (bottom panel) against devices, sharing
@@ -17,7 +43,7 @@ internal static class SweepCharts
     /// </summary>
     public static GenericChart Scaling(SweepResult sweep)
     {
-        var traces = Series(sweep).SelectMany((s, i) => new Trace[]
+        var traces = RateSeries(sweep).SelectMany((s, i) => new Trace[]
         {
             Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.Estimate.TokensPerS))
                 .Set("legendgroup", s.Name)
@@ -47,8 +73,29 @@ internal static class SweepCharts
         return Figure.Chart(traces, layout);
     }
 
-    /// <summary>Model FLOPs utilisation against devices.</summary>
-    public static GenericChart Mfu(SweepResult sweep)
+    /// <summary>
+    /// The second chart of a sweep: model FLOPs utilisation against devices, or, when the knob
+    /// changes only the run's totals (tokens, price, PUE, carbon), that total against devices, a
+    /// line per knob value.
+    /// </summary>
+    public static string SecondName(SweepResult sweep) => Totals(sweep.Knob) is null ? "mfu" : "totals";
+
+    public static GenericChart Second(SweepResult sweep) => Totals(sweep.Knob) is { } totals ? Total(sweep, totals.Axis, totals.Value) : Mfu(sweep);
+
+    private static GenericChart Total(SweepResult sweep, string axis, Func<Core.Results.Estimate, double> value)
+    {
+        var traces = Series(sweep).Select((s, i) =>
+            Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => value(p.Estimate)))
+                .Set("hovertext", s.Points.Select(p => $"{s.Name}, {p.Devices:N0} devices: {value(p.Estimate):G3} ({axis})").ToArray())
+                .Set("hoverinfo", "text")
+                .Set("marker", new { color = ChartTheme.Colour(i) }).Set("line", new { color = ChartTheme.Colour(i) }));
+        var layout = ChartTheme.Layout($"{sweep.Job.Model.Id} on {sweep.SystemId}: {axis.Split(',')[0]} by {KnobName(sweep.Knob!.Value)}", "devices", axis, logX: true);
+        ((Dictionary<string, object>)layout.GetPropertyValue("yaxis"))["rangemode"] = "tozero";
+        DeviceTicks(layout, sweep);
+        return Figure.Chart(traces, layout);
+    }
+
+    private static GenericChart Mfu(SweepResult sweep)
     {
         var traces = Series(sweep).Select((s, i) =>
             Figure.Scatter(s.Name, "lines+markers", s.Points.Select(p => (double)p.Devices), s.Points.Select(p => p.Estimate.Mfu))

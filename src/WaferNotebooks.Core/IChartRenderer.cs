@@ -36,7 +36,8 @@ public interface IChartRenderer
     /// <summary>Throughput and scaling efficiency against device count (log axis).</summary>
     string SweepScaling(SweepResult sweep, bool offline);
 
-    /// <summary>MFU against device count (log axis).</summary>
+    /// <summary>MFU against device count (log axis); for a knob that changes only the run's totals
+    /// (tokens, price, PUE, carbon), that total (days, $, MWh, t CO2) instead.</summary>
     string SweepMfu(SweepResult sweep, bool offline);
 
     /// <summary>Predicted against measured, log-log, a marker per row and metric, the y = x line with a ±10% band.</summary>

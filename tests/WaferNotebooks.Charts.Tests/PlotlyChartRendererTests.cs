@@ -97,6 +97,23 @@ public class PlotlyChartRendererTests
     }
 
     [Fact]
+    public void A_price_sweep_plots_the_cost_it_changes_and_one_throughput_line_instead_of_identical_ones()
+    {
+        var points = new[] { 2.0, 4.0 }.SelectMany(price => new[] { 256, 512 }.Select(devices =>
+            new Core.Sweeps.SweepPoint(devices, price, Estimate(devices: devices) with { CostUsd = price * devices * 1000 }, 1.0))).ToList();
+        var sweep = new Core.Sweeps.SweepResult(Estimate().Job, "dgx-h100", null, Objective.Time, Core.Sweeps.KnobKind.Price, points);
+
+        var scaling = Traces(renderer.SweepScaling(sweep, offline: true));
+        Assert.Equal(2, Regex.Matches(scaling, "\"type\":\"scatter\"").Count);
+        var cost = renderer.SweepMfu(sweep, offline: true);
+        Assert.Contains("cost, $M", cost);
+        Assert.Contains("\"name\":\"$ per device-hour = 2\"", cost);
+        Assert.Contains("\"y\":[0.512,1.024]", cost);
+        Assert.Contains("\"y\":[1.024,2.048]", cost);
+        Assert.Equal(["scaling", "totals"], renderer.Figures(sweep).Select(f => f.Name));
+    }
+
+    [Fact]
     public void Charts_fill_their_cell_instead_of_a_fixed_width()
     {
         var html = renderer.StepBreakdown(Estimate(), offline: true);
