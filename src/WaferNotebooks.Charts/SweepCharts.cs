@@ -68,6 +68,16 @@ internal static class SweepCharts
         efficiencyAxis["tickformat"] = ".0%";
         efficiencyAxis["rangemode"] = "tozero";
         layout.Set("yaxis2", efficiencyAxis);
+        if (sweep.Points.Any(p => p.Estimate.Feasible && p.ScalingEfficiency > 1.005))
+            layout.Set("annotations", new[]
+            {
+                new
+                {
+                    text = "Above 100%: the best layout differs by device count (more devices can free memory for a faster layout), not faster hardware.",
+                    xref = "paper", yref = "y2 domain", x = 0, y = 1.02, xanchor = "left", yanchor = "bottom",
+                    showarrow = false, font = new { size = 11 },
+                },
+            });
         // The shared device axis sits under the lower panel, so its title never meets the upper one.
         DeviceTicks(layout, sweep)["anchor"] = "y2";
         return Figure.Chart(traces, layout);
