@@ -39,20 +39,22 @@ public static partial class NotebookHtml
     }
 
     /// <summary>
-    /// Lets table headers named after C# properties (PricePerDeviceHourUsd) wrap between words
-    /// rather than hold their column wide or break mid-word.
+    /// Lets tables wrap where a reader would: headers named after C# properties
+    /// (PricePerDeviceHourUsd) between words, and comma lists without spaces (layouts such as
+    /// tp=8,pp=4,dp=16) after each comma, rather than hold their column wide or break mid-word.
     /// </summary>
     private static string HeaderBreaks(string markup) =>
-        TableHead().Replace(markup, head => HeaderText().Replace(head.Value, text => CamelHump().Replace(text.Value, "<wbr>")));
+        Table().Replace(markup, table => HeaderText().Replace(table.Value, text =>
+            CamelHump().Replace(text.Value.Replace(",", ",<wbr>", StringComparison.Ordinal), "<wbr>")));
 
-    [GeneratedRegex("<thead>.*?</thead>", RegexOptions.Singleline)]
-    private static partial Regex TableHead();
+    [GeneratedRegex("<table>.*?</table>", RegexOptions.Singleline)]
+    private static partial Regex Table();
 
     /// <summary>The text between two tags.</summary>
     [GeneratedRegex("(?<=>)[^<>]+(?=<)")]
     private static partial Regex HeaderText();
 
-    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])")]
+    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z][a-z])")]
     private static partial Regex CamelHump();
 
     /// <summary>Every offline output carries the same plotly.js; one page needs it once.</summary>
@@ -145,7 +147,7 @@ public static partial class NotebookHtml
         /* Tables a cell returns (ToTabularDataResource and the like): every column inside the page's
            width, long text wrapping in its cell, numbers in the same type as the text. */
         .display > table { border-collapse: collapse; max-width: 100%; margin: .25rem 0; font-size: 13px; font-variant-numeric: tabular-nums; }
-        .display > table td, .display > table th { padding: 3px 10px; border-bottom: 1px solid var(--line); vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+        .display > table td, .display > table th { padding: 3px 10px; border-bottom: 1px solid var(--line); vertical-align: top; text-align: left; overflow-wrap: break-word; }
         .display > table thead td, .display > table th { font-weight: 600; border-bottom-color: var(--muted); overflow-wrap: normal; }
         .display > table td pre { margin: 0; padding: 0; font: inherit; white-space: nowrap; background: none; }
         .stream.stderr, .error pre { color: var(--bad); }

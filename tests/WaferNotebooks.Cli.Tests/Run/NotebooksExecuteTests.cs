@@ -76,7 +76,7 @@ public sealed partial class NotebooksExecuteTests
         // Screenshots CI keeps: the whole write-up, and its first screen (the quick-start one is
         // the README's picture, docs/images/quickstart.png).
         var screenshots = RepositoryPaths.Artifacts(Path.Combine("screenshots", stem));
-        foreach (var (name, height) in new[] { (stem + ".png", Math.Clamp(probe.PageHeight, 800, 16000)), (stem + "-first-screen.png", 1500) })
+        foreach (var (name, height) in new[] { (stem + ".png", Math.Clamp(probe.PageHeight, 800, 16000)), (stem + "-first-screen.png", 1800) })
         {
             var screenshot = Path.Combine(screenshots.FullName, name);
             await chromium.ScreenshotAsync(page, screenshot, 1280, height);
@@ -94,8 +94,8 @@ public sealed partial class NotebooksExecuteTests
         {
             if (!output.TryGetProperty("data", out var data) || !data.TryGetProperty("text/csv", out var csv) || !data.TryGetProperty("text/html", out var html))
                 continue;
-            var csvRows = Text(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
-            var htmlRows = Regex.Matches(Text(html), "<tr>").Count - 1;
+            var csvRows = Math.Max(0, Text(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
+            var htmlRows = Math.Max(0, Regex.Matches(Text(html), "<tr>").Count - 1);
             Assert.True(csvRows == htmlRows, $"a table shows {htmlRows} of its {csvRows} rows");
         }
     }

@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 namespace WaferNotebooks.Cli.Tests.Run;
 
 /// <summary>
-/// What a reader sees of an HTML write-up, measured in headless Chromium with the network off:
+/// What a reader sees of an HTML write-up, measured in headless Chromium with the network off, in
+/// a window 1280 pixels wide (as the screenshots are taken):
 /// for each chart the traces given and drawn and the text boxes of its SVG that overlap; for
 /// each table whether a column is cut off and its tallest row; charts that could not draw; and
 /// progress bars left behind.
