@@ -49,7 +49,7 @@ public interface IChartRenderer
     /// <summary>Every feasible layout of a plan, time to train against energy (or cost), Pareto front highlighted.</summary>
     string PlanScatter(PlanResult plan, bool offline);
 
-    /// <summary>An inert element holding the renderer's plotly.js, gzipped and base64-encoded (about 1.4 MB).</summary>
+    /// <summary>An inert element holding the renderer's plotly.js, gzipped and base64-encoded (about 1.46 MB).</summary>
     string PlotlyBundle();
 
     /// <summary>The charts a result draws, as figure JSON in the order they are shown; empty for a
