@@ -14,9 +14,10 @@ internal static class ChartTheme
     public const string GridColour = "rgba(138,138,138,0.25)";
     public const string MutedColour = "rgba(138,138,138,0.55)";
 
-    /// <summary>Okabe–Ito colour-blind-safe palette (Okabe and Ito 2008), without its black.</summary>
+    /// <summary>Okabe–Ito colour-blind-safe palette (Okabe and Ito 2008), without its black (lost on
+    /// dark themes) and its yellow (lost on white).</summary>
     public static readonly string[] Palette =
-        ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"];
+        ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#999999"];
 
     public static string Colour(int i) => Palette[i % Palette.Length];
 
@@ -31,9 +32,14 @@ internal static class ChartTheme
             ["linecolor"] = GridColour,
             ["automargin"] = true,
         };
-        // Label 1, 2 and 5 of each decade rather than every digit, which crowds the labels.
+        // A label per decade in SI form (1, 10, 100, 1k, 10k), the digits between as unlabelled
+        // gridlines: plotly's "2" and "5" labels between decades read as "5, 2, 100k, 5".
         if (log)
-            axis["dtick"] = "D2";
+        {
+            axis["dtick"] = 1;
+            axis["exponentformat"] = "SI";
+            axis["minor"] = new { dtick = "D1", showgrid = true, gridcolor = "rgba(138,138,138,0.12)" };
+        }
         return axis;
     }
 

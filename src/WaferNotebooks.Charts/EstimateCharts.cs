@@ -15,9 +15,9 @@ internal static class EstimateCharts
         var unit = TimeUnit.For(e.StepTimeS);
         var label = $"{e.DeviceName} × {e.Devices}";
         var traces = e.Breakdown.Parts.Where(p => p.Seconds > 0).Select((p, i) => (p, i)).Select(x =>
-            (Trace)Figure.HorizontalBar(x.p.Name, [unit.Of(x.p.Seconds)], [label])
+            (Trace)Figure.HorizontalBar(PartNames.Step(x.p.Name), [unit.Of(x.p.Seconds)], [label])
                 .Set("marker", new { color = ChartTheme.Colour(x.i) })
-                .Set("hovertext", new[] { $"{x.p.Name}: {unit.Format(x.p.Seconds)} ({x.p.Seconds / e.StepTimeS:P0} of the step)<br>{x.p.Description}" })
+                .Set("hovertext", new[] { $"{PartNames.Step(x.p.Name)}: {unit.Format(x.p.Seconds)} ({x.p.Seconds / e.StepTimeS:P0} of the step)<br>{x.p.Description}" })
                 .Set("hoverinfo", "text"));
         var layout = ChartTheme.Layout($"Step time {unit.Format(e.StepTimeS)} by part", $"{unit.Plural} per step", "", height: 260)
             .Set("barmode", "stack");
@@ -29,9 +29,9 @@ internal static class EstimateCharts
     public static GenericChart MemoryBreakdown(Estimate e)
     {
         var traces = e.Memory.Parts.Where(p => p.Gb > 0).Select((p, i) => (p, i)).Select(x =>
-            (Trace)Figure.Bar(x.p.Name, ["used"], [x.p.Gb])
+            (Trace)Figure.Bar(PartNames.Memory(x.p.Name), ["used"], [x.p.Gb])
                 .Set("marker", new { color = ChartTheme.Colour(x.i) })
-                .Set("hovertext", new[] { $"{x.p.Name}: {x.p.Gb:F1} GB<br>{x.p.Description}" })
+                .Set("hovertext", new[] { $"{PartNames.Memory(x.p.Name)}: {x.p.Gb:F1} GB<br>{x.p.Description}" })
                 .Set("hoverinfo", "text")).ToList();
         traces.Add(Figure.Bar($"{e.Memory.Where} capacity", ["capacity"], [e.Memory.CapacityGb])
             .Set("marker", new { color = ChartTheme.MutedColour })

@@ -16,7 +16,7 @@ internal static class TimelineChart
         var traces = parts.Select((part, i) =>
         {
             var segments = timeline.Lanes.SelectMany(l => l.Segments.Where(s => s.Part == part).Select(s => (Lane: l.Name, Segment: s))).ToArray();
-            return (Trace)Figure.HorizontalBar(part, segments.Select(x => unit.Of(x.Segment.DurationS)), segments.Select(x => x.Lane))
+            return (Trace)Figure.HorizontalBar(PartNames.Step(part), segments.Select(x => unit.Of(x.Segment.DurationS)), segments.Select(x => x.Lane))
                 .Set("base", segments.Select(x => unit.Of(x.Segment.StartS)).ToArray())
                 .Set("marker", new { color = ChartTheme.Colour(i) })
                 .Set("hovertext", segments.Select(x => $"{x.Lane}: {x.Segment.Label}<br>{unit.Of(x.Segment.StartS):G3}–{unit.Format(x.Segment.EndS)} ({unit.Format(x.Segment.DurationS)})").ToArray())

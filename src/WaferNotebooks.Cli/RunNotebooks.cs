@@ -1,5 +1,5 @@
 using WaferNotebooks.Core;
-using WaferNotebooks.Interactive.Notebooks;
+using WaferNotebooks.Notebooks;
 
 namespace WaferNotebooks.Cli;
 

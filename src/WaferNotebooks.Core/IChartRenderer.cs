@@ -14,9 +14,10 @@ namespace WaferNotebooks.Core;
 /// cross this interface.
 /// </summary>
 /// <remarks>
-/// With <c>offline</c> false a fragment loads plotly.js from its CDN on its own; with
-/// <c>offline</c> true it expects <c>window.Plotly</c>, which the caller provides once per
-/// document with <see cref="PlotlyScript"/> placed before the first chart.
+/// A fragment draws with the plotly.js already on the page, else with the one unpacked from a
+/// <see cref="PlotlyBundle"/> on the page, else (online) with plotly.js from its CDN; when none
+/// loads, the fragment says so in place of the chart. With <c>offline</c> true the caller puts a
+/// <see cref="PlotlyBundle"/> into the same output, so the output draws on its own.
 /// </remarks>
 public interface IChartRenderer
 {
@@ -35,7 +36,8 @@ public interface IChartRenderer
     /// <summary>Throughput and scaling efficiency against device count (log axis).</summary>
     string SweepScaling(SweepResult sweep, bool offline);
 
-    /// <summary>MFU against device count (log axis).</summary>
+    /// <summary>MFU against device count (log axis); for a knob that changes only the run's totals
+    /// (tokens, price, PUE, carbon), that total (days, $, MWh, t CO2) instead.</summary>
     string SweepMfu(SweepResult sweep, bool offline);
 
     /// <summary>Goodput (useful share of wall time under interruptions, checkpoints and restarts) against device count (log axis).</summary>
@@ -50,6 +52,14 @@ public interface IChartRenderer
     /// <summary>Every feasible layout of a plan, time to train against energy (or cost), Pareto front highlighted.</summary>
     string PlanScatter(PlanResult plan, bool offline);
 
-    /// <summary>A script element that defines <c>window.Plotly</c> from the plotly.js bundled with the renderer (about 3.6 MB).</summary>
-    string PlotlyScript();
+    /// <summary>An inert element holding the renderer's plotly.js, gzipped and base64-encoded (about 1.46 MB).</summary>
+    string PlotlyBundle();
+
+    /// <summary>The charts a result draws, as figure JSON in the order they are shown; empty for a
+    /// result without charts.</summary>
+    IReadOnlyList<ChartFigure> Figures(object result);
+
+    /// <summary>Any plotly.js figure JSON (<c>{"data": [...], "layout": {...}}</c>) as chart HTML,
+    /// drawn like the extension's own charts: for figures users changed.</summary>
+    string RenderFigure(string figureJson, bool offline);
 }

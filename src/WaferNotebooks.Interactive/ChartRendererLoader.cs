@@ -7,7 +7,7 @@ namespace WaferNotebooks.Interactive;
 /// <summary>
 /// Loads WaferNotebooks.Charts and its Plotly.NET into a private AssemblyLoadContext. The
 /// dotnet-interactive tool ships an older FSharp.Core than Plotly.NET 6 needs, so in the host's
-/// context every Plotly.NET call would fail (DESIGN.md §4). Here Plotly.NET, Giraffe and their
+/// context every Plotly.NET call would fail (docs/notebooks.md). Here Plotly.NET, Giraffe and their
 /// FSharp.Core come from the published charts folder, while WaferNotebooks.Core is the host's
 /// own assembly, so <see cref="IChartRenderer"/> and the result records keep their identity.
 /// Tests, <c>wafer run</c> and the real tool all go through this one path.
@@ -55,8 +55,6 @@ public static class ChartRendererLoader
         {
             // The contract is shared, never loaded twice.
             if (name.Name == Contract.GetName().Name) return Contract;
-            // .NET Interactive belongs to the host (Plotly.NET.Interactive compiles against it).
-            if (name.Name?.StartsWith("Microsoft.DotNet.Interactive", StringComparison.Ordinal) == true) return null;
             var path = resolver.ResolveAssemblyToPath(name);
             return path is null ? null : LoadFromAssemblyPath(path);
         }

@@ -5,16 +5,19 @@ namespace WaferNotebooks.Interactive;
 
 /// <summary>
 /// Per-notebook state, keyed by the root kernel (one per open notebook): whether charts are
-/// offline by default, and whether plotly.js has already been inlined in this document.
+/// offline by default.
 /// </summary>
 public sealed class NotebookSettings
 {
+    /// <summary>Set to 1 (or true) in the kernel's environment, every chart is offline from the
+    /// start; <c>wafer run</c> sets it so write-ups draw without a network.</summary>
+    public const string OfflineVariable = "WAFER_OFFLINE";
+
     private static readonly ConditionalWeakTable<Kernel, NotebookSettings> ByKernel = new();
     private static readonly NotebookSettings Detached = new();
-    private int plotlyInlined;
 
-    /// <summary>Charts inline plotly.js (once per document) instead of loading it from the CDN.</summary>
-    public bool Offline { get; set; }
+    /// <summary>Each chart output carries plotly.js (compressed) instead of loading it from the CDN.</summary>
+    public bool Offline { get; set; } = OfflineByEnvironment();
 
     public static NotebookSettings For(Kernel kernel) => ByKernel.GetValue(kernel.RootKernel, _ => new NotebookSettings());
 
@@ -22,6 +25,6 @@ public sealed class NotebookSettings
     public static NotebookSettings Current =>
         KernelInvocationContext.Current?.HandlingKernel is { } kernel ? For(kernel) : Detached;
 
-    /// <summary>True exactly once per document: the caller then emits plotly.js before its first chart.</summary>
-    internal bool TakePlotlyInline() => Interlocked.Exchange(ref plotlyInlined, 1) == 0;
+    private static bool OfflineByEnvironment() =>
+        Environment.GetEnvironmentVariable(OfflineVariable)?.Trim().ToLowerInvariant() is "1" or "true" or "yes";
 }

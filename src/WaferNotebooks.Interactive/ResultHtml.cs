@@ -22,7 +22,7 @@ namespace WaferNotebooks.Interactive;
 public static class ResultHtml
 {
     /// <summary>The HTML of a result, or null for a type this extension does not draw.</summary>
-    public static IHtmlContent? Render(object result, bool offline, NotebookSettings settings)
+    public static IHtmlContent? Render(object result, bool offline)
     {
         var charts = ChartRendererLoader.Renderer;
         IHtmlContent? body = result switch
@@ -44,8 +44,10 @@ public static class ResultHtml
             CatalogListing c => div[@class: "wafer-result"](c.Tables().Select(CatalogCard)),
             _ => null,
         };
-        if (body is null || !offline || !settings.TakePlotlyInline()) return body;
-        return new HtmlString(charts.PlotlyScript() + body);
+        // Each offline output carries plotly.js itself, so it draws after any other cell is re-run
+        // or the saved notebook is reopened; charts already on the page skip unpacking it.
+        if (body is null || !offline || result is CatalogListing) return body;
+        return new HtmlString(charts.PlotlyBundle() + body);
     }
 
     private static IHtmlContent Wrap(IHtmlContent card, params string[] charts) =>

@@ -115,7 +115,7 @@ public static class WaferDirective
             if (offline && command.Raw("help") is null)
             {
                 settings.Offline = true;
-                context.Display(new HtmlString("<div>Charts in this notebook now inline plotly.js (once) and need no internet.</div>"), HtmlFormatter.MimeType);
+                context.Display(new HtmlString("<div>Charts in this notebook now carry plotly.js in their output (compressed) and need no internet.</div>"), HtmlFormatter.MimeType);
                 return;
             }
             context.Display(WaferHelp.Root(), HtmlFormatter.MimeType);
@@ -134,10 +134,9 @@ public static class WaferDirective
 
         var request = RequestParser.Default.Parse(line.Spec.Name, line.Values);
         var progress = new CellProgress(context, line.Spec.Name);
-        var result = await CommandExecutor.Default.ExecuteAsync(request, progress, context.CancellationToken);
-        progress.Finish();
+        var result = await progress.RunAsync(CommandExecutor.Default.ExecuteAsync(request, progress, context.CancellationToken));
 
-        var html = ResultHtml.Render(result, request.Output.Offline || settings.Offline, settings);
+        var html = ResultHtml.Render(result, request.Output.Offline || settings.Offline);
         if (html is not null) context.Display(html, HtmlFormatter.MimeType);
         else context.Display(result);
 

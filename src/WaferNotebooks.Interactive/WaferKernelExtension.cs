@@ -50,7 +50,7 @@ public sealed class WaferKernelExtension : IKernelExtension
         Formatter.Register<T>((value, writer) =>
         {
             var settings = NotebookSettings.Current;
-            writer.Write(ResultHtml.Render(value, settings.Offline, settings)?.ToString());
+            writer.Write(ResultHtml.Render(value, settings.Offline)?.ToString());
         }, HtmlFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(T), HtmlFormatter.MimeType);
     }

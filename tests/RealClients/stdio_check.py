@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Drives the unmodified dotnet-interactive tool over stdio (the JSON-lines protocol VS Code
-uses): loads the packed extension from a local folder feed and checks that #!wafer and the
-result formatters produce Plotly chart HTML. Exits non-zero with the reason on any failure.
+uses): runs a shipped notebook's code cells as they are, first cell included (it loads the
+extension from the local feed that build/pack-feed.sh registered), then checks that #!wafer and
+the result formatters produce Plotly chart HTML. Exits non-zero with the reason on any failure.
 
-usage: stdio_check.py FEED_DIR VERSION
+usage: stdio_check.py NOTEBOOK.ipynb
 """
 import json, os, signal, subprocess, sys, threading, queue, time
 
-FEED, VERSION = sys.argv[1], sys.argv[2]
+NOTEBOOK = sys.argv[1]
 TIMEOUT_S = 240
 
 # A global tool lives in ~/.dotnet/tools, which a fresh shell may not have on PATH.
@@ -68,9 +69,14 @@ def expect(ok, why):
 
 
 try:
-    ok, msg, html = submit(f'#i "nuget:{FEED}"\n#r "nuget: WaferNotebooks.Interactive, {VERSION}"')
-    expect(ok, f"the package loads ({msg})")
-    expect(any("#!wafer" in h for h in html), "loading prints the line naming #!wafer")
+    notebook = json.load(open(NOTEBOOK))
+    code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    expect(code[0].strip() == '#r "nuget: WaferNotebooks.Interactive, *-*"', f"the notebook starts with the documented first cell ({code[0]!r})")
+    for number, cell in enumerate(code, 1):
+        ok, msg, html = submit(cell)
+        expect(ok, f"{os.path.basename(NOTEBOOK)} code cell {number} succeeds as shipped ({msg})")
+        if number == 1:
+            expect(any("#!wafer" in h for h in html), "the first cell loads the extension and prints the line naming #!wafer")
 
     ok, msg, html = submit("#!wafer --help")
     expect(ok and any("estimate" in h and "timeline" in h for h in html), "#!wafer --help lists the subcommands")
@@ -94,7 +100,7 @@ e''')
     joined = "\n".join(html)
     expect("Plotly.newPlot" in joined, "the Estimate renders Plotly charts")
     expect("FSharp.Core" not in joined, "no FSharp.Core load error in the output")
-    expect('"name":"compute"' in joined and '"name":"tp_comm"' in joined, "the step breakdown has a trace per part")
+    expect('"name":"compute"' in joined and '"name":"tensor-parallel comm."' in joined, "the step breakdown has a trace per part")
     expect("52.4 days" in joined, "the card shows time to train")
 
     ok, msg, html = submit("#!wafer estimate --model llama2-70b --on dgx-h100:512 --tokens 2T --name run1")
@@ -104,6 +110,15 @@ e''')
 
     ok, msg, html = submit("run1.TimeToTrainDays")
     expect(ok and html, f"--name run1 is a C# variable ({msg})")
+
+    # A user's restyled chart, drawn through the extension's isolated renderer: in this tool a
+    # Plotly.NET call from a cell would fail on FSharp.Core.
+    ok, msg, html = submit('''using WaferNotebooks.Interactive;
+var figure = System.Text.Json.Nodes.JsonNode.Parse(WaferCharts.Figures(run1)[0].PlotlyJson)!;
+figure["layout"]!["title"]!["text"] = "restyled in a cell";
+WaferCharts.Draw(figure.ToJsonString())''')
+    joined = "\n".join(html)
+    expect(ok and "restyled in a cell" in joined and "Plotly.newPlot" in joined, f"a changed figure draws through the renderer ({msg})")
 
     ok, msg, html = submit("#!wafer compare --model llama2-70b --tokens 2T --on dgx-h100:512 --on dgx-a100-80gb:1024")
     joined = "\n".join(html)

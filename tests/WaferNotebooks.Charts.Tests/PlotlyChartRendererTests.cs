@@ -19,8 +19,10 @@ public class PlotlyChartRendererTests
         var data = Traces(html);
         Assert.Contains("\"type\":\"bar\"", data);
         Assert.Contains("\"name\":\"compute\"", data);
-        Assert.Contains("\"name\":\"tp_comm\"", data);
-        Assert.Contains("\"name\":\"bubble\"", data);
+        // Legends in words, not Core's ids (issue 13).
+        Assert.Contains("\"name\":\"tensor-parallel comm.\"", data);
+        Assert.Contains("\"name\":\"pipeline bubble\"", data);
+        Assert.DoesNotContain("tp_comm", data);
         Assert.Contains("[7.0]", data);
         Assert.Contains("compute: 7.00 s (74 % of the step)", data);
         Assert.Contains("Step time 9.50 s by part", html);
@@ -33,7 +35,7 @@ public class PlotlyChartRendererTests
     public void Memory_chart_stacks_the_parts_beside_the_capacity()
     {
         var html = renderer.MemoryBreakdown(Estimate(), offline: true);
-        Assert.Contains("\"name\":\"optimizer\"", html);
+        Assert.Contains("\"name\":\"optimizer state\"", html);
         Assert.Contains("\"name\":\"HBM capacity\"", html);
         Assert.Contains("[80.0]", html);
         Assert.Contains("Memory per device: 60.7 of 80 GB HBM (fits)", html);
@@ -70,23 +72,61 @@ public class PlotlyChartRendererTests
     }
 
     [Fact]
-    public void Online_charts_load_plotly_through_require_and_offline_ones_reference_nothing()
+    public void Online_charts_fetch_plotly_js_only_when_the_page_lacks_it_and_say_so_when_it_cannot_load()
     {
         var online = renderer.StepBreakdown(Estimate(), offline: false);
-        Assert.Contains("requirejs", online);
+        Assert.Contains("Plotly.newPlot", online);
+        Assert.Contains("window.Plotly", online);
+        Assert.Contains("script.wafer-plotly-bundle", online);
+        Assert.Contains("cdn.plot.ly/plotly-", online);
+        Assert.Contains("re-run the cell with --offline", online);
+        // The loader is small: every chart carries it, so any output draws alone.
+        Assert.True(online.Length < 12_000, $"an online chart is {online.Length} characters");
         var offline = renderer.StepBreakdown(Estimate(), offline: true);
-        Assert.DoesNotContain("requirejs", offline);
-        Assert.DoesNotContain("https://", offline);
         Assert.Contains("Plotly.newPlot", offline);
+        Assert.DoesNotContain("requirejs", offline);
     }
 
     [Fact]
-    public void Plotly_script_inlines_the_bundled_plotly_js()
+    public void Plotly_bundle_holds_the_whole_plotly_js_gzipped_in_an_inert_element()
     {
-        var script = renderer.PlotlyScript();
-        Assert.StartsWith("<script", script);
-        Assert.True(script.Length > 3_000_000, $"plotly.js should be inlined whole, got {script.Length} characters");
-        Assert.Contains("window.define=wnDefine", script);
+        var bundle = renderer.PlotlyBundle();
+        var match = Regex.Match(bundle, "^<script type=\"application/gzip;base64\" class=\"wafer-plotly-bundle\"[^>]*>([A-Za-z0-9+/=]+)</script>$");
+        Assert.True(match.Success, bundle[..Math.Min(200, bundle.Length)]);
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(Convert.FromBase64String(match.Groups[1].Value)), System.IO.Compression.CompressionMode.Decompress);
+        var plotly = new StreamReader(gzip).ReadToEnd();
+        Assert.True(plotly.Length > 3_000_000, $"plotly.js should be whole, got {plotly.Length} characters");
+        Assert.Contains("plotly.js v", plotly[..2000]);
+        // The point of packing it: what every offline output carries (measured 1.46 MB).
+        Assert.True(bundle.Length < 1_600_000, $"the bundle is {bundle.Length} characters");
+    }
+
+    [Fact]
+    public void A_figure_a_user_changed_renders_through_the_same_path_and_bad_json_is_refused()
+    {
+        var html = renderer.RenderFigure("""{"data":[{"type":"bar","x":["a"],"y":[1]}],"layout":{"title":{"text":"mine </script>"}}}""", offline: true);
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.Contains("\"text\":\"mine <\\/script>\"", html);
+        var error = Assert.Throws<ArgumentException>(() => renderer.RenderFigure("{\"layout\":{}}", offline: false));
+        Assert.Contains("\"data\" array", error.Message);
+        Assert.Throws<ArgumentException>(() => renderer.RenderFigure("not json", offline: false));
+    }
+
+    [Fact]
+    public void A_price_sweep_plots_the_cost_it_changes_and_one_throughput_line_instead_of_identical_ones()
+    {
+        var points = new[] { 2.0, 4.0 }.SelectMany(price => new[] { 256, 512 }.Select(devices =>
+            new Core.Sweeps.SweepPoint(devices, price, Estimate(devices: devices) with { CostUsd = price * devices * 1000 }, 1.0))).ToList();
+        var sweep = new Core.Sweeps.SweepResult(Estimate().Job, "dgx-h100", null, Objective.Time, Core.Sweeps.KnobKind.Price, points);
+
+        var scaling = Traces(renderer.SweepScaling(sweep, offline: true));
+        Assert.Equal(2, Regex.Matches(scaling, "\"type\":\"scatter\"").Count);
+        var cost = renderer.SweepMfu(sweep, offline: true);
+        Assert.Contains("cost, $M", cost);
+        Assert.Contains("\"name\":\"$ per device-hour = 2\"", cost);
+        Assert.Contains("\"y\":[0.512,1.024]", cost);
+        Assert.Contains("\"y\":[1.024,2.048]", cost);
+        Assert.Equal(["scaling", "totals"], renderer.Figures(sweep).Select(f => f.Name));
     }
 
     [Fact]

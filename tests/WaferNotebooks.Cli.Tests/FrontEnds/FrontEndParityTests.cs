@@ -2,7 +2,6 @@ using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
-using WaferNotebooks.Interactive.Notebooks;
 
 namespace WaferNotebooks.Cli.Tests.FrontEnds;
 
@@ -17,7 +16,7 @@ public class FrontEndParityTests : IAsyncLifetime
 
     private CompositeKernel kernel = null!;
 
-    public async Task InitializeAsync() => kernel = await NotebookKernel.CreateAsync();
+    public async Task InitializeAsync() => kernel = await ExtensionKernel.CreateAsync();
 
     public Task DisposeAsync()
     {

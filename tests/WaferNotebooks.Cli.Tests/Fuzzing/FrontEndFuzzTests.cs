@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
-using WaferNotebooks.Interactive.Notebooks;
+using WaferNotebooks.Cli.Tests.FrontEnds;
 
 namespace WaferNotebooks.Cli.Tests.Fuzzing;
 
@@ -111,7 +111,7 @@ public partial class FrontEndFuzzTests
     [Fact]
     public async Task Mutated_directive_lines_fail_only_as_the_cli_refuses_them()
     {
-        using var kernel = await NotebookKernel.CreateAsync();
+        using var kernel = await ExtensionKernel.CreateAsync();
         // The first cell pays for JIT and the kernel's start; it is not a hang of the line.
         await kernel.SendAsync(new SubmitCode("#!wafer " + Seeds[0]));
         var random = new Random(Seed + 2);

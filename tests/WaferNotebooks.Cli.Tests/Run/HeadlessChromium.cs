@@ -30,9 +30,10 @@ internal sealed class HeadlessChromium
             : new HeadlessChromium(path);
     }
 
-    /// <summary>The DOM after the page's scripts ran for <paramref name="virtualTimeMs"/> of virtual time.</summary>
-    public Task<string> DumpDomAsync(string htmlFile, int virtualTimeMs = 20000) =>
-        RunAsync([$"--virtual-time-budget={virtualTimeMs}", "--dump-dom", new Uri(htmlFile).AbsoluteUri]);
+    /// <summary>The DOM after the page's scripts ran for <paramref name="virtualTimeMs"/> of virtual
+    /// time, laid out in a window <paramref name="width"/> pixels wide.</summary>
+    public Task<string> DumpDomAsync(string htmlFile, int virtualTimeMs = 20000, int width = 1280) =>
+        RunAsync([$"--virtual-time-budget={virtualTimeMs}", $"--window-size={width},1600", "--dump-dom", new Uri(htmlFile).AbsoluteUri]);
 
     public async Task ScreenshotAsync(string htmlFile, string pngFile, int width, int height, int virtualTimeMs = 20000)
     {

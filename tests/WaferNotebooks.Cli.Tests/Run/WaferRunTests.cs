@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
-using WaferNotebooks.Interactive.Notebooks;
+using WaferNotebooks.Notebooks;
 
 namespace WaferNotebooks.Cli.Tests.Run;
 
@@ -107,14 +107,22 @@ public sealed class WaferRunTests
         Assert.Equal("wafer scale engine", Text(result.Data["text/plain"]));
     }
 
+    /// <summary>The first cell runs: the package is restored from the local feed and its
+    /// extension loaded, as in VS Code or Jupyter; it is no longer skipped.</summary>
     [Fact]
-    public async Task The_extension_package_reference_is_satisfied_by_the_host_and_cells_see_the_simulator()
+    public async Task The_first_cell_loads_the_extension_from_its_package_and_cells_see_the_simulator()
     {
         var executed = await RunSucceedingSampleAsync("hosted-extension.ipynb");
 
-        Assert.Equal("#r \"nuget: WaferNotebooks.Interactive\"", executed.Elements[0].Contents);
+        Assert.Equal("#r \"nuget: WaferNotebooks.Interactive, *-*\"", executed.Elements[0].Contents);
+        var loaded = string.Concat(executed.Elements[0].Outputs.OfType<DisplayElement>().Select(d => d.Data.TryGetValue("text/html", out var h) ? Text(h) : ""));
+        Assert.Contains("#!wafer", loaded);
         var layers = Assert.Single(executed.Elements[1].Outputs.OfType<ReturnValueElement>());
         Assert.Contains("<pre>80</pre>", Text(layers.Data["text/html"]));
+        var estimate = string.Concat(executed.Elements[2].Outputs.OfType<DisplayElement>().Select(d => d.Data.TryGetValue("text/html", out var h) ? Text(h) : ""));
+        Assert.Contains("Plotly.newPlot", estimate);
+        Assert.Contains("class=\"wafer-plotly-bundle\"", estimate);
+        Assert.DoesNotContain("<progress", estimate);
     }
 
     [Fact]
@@ -159,14 +167,6 @@ public sealed class WaferRunTests
 
         Assert.Equal(RunNotebooks.BadInput, run.ExitCode);
         Assert.Contains("would overwrite its source", run.Error);
-    }
-
-    [Fact]
-    public void Hosted_package_references_are_dropped_and_others_kept()
-    {
-        var code = "#r \"nuget: WaferNotebooks.Interactive, 0.1.0\"\n#r \"nuget: Humanizer.Core\"\n1 + 1";
-
-        Assert.Equal("#r \"nuget: Humanizer.Core\"\n1 + 1", NotebookKernel.WithoutHostedPackageReferences(code));
     }
 
     private static async Task<InteractiveDocument> RunSucceedingSampleAsync(string sample)

@@ -2,7 +2,7 @@ using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 
-namespace WaferNotebooks.Interactive.Notebooks;
+namespace WaferNotebooks.Notebooks;
 
 /// <summary>Turns the kernel events of one submission into the outputs a notebook stores:
 /// displays (updated in place, as progress displays are), return values, stdout, stderr and
@@ -20,6 +20,13 @@ internal static class CellOutputs
             switch (e)
             {
                 case DisplayedValueUpdated updated when updated.ValueId is not null && displays.TryGetValue(updated.ValueId, out var shown):
+                    if (IsEmpty(updated.FormattedValues))
+                    {
+                        // Updated to nothing (a finished progress bar): gone from the notebook too.
+                        cell.Outputs.Remove(shown);
+                        displays.Remove(updated.ValueId);
+                        break;
+                    }
                     shown.Data.Clear();
                     foreach (var (mime, value) in Data(updated.FormattedValues))
                         shown.Data[mime] = value;
@@ -55,6 +62,9 @@ internal static class CellOutputs
         values.Where(v => !v.SuppressDisplay)
             .GroupBy(v => v.MimeType)
             .ToDictionary(g => g.Key, g => (object)g.First().Value);
+
+    private static bool IsEmpty(IEnumerable<FormattedValue> values) =>
+        values.Where(v => !v.SuppressDisplay).All(v => string.IsNullOrWhiteSpace(v.Value));
 
     private static string PlainText(DisplayEvent e) =>
         e.FormattedValues.FirstOrDefault(v => v.MimeType == PlainTextFormatter.MimeType)?.Value

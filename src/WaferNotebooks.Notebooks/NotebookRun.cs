@@ -1,6 +1,6 @@
 using Microsoft.DotNet.Interactive.Documents;
 
-namespace WaferNotebooks.Interactive.Notebooks;
+namespace WaferNotebooks.Notebooks;
 
 /// <summary>An executed notebook: the document with every cell's outputs, and each code
 /// cell's outcome.</summary>

@@ -2,7 +2,7 @@ using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using WaferNotebooks.Core;
 
-namespace WaferNotebooks.Interactive.Notebooks;
+namespace WaferNotebooks.Notebooks;
 
 /// <summary>Reads .ipynb and .dib notebooks and writes executed .ipynb files.</summary>
 public static class NotebookFile

@@ -1,4 +1,4 @@
-namespace WaferNotebooks.Interactive.Notebooks;
+namespace WaferNotebooks.Notebooks;
 
 public enum CellStatus
 {

@@ -4,7 +4,7 @@ using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Events;
 
-namespace WaferNotebooks.Interactive.Notebooks;
+namespace WaferNotebooks.Notebooks;
 
 /// <summary>Executes a notebook's code cells top to bottom in a fresh in-process kernel and
 /// records every output into the document, as Jupyter or VS Code would have.</summary>
@@ -73,13 +73,20 @@ public sealed class NotebookRunner(Func<Task<CompositeKernel>>? createKernel = n
         }
         else
         {
-            var code = NotebookKernel.WithoutHostedPackageReferences(cell.Contents);
-            var result = await kernel.SendAsync(new SubmitCode(code, cell.KernelName));
-            error = CellOutputs.Record(result.Events, cell);
+            var result = await kernel.SendAsync(new SubmitCode(cell.Contents, cell.KernelName));
+            error = WithFeedHint(CellOutputs.Record(result.Events, cell));
         }
         return new CellOutcome(number, codeNumber, codeCount, FirstLine(cell),
             error is null ? CellStatus.Succeeded : CellStatus.Failed, clock.Elapsed, error);
     }
+
+    /// <summary>The extension's package is on no feed until it is published or built locally:
+    /// a failed restore of it says how to build it.</summary>
+    private static string? WithFeedHint(string? error) =>
+        error is not null && error.Contains("WaferNotebooks.Interactive", StringComparison.OrdinalIgnoreCase)
+            && (error.Contains("NU1101", StringComparison.Ordinal) || error.Contains("Unable to find package", StringComparison.OrdinalIgnoreCase))
+            ? error + "\nBuild the package into the local feed first: bash build/pack-feed.sh (see docs/notebooks.md)."
+            : error;
 
     private static bool IsCode(InteractiveDocumentElement cell) =>
         !string.Equals(cell.KernelName, "markdown", StringComparison.OrdinalIgnoreCase);

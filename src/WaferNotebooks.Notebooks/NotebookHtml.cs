@@ -1,16 +1,18 @@
 using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
 using Markdig;
 using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Formatting;
 using static Microsoft.DotNet.Interactive.Formatting.PocketViewTags;
 
-namespace WaferNotebooks.Interactive.Notebooks;
+namespace WaferNotebooks.Notebooks;
 
 /// <summary>The self-contained HTML write-up of an executed notebook: markdown rendered,
-/// code cells with their outputs. Charts are the extension's offline chart outputs, which
-/// carry plotly.js once per document, so the page draws without a network.</summary>
-public static class NotebookHtml
+/// code cells with their outputs. Charts are the extension's offline chart outputs: each carries
+/// plotly.js (compressed), and the page keeps only the first copy, which every chart finds, so
+/// the page draws without a network.</summary>
+public static partial class NotebookHtml
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
@@ -33,8 +35,42 @@ public static class NotebookHtml
         using var writer = new StringWriter();
         writer.Write("<!DOCTYPE html>\n");
         page.WriteTo(writer, HtmlEncoder.Default);
-        return writer.ToString();
+        return WithOnePlotlyBundle(writer.ToString());
     }
+
+    /// <summary>
+    /// Lets tables wrap where a reader would: headers named after C# properties
+    /// (PricePerDeviceHourUsd) between words, and comma lists without spaces (layouts such as
+    /// tp=8,pp=4,dp=16) after each comma, rather than hold their column wide or break mid-word.
+    /// </summary>
+    private static string HeaderBreaks(string markup) =>
+        Table().Replace(markup, table => HeaderText().Replace(table.Value, text =>
+            CamelHump().Replace(text.Value.Replace(",", ",<wbr>", StringComparison.Ordinal), "<wbr>")));
+
+    [GeneratedRegex("<table>.*?</table>", RegexOptions.Singleline)]
+    private static partial Regex Table();
+
+    /// <summary>The text between two tags.</summary>
+    [GeneratedRegex("(?<=>)[^<>]+(?=<)")]
+    private static partial Regex HeaderText();
+
+    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z][a-z])")]
+    private static partial Regex CamelHump();
+
+    /// <summary>Every offline output carries the same plotly.js; one page needs it once.</summary>
+    private static string WithOnePlotlyBundle(string page)
+    {
+        var kept = false;
+        return PlotlyBundle().Replace(page, m =>
+        {
+            if (kept) return "";
+            kept = true;
+            return m.Value;
+        });
+    }
+
+    [GeneratedRegex("""<script[^>]*class="wafer-plotly-bundle"[^>]*>[^<]*</script>""")]
+    private static partial Regex PlotlyBundle();
 
     private static IHtmlContent MarkdownCell(InteractiveDocumentElement cell) =>
         section[@class: "markdown"](new HtmlString(Markdig.Markdown.ToHtml(cell.Contents, Markdown)));
@@ -67,7 +103,7 @@ public static class NotebookHtml
     private static IHtmlContent Data(IDictionary<string, object> data)
     {
         string? Get(string mime) => data.TryGetValue(mime, out var v) ? v?.ToString() : null;
-        if (Get("text/html") is { } markup) return div[@class: "display"](new HtmlString(markup));
+        if (Get("text/html") is { } markup) return div[@class: "display"](new HtmlString(HeaderBreaks(markup)));
         if (Get("image/svg+xml") is { } svg) return div[@class: "display"](new HtmlString(svg));
         if (Get("image/png") is { } png) return img[src: $"data:image/png;base64,{png}", alt: "figure"];
         if (Get("text/markdown") is { } md) return div[@class: "display"](new HtmlString(Markdig.Markdown.ToHtml(md, Markdown)));
@@ -108,6 +144,12 @@ public static class NotebookHtml
         .notrun { opacity: .55; }
         .outputs { margin: .5rem 0 0 0; overflow-x: auto; }
         .outputs pre { margin: .25rem 0; white-space: pre-wrap; font-size: 13px; }
+        /* Tables a cell returns (ToTabularDataResource and the like): every column inside the page's
+           width, long text wrapping in its cell, numbers in the same type as the text. */
+        .display > table { border-collapse: collapse; max-width: 100%; margin: .25rem 0; font-size: 13px; font-variant-numeric: tabular-nums; }
+        .display > table td, .display > table th { padding: 3px 10px; border-bottom: 1px solid var(--line); vertical-align: top; text-align: left; overflow-wrap: break-word; }
+        .display > table thead td, .display > table th { font-weight: 600; border-bottom-color: var(--muted); overflow-wrap: normal; }
+        .display > table td pre { margin: 0; padding: 0; font: inherit; white-space: nowrap; background: none; }
         .stream.stderr, .error pre { color: var(--bad); }
         .error pre { background: #ffebe9; padding: .5rem .75rem; border-radius: 6px; }
         /* A write-up is read, not explored: plotly's toolbar shows only when the pointer is on a chart. */
