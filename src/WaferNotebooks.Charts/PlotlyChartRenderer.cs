@@ -38,7 +38,7 @@ public sealed class PlotlyChartRenderer : IChartRenderer
         {
             Estimate e => [("step-breakdown", EstimateCharts.StepBreakdown(e)), ("memory", EstimateCharts.MemoryBreakdown(e))],
             Comparison c => [("comparison-bars", ComparisonCharts.Bars(c.Estimates)), ("time-vs-energy", ComparisonCharts.Scatter(c.Estimates))],
-            SweepResult s => [("scaling", SweepCharts.Scaling(s)), (SweepCharts.SecondName(s), SweepCharts.Second(s))],
+            SweepResult s => [("scaling", SweepCharts.Scaling(s)), (SweepCharts.SecondName(s), SweepCharts.Second(s)), .. s.HasGoodput ? [("goodput", SweepCharts.Goodput(s))] : Array.Empty<(string, GenericChart)>()],
             PlanResult p => [("layouts", PlanCharts.Scatter(p))],
             StepTimeline t => [("timeline", TimelineChart.Gantt(t))],
             ValidationReport v => [("parity", ValidationCharts.Parity(v))],

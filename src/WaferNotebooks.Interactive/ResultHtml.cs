@@ -32,7 +32,7 @@ public static class ResultHtml
             // Charts only of what can run: a system, count or plan that does not fit is a marked gap or a card, never a bar.
             Comparison c when c.Estimates.All(e => !e.Feasible) => Wrap(ComparisonTable(c)),
             Comparison c => Wrap(ComparisonTable(c), charts.ComparisonBars(c, offline), charts.ComparisonScatter(c, offline)),
-            SweepResult s => Wrap(SweepTable(s), charts.SweepScaling(s, offline), charts.SweepMfu(s, offline), charts.SweepGoodput(s, offline)),
+            SweepResult s => Wrap(SweepTable(s), [charts.SweepScaling(s, offline), charts.SweepMfu(s, offline), .. s.HasGoodput ? [charts.SweepGoodput(s, offline)] : Array.Empty<string>()]),
             PlanResult { Best: null } p => Wrap(DoesNotFitCard($"Plan: {p.Job.Model.Id} on {p.SystemId} × {p.Devices}",
                 $"{p.Evaluated:N0} layouts evaluated, none feasible", p.Why!, p.NearestMiss?.Memory, p.NearestMiss?.Layout)),
             PlanResult p => Wrap(PlanTable(p), charts.PlanScatter(p, offline)),

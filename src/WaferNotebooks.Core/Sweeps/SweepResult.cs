@@ -20,6 +20,9 @@ public sealed record SweepResult(
     IReadOnlyList<SkippedPoint>? Skipped = null)
 {
     public IReadOnlyList<SkippedPoint> Skipped { get; init; } = Skipped ?? [];
+
+    /// <summary>Whether any feasible point has a goodput (GPU-class systems; wafer-scale ones have no published failure rate).</summary>
+    public bool HasGoodput => Points.Any(p => p.Estimate.Feasible && p.Estimate.Goodput is not null);
 }
 
 /// <summary>A device count (at one knob value) that could not be laid out, and why.</summary>

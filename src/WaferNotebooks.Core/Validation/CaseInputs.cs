@@ -31,7 +31,7 @@ public sealed record CaseInputs
     /// <summary>Column <c>activation_offload</c>: layers whose activations were offloaded to the host (recorded, not modelled).</summary>
     public int? ActivationOffloadLayers { get; init; }
 
-    /// <summary>Column <c>power_cap_w</c>: a device power cap below TDP (recorded, not modelled here).</summary>
+    /// <summary>Column <c>power_cap_w</c>: the devices' power limit in the run, below the TDP (sets the sustained clock, docs/gpu-model.md §3.6).</summary>
     public double? PowerCapW { get; init; }
 
     /// <summary>Column <c>includes</c>: what a whole-run figure contains besides steady training (evaluation, restarts, ...), ';'-separated.</summary>

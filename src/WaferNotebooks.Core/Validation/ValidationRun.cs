@@ -123,6 +123,16 @@ public sealed class ValidationRun(
             return Skip($"system '{c.SystemId}' is not in the catalog: {e.Message}");
         }
 
+        // A published power cap is the device's limit in that run: the clock and busy power follow it (docs/gpu-model.md §3.6).
+        if (c.Inputs.PowerCapW is { } cap && system is GpuCluster capped)
+        {
+            var d = capped.Device;
+            double idle = d.IdleW.High ?? d.IdleW.Value;
+            if (cap > d.TdpW.Value || cap <= idle)
+                return Skip($"line {c.Line}: power_cap_w {cap:0} W is outside what the {d.Name} can be capped to (above {idle:0} W idle, at most its {d.TdpW.Value:0} W TDP)");
+            system = capped with { Device = d with { PowerLimitW = new Sourced(cap, $"power_cap_w of validation row {c.Id}", Confidence.Measured) } };
+        }
+
         var stack = (software ?? SoftwareFor)(c, system);
         IEstimator? estimator;
         try { estimator = system is GpuCluster ? new GpuEstimator(stack) : (estimatorFor ?? Simulator.EstimatorFor)(system); }
@@ -138,7 +148,7 @@ public sealed class ValidationRun(
         var notes = new List<string>();
         if (system is GpuCluster) notes.Add(stack.Describe());
         if (c.Inputs.ActivationOffloadLayers is { } offloaded) notes.Add($"activation_offload = {offloaded} layers: offloading is not modelled, those activations count in device memory");
-        if (c.Inputs.PowerCapW is { } cap) notes.Add($"power_cap_w = {cap:0} W: recorded, not modelled here");
+        if (c.Inputs.PowerCapW is { } capW) notes.Add($"power cap {capW:0} W: the tensor clock and busy power follow it");
         if (c.Inputs.Includes.Count > 0) notes.Add($"the measured figure includes {string.Join(", ", c.Inputs.Includes)}: not modelled");
         if (IsWholeRun(c.Metric) && c.TokensB is null) return Skip($"whole-run metric {c.Metric} needs tokens_b");
 

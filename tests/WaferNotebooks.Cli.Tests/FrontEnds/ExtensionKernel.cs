@@ -1,4 +1,5 @@
 using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
 using WaferNotebooks.Interactive;
 
@@ -12,6 +13,8 @@ internal static class ExtensionKernel
         var kernel = new CompositeKernel { new CSharpKernel().UseKernelHelpers() };
         kernel.DefaultKernelName = "csharp";
         await WaferKernelExtension.LoadAsync(kernel);
+        // As the package's first cell does: Core is referenced, so --name can store a result as a C# variable.
+        await kernel.SendAsync(new SubmitCode($"#r \"{typeof(WaferNotebooks.Core.Results.Estimate).Assembly.Location}\""));
         return kernel;
     }
 }

@@ -30,20 +30,43 @@ public class SchemaInputsTests
     static IEnumerable<(string Id, double? Predicted, string Layout)> Predictions(ValidationReport r) =>
         r.Rows.Select(x => (x.Id, x.Predicted, x.Layout));
 
-    public static TheoryData<string> Files => new() { "runs.csv", "megatron-bridge/runs.csv" };
+    public static TheoryData<string> Files => new() { "runs.csv", "megatron-bridge/runs.csv", "wafer/runs.csv" };
 
     [Theory]
     [MemberData(nameof(Files))]
     public void BlankNotesChangeNoPrediction(string file)
     {
         string csv = File.ReadAllText(Path.Combine(DataFiles.Dir, file));
-        Assert.Contains(CsvReader.Parse(csv).Skip(1), r => r.Fields[^1].Length > 20);
+        int notes = CsvReader.Parse(csv)[0].Fields.ToList().IndexOf("notes");
+        Assert.Contains(CsvReader.Parse(csv).Skip(1), r => r.Fields[notes].Length > 20);
         var blanked = WithColumn(csv, "notes", _ => "");
         var scrambled = WithColumn(csv, "notes", n => "FSDP; DeepSpeed; interleaved schedule; flash attention; no dropout; head dim 64; 2M tokens; gradients reduced in bf16; tensor parallelism; " + n);
         var run = new ValidationRun();
         var expected = Predictions(run.Run(csv, file)).ToList();
         Assert.Equal(expected, Predictions(run.Run(blanked, file)));
         Assert.Equal(expected, Predictions(run.Run(scrambled, file)));
+    }
+
+    [Fact]
+    public void A_power_cap_column_slows_the_row_and_an_impossible_cap_is_a_reason()
+    {
+        // Megatron-Bridge's H100 8B row: at the TDP (empty cell) as published; capped at 500 W the clock falls (docs/gpu-model.md §3.6).
+        string csv = File.ReadAllText(DataFiles.MegatronBridgeCsv);
+        var records = CsvReader.Parse(csv);
+        int id = records[0].Fields.ToList().IndexOf("id");
+        string row = "mbridge-25.11-llama3-8b-h100-8-fp8-cs-gbs128";
+        string Only(string text) => string.Join("\n", text.Split('\n').Where((line, i) => i == 0 || line.StartsWith(row + ","))) + "\n";
+        var run = new ValidationRun();
+        double Predicted(string cap)
+        {
+            var r = Assert.Single(run.Run(Only(WithColumn(csv, "power_cap_w", _ => cap)), "capped").Rows);
+            Assert.False(r.Skipped, r.Reason);
+            return r.Predicted!.Value;
+        }
+        Assert.True(Predicted("500") < Predicted(""), "a 500 W cap on H100 (700 W TDP) must lower the predicted throughput");
+        var above = Assert.Single(run.Run(Only(WithColumn(csv, "power_cap_w", _ => "900")), "capped").Rows);
+        Assert.True(above.Skipped);
+        Assert.Contains("power_cap_w 900 W", above.Reason);
     }
 
     [Fact]
