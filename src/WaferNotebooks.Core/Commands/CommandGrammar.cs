@@ -4,7 +4,7 @@ using WaferNotebooks.Core.Validation.Calibration;
 namespace WaferNotebooks.Core.Commands;
 
 /// <summary>
-/// The one definition of the <c>wafer</c> grammar (DESIGN.md §2): subcommands, their options,
+/// The one definition of the <c>wafer</c> grammar (docs/architecture.md): subcommands, their options,
 /// descriptions, examples, value kinds, defaults and completion sources. The CLI builds its
 /// System.CommandLine tree from it and the notebook builds its <c>#!wafer</c> directive from it;
 /// neither adds options of its own. Values are parsed by <see cref="RequestParser"/>.

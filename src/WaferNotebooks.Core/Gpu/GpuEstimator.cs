@@ -11,7 +11,7 @@ namespace WaferNotebooks.Core.Gpu;
 /// (NVIDIA, AMD, Intel Gaudi, TPU pods): per-layer matmul time by GEMM shape, memory-bound
 /// work at HBM bandwidth, exposed tensor/context/expert communication per layer, pipeline
 /// transfers and bubble, data-parallel synchronisation with overlap, the optimizer step, and
-/// memory per device. See MODELLING.md for the formulas and their sources.
+/// memory per device. docs/gpu-model.md gives the formulas and their sources.
 /// </summary>
 public sealed class GpuEstimator(GpuSoftware software) : IEstimator
 {

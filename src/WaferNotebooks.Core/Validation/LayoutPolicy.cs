@@ -8,6 +8,6 @@ public enum LayoutPolicy
     FrameworkDefaults,
 
     /// <summary>The planner's fastest layout consistent with the row: an optimistic bound
-    /// (MODELLING.md: choosing the fastest unpublished knobs biases predictions fast).</summary>
+    /// (choosing the fastest unpublished knobs biases predictions fast: docs/gpu-model.md §9.2).</summary>
     Fastest,
 }

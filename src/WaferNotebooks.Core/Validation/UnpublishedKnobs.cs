@@ -8,7 +8,7 @@ namespace WaferNotebooks.Core.Validation;
 /// row's published fields replace the candidate's. With <see cref="LayoutPolicy.FrameworkDefaults"/>
 /// the knobs the row leaves empty take the value a Megatron-family framework (Megatron-LM,
 /// Megatron-DeepSpeed, NeMo) uses unless told otherwise, because picking the fastest unpublished
-/// knobs biases predictions fast (MODELLING.md):
+/// knobs biases predictions fast (docs/gpu-model.md §9.2):
 /// <list type="bullet">
 /// <item>micro-batch 1 (<c>--micro-batch-size</c> / <c>train_micro_batch_size_per_gpu</c> in the
 /// frameworks' example scripts); but fully sharded (ZeRO-3) without a pipeline: no gradient
