@@ -30,7 +30,7 @@ public class SchemaInputsTests
     static IEnumerable<(string Id, double? Predicted, string Layout)> Predictions(ValidationReport r) =>
         r.Rows.Select(x => (x.Id, x.Predicted, x.Layout));
 
-    public static TheoryData<string> Files => new() { "runs.csv", "megatron-bridge/runs.csv", "wafer/runs.csv" };
+    public static TheoryData<string> Files => new() { "runs.csv", "megatron-bridge/runs.csv", "wafer/runs.csv", "published/runs.csv" };
 
     [Theory]
     [MemberData(nameof(Files))]
