@@ -36,7 +36,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
     {
         var data = ValidationData.Load(PublishedCsv, "--data");
         Assert.Empty(data.Malformed);
-        Assert.True(data.Rows.Count >= 70, $"{data.Rows.Count} rows");
+        Assert.True(data.Rows.Count >= 95, $"{data.Rows.Count} rows");
         Assert.Equal(data.Rows.Count, data.Rows.Select(r => r.Case.Id).Distinct().Count());
         // A source names a repository at a commit, a paper with its arXiv id, or a vendor page.
         Assert.All(data.Rows, r => Assert.Matches(@"@[0-9a-f]{7,40}|arXiv:\d{4}\.\d{4,5}|intel\.com|model card|MODEL_CARD|MosaicML 2023|README\.md", r.Case.Source));
@@ -61,32 +61,32 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var throughput = cv.OutOfGroup.Throughput;
         Report("throughput rows, cross-validated by source", throughput.Rows);
         var s = throughput.Summary;
-        // Target (issue 9): mean < 15% and coverage >= 70%. Reached: mean 27.0%, median 16.0%, coverage 14.8%
-        // (H100 rows outside Megatron recipes are 45-85% optimistic; ranges span only unpublished knobs).
-        Assert.True(s.MeanAbsError <= 0.28, $"mean |error| {s.MeanAbsError:P1} (reached 27.0%)");
-        Assert.True(s.MedianAbsError <= 0.17, $"median |error| {s.MedianAbsError:P1} (reached 16.0%)");
-        Assert.True(s.Coverage >= 0.14, $"coverage {s.Coverage:P1} (reached 14.8%)");
-        Assert.True(s.Count - s.Skipped >= 60, $"{s.Count - s.Skipped} throughput rows predicted");
+        // Target (issue 9): mean < 15% and coverage >= 70%. Reached: mean 25.3%, median 15.9%, coverage 26.3%
+        // (H100 rows of PyTorch-native stacks are 45-87% optimistic; ranges span only unpublished knobs).
+        Assert.True(s.MeanAbsError <= 0.26, $"mean |error| {s.MeanAbsError:P1} (reached 25.3%)");
+        Assert.True(s.MedianAbsError <= 0.16, $"median |error| {s.MedianAbsError:P1} (reached 15.9%)");
+        Assert.True(s.Coverage >= 0.26, $"coverage {s.Coverage:P1} (reached 26.3%)");
+        Assert.True(s.Count - s.Skipped >= 80, $"{s.Count - s.Skipped} throughput rows predicted");
 
-        // Whole-run rows (GPU-hours, wall days): reported with their ranges. Reached: mean 41.1%, 1 of 8 inside.
+        // Whole-run rows (GPU-hours, wall days): reported with their ranges. Reached: mean 33.8%, 5 of 14 inside.
         var whole = cv.OutOfGroup.Rows.Where(r => WholeRunMetrics.Contains(r.Metric) && !r.Skipped).ToList();
         Report("whole-run rows, cross-validated by source", whole);
-        Assert.Equal(8, whole.Count);
+        Assert.Equal(14, whole.Count);
         Assert.All(whole, r => Assert.True(r.PredictedLow <= r.Predicted && r.Predicted <= r.PredictedHigh, r.Id));
-        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.42, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 41.1%)");
+        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.34, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 33.8%)");
     }
 
     [Fact]
     public void Rows_never_used_in_any_fit_are_reported_apart()
     {
-        // The held-out part: every row outside the recorded Gaudi 2 and TPU v5p fits (llm-foundry, torchtitan,
-        // the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them, so in-sample is out-of-sample.
+        // The held-out part: every row outside the recorded Gaudi 2 and TPU v5p fits (llm-foundry, torchtitan, NeMo,
+        // Trainium, Frontier, the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them.
         var cv = CrossValidated();
         var held = cv.InSample.Rows.Where(r => !r.Skipped && !InAFit(r.Id)).ToList();
         Report("rows in no fit", held);
-        Assert.True(held.Count >= 50, $"{held.Count} held-out rows");
+        Assert.True(held.Count >= 80, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.35, $"held-out mean |error| {mean:P1} (reached 33.9%)");
+        Assert.True(mean <= 0.30, $"held-out mean |error| {mean:P1} (reached 29.8%)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
