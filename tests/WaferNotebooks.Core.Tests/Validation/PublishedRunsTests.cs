@@ -36,7 +36,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
     {
         var data = ValidationData.Load(PublishedCsv, "--data");
         Assert.Empty(data.Malformed);
-        Assert.True(data.Rows.Count >= 95, $"{data.Rows.Count} rows");
+        Assert.True(data.Rows.Count >= 105, $"{data.Rows.Count} rows");
         Assert.Equal(data.Rows.Count, data.Rows.Select(r => r.Case.Id).Distinct().Count());
         // A source names a repository at a commit, a paper with its arXiv id, or a vendor page.
         Assert.All(data.Rows, r => Assert.Matches(@"@[0-9a-f]{7,40}|arXiv:\d{4}\.\d{4,5}|intel\.com|model card|MODEL_CARD|MosaicML 2023|README\.md", r.Case.Source));
@@ -61,12 +61,19 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var throughput = cv.OutOfGroup.Throughput;
         Report("throughput rows, cross-validated by source", throughput.Rows);
         var s = throughput.Summary;
-        // Target (issue 9): mean < 15% and coverage >= 70%. Reached: mean 25.3%, median 15.9%, coverage 26.3%
-        // (H100 rows of PyTorch-native stacks are 45-87% optimistic; ranges span only unpublished knobs).
-        Assert.True(s.MeanAbsError <= 0.26, $"mean |error| {s.MeanAbsError:P1} (reached 25.3%)");
-        Assert.True(s.MedianAbsError <= 0.16, $"median |error| {s.MedianAbsError:P1} (reached 15.9%)");
-        Assert.True(s.Coverage >= 0.26, $"coverage {s.Coverage:P1} (reached 26.3%)");
-        Assert.True(s.Count - s.Skipped >= 80, $"{s.Count - s.Skipped} throughput rows predicted");
+        // Target (issue 9): mean < 15% and coverage >= 70%. Reached: mean 31.5%, median 19.3%, coverage 25.3%
+        // (H100 rows of PyTorch-native stacks 45-87% optimistic, MoE rows 71%; ranges span only unpublished knobs).
+        Assert.True(s.MeanAbsError <= 0.32, $"mean |error| {s.MeanAbsError:P1} (reached 31.5%)");
+        Assert.True(s.MedianAbsError <= 0.20, $"median |error| {s.MedianAbsError:P1} (reached 19.3%)");
+        Assert.True(s.Coverage >= 0.25, $"coverage {s.Coverage:P1} (reached 25.3%)");
+        Assert.True(s.Count - s.Skipped >= 91, $"{s.Count - s.Skipped} throughput rows predicted");
+
+        // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 71.4%.
+        var moe = ValidationData.Load(PublishedCsv, "--data").Rows.Where(r => r.Case.MoeExperts is > 1).Select(r => r.Case.Id).ToHashSet();
+        var moeRows = cv.OutOfGroup.Rows.Where(r => moe.Contains(r.Id) && !r.Skipped).ToList();
+        Report("MoE rows, cross-validated by source", moeRows);
+        Assert.Equal(13, moeRows.Count);
+        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.72, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 71.4%)");
 
         // Whole-run rows (GPU-hours, wall days): reported with their ranges. Reached: mean 33.8%, 5 of 14 inside.
         var whole = cv.OutOfGroup.Rows.Where(r => WholeRunMetrics.Contains(r.Metric) && !r.Skipped).ToList();
@@ -80,13 +87,13 @@ public class PublishedRunsTests(ITestOutputHelper output)
     public void Rows_never_used_in_any_fit_are_reported_apart()
     {
         // The held-out part: every row outside the recorded Gaudi 2 and TPU v5p fits (llm-foundry, torchtitan, NeMo,
-        // Trainium, Frontier, the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them.
+        // Megatron-Bridge MoE, Trainium, Frontier, the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them.
         var cv = CrossValidated();
         var held = cv.InSample.Rows.Where(r => !r.Skipped && !InAFit(r.Id)).ToList();
         Report("rows in no fit", held);
-        Assert.True(held.Count >= 80, $"{held.Count} held-out rows");
+        Assert.True(held.Count >= 91, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.30, $"held-out mean |error| {mean:P1} (reached 29.8%)");
+        Assert.True(mean <= 0.36, $"held-out mean |error| {mean:P1} (reached 35.4%)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
