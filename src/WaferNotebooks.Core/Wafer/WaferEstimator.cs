@@ -117,7 +117,7 @@ public sealed class WaferEstimator : IEstimator
         {
             why,
             step.Mode == "weight-streaming"
-                ? $"Sustained rate {c.EffectiveFlops / 1e15:G3} PFLOP/s per system: nominal dense 16-bit peak {c.PeakTflops16.Value:N0} TFLOP/s × utilisation {c.ComputeUtilisation} fitted to measured Cerebras training logs (the one uncertain throughput input; see the sensitivity table)."
+                ? $"Sustained rate {c.EffectiveFlops / 1e15:G3} PFLOP/s per system: nominal dense 16-bit peak {c.PeakTflops16.Value:N0} TFLOP/s × utilisation {c.ComputeUtilisation} fitted to measured Cerebras training logs, {(c.Release is { } r ? $"software release era {r}" : "release not known: the range spans every release era")} (the one uncertain throughput input; see the sensitivity table)."
                 : $"Sustained rate {c.PipelinedFlops / 1e15:G3} PFLOP/s: nominal dense 16-bit peak {c.PeakTflops16.Value:N0} TFLOP/s × layer-pipelined utilisation {c.LayerPipelinedUtilisation}, an assumption (no layer-pipelined LLM rate is public).",
             $"Weights stream in 16-bit at {SwarmXTree.For(c, 1).StreamGBps:G4} GB/s per direction (min of system I/O, SwarmX link, MemoryX).",
         };

@@ -15,14 +15,15 @@ public class WeightStreamingTests
     [Fact]
     public void The_threshold_is_effective_flops_times_two_bytes_over_twice_the_io_bandwidth()
     {
-        // CS-2: 7,500 TFLOP/s × 0.355 (fitted to measured logs) = 2.6625e15 FLOP/s; 2 bytes per weight; 150 GB/s → 2.6625e15·2/(2·150e9) = 17,750 tokens.
-        Assert.Equal(17_750, WeightStreaming.ThresholdTokens(WaferFixtures.Cs2), 6);
+        // CS-2: 7,500 TFLOP/s × 0.407 (the newest release era's utilisation, fitted to measured logs) = 3.0525e15 FLOP/s;
+        // 2 bytes per weight; 150 GB/s → 3.0525e15·2/(2·150e9) = 20,350 tokens.
+        Assert.Equal(20_350, WeightStreaming.ThresholdTokens(WaferFixtures.Cs2), 6);
     }
 
     [Fact]
     public void Below_the_threshold_the_step_is_io_bound_and_the_breakdown_shows_it()
     {
-        // One 2,048-token sequence per pass: under an eighth of the 17,750-token threshold.
+        // One 2,048-token sequence per pass: under a ninth of the 20,350-token threshold.
         var e = Streamed(batchSeqs: 16, systems: 16, microBatch: 1);
         Assert.True(e.Feasible, e.Reason);
         Assert.Equal("weight_streaming", e.Breakdown.Largest.Name);
