@@ -51,8 +51,60 @@ public sealed record WaferCluster(
     /// <summary>Bytes per gradient value on the way back to MemoryX.</summary>
     Sourced BytesPerGradient,
     Sourced Price,
-    string Notes = "") : SystemSpec(Id, Name, Notes)
+    string Notes = "",
+    /// <summary>Utilisation per Cerebras software-release era, oldest first (fitted to measured logs); <see cref="ComputeUtilisation"/> is the newest era's unless a release was chosen.</summary>
+    [property: JsonPropertyName("utilisation_eras")] IReadOnlyList<UtilisationEra>? UtilisationEras = null) : SystemSpec(Id, Name, Notes)
 {
+    /// <summary>The release era <see cref="ComputeUtilisation"/> belongs to; null when the release is unknown (the range then spans every era) or the catalog has no eras.</summary>
+    [JsonIgnore] public string? Release { get; init; }
+
+    IReadOnlyList<UtilisationEra> Eras => UtilisationEras ?? [];
+
+    /// <summary>The newest release era, the default.</summary>
+    public UtilisationEra? NewestEra => Eras.Count > 0 ? Eras[^1] : null;
+
+    /// <summary>This cluster with the utilisation of a release era.</summary>
+    public WaferCluster AtEra(UtilisationEra era) => this with { ComputeUtilisation = era.Utilisation, Release = era.Release };
+
+    /// <summary>The era in use in a month: the latest that started by then (the oldest for a month before every era).</summary>
+    public UtilisationEra? EraAt(DateOnly month) => Eras.LastOrDefault(e => e.Start <= month) ?? Eras.FirstOrDefault();
+
+    /// <summary>
+    /// The release era that a release or month selects: R2.0.3, 2.1 (the latest era at or before
+    /// that release) or YYYY-MM (the era in use then). Unknown text or a release older than every
+    /// era is refused with the list of eras.
+    /// </summary>
+    public WaferCluster AtRelease(string text)
+    {
+        string known = Eras.Count == 0 ? "this catalog has no release eras" : "eras: " + string.Join(", ", Eras.Select(e => $"{e.Release} (from {e.From})"));
+        if (Eras.Count == 0) throw new WaferInputException($"release '{text}': {Id} has no utilisation per software release ({known})");
+        if (UtilisationEra.Month(text) is { } month)
+            return month < Eras[0].Start
+                ? throw new WaferInputException($"release '{text}': no measured Cerebras log dates from before {Eras[0].From}; {known}")
+                : AtEra(EraAt(month)!);
+        if (UtilisationEra.ParseVersion(text) is not { } version)
+            throw new WaferInputException($"release '{text}': expected a Cerebras software release such as R2.5 or 2.0.3, or a month YYYY-MM; {known}");
+        return Eras.LastOrDefault(e => e.Version!.Value.CompareTo(version) <= 0) is { } era
+            ? AtEra(era)
+            : throw new WaferInputException($"release '{text}': older than every measured release; {known}");
+    }
+
+    /// <summary>The newest era's utilisation with a range over every era: what is known when a run's release is not.</summary>
+    public WaferCluster AtUnknownRelease()
+    {
+        if (NewestEra is not { } newest) return this;
+        double low = Eras.Min(e => e.Utilisation.Low ?? e.Utilisation.Value), high = Eras.Max(e => e.Utilisation.High ?? e.Utilisation.Value);
+        return this with
+        {
+            ComputeUtilisation = newest.Utilisation with
+            {
+                Low = low, High = high,
+                Source = $"Release not known: the newest era's utilisation ({newest.Release}) with a range over every release era, {low:G3}–{high:G3}. " + newest.Utilisation.Source,
+            },
+            Release = null,
+        };
+    }
+
     public override string DeviceNoun => "system";
     public override int? MaxDevices => MaxSystems;
     public override Sourced PricePerDeviceHour => Price;
@@ -86,7 +138,10 @@ public sealed record WaferCluster(
             c.MemoryXBytesPerParam.Value < MemoryXStoredMinimum ? $"memoryx_bytes_per_param must be at least {MemoryXStoredMinimum} (weights and Adam state)" :
             c.SwarmXFanOut.Value < 2 ? "swarmx_fan_out must be at least 2" :
             new[] { c.PeakTflops16, c.SystemIoGBps, c.SwarmXLinkGBps, c.MemoryXGBps, c.SramGb, c.MemoryXTb }.Any(v => v.Value <= 0) ? "peak, bandwidths and capacities must be positive" :
+            c.UtilisationEras is { } eras ? UtilisationEra.Problem(eras) :
             null;
-        return problem is null ? c : throw new JsonException($"wafer-cluster '{c.Id}': {problem}");
+        if (problem is not null) throw new JsonException($"wafer-cluster '{c.Id}': {problem}");
+        // The catalog's utilisation is the newest era's unless the file sets another.
+        return c.NewestEra is { } newest && newest.Utilisation.Value == c.ComputeUtilisation.Value ? c with { Release = newest.Release } : c;
     }
 }

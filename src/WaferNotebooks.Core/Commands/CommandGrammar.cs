@@ -157,7 +157,12 @@ public static class CommandGrammar
         "Minutes to restart a job after an interruption, before its checkpoint is read back.",
         ValueKind.Number, "MINUTES", DefaultText: "10 (assumed)");
 
-    private static readonly OptionSpec[] Physics = [PowerCap, Mtbf, CheckpointBandwidth, RestartMin];
+    /// <summary>Wafer-scale systems: the Cerebras software release whose measured utilisation to cost (docs/wafer-model.md §6.1).</summary>
+    public static readonly OptionSpec Release = new("--release",
+        "Cerebras software release whose measured sustained utilisation a wafer-scale estimate uses: a release (R2.0, 2.1.1; the latest measured era at or before it) or a month YYYY-MM (the era in use then). GPU-class systems take --framework instead; compare applies it to its wafer-scale systems only.",
+        ValueKind.Text, "RELEASE|YYYY-MM", DefaultText: "the newest measured release era");
+
+    private static readonly OptionSpec[] Physics = [PowerCap, Release, Mtbf, CheckpointBandwidth, RestartMin];
 
     private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision, Framework];
     private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];

@@ -76,10 +76,12 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var layout = ParseLayoutSpec(a);
         var targets = a.All(CommandGrammar.OnRepeated)
             .Select(text => ParseTarget(text, layout))
-            .Select(t => new ComparisonTarget(WithPowerCap(t.System, a, gpuClassOnly: true), t.Devices, layout?.Resolve(t.Devices, job, t.System)))
+            .Select(t => new ComparisonTarget(WithRelease(WithPowerCap(t.System, a, gpuClassOnly: true), a, wafersOnly: true), t.Devices, layout?.Resolve(t.Devices, job, t.System)))
             .ToList();
         if (a.One(CommandGrammar.PowerCap) is { } cap && targets.All(t => t.System is not GpuCluster))
             throw new WaferInputException($"{CommandGrammar.PowerCap.Name} {cap}: none of the compared systems is GPU-class; wafer-scale systems have no user power limit");
+        if (a.One(CommandGrammar.Release) is { } release && targets.All(t => t.System is not WaferCluster))
+            throw new WaferInputException($"{CommandGrammar.Release.Name} {release}: none of the compared systems is wafer-scale; GPU-class systems take {CommandGrammar.Framework.Name}");
         return new CompareRequest(job, targets, ParseEconomics(a), ParseObjective(a));
     }
 
@@ -103,7 +105,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var layoutSpec = ParseLayoutSpec(a);
         if (layoutSpec?.Dp is not null)
             throw new WaferInputException($"{CommandGrammar.Layout.Name}: sweep grows dp with the device count; leave dp out");
-        var system = WithPowerCap(catalog.FindSystem(id), a);
+        var system = WithRelease(WithPowerCap(catalog.FindSystem(id), a), a);
         // The layout is checked at the first count; a later count it cannot use is a skipped point of the sweep.
         var layout = layoutSpec?.Resolve(counts[0], job, system);
         return new SweepRequest(job, system, counts, layout, knob, ParseEconomics(a), ParseObjective(a));
@@ -113,7 +115,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var job = ParseJob(a);
         var target = ParseTarget(a.Required(CommandGrammar.On), null);
-        target = target with { System = WithPowerCap(target.System, a) };
+        target = target with { System = WithRelease(WithPowerCap(target.System, a), a) };
         var top = a.One(CommandGrammar.Top) is { } t ? ValueParsers.ParsePositiveInt(CommandGrammar.Top.Name, t) : DefaultTop;
         return new PlanRequest(job, target, ParseEconomics(a), ParseObjective(a), top);
     }
@@ -184,7 +186,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
     {
         var spec = ParseLayoutSpec(a);
         var target = ParseTarget(a.Required(CommandGrammar.On), spec);
-        target = target with { System = WithPowerCap(target.System, a) };
+        target = target with { System = WithRelease(WithPowerCap(target.System, a), a) };
         return (target, spec?.Resolve(target.Devices, job, target.System));
     }
 
@@ -228,7 +230,18 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         return cluster with { Device = d with { PowerLimitW = UserValue(cap, CommandGrammar.PowerCap) } };
     }
 
-    private static EconomicAssumptions ParseEconomics(Args a)
+    /// <summary>The wafer-scale system at the software release era --release selects (default: the catalog's, the newest).</summary>
+    private static SystemSpec WithRelease(SystemSpec system, Args a, bool wafersOnly = false)
+    {
+        if (a.One(CommandGrammar.Release) is not { } text) return system;
+        if (system is not WaferCluster wafer)
+            return wafersOnly ? system
+                : throw new WaferInputException($"{CommandGrammar.Release.Name} {text}: {system.Id} is not a wafer-scale system; GPU-class systems take {CommandGrammar.Framework.Name} NAME[@YYYY-MM]");
+        try { return wafer.AtRelease(text); }
+        catch (WaferInputException e) { throw new WaferInputException("--" + e.Message, e); }
+    }
+
+        private static EconomicAssumptions ParseEconomics(Args a)
     {
         var economics = EconomicAssumptions.Default;
         if (a.One(CommandGrammar.Pue) is { } pue)

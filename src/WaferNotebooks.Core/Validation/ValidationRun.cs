@@ -122,6 +122,7 @@ public sealed class ValidationRun(
         {
             return Skip($"system '{c.SystemId}' is not in the catalog: {e.Message}");
         }
+        system = WaferRows.ForRow(system, c.Inputs.SoftwareDate);
 
         // A published power cap is the device's limit in that run: the clock and busy power follow it (docs/gpu-model.md §3.6).
         if (c.Inputs.PowerCapW is { } cap && system is GpuCluster capped)

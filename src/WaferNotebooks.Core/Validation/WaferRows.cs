@@ -17,6 +17,15 @@ namespace WaferNotebooks.Core.Validation;
 /// </summary>
 public static class WaferRows
 {
+    /// <summary>
+    /// The wafer system as a row ran it: the utilisation of the release era its software_date
+    /// selects, or, with no date, the newest era's with a range over every era (the release is
+    /// not known). Other systems are returned as they are.
+    /// </summary>
+    public static SystemSpec ForRow(SystemSpec system, DateOnly? softwareDate) => system is WaferCluster w
+        ? softwareDate is { } month && w.EraAt(month) is { } era ? w.AtEra(era) : w.AtUnknownRelease()
+        : system;
+
     public static LayoutPolicy PolicyFor(SystemSpec system, LayoutPolicy requested) =>
         system is WaferCluster ? LayoutPolicy.Fastest : requested;
 

@@ -1,4 +1,5 @@
 using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Parallel;
 
 namespace WaferNotebooks.Core.Wafer;
 
@@ -19,6 +20,9 @@ public sealed record WaferActivations(double LayerBytesPerToken, double Checkpoi
 
     /// <summary>Layer inputs kept for a full-recompute backward pass.</summary>
     public double Checkpoints(double tokens) => Layers * CheckpointBytesPerToken * tokens;
+
+    /// <summary>Bytes per token a layer sends off the wafer when its activations are offloaded: the checkpoint under full recompute, all of them without.</summary>
+    public double OffloadedPerLayer(Recompute recompute) => recompute == Recompute.Full ? CheckpointBytesPerToken : LayerBytesPerToken;
 
     /// <summary>The larger of one layer's full activations (live while it runs) and the logits (live at the head).</summary>
     public double WorkingSet(double tokens) => Math.Max(LayerBytesPerToken, LogitBytesPerToken) * tokens;

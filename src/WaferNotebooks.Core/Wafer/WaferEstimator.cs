@@ -44,7 +44,8 @@ public sealed class WaferEstimator : IEstimator
         var act = WaferActivations.For(job.Model);
         int perSystem = SequencesPerSystem(job, devices);
         var seen = new HashSet<(int, Recompute)>();
-        foreach (var (recompute, offload) in new[] { (Recompute.None, false), (Recompute.Full, false), (Recompute.Full, true) })
+        // Activation handling as alternatives: keep everything, recompute from checkpoints (kept or offloaded), or offload activations without recompute.
+        foreach (var (recompute, offload) in new[] { (Recompute.None, false), (Recompute.Full, false), (Recompute.Full, true), (Recompute.None, true) })
         {
             int max = Math.Clamp(WeightStreaming.MaxMicroBatch(c, act, job.SeqLen, recompute, offload), 1, Math.Max(1, perSystem));
             foreach (int mb in new[] { max, Math.Max(1, max / 2) })
@@ -97,7 +98,7 @@ public sealed class WaferEstimator : IEstimator
         return new Estimate(job, c.Id, $"{c.Id.ToUpperInvariant()} system", devices, usedLayout, step.Mode, step.Feasible, step.Problem,
             stepS, step.Breakdown, tokensPerS, modelTflops, hardwareTflops, modelTflops * 1e12 / peak, hardwareTflops * 1e12 / peak,
             step.Memory, seconds / 86400, devices * hours, energy.AveragePowerKw, energy.EnergyMwh, energy.CostUsd, energy.Co2Tonnes,
-            Bottleneck(c, step), [.. Assumptions(c, job, step, why), .. energy.Assumptions]);
+            Bottleneck(c, step), [.. Assumptions(c, job, step, layout.Recompute, why), .. energy.Assumptions]);
     }
 
     static string Bottleneck(WaferCluster c, WaferStep step)
@@ -111,20 +112,22 @@ public sealed class WaferEstimator : IEstimator
         return $"{regime}: {step.TokensPerPass:N0} tokens per system per wafer pass against a streaming threshold of {threshold:N0} (F_eff·2 B/(2·I/O)); largest part: {step.Breakdown.Largest.Name}";
     }
 
-    static IReadOnlyList<string> Assumptions(WaferCluster c, TrainingJob job, WaferStep step, string why)
+    static IReadOnlyList<string> Assumptions(WaferCluster c, TrainingJob job, WaferStep step, Recompute recompute, string why)
     {
         var list = new List<string>
         {
             why,
             step.Mode == "weight-streaming"
-                ? $"Sustained rate {c.EffectiveFlops / 1e15:G3} PFLOP/s per system: nominal dense 16-bit peak {c.PeakTflops16.Value:N0} TFLOP/s × utilisation {c.ComputeUtilisation} fitted to measured Cerebras training logs (the one uncertain throughput input; see the sensitivity table)."
+                ? $"Sustained rate {c.EffectiveFlops / 1e15:G3} PFLOP/s per system: nominal dense 16-bit peak {c.PeakTflops16.Value:N0} TFLOP/s × utilisation {c.ComputeUtilisation} fitted to measured Cerebras training logs, {(c.Release is { } r ? $"software release era {r}" : "release not known: the range spans every release era")} (the one uncertain throughput input; see the sensitivity table)."
                 : $"Sustained rate {c.PipelinedFlops / 1e15:G3} PFLOP/s: nominal dense 16-bit peak {c.PeakTflops16.Value:N0} TFLOP/s × layer-pipelined utilisation {c.LayerPipelinedUtilisation}, an assumption (no layer-pipelined LLM rate is public).",
             $"Weights stream in 16-bit at {SwarmXTree.For(c, 1).StreamGBps:G4} GB/s per direction (min of system I/O, SwarmX link, MemoryX).",
         };
         if (job.Precision is Precision.Fp8 or Precision.Fp4)
             list.Add($"{job.Precision} requested: the wafer computes in 16-bit, so the estimate uses the 16-bit peak.");
         if (step.OffloadFraction > 0)
-            list.Add($"{step.OffloadFraction:P0} of the layer checkpoints are offloaded to MemoryX and read back in the backward pass.");
+            list.Add(recompute == Recompute.Full
+                ? $"{step.OffloadFraction:P0} of the layer checkpoints are offloaded to MemoryX and read back in the backward pass."
+                : $"{step.OffloadFraction:P0} of the layer activations are offloaded to the activation servers (instead of recompute) and read back in the backward pass, over the system I/O.");
         return list;
     }
 

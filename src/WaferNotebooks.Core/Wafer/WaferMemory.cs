@@ -6,9 +6,10 @@ namespace WaferNotebooks.Core.Wafer;
 
 /// <summary>
 /// What one wafer's SRAM holds in each execution mode, and how much of it must leave the wafer.
-/// Weight streaming keeps only stream buffers and activations; with full recompute, layer
-/// checkpoints that do not fit are offloaded to MemoryX over the system I/O (Cerebras R2.0,
-/// "dynamic memory offload"). Layer-pipelined keeps weights, gradients and Adam state too.
+/// Weight streaming keeps only stream buffers and activations. What does not fit leaves the wafer
+/// over the system I/O: with full recompute, the layer checkpoints (Cerebras R2.0, "dynamic memory
+/// offload"); without recompute, the layers' full activations, to the activation servers (the
+/// alternative to recompute). Layer-pipelined keeps weights, gradients and Adam state too.
 /// </summary>
 public static class WaferMemory
 {
@@ -24,9 +25,20 @@ public static class WaferMemory
         double buffers = c.StreamBufferGb.Value * Gb;
         double working = act.WorkingSet(tokens);
         if (recompute == Recompute.None)
+        {
+            double logits = act.LogitBytesPerToken * tokens, stored = act.StoredAllLayers(tokens);
+            if (buffers + stored + logits <= capacity)
+                return (Breakdown(c, ("stream_buffers", buffers, "weight and gradient stream staging"),
+                    ("activations", stored, "every layer's activations, kept for the backward pass"),
+                    ("working_set", logits, "fp32 logits, live at the head on top of the stored activations")), 0);
+            // Activation offload instead of recompute: keep what fits beside the layer in flight, send the rest to the activation servers.
+            double inFlight = act.LayerBytesPerToken * tokens;
+            double kept = Math.Clamp(capacity - buffers - logits - inFlight, 0, stored);
+            double offloaded = (stored - kept) / stored;
             return (Breakdown(c, ("stream_buffers", buffers, "weight and gradient stream staging"),
-                ("activations", act.StoredAllLayers(tokens), "every layer's activations, kept for the backward pass"),
-                ("working_set", act.LogitBytesPerToken * tokens, "fp32 logits, live at the head on top of the stored activations")), 0);
+                ("activations", kept, $"layer activations kept on the wafer ({offloaded:P0} offloaded to the activation servers)"),
+                ("working_set", logits + inFlight, "the layer whose activations are streaming off or back, and the fp32 logits")), offloaded);
+        }
 
         double checkpoints = act.Checkpoints(tokens);
         double room = Math.Max(0, capacity - buffers - working);

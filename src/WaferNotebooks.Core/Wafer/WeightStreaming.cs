@@ -41,8 +41,8 @@ public static class WeightStreaming
             double cb = (recompute == Recompute.Full && block.Recomputed ? 3 : 2) * cf;
             double w = tree.StreamS(block.Params * BytesPerWeight);
             double g = tree.StreamS(block.Params * bytesPerGradient);
-            // Offloaded layer checkpoints leave in the forward pass and come back in the backward pass.
-            double o = block.Recomputed ? tree.StreamS(offload * act.CheckpointBytesPerToken * tokensPerPass) : 0;
+            // Offloaded layer activations (checkpoints under full recompute) leave in the forward pass and come back in the backward pass.
+            double o = block.Recomputed ? tree.StreamS(offload * act.OffloadedPerLayer(recompute) * tokensPerPass) : 0;
 
             double forward = Math.Max(cf, Math.Max(w, o));
             double back = Math.Max(cb, Math.Max(w + o, g));
@@ -59,7 +59,7 @@ public static class WeightStreaming
         var parts = new List<StepPart>
         {
             new("compute", passes * compute, $"forward and backward{(recompute == Recompute.Full ? " with full recompute" : "")}: {passes} pass(es) of {tokensPerPass:N0} tokens at {f / 1e15:G3} PFLOP/s effective"),
-            new("weight_streaming", passes * streamed + fill, $"exposed I/O into the wafer (weights{(offload > 0 ? ", offloaded checkpoints" : "")}) at {tree.StreamGBps:G4} GB/s, plus the first block's delivery"),
+            new("weight_streaming", passes * streamed + fill, $"exposed I/O into the wafer (weights{(offload > 0 ? (recompute == Recompute.Full ? ", offloaded checkpoints" : ", offloaded activations") : "")}) at {tree.StreamGBps:G4} GB/s, plus the first block's delivery"),
             new("gradient_reduction", passes * reduced + tail, $"exposed gradient stream out and SwarmX reduction, tree depth {tree.Depth} (fan-out {c.SwarmXFanOut.Value:G2}, {systems} systems)"),
             new("memoryx_update", update, $"Adam step in MemoryX at the iteration boundary ({MemoryXStore.UpdateS(c, model.Params):G3} s in all, hidden behind the last backward pass except the first block's update)"),
             new("other", c.StepOverheadMs.Value / 1e3, "per-step runtime synchronisation and input hand-off"),
@@ -74,8 +74,9 @@ public static class WeightStreaming
     public static int MaxMicroBatch(WaferCluster c, WaferActivations act, double seqLen, Recompute recompute, bool allowOffload)
     {
         double room = c.UsableSramGb * 1e9 - c.StreamBufferGb.Value * 1e9;
+        // With offload, only what must be on the wafer at once: the logits and the layer in flight (no recompute), or the working set (full recompute).
         double perSequence = recompute == Recompute.None
-            ? act.StoredAllLayers(seqLen) + act.LogitBytesPerToken * seqLen
+            ? act.LogitBytesPerToken * seqLen + (allowOffload ? act.LayerBytesPerToken * seqLen : act.StoredAllLayers(seqLen))
             : act.WorkingSet(seqLen) + (allowOffload ? 0 : act.Checkpoints(seqLen));
         return room <= 0 ? 0 : (int)Math.Floor(room / perSequence);
     }
@@ -83,10 +84,10 @@ public static class WeightStreaming
     static string? SramProblem(WaferCluster c, WaferActivations act, MemoryBreakdown memory, Recompute recompute, double seqLen)
     {
         if (memory.Fits) return null;
-        int none = MaxMicroBatch(c, act, seqLen, Recompute.None, false);
+        int none = MaxMicroBatch(c, act, seqLen, Recompute.None, true);
         int full = MaxMicroBatch(c, act, seqLen, Recompute.Full, true);
         string advice = recompute == Recompute.None
-            ? (none > 0 ? $"use a micro-batch of at most {none} sequences, or recompute=full" : "use recompute=full")
+            ? (none > 0 ? $"use a micro-batch of at most {none} sequences (activations beyond SRAM are offloaded), or recompute=full" : "use recompute=full")
             : (full > 0 ? $"use a micro-batch of at most {full} sequences" : "not even one sequence's working set fits: shorten the sequence");
         return $"Activations need {memory.TotalGb:G3} GB of SRAM per wafer but {memory.CapacityGb:G3} GB are usable: {advice}.";
     }

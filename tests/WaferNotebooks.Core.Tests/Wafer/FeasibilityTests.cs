@@ -50,7 +50,7 @@ public class FeasibilityTests
     [Fact]
     public void A_small_model_that_fits_in_sram_runs_layer_pipelined_when_streaming_would_wait_for_io()
     {
-        // 120 sequences of 32 tokens: 3,840 tokens per step, under half CS-2's 17,750-token streaming threshold, so
+        // 120 sequences of 32 tokens: 3,840 tokens per step, under a fifth of CS-2's 20,350-token streaming threshold, so
         // streaming waits for the weights twice per pass, while the 10-layer pipeline fills and drains in 9/120 of
         // the compute (at its own, lower, assumed utilisation).
         var job = new Workload.TrainingJob(CerebrasGpt111M, 1e9, 120, 32);
