@@ -3,7 +3,7 @@ using WaferNotebooks.Core.Catalog;
 namespace WaferNotebooks.Core.Gpu;
 
 /// <summary>How a GEMM's FP8 inputs are produced: the casts and amax reductions that run as
-/// memory-bound kernels beside the FP8 GEMMs (docs/gpu-model.md §3.8).</summary>
+/// memory-bound kernels beside the FP8 GEMMs (docs/gpu-model.md §3.7).</summary>
 public enum Fp8Casts
 {
     /// <summary>Transformer Engine inside Megatron-Core/NeMo: delayed scaling, the amax taken in

@@ -61,7 +61,7 @@ public sealed record CaseInputs
     /// <summary>Column <c>tensor_parallel</c>: 1 if tensor parallelism was used (degree in <c>tp</c> when published), 0 if not.</summary>
     public bool? TensorParallel { get; init; }
 
-    /// <summary>Column <c>compiled</c>: 1 if the model ran under <c>torch.compile</c> (its elementwise ops fused), 0 or empty for the framework's own kernels (eager in PyTorch-native stacks, hand-fused in Megatron).</summary>
+    /// <summary>Column <c>compiled</c>: 1 if the model's elementwise ops ran fused although its framework runs them eagerly by default: under <c>torch.compile</c>, or with hand-fused kernels (fused norm, rotary, SwiGLU as TinyLlama's lit-gpt); 0 or empty for the framework's own kernels (eager in PyTorch-native stacks, fused in Megatron).</summary>
     public bool? Compiled { get; init; }
 
     /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
