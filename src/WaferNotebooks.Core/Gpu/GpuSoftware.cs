@@ -117,7 +117,7 @@ public sealed record GpuSoftware(
         + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
         + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
         + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each" : "")
-        + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8 by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8 by Transformer Engine linears (weights cast every micro-batch)")
+        + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8, when used, by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8, when used, by Transformer Engine linears (weights cast every micro-batch)")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
         + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
             : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")
