@@ -48,8 +48,8 @@ public static class CommandGrammar
         ValueKind.Choice, "bf16|fp16|fp8|fp4", DefaultText: "bf16", AllowedValues: ["bf16", "fp16", "fp8", "fp4"]);
 
     public static readonly OptionSpec Framework = new("--framework",
-        "Training framework whose software profile to cost (fused attention, overlapped gradient reduction, interleaved pipeline schedule), optionally as of a release month: deepspeed, fsdp, megatron-lm@2021-04. GPU-class systems only.",
-        ValueKind.Choice, "NAME[@YYYY-MM]", DefaultText: "megatron-core: today's mainstream stack (fused attention, overlapped reduction)",
+        "Training framework whose software profile to cost (fused attention, overlapped gradient reduction, interleaved pipeline schedule), optionally run under torch.compile (+compiled: an eager PyTorch stack's elementwise ops fused) and as of a release month: deepspeed, fsdp, torchtitan+compiled, megatron-lm@2021-04. GPU-class systems only.",
+        ValueKind.Choice, "NAME[+compiled][@YYYY-MM]", DefaultText: "megatron-core: today's mainstream stack (fused attention, overlapped reduction)",
         AllowedValues: Gpu.TrainingFramework.Names);
 
     public static readonly OptionSpec Layout = new("--layout",

@@ -123,16 +123,23 @@ public static class ValueParsers
             _ => Precision.Bf16,
         };
 
-    /// <summary>NAME or NAME@YYYY-MM: a training framework's software profile, today's or as of that month (<see cref="Gpu.TrainingFramework"/>).</summary>
+    /// <summary>NAME[+compiled][@YYYY-MM]: a training framework's software profile, today's or as of that month, under torch.compile when +compiled (<see cref="Gpu.TrainingFramework"/>).</summary>
     public static Gpu.GpuSoftware ParseFramework(string option, string text)
     {
         var parts = text.Split('@', 2, StringSplitOptions.TrimEntries);
-        var framework = Gpu.TrainingFramework.Find(parts[0])
-            ?? throw Bad(option, text, $"expected one of {string.Join(", ", Gpu.TrainingFramework.Names)}, optionally with @YYYY-MM (deepspeed@2022-03)");
-        if (parts.Length == 1) return framework.SoftwareAt(null);
-        return Gpu.TrainingFramework.TryParseMonth(parts[1], out var date)
-            ? framework.SoftwareAt(date)
-            : throw Bad(option, text, $"the release month after @ is YYYY-MM, for example {framework.Name}@2021-04");
+        // NAME+compiled: the model ran under torch.compile, which fuses an eager stack's elementwise ops.
+        const string compiledSuffix = "+compiled";
+        bool compiled = parts[0].EndsWith(compiledSuffix, StringComparison.OrdinalIgnoreCase);
+        string name = compiled ? parts[0][..^compiledSuffix.Length] : parts[0];
+        var framework = Gpu.TrainingFramework.Find(name)
+            ?? throw Bad(option, text, $"expected one of {string.Join(", ", Gpu.TrainingFramework.Names)}, optionally with +compiled (torch.compile) and @YYYY-MM (torchtitan+compiled, deepspeed@2022-03)");
+        DateOnly? month = null;
+        if (parts.Length == 2)
+            month = Gpu.TrainingFramework.TryParseMonth(parts[1], out var date)
+                ? date
+                : throw Bad(option, text, $"the release month after @ is YYYY-MM, for example {framework.Name}@2021-04");
+        var software = framework.SoftwareAt(month);
+        return compiled ? software.WithEagerKernels(false) : software;
     }
 
     /// <summary>One of <paramref name="allowed"/>, case-insensitive; returns the canonical spelling.</summary>

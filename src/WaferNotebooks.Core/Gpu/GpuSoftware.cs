@@ -5,7 +5,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// as one fused kernel (FlashAttention, xformers, cuDNN fused attention), whether the
 /// data-parallel gradient reduction is bucketed and overlapped with the backward pass, whether
 /// the pipeline schedule can interleave model chunks, and in what precision gradients are
-/// accumulated and reduced.
+/// accumulated and reduced; whether its elementwise work runs as fused kernels or op by op
+/// (eager PyTorch), and how it produces FP8 GEMM inputs (<see cref="ElementwiseKernels"/>).
 /// </summary>
 public sealed record GpuSoftware(
     bool FusedAttention = true,
@@ -16,7 +17,9 @@ public sealed record GpuSoftware(
     int Zero3PrefetchLayers = GpuSoftware.FsdpPrefetchLayers,
     double Zero3SyncPerTensorS = 0,
     bool TensorParallelOverlap = false,
-    bool Fp8ParamGather = false)
+    bool Fp8ParamGather = false,
+    bool EagerKernels = false,
+    Fp8Casts Fp8Casts = Fp8Casts.TransformerEngine)
 {
     /// <summary>
     /// ZeRO-3 parameter all-gathers a current stack keeps in flight ahead of the layer computing:
@@ -99,6 +102,13 @@ public sealed record GpuSoftware(
     /// </summary>
     public GpuSoftware WithDeepSpeed2021Zero3() => this with { Zero3PrefetchLayers = 0, Zero3SyncPerTensorS = DeepSpeed2021SyncPerTensorS };
 
+    /// <summary>
+    /// The model code run op by op by PyTorch's eager mode (no <c>torch.compile</c>, no fused
+    /// kernels): every norm, rotary, activation and residual op is its own kernel with its own HBM
+    /// round trip and its own launch (<see cref="ElementwiseKernels"/>).
+    /// </summary>
+    public GpuSoftware WithEagerKernels(bool eager = true) => this with { EagerKernels = eager };
+
     public string Describe() =>
         (FusedAttention ? "fused (flash) attention: no s×s scores in HBM" : "attention scores materialised in HBM (softmax, dropout memory-bound)")
         + $"; host issues a layer forward in {HostSecondsPerLayerForward * 1e3:0.##} ms (launch-bound below that)"
@@ -106,6 +116,8 @@ public sealed record GpuSoftware(
         + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")
         + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
         + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
+        + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each" : "")
+        + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8, when used, by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8, when used, by Transformer Engine linears (weights cast every micro-batch)")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
         + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
             : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")

@@ -20,13 +20,6 @@ public readonly record struct FwdBwd(double Forward, double Backward)
 /// </summary>
 public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep)
 {
-    /// <summary>Elementwise HBM traffic of one layer per token, in 16-bit elements, forward:
-    /// LayerNorm read+write (2h) twice, fused bias-dropout-residual (read 2h, write h, mask h/2)
-    /// twice: 11h; activation read+write on the MLP width (2F; gated: read 2F, write F). The
-    /// backward pass moves about twice as much (read saved input and incoming gradient, write
-    /// the gradient). Counted from Megatron's fused kernels.</summary>
-    public static (double Hidden, double Ffn) ElementwiseElementsPerToken(FfnKind ffn) => (11, ffn == FfnKind.SwiGlu ? 3 : 2);
-
     /// <summary>Bytes per score element when scores are materialised: forward scale-mask-softmax
     /// (read 2, write 2) and dropout (read 2, write 2, mask 1) = 9; backward dropout and softmax
     /// gradients = 11 (Megatron fused softmax kernels).</summary>
@@ -111,11 +104,11 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
             attention = new FwdBwd(mm + scores * ScoreBytesForward / hbm, 2 * mm + scores * ScoreBytesBackward / hbm);
         }
 
-        // Memory-bound elementwise work; without sequence parallelism every tp rank repeats the h-wide part.
-        var (eh, ef) = ElementwiseElementsPerToken(m.Ffn);
-        double elemBytes = 2 * tokens * (eh * h / (l.SequenceParallel ? t : 1) + ef * ffnWidth / t);
-        // FP8: each GEMM input is cast (read 2 bytes, write 1) forward and each gradient backward.
-        if (eightBit) elemBytes += 3 * tokens * (2 * h / (l.SequenceParallel ? t : 1) + (q + ffnWidth) / t);
+        // Memory-bound elementwise work as the stack launches it (fused or eager PyTorch, ElementwiseKernels);
+        // without sequence parallelism every tp rank repeats the h-wide part.
+        double elemBytes = tokens * ElementwiseKernels.BytesPerToken(m, ffnWidth, t, l.SequenceParallel, sw.EagerKernels);
+        // FP8: each GEMM input is cast forward and each gradient backward (and weights, outside Megatron's TE).
+        if (eightBit) elemBytes += tokens * ElementwiseKernels.Fp8BytesPerToken(m, ffnWidth, t, l.SequenceParallel, tokens, sw.Fp8Casts, sw.EagerKernels);
         var elementwise = new FwdBwd(elemBytes / hbm, 2 * elemBytes / hbm);
 
         // Tensor parallel: two all-reduces of the b·s·h activations forward and two backward

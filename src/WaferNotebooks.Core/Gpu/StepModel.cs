@@ -44,7 +44,14 @@ sealed class StepModel
         (this.job, this.system, this.devices, l, this.sw) = (job, system, devices, layout, sw);
         part = new ModelPartition(job.Model, TransformerArithmetic.Parameters(job.Model), layout);
         microBatches = LayoutRules.MicroBatches(job, layout);
+        Fp8Casts? fp8 = MatmulEfficiency.RunsEightBit(system.Device, job.Precision) ? sw.Fp8Casts : null;
+        Fp8Casts? fp8Reference = fp8 is null ? null : Fp8Casts.TransformerEngine;
+        launchScale = (double)ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, sw.EagerKernels, fp8)
+            / ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, false, fp8Reference);
     }
+
+    /// <summary>Kernels this stack launches per layer over those of Megatron's fused layer, whose launch cost the catalog holds.</summary>
+    readonly double launchScale;
 
     /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial).</summary>
     StageTime Stage(double layers, double recomputed, bool logits, LayerTime dense, LayerTime? moe, LayerTime logit, double p2p)
@@ -59,7 +66,9 @@ sealed class StepModel
         // inside the backward). Per pass, so that both windows the data-parallel sync hides under
         // are wall times and only shrink when the hardware gets faster.
         // A launch cost fitted for the device (catalog launch_s) replaces the stack's default.
-        double hostForward = system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward;
+        // That cost is per layer of Megatron's fused kernels; a stack launching more kernels per
+        // layer (eager PyTorch, FP8 casts) takes proportionally longer (ElementwiseKernels).
+        double hostForward = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale;
         double hostBackward = hostForward * (2 + (l.Recompute == Parallel.Recompute.Full ? recomputedShare : 0));
         double ForwardWait(LayerTime x) => Math.Max(0, hostForward - x.All.Forward);
         double BackwardWait(LayerTime x) => Math.Max(0, hostBackward - x.All.Backward - recomputedShare * Total(x.Recompute(l.Recompute, sw.FusedAttention)));
@@ -175,6 +184,8 @@ sealed class StepModel
             : $"{a.Name}: not calibrated to training runs; GEMMs are assumed to sustain the measured matmul maximum");
         if (a.LaunchS is { } launch)
             Assume($"{a.Name}: the host launches a layer's forward kernels in {launch.Value * 1e3:0.###} ms (catalog launch_s)");
+        if (launchScale > 1)
+            Assume($"{(sw.EagerKernels ? "eager PyTorch" : "FP8 casts")}: {launchScale:0.##}× the kernels of Megatron's fused layer per layer, each launched by the host (launch cost scaled alike)");
         if (a.ComputeUnits is null)
             Assume($"{a.Name}: compute-unit count not in the catalog; wave quantisation assumes {MatmulEfficiency.DefaultComputeUnits}");
         if (microBatches < l.Pp)

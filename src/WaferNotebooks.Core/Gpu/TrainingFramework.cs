@@ -24,7 +24,12 @@ namespace WaferNotebooks.Core.Gpu;
 /// Zhao et al. 2023, PyTorch FSDP, VLDB) gathers are prefetched and reduce-scatters overlapped;
 /// before, FairScale's FSDP gathered each layer's weights when the layer ran: costed as not
 /// overlapped, with scores materialised (the 2021 profile). Attention fused from 2023-03, when
-/// PyTorch 2.0 shipped <c>scaled_dot_product_attention</c> with the FlashAttention kernel.</item>
+/// PyTorch 2.0 shipped <c>scaled_dot_product_attention</c> with the FlashAttention kernel.
+/// From 2022-03 the model code runs as eager PyTorch kernels (<see cref="ElementwiseKernels"/>;
+/// the <c>compiled</c> column or <c>+compiled</c> says otherwise) and FP8 goes through
+/// Transformer Engine <c>te.Linear</c> layers (llm-foundry's <c>fc_type: te</c>).</item>
+/// <item>torchtitan (2024–): FSDP2 with the modern stack, eager PyTorch kernels unless compiled,
+/// FP8 by torchao's dynamic tensorwise scaling.</item>
 /// <item>JAX/XLA (MaxText, Pax, T5X): XLA schedules collectives asynchronously under compute;
 /// fused (Pallas flash/splash) attention from 2024, materialised before.</item>
 /// <item>AWS Neuron (NxD Training): Megatron-style modern stack (NKI flash attention, overlapped reduction).</item>
@@ -45,6 +50,10 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
 
     static GpuSoftware Unfused(GpuSoftware s) => s with { FusedAttention = false };
 
+    /// <summary>A PyTorch-native stack: the model's Python code runs op by op (no <c>torch.compile</c>
+    /// by default: llm-foundry's benchmark configs and torchtitan's default <c>compile = false</c>).</summary>
+    static GpuSoftware EagerTorch(GpuSoftware s, Fp8Casts fp8) => s.WithEagerKernels() with { Fp8Casts = fp8 };
+
     public static TrainingFramework MegatronLm { get; } = new("megatron-lm",
         "NVIDIA Megatron-LM (2021-22 stack until 2023-09: scores materialised, reduction after backward)", [],
         d => Before(d, MegatronOverlap, GpuSoftware.Megatron2021, GpuSoftware.Modern));
@@ -60,9 +69,14 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
         d => Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), GpuSoftware.Modern).WithDeepSpeedPipeline());
 
     public static TrainingFramework Fsdp { get; } = new("fsdp",
-        "PyTorch FSDP (metaseq, torchtitan): full sharding, prefetched gathers, overlapped reduce-scatter",
-        ["torchtitan", "metaseq", "fairscale"],
-        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), GpuSoftware.Modern)), PreferredZeroStage: 3);
+        "PyTorch FSDP (llm-foundry, metaseq): full sharding, prefetched gathers, overlapped reduce-scatter; since 2022-03 eager PyTorch kernels, FP8 through Transformer Engine linears",
+        ["llm-foundry", "composer", "metaseq", "fairscale"],
+        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), GpuSoftware.Modern), Fp8Casts.TransformerEngineLinear)),
+        PreferredZeroStage: 3);
+
+    public static TrainingFramework Torchtitan { get; } = new("torchtitan",
+        "torchtitan (PyTorch-native FSDP2, TP, PP, CP): eager PyTorch kernels unless compiled, FP8 by torchao dynamic scaling", [],
+        _ => EagerTorch(GpuSoftware.Modern, Fp8Casts.Dynamic), PreferredZeroStage: 3);
 
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",
@@ -73,7 +87,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
         "AWS Neuron distributed training (NxD): Megatron-style, fused attention, overlapped reduction", ["nxd"],
         _ => GpuSoftware.Modern);
 
-    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Jax, Neuron];
+    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron];
 
     /// <summary>Every accepted name, canonical names first.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(f => f.Name), .. All.SelectMany(f => f.Aliases)];

@@ -61,6 +61,9 @@ public sealed record CaseInputs
     /// <summary>Column <c>tensor_parallel</c>: 1 if tensor parallelism was used (degree in <c>tp</c> when published), 0 if not.</summary>
     public bool? TensorParallel { get; init; }
 
+    /// <summary>Column <c>compiled</c>: 1 if the model's elementwise ops ran fused although its framework runs them eagerly by default: under <c>torch.compile</c>, or with hand-fused kernels (fused norm, rotary, SwiGLU as TinyLlama's lit-gpt); 0 or empty for the framework's own kernels (eager in PyTorch-native stacks, fused in Megatron).</summary>
+    public bool? Compiled { get; init; }
+
     /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
     public TrainingFramework ResolvedFramework => Framework ?? TrainingFramework.Mainstream(SoftwareDate);
 
@@ -69,7 +72,7 @@ public sealed record CaseInputs
     [
         "framework", "software_date", "attention", "dropout", "grad_reduce_dtype", "activation_offload", "power_cap_w",
         "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
-        "interleaved", "tensor_parallel",
+        "interleaved", "tensor_parallel", "compiled",
     ];
 
     /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
@@ -110,6 +113,7 @@ public sealed record CaseInputs
             DenseFfn = integer("dense_ffn"),
             Interleaved = Flag("interleaved"),
             TensorParallel = Flag("tensor_parallel"),
+            Compiled = Flag("compiled"),
         };
     }
 

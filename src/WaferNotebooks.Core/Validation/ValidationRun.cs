@@ -331,7 +331,8 @@ public sealed class ValidationRun(
     /// (<see cref="TrainingFramework"/>), or with no framework named the mainstream stack of that
     /// era (today's when the date is empty too); then the explicit columns override it:
     /// <c>attention</c> (fused/unfused) and <c>grad_reduce_dtype</c> (bf16/fp16: gradients
-    /// accumulated and reduced in 16 bits, <see cref="GpuSoftware.WithBf16GradientReduction"/>).
+    /// accumulated and reduced in 16 bits, <see cref="GpuSoftware.WithBf16GradientReduction"/>) and
+    /// <c>compiled</c> (1: <c>torch.compile</c> fuses the elementwise ops an eager stack runs one by one).
     /// </summary>
     public static GpuSoftware SoftwareFor(ValidationCase c, SystemSpec system)
     {
@@ -339,6 +340,7 @@ public sealed class ValidationRun(
         var stack = inputs.ResolvedFramework.SoftwareAt(inputs.SoftwareDate);
         if (inputs.FusedAttention is { } fused) stack = stack with { FusedAttention = fused };
         if (inputs.GradientsInFp32 is { } fp32) stack = stack with { GradientsInFp32 = fp32 };
+        if (inputs.Compiled == true) stack = stack.WithEagerKernels(false);
         return stack;
     }
 
