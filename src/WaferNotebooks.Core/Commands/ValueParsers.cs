@@ -123,15 +123,19 @@ public static class ValueParsers
             _ => Precision.Bf16,
         };
 
-    /// <summary>NAME or NAME@YYYY-MM: a training framework's software profile, today's or as of that month (<see cref="Gpu.TrainingFramework"/>).</summary>
-    public static Gpu.GpuSoftware ParseFramework(string option, string text)
+    /// <summary>
+    /// NAME or NAME@YYYY-MM: a training framework and its software profile, today's or as of that
+    /// month (<see cref="Gpu.TrainingFramework"/>). The framework also selects its fitted constants
+    /// (<see cref="SimulatorCatalog.ForFramework"/>), as validation does for a row of that framework.
+    /// </summary>
+    public static (Gpu.TrainingFramework Framework, Gpu.GpuSoftware Software) ParseFramework(string option, string text)
     {
         var parts = text.Split('@', 2, StringSplitOptions.TrimEntries);
         var framework = Gpu.TrainingFramework.Find(parts[0])
             ?? throw Bad(option, text, $"expected one of {string.Join(", ", Gpu.TrainingFramework.Names)}, optionally with @YYYY-MM (deepspeed@2022-03)");
-        if (parts.Length == 1) return framework.SoftwareAt(null);
+        if (parts.Length == 1) return (framework, framework.SoftwareAt(null));
         return Gpu.TrainingFramework.TryParseMonth(parts[1], out var date)
-            ? framework.SoftwareAt(date)
+            ? (framework, framework.SoftwareAt(date))
             : throw Bad(option, text, $"the release month after @ is YYYY-MM, for example {framework.Name}@2021-04");
     }
 

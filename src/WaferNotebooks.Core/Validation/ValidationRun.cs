@@ -201,7 +201,7 @@ public sealed class ValidationRun(
             }
         }
         else if (best.Feasible && CatalogSpread(estimator, best, system, c.Metric) is var (down, up))
-            range = range with { Low = range.Low * down, High = range.High * up };
+            range = range with { Low = Combined(predicted, range.Low, down), High = Combined(predicted, range.High, up) };
         double error = (predicted - c.Value) / c.Value;
         return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes,
             range.Low, range.High, assumed)
@@ -301,6 +301,20 @@ public sealed class ValidationRun(
             _ => (r.TokensPerS, nominal.TokensPerS),
         };
         return value > 0 ? (Math.Min(1, range.Low / value), Math.Max(1, range.High / value)) : null;
+    }
+
+    /// <summary>
+    /// One side of the range from two independent spreads, the knobs' (the nominal to
+    /// <paramref name="knobEnd"/>) and the inputs' (the factor <paramref name="inputFactor"/>):
+    /// their log distances from the nominal added in quadrature. What a practitioner chose and how
+    /// fast the hardware and the fitted constants turn out are independent, so their extremes
+    /// need not coincide (stacking them would make every range wider than its parts justify).
+    /// </summary>
+    static double Combined(double nominal, double knobEnd, double inputFactor)
+    {
+        double knob = Math.Log(knobEnd / nominal), input = Math.Log(inputFactor);
+        double side = Math.Sqrt(knob * knob + input * input);
+        return nominal * Math.Exp(knobEnd < nominal || inputFactor < 1 ? -side : side);
     }
 
     static Func<int, TrainingJob> JobFor(IEstimator inner, TrainingJob job) =>
