@@ -61,6 +61,12 @@ public sealed record CaseInputs
     /// <summary>Column <c>tensor_parallel</c>: 1 if tensor parallelism was used (degree in <c>tp</c> when published), 0 if not.</summary>
     public bool? TensorParallel { get; init; }
 
+    /// <summary>Column <c>tp_comm_overlap</c>: 1 if tensor-parallel collectives were pipelined with the GEMMs (Megatron-Core <c>tp_comm_overlap</c>), 0 if not; empty: the framework's default (off).</summary>
+    public bool? TpCommOverlap { get; init; }
+
+    /// <summary>Column <c>fp8_param_gather</c>: 1 if FP8 parameters were kept and gathered at 1 byte (Megatron-Core <c>fp8_param_gather</c>), 0 if not; empty: off.</summary>
+    public bool? Fp8ParamGather { get; init; }
+
     /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
     public TrainingFramework ResolvedFramework => Framework ?? TrainingFramework.Mainstream(SoftwareDate);
 
@@ -69,7 +75,7 @@ public sealed record CaseInputs
     [
         "framework", "software_date", "attention", "dropout", "grad_reduce_dtype", "activation_offload", "power_cap_w",
         "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
-        "interleaved", "tensor_parallel",
+        "interleaved", "tensor_parallel", "tp_comm_overlap", "fp8_param_gather",
     ];
 
     /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
@@ -110,6 +116,8 @@ public sealed record CaseInputs
             DenseFfn = integer("dense_ffn"),
             Interleaved = Flag("interleaved"),
             TensorParallel = Flag("tensor_parallel"),
+            TpCommOverlap = Flag("tp_comm_overlap"),
+            Fp8ParamGather = Flag("fp8_param_gather"),
         };
     }
 

@@ -341,10 +341,13 @@ public sealed class ValidationRun(
 
     /// <summary>
     /// The software stack: the <c>framework</c> column's profile at the row's <c>software_date</c>
-    /// (<see cref="TrainingFramework"/>), or with no framework named the mainstream stack of that
-    /// era (today's when the date is empty too); then the explicit columns override it:
-    /// <c>attention</c> (fused/unfused) and <c>grad_reduce_dtype</c> (bf16/fp16: gradients
-    /// accumulated and reduced in 16 bits, <see cref="GpuSoftware.WithBf16GradientReduction"/>).
+    /// (<see cref="TrainingFramework"/>: DeepSpeed before 2021-10 gathers ZeRO-3 parameters one
+    /// tensor at a time), or with no framework named the mainstream stack of that era (today's
+    /// when the date is empty too); then the explicit columns override it: <c>attention</c>
+    /// (fused/unfused), <c>grad_reduce_dtype</c> (bf16/fp16: gradients accumulated and reduced in
+    /// 16 bits, <see cref="GpuSoftware.WithBf16GradientReduction"/>), <c>tp_comm_overlap</c>
+    /// (<see cref="GpuSoftware.WithTensorParallelOverlap"/>) and <c>fp8_param_gather</c>
+    /// (<see cref="GpuSoftware.WithFp8ParamGather"/>).
     /// </summary>
     public static GpuSoftware SoftwareFor(ValidationCase c, SystemSpec system)
     {
@@ -352,6 +355,8 @@ public sealed class ValidationRun(
         var stack = inputs.ResolvedFramework.SoftwareAt(inputs.SoftwareDate);
         if (inputs.FusedAttention is { } fused) stack = stack with { FusedAttention = fused };
         if (inputs.GradientsInFp32 is { } fp32) stack = stack with { GradientsInFp32 = fp32 };
+        if (inputs.TpCommOverlap is { } overlap) stack = stack with { TensorParallelOverlap = overlap };
+        if (inputs.Fp8ParamGather is { } fp8Gather) stack = stack with { Fp8ParamGather = fp8Gather };
         return stack;
     }
 
