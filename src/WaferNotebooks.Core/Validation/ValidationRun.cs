@@ -23,8 +23,9 @@ namespace WaferNotebooks.Core.Validation;
 /// sequences, rounded up to whole nodes: one sequence per device per step, the scale of the
 /// published large runs.</para>
 /// <para>Besides the nominal, each row gets a range: the metric over the plausible values of the
-/// knobs it leaves open (<see cref="RangeOf"/>; an open batch over 1M–16M tokens), widened by the
-/// catalog's sourced input ranges (<see cref="CatalogSpread"/>). Nothing is read from the notes
+/// knobs it leaves open (<see cref="RangeOf"/>; an open batch over 1M–16M tokens), combined in
+/// quadrature with the spread of the system's ranged inputs (<see cref="CatalogSpread"/>: the
+/// catalog's sourced ranges and the fitted constants' bands). Nothing is read from the notes
 /// column: every input is a column (<see cref="CaseInputs"/>).</para>
 /// </summary>
 /// <param name="findSystem">Resolves a system id (the catalog's lookup).</param>
@@ -284,8 +285,9 @@ public sealed class ValidationRun(
     }
 
     /// <summary>
-    /// The factors by which the catalog's sourced input ranges (bandwidths, latencies, efficiencies
-    /// with a low/high in the catalog) move the row's metric at the nominal layout
+    /// The factors by which the system's ranged inputs (bandwidths, latencies, efficiencies with a
+    /// low/high in the catalog, and the fitted constants with their bands,
+    /// <see cref="Catalog.CalibrationValue.Low"/>) move the row's metric at the nominal layout
     /// (<see cref="UncertaintyAnalysis"/>): the inputs are as uncertain as the knobs, so the range
     /// carries both.
     /// </summary>
