@@ -297,12 +297,13 @@ internal static class TextReport
     {
         var fit = c.Fit;
         int used = fit.Data.Sum(d => d.Rows.Count);
-        o.WriteLine($"calibrate {string.Join(", ", fit.Fit)} by {fit.By}: {used} rows used of {string.Join(", ", fit.Data.Select(d => $"{d.File} ({d.Rows.Count})"))}; {c.Unused.Count} not used");
+        o.WriteLine($"calibrate {string.Join(", ", fit.Fit)} by {fit.By}, each of the {fit.Weighting} weighing once: {used} rows used of {string.Join(", ", fit.Data.Select(d => $"{d.File} ({d.Rows.Count})"))}; {c.Unused.Count} not used");
         o.WriteLine();
-        var table = new TextTable("group", "constant", "was", "fitted", "rows", "|error| mean before", "after", "median before", "after");
+        var table = new TextTable("group", "constant", "was", "fitted", "band (rows 10-90%)", "rows", "|error| mean before", "after", "median before", "after");
+        static string G4(double x) => x.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var v in fit.Values)
-            table.Add(v.Framework is { } fw ? $"{v.Accelerator}/{fw}" : v.Accelerator, v.Constant, v.Previous.ToString("G4", System.Globalization.CultureInfo.InvariantCulture),
-                v.Value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture), v.Rows.Count.ToString("N0"),
+            table.Add(v.Framework is { } fw ? $"{v.Accelerator}/{fw}" : v.Accelerator, v.Constant, G4(v.Previous),
+                G4(v.Value), v.Low is { } lo && v.High is { } hi ? $"{G4(lo)}–{G4(hi)}" : "", v.Rows.Count.ToString("N0"),
                 Percent(v.Before.MeanAbsError), Percent(v.After.MeanAbsError), Percent(v.Before.MedianAbsError), Percent(v.After.MedianAbsError));
         table.Write(o);
         o.WriteLine();

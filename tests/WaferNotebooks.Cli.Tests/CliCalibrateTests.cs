@@ -39,6 +39,31 @@ public sealed class CliCalibrateTests : IDisposable
     }
 
     [Fact]
+    public void Calibrate_weight_paper_is_recorded_and_the_band_is_shown_and_written()
+    {
+        var runs = Path.Combine(CliRunner.RepoRoot, "data", "validation", "runs.csv");
+        var overlay = Path.Combine(directory, "a100.json");
+        // Narayanan's 10 rows and Korthikanti's 4, each paper weighing once.
+        var run = CliRunner.Run("calibrate", "--data", runs, "--rows", "megatron21-*,korthikanti22-*", "--fit", "sustained_matmul_share", "--weight", "paper", "--out", overlay);
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Err);
+        Assert.Contains("each of the paper weighing once", run.Out);
+        Assert.Contains("band (rows 10-90%)", run.Out);
+        var fit = JsonNode.Parse(File.ReadAllText(overlay))!["calibrations"]!.AsArray().Single()!;
+        Assert.Equal("paper", fit["weight"]!.GetValue<string>());
+        Assert.Contains("--weight paper", fit["command"]!.GetValue<string>());
+        var value = fit["values"]!.AsArray().Single()!;
+        double low = value["low"]!.GetValue<double>(), high = value["high"]!.GetValue<double>(), share = value["value"]!.GetValue<double>();
+        Assert.True(low < share && share < high, $"band {low}–{high} around {share}");
+        // Weighted by rows, Narayanan's ten rows pull harder: another value.
+        var byRows = JsonNode.Parse(CliRunner.Run("calibrate", "--data", runs, "--rows", "megatron21-*,korthikanti22-*", "--fit", "sustained_matmul_share", "--json").Out)!;
+        Assert.NotEqual(share, byRows["fit"]!["values"]!.AsArray().Single()!["value"]!.GetValue<double>());
+        Assert.Null(byRows["fit"]!["weight"]);
+        var bad = CliRunner.Run("calibrate", "--data", runs, "--fit", "sustained_matmul_share", "--weight", "model");
+        Assert.NotEqual(ExitCodes.Ok, bad.ExitCode);
+        Assert.Contains("rows, paper, source", bad.Err + bad.Out);
+    }
+
+    [Fact]
     public void Validate_cv_reports_in_sample_and_cross_validated_errors_per_row()
     {
         var text = CliRunner.Run("validate", "--data", Bridge, "--cv", "system");

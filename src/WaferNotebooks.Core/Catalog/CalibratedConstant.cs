@@ -16,7 +16,8 @@ public sealed record CalibratedConstant(
     double Tolerance,
     string BoundsReason,
     Func<Accelerator, double> Get,
-    Func<Accelerator, Sourced?, Accelerator> Set)
+    Func<Accelerator, Sourced?, Accelerator> Set,
+    Func<Accelerator, Sourced?> Given)
 {
     /// <summary>Upper bound of <c>launch_s</c>, also the catalog's limit.</summary>
     public const double MaxLaunchS = 0.005;
@@ -26,13 +27,13 @@ public sealed record CalibratedConstant(
         0.5, 1.0, 1e-3,
         "a share of the microbenchmark maximum is at most 1; below 0.5 a device would lose half its measured GEMM rate in training, " +
         "beyond the sustained-clock drops reported for power-capped GPUs",
-        MatmulEfficiency.SustainedShare, (a, v) => a with { SustainedMatmulShare = v });
+        MatmulEfficiency.SustainedShare, (a, v) => a with { SustainedMatmulShare = v }, a => a.SustainedMatmulShare);
 
     public static readonly CalibratedConstant LaunchS = new("launch_s",
         "host time to launch one transformer layer's forward kernels (s); backward takes twice that",
         0, MaxLaunchS, 1e-5,
         "0 is a host that never holds the GPU up (CUDA graphs); 5 ms is 250 launches at 20 µs, six times the ~40 kernels of a Megatron layer",
-        a => a.LaunchS?.Value ?? GpuSoftware.EagerLayerForwardS, (a, v) => a with { LaunchS = v });
+        a => a.LaunchS?.Value ?? GpuSoftware.EagerLayerForwardS, (a, v) => a with { LaunchS = v }, a => a.LaunchS);
 
     public static IReadOnlyList<CalibratedConstant> All { get; } = [SustainedMatmulShare, LaunchS];
 

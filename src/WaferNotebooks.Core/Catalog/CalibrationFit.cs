@@ -15,16 +15,30 @@ public sealed record CalibrationFit(
     IReadOnlyList<string> Fit,
     string By,
     IReadOnlyList<CalibrationDataSet> Data,
-    IReadOnlyList<CalibrationValue> Values)
+    IReadOnlyList<CalibrationValue> Values,
+    string? Weight = null)
 {
     public const string ByAccelerator = "accelerator";
     public const string ByAcceleratorAndFramework = "accelerator+framework";
     public static readonly string[] Groupings = [ByAccelerator, ByAcceleratorAndFramework];
 
+    /// <summary>
+    /// How rows weigh in the fit (<c>--weight</c>): rows = each row once; paper = each publication
+    /// (the source column up to its first comma) once, its rows sharing one weight; source = each
+    /// source (one table or section) once. A file that does not say was fitted by rows.
+    /// </summary>
+    public const string WeightRows = "rows", WeightPaper = "paper", WeightSource = "source";
+    public static readonly string[] Weightings = [WeightRows, WeightPaper, WeightSource];
+
+    /// <summary>The weighting the fit used (<see cref="WeightRows"/> when the file does not say).</summary>
+    public string Weighting => Weight ?? WeightRows;
+
     /// <summary>The catalog's provenance text for a fitted value.</summary>
     public string SourceFor(CalibrationValue v) =>
         $"Fitted by wafer calibrate on {Date} to {v.Rows.Count} measured row(s) of {string.Join(", ", Data.Select(d => d.File))} " +
-        $"(least squares on log error; |error| mean {Percent(v.Before.MeanAbsError)} before, {Percent(v.After.MeanAbsError)} after): {Command}";
+        $"(least squares on log error, {(Weighting == WeightRows ? "each row once" : $"each {Weighting} once")}; |error| mean {Percent(v.Before.MeanAbsError)} before, {Percent(v.After.MeanAbsError)} after" +
+        (v.Low is { } lo && v.High is { } hi ? $"; single rows want {lo.ToString("G3", CultureInfo.InvariantCulture)}–{hi.ToString("G3", CultureInfo.InvariantCulture)}, 10th–90th percentile, the range" : "") +
+        $"): {Command}";
 
     static string Percent(double x) => (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
@@ -32,12 +46,15 @@ public sealed record CalibrationFit(
     internal string? Problem()
     {
         if (!Groupings.Contains(By)) return $"by '{By}' (allowed: {string.Join(", ", Groupings)})";
+        if (!Weightings.Contains(Weighting)) return $"weight '{Weight}' (allowed: {string.Join(", ", Weightings)})";
         foreach (var v in Values)
         {
             var constant = CalibratedConstant.All.FirstOrDefault(c => c.Name == v.Constant);
             if (constant is null) return $"constant '{v.Constant}' (known: {string.Join(", ", CalibratedConstant.All.Select(c => c.Name))})";
             if (!(v.Value >= constant.Low && v.Value <= constant.High))
                 return $"{v.Constant} = {v.Value} for '{v.Accelerator}' is outside its bounds [{constant.Low}, {constant.High}]";
+            if (v.Low is { } lo && v.High is { } hi && !(lo >= constant.Low && lo <= v.Value && v.Value <= hi && hi <= constant.High))
+                return $"{v.Constant} band [{lo}, {hi}] for '{v.Accelerator}' must contain the value {v.Value} and lie within the bounds [{constant.Low}, {constant.High}]";
             if ((v.Framework is null) != (By == ByAccelerator))
                 return $"value for '{v.Accelerator}' {(v.Framework is null ? "lacks a framework" : "has a framework")} but the fit is by {By}";
         }
@@ -52,6 +69,10 @@ public sealed record CalibrationDataSet(string File, IReadOnlyList<string> Rows)
 /// One fitted value: the calibration group (an accelerator id, or the group several accelerators
 /// of one die share), the framework for a fit by accelerator+framework, the constant, the value
 /// (and the one it replaced), the rows it was fitted to and the in-sample error before and after.
+/// <see cref="Low"/>–<see cref="High"/> is the value's band: the 10th to 90th percentile (weighted
+/// as the fit) of the values each row alone would want, so the constant of a row like these lies in
+/// it four times in five. The catalog gives the constant this range, and every estimate's range
+/// carries it (null in files written before bands were recorded: no range).
 /// </summary>
 public sealed record CalibrationValue(
     string Accelerator,
@@ -61,7 +82,9 @@ public sealed record CalibrationValue(
     double Previous,
     IReadOnlyList<string> Rows,
     CalibrationError Before,
-    CalibrationError After);
+    CalibrationError After,
+    double? Low = null,
+    double? High = null);
 
 /// <summary>Absolute relative errors (mean, median) and the root mean square of ln(predicted / measured).</summary>
 public sealed record CalibrationError(double MeanAbsError, double MedianAbsError, double RmsLogError);

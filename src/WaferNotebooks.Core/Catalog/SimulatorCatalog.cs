@@ -104,8 +104,9 @@ public sealed class SimulatorCatalog
         foreach (var v in values)
         {
             var constant = CalibratedConstant.All.First(c => c.Name == v.Constant);
-            // Derived: computed from published measurements by the procedure the source states.
-            var sourced = new Sourced(v.Value, fit.SourceFor(v), Confidence.Derived);
+            // Derived: computed from published measurements by the procedure the source states;
+            // its band (what single rows want) is the constant's range, so estimates carry it.
+            var sourced = new Sourced(v.Value, fit.SourceFor(v), Confidence.Derived, v.Low, v.High);
             foreach (var entry in catalog.accelerators.Where(e => e.CalibrationGroup == v.Accelerator || e.Device.Id == v.Accelerator).ToList())
                 catalog = catalog.WithEntry(entry with { Device = constant.Set(entry.Device, sourced) });
         }

@@ -41,7 +41,7 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
                 r.Kinds.Contains(CatalogKind.Systems) ? active.Systems : []),
             ValidateRequest r => Validate(r, active, ct),
             CalibrateRequest r => CalibrationRun.Run(active, r.DataPaths, r.Fit, r.By, r.RowPatterns, r.Command, r.OutPath,
-                DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), CommandGrammar.Data.Name),
+                DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), CommandGrammar.Data.Name, r.Weight, ct),
             TimelineRequest r => StepTimeline.From(Estimate(r.Job, r.Target, r.Layout, r.Economics, r.Objective)),
             _ => throw new ArgumentException($"No executor for {request.GetType().Name}.", nameof(request)),
         };
@@ -59,9 +59,8 @@ public sealed class CommandExecutor(SimulatorCatalog catalog)
     private static object Validate(ValidateRequest r, SimulatorCatalog catalog, CancellationToken ct)
     {
         var data = ValidationData.Load(r.DataPath, CommandGrammar.Data.Name);
-        if (r.CrossValidateBy is { } by) return CrossValidation.Run(catalog, data, by);
-        var rows = Calibration.Predict(catalog, data.Rows, ct).Select(p => p.Prediction).Concat(data.Malformed).OrderBy(row => row.Line);
-        return new ValidationReport(data.Name, [.. rows]);
+        if (r.CrossValidateBy is { } by) return CrossValidation.Run(catalog, data, by, ct);
+        return Calibration.Validate(catalog, data, ct);
     }
 
     private static Comparison Compare(CompareRequest r, IProgress<double>? progress, CancellationToken ct)

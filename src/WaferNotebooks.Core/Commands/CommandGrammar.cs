@@ -104,6 +104,11 @@ public static class CommandGrammar
         "One value per accelerator (accelerators of one die share a calibration group, e.g. a100, blackwell), or per accelerator and framework (the rows' framework column).",
         ValueKind.Choice, "accelerator|accelerator+framework", DefaultText: "accelerator", AllowedValues: CalibrationFit.Groupings);
 
+    public static readonly OptionSpec Weight = new("--weight",
+        "How rows weigh in the fit: rows = each row once; paper = each publication once (the source column up to its first comma), " +
+        "so a file of a hundred rows from one paper does not outweigh a paper of four; source = each source (one table or section) once.",
+        ValueKind.Choice, "rows|paper|source", DefaultText: "rows", AllowedValues: CalibrationFit.Weightings);
+
     public static readonly OptionSpec Rows = new("--rows",
         "Row ids to fit to, comma-separated; * and ? are wildcards (megatron21-*,korthikanti22-*). Only steady-state throughput rows on GPU-class systems are used.",
         ValueKind.Text, "ID|PATTERN,...", DefaultText: "every usable row of the files");
@@ -202,7 +207,7 @@ public static class CommandGrammar
     public static readonly SubcommandSpec Calibrate = new("calibrate",
         "Fit catalog constants to measured runs (least squares on log error) and write them as a catalog overlay.",
         "calibrate --data data/validation/megatron-bridge/runs.csv --fit sustained_matmul_share --out blackwell.json",
-        [DataRepeated, Fit, By, Rows, Out, .. Shared]);
+        [DataRepeated, Fit, By, Weight, Rows, Out, .. Shared]);
 
     public static readonly SubcommandSpec Timeline = new("timeline",
         "Show one training step of a layout: compute, each kind of communication, pipeline bubbles, weight streaming, optimizer.",

@@ -82,7 +82,8 @@ public sealed record ValidateRequest(string DataPath, string? CrossValidateBy = 
 
 /// <summary>calibrate: fit constants to the rows of data files; <see cref="Command"/> is the command line the overlay records.</summary>
 public sealed record CalibrateRequest(
-    IReadOnlyList<string> DataPaths, IReadOnlyList<CalibratedConstant> Fit, string By, IReadOnlyList<string> RowPatterns, string? OutPath, string Command) : CommandRequest
+    IReadOnlyList<string> DataPaths, IReadOnlyList<CalibratedConstant> Fit, string By, IReadOnlyList<string> RowPatterns, string? OutPath, string Command,
+    string Weight = CalibrationFit.WeightRows) : CommandRequest
 {
     public override string Subcommand => "calibrate";
 }

@@ -38,6 +38,10 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var spec = CommandGrammar.Find(subcommand);
         var args = new Args(spec, values);
         var extended = UserCatalogs.Apply(catalog, environmentCatalogs, args.Many(CommandGrammar.UserCatalog));
+        // --framework also picks the constants fitted for that framework (wafer calibrate --by
+        // accelerator+framework), as validation applies them to a row of that framework.
+        if (spec.Options.Contains(CommandGrammar.Framework) && args.One(CommandGrammar.Framework) is { } framework)
+            extended = extended.ForFramework(ValueParsers.ParseFramework(CommandGrammar.Framework.Name, framework).Framework.Name);
         var request = new RequestParser(extended).ParseRequest(spec, args);
         return request with { Output = ParseOutput(args), Catalog = extended };
     }
@@ -140,6 +144,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         foreach (var path in data) ValueParsers.ExistingFile(CommandGrammar.Data.Name, path);
         var fit = List(a.Required(CommandGrammar.Fit)).Select(n => CalibratedConstant.Find(n, CommandGrammar.Fit.Name)).Distinct().ToList();
         var by = a.One(CommandGrammar.By) is { } b ? ValueParsers.ParseChoice(CommandGrammar.By.Name, b, CommandGrammar.By.AllowedValues!) : CalibrationFit.ByAccelerator;
+        var weight = a.One(CommandGrammar.Weight) is { } w ? ValueParsers.ParseChoice(CommandGrammar.Weight.Name, w, CommandGrammar.Weight.AllowedValues!) : CalibrationFit.WeightRows;
         var rows = a.One(CommandGrammar.Rows) is { } r ? List(r) : [];
         if (a.One(CommandGrammar.Rows) is not null && rows.Count == 0)
             throw new WaferInputException($"{CommandGrammar.Rows.Name} is empty; give row ids or patterns, e.g. megatron21-*,korthikanti22-*");
@@ -148,8 +153,9 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
             .Concat(data.SelectMany(d => new[] { CommandGrammar.Data.Name, d.Replace('\\', '/') }))
             .Concat(rows.Count > 0 ? [CommandGrammar.Rows.Name, string.Join(',', rows)] : [])
             .Concat([CommandGrammar.Fit.Name, string.Join(',', fit.Select(f => f.Name)), CommandGrammar.By.Name, by])
+            .Concat(weight != CalibrationFit.WeightRows ? [CommandGrammar.Weight.Name, weight] : [])
             .Concat(output is not null ? [CommandGrammar.Out.Name, output.Replace('\\', '/')] : []));
-        return new CalibrateRequest(data, fit, by, rows, output, command);
+        return new CalibrateRequest(data, fit, by, rows, output, command, weight);
     }
 
     private static List<string> List(string text) => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
@@ -170,7 +176,7 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var batch = a.One(CommandGrammar.Batch) is { } b ? ValueParsers.ParseBatchSequences(CommandGrammar.Batch.Name, b, seq) : JobDefaults.GlobalBatchSeqs(model, seq);
         var tokens = a.One(CommandGrammar.Tokens) is { } t ? ValueParsers.ParseTokenCount(CommandGrammar.Tokens.Name, t) : JobDefaults.Tokens(model);
         var precision = a.One(CommandGrammar.Precision) is { } p ? ValueParsers.ParsePrecision(CommandGrammar.Precision.Name, p) : Precision.Bf16;
-        var software = a.One(CommandGrammar.Framework) is { } f ? ValueParsers.ParseFramework(CommandGrammar.Framework.Name, f) : null;
+        var software = a.One(CommandGrammar.Framework) is { } f ? ValueParsers.ParseFramework(CommandGrammar.Framework.Name, f).Software : null;
         var job = new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
         // Less than one step is not a training run: say so rather than print a fraction of a step.
         if (job.Steps < 1)

@@ -290,6 +290,8 @@ public static class ResultJson
                 ["framework"] = v.Framework,
                 ["constant"] = v.Constant,
                 ["value"] = Number(v.Value),
+                ["low"] = v.Low is { } lo ? Number(lo) : null,
+                ["high"] = v.High is { } hi ? Number(hi) : null,
                 ["rows"] = v.Rows.Count,
             }),
             ["uncalibrated"] = Strings(f.Uncalibrated),

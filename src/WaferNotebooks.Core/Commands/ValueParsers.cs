@@ -123,8 +123,13 @@ public static class ValueParsers
             _ => Precision.Bf16,
         };
 
-    /// <summary>NAME[+compiled][@YYYY-MM]: a training framework's software profile, today's or as of that month, under torch.compile when +compiled (<see cref="Gpu.TrainingFramework"/>).</summary>
-    public static Gpu.GpuSoftware ParseFramework(string option, string text)
+    /// <summary>
+    /// NAME[+compiled][@YYYY-MM]: a training framework and its software profile, today's or as of
+    /// that month, under torch.compile when +compiled (<see cref="Gpu.TrainingFramework"/>). The
+    /// framework also selects its fitted constants (<see cref="SimulatorCatalog.ForFramework"/>),
+    /// as validation does for a row of that framework.
+    /// </summary>
+    public static (Gpu.TrainingFramework Framework, Gpu.GpuSoftware Software) ParseFramework(string option, string text)
     {
         var parts = text.Split('@', 2, StringSplitOptions.TrimEntries);
         // NAME+compiled: the model ran under torch.compile, which fuses an eager stack's elementwise ops.
@@ -139,7 +144,7 @@ public static class ValueParsers
                 ? date
                 : throw Bad(option, text, $"the release month after @ is YYYY-MM, for example {framework.Name}@2021-04");
         var software = framework.SoftwareAt(month);
-        return compiled ? software.WithEagerKernels(false) : software;
+        return (framework, compiled ? software.WithEagerKernels(false) : software);
     }
 
     /// <summary>One of <paramref name="allowed"/>, case-insensitive; returns the canonical spelling.</summary>

@@ -18,7 +18,9 @@ namespace WaferNotebooks.Core.Gpu;
 /// NeMo Megatron running Megatron-LM's kernels, so the Megatron-LM profile of that date.</item>
 /// <item>DeepSpeed (Megatron-DeepSpeed, GPT-NeoX): the pipeline engine (<see cref="GpuSoftware.WithDeepSpeedPipeline"/>);
 /// attention materialised before 2023, FlashAttention from 2023 (FlashAttention, Dao et al.
-/// 2022, entered these code bases from late 2022).</item>
+/// 2022, entered these code bases from late 2022). Before 2021-10, ZeRO-3 gathered parameters one
+/// tensor at a time, each synchronised, nothing prefetched (<see cref="GpuSoftware.WithDeepSpeed2021Zero3"/>:
+/// PR #1188, merged September 2021, grouped a module's gathers); it changes only ZeRO-3 layouts.</item>
 /// <item>Fully sharded data parallel (PyTorch FSDP, torchtitan; FairScale FSDP as in metaseq):
 /// prefers full sharding (ZeRO-3). From 2022-03 (PyTorch 1.11 ships FSDP with backward prefetch;
 /// Zhao et al. 2023, PyTorch FSDP, VLDB) gathers are prefetched and reduce-scatters overlapped;
@@ -41,6 +43,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
 {
     static readonly DateOnly MegatronOverlap = new(2023, 10, 1);
     static readonly DateOnly FlashInDeepSpeed = new(2023, 1, 1);
+    static readonly DateOnly DeepSpeedGroupedGathers = new(2021, 10, 1);
     static readonly DateOnly TorchFsdp = new(2022, 3, 1);
     static readonly DateOnly TorchSdpa = new(2023, 3, 1);
     static readonly DateOnly PallasFlash = new(2024, 1, 1);
@@ -66,7 +69,8 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     public static TrainingFramework DeepSpeed { get; } = new("deepspeed",
         "DeepSpeed pipeline engine (Megatron-DeepSpeed, GPT-NeoX): plain 1F1B, reduction after the flush",
         ["megatron-deepspeed", "gpt-neox"],
-        d => Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), GpuSoftware.Modern).WithDeepSpeedPipeline());
+        d => Before(d, DeepSpeedGroupedGathers, Unfused(GpuSoftware.Modern).WithDeepSpeed2021Zero3(),
+            Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), GpuSoftware.Modern)).WithDeepSpeedPipeline());
 
     public static TrainingFramework Fsdp { get; } = new("fsdp",
         "PyTorch FSDP (llm-foundry, metaseq): full sharding, prefetched gathers, overlapped reduce-scatter; since 2022-03 eager PyTorch kernels, FP8 through Transformer Engine linears",

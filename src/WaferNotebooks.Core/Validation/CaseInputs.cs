@@ -64,6 +64,12 @@ public sealed record CaseInputs
     /// <summary>Column <c>compiled</c>: 1 if the model's elementwise ops ran fused although its framework runs them eagerly by default: under <c>torch.compile</c>, or with hand-fused kernels (fused norm, rotary, SwiGLU as TinyLlama's lit-gpt); 0 or empty for the framework's own kernels (eager in PyTorch-native stacks, fused in Megatron).</summary>
     public bool? Compiled { get; init; }
 
+    /// <summary>Column <c>tp_comm_overlap</c>: 1 if tensor-parallel collectives were pipelined with the GEMMs (Megatron-Core <c>tp_comm_overlap</c>), 0 if not; empty: the framework's default (off).</summary>
+    public bool? TpCommOverlap { get; init; }
+
+    /// <summary>Column <c>fp8_param_gather</c>: 1 if FP8 parameters were kept and gathered at 1 byte (Megatron-Core <c>fp8_param_gather</c>), 0 if not; empty: off.</summary>
+    public bool? Fp8ParamGather { get; init; }
+
     /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
     public TrainingFramework ResolvedFramework => Framework ?? TrainingFramework.Mainstream(SoftwareDate);
 
@@ -72,7 +78,7 @@ public sealed record CaseInputs
     [
         "framework", "software_date", "attention", "dropout", "grad_reduce_dtype", "activation_offload", "power_cap_w",
         "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
-        "interleaved", "tensor_parallel", "compiled",
+        "interleaved", "tensor_parallel", "compiled", "tp_comm_overlap", "fp8_param_gather",
     ];
 
     /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
@@ -114,6 +120,8 @@ public sealed record CaseInputs
             Interleaved = Flag("interleaved"),
             TensorParallel = Flag("tensor_parallel"),
             Compiled = Flag("compiled"),
+            TpCommOverlap = Flag("tp_comm_overlap"),
+            Fp8ParamGather = Flag("fp8_param_gather"),
         };
     }
 

@@ -23,8 +23,9 @@ namespace WaferNotebooks.Core.Validation;
 /// sequences, rounded up to whole nodes: one sequence per device per step, the scale of the
 /// published large runs.</para>
 /// <para>Besides the nominal, each row gets a range: the metric over the plausible values of the
-/// knobs it leaves open (<see cref="RangeOf"/>; an open batch over 1M–16M tokens), widened by the
-/// catalog's sourced input ranges (<see cref="CatalogSpread"/>). Nothing is read from the notes
+/// knobs it leaves open (<see cref="RangeOf"/>; an open batch over 1M–16M tokens), combined in
+/// quadrature with the spread of the system's ranged inputs (<see cref="CatalogSpread"/>: the
+/// catalog's sourced ranges and the fitted constants' bands). Nothing is read from the notes
 /// column: every input is a column (<see cref="CaseInputs"/>).</para>
 /// </summary>
 /// <param name="findSystem">Resolves a system id (the catalog's lookup).</param>
@@ -202,7 +203,7 @@ public sealed class ValidationRun(
             }
         }
         else if (best.Feasible && CatalogSpread(estimator, best, system, c.Metric) is var (down, up))
-            range = range with { Low = range.Low * down, High = range.High * up };
+            range = range with { Low = Combined(predicted, range.Low, down), High = Combined(predicted, range.High, up) };
         double error = (predicted - c.Value) / c.Value;
         return new ValidationRow(c.Id, c.Line, c.Metric, c.Value, predicted, error, false, null, system.Id, devices, best.Layout.ToString(), notes,
             range.Low, range.High, assumed)
@@ -285,8 +286,9 @@ public sealed class ValidationRun(
     }
 
     /// <summary>
-    /// The factors by which the catalog's sourced input ranges (bandwidths, latencies, efficiencies
-    /// with a low/high in the catalog) move the row's metric at the nominal layout
+    /// The factors by which the system's ranged inputs (bandwidths, latencies, efficiencies with a
+    /// low/high in the catalog, and the fitted constants with their bands,
+    /// <see cref="Catalog.CalibrationValue.Low"/>) move the row's metric at the nominal layout
     /// (<see cref="UncertaintyAnalysis"/>): the inputs are as uncertain as the knobs, so the range
     /// carries both.
     /// </summary>
@@ -302,6 +304,20 @@ public sealed class ValidationRun(
             _ => (r.TokensPerS, nominal.TokensPerS),
         };
         return value > 0 ? (Math.Min(1, range.Low / value), Math.Max(1, range.High / value)) : null;
+    }
+
+    /// <summary>
+    /// One side of the range from two independent spreads, the knobs' (the nominal to
+    /// <paramref name="knobEnd"/>) and the inputs' (the factor <paramref name="inputFactor"/>):
+    /// their log distances from the nominal added in quadrature. What a practitioner chose and how
+    /// fast the hardware and the fitted constants turn out are independent, so their extremes
+    /// need not coincide (stacking them would make every range wider than its parts justify).
+    /// </summary>
+    static double Combined(double nominal, double knobEnd, double inputFactor)
+    {
+        double knob = Math.Log(knobEnd / nominal), input = Math.Log(inputFactor);
+        double side = Math.Sqrt(knob * knob + input * input);
+        return nominal * Math.Exp(knobEnd < nominal || inputFactor < 1 ? -side : side);
     }
 
     static Func<int, TrainingJob> JobFor(IEstimator inner, TrainingJob job) =>
@@ -328,11 +344,14 @@ public sealed class ValidationRun(
 
     /// <summary>
     /// The software stack: the <c>framework</c> column's profile at the row's <c>software_date</c>
-    /// (<see cref="TrainingFramework"/>), or with no framework named the mainstream stack of that
-    /// era (today's when the date is empty too); then the explicit columns override it:
-    /// <c>attention</c> (fused/unfused) and <c>grad_reduce_dtype</c> (bf16/fp16: gradients
-    /// accumulated and reduced in 16 bits, <see cref="GpuSoftware.WithBf16GradientReduction"/>) and
-    /// <c>compiled</c> (1: <c>torch.compile</c> fuses the elementwise ops an eager stack runs one by one).
+    /// (<see cref="TrainingFramework"/>: DeepSpeed before 2021-10 gathers ZeRO-3 parameters one
+    /// tensor at a time), or with no framework named the mainstream stack of that era (today's
+    /// when the date is empty too); then the explicit columns override it: <c>attention</c>
+    /// (fused/unfused), <c>grad_reduce_dtype</c> (bf16/fp16: gradients accumulated and reduced in
+    /// 16 bits, <see cref="GpuSoftware.WithBf16GradientReduction"/>), <c>tp_comm_overlap</c>
+    /// (<see cref="GpuSoftware.WithTensorParallelOverlap"/>), <c>fp8_param_gather</c>
+    /// (<see cref="GpuSoftware.WithFp8ParamGather"/>) and <c>compiled</c> (1: <c>torch.compile</c>
+    /// fuses the elementwise ops an eager stack runs one by one).
     /// </summary>
     public static GpuSoftware SoftwareFor(ValidationCase c, SystemSpec system)
     {
@@ -341,6 +360,8 @@ public sealed class ValidationRun(
         if (inputs.FusedAttention is { } fused) stack = stack with { FusedAttention = fused };
         if (inputs.GradientsInFp32 is { } fp32) stack = stack with { GradientsInFp32 = fp32 };
         if (inputs.Compiled == true) stack = stack.WithEagerKernels(false);
+        if (inputs.TpCommOverlap is { } overlap) stack = stack with { TensorParallelOverlap = overlap };
+        if (inputs.Fp8ParamGather is { } fp8Gather) stack = stack with { Fp8ParamGather = fp8Gather };
         return stack;
     }
 

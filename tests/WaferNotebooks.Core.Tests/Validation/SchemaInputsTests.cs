@@ -130,4 +130,37 @@ public class SchemaInputsTests
         Assert.True(ValidationRun.SoftwareFor(c with { Inputs = c.Inputs with { FusedAttention = true } }, system).FusedAttention);
         Assert.False(ValidationRun.SoftwareFor(c with { Inputs = c.Inputs with { GradientsInFp32 = false } }, system).GradientsInFp32);
     }
+
+    const string ProfileHeader = "id,model,layers,hidden,ffn_hidden,heads,seq_len,global_batch_seqs,micro_batch,system,devices,tp,pp,dp,vpp,zero_stage,recompute,sequence_parallel,precision,metric,value,framework,software_date,tp_comm_overlap,fp8_param_gather,source,notes";
+
+    /// <summary>A 40B-class row (8k sequences: GEMMs long enough that the host does not set the pace) with the given layout and profile cells, as predicted.</summary>
+    static ValidationRow Row(string layout, string framework, string date, string tpOverlap = "", string fp8Gather = "", string precision = "bf16") =>
+        Assert.Single(new ValidationRun().Run(
+            $"{ProfileHeader}\nr,GPT,24,12288,49152,96,8192,512,1,dgx-h100,64,{layout},full,,{precision},hfu_tflops_per_device,300,{framework},{date},{tpOverlap},{fp8Gather},src,\n", "inline").Rows);
+
+    [Fact]
+    public void The_software_profiles_are_selected_per_row_by_columns_and_by_framework_and_date()
+    {
+        // tp_comm_overlap = 1: the tensor-parallel collectives pipelined with the GEMMs, so a tp = 8 row runs faster.
+        string tp8 = "8,1,8,1,1";
+        var overlapped = Row(tp8, "megatron-core", "2025-11", tpOverlap: "1");
+        Assert.False(overlapped.Skipped, overlapped.Reason);
+        Assert.Contains("tp_comm_overlap", string.Join(";", overlapped.Notes!));
+        Assert.True(overlapped.Predicted > Row(tp8, "megatron-core", "2025-11", tpOverlap: "0").Predicted, $"{overlapped.Predicted} vs {Row(tp8, "megatron-core", "2025-11", tpOverlap: "0").Predicted}");
+        Assert.True(overlapped.Predicted > Row(tp8, "megatron-core", "2025-11", tpOverlap: "0").Predicted);
+        Assert.Equal(Row(tp8, "megatron-core", "2025-11").Predicted, Row(tp8, "megatron-core", "2025-11", tpOverlap: "0").Predicted);
+        // fp8_param_gather = 1 with FP8 GEMMs: parameters gathered at 1 byte, said in the row's stack.
+        Assert.Contains("fp8_param_gather", string.Join(";", Row(tp8, "megatron-core", "2025-11", fp8Gather: "1", precision: "fp8").Notes!));
+        // DeepSpeed before 2021-10 gathered ZeRO-3 parameters one tensor at a time, not prefetched: slower than the same layout a year later.
+        string zero3 = "1,1,64,1,3";
+        var ds2021 = Row(zero3, "deepspeed", "2021-06");
+        Assert.Contains("one synchronised gather per parameter tensor", string.Join(";", ds2021.Notes!));
+        Assert.True(ds2021.Predicted < Row(zero3, "deepspeed", "2022-06").Predicted);
+        Assert.Equal(GpuSoftware.Modern.WithDeepSpeed2021Zero3().Zero3SyncPerTensorS, TrainingFramework.DeepSpeed.SoftwareAt(new DateOnly(2021, 9, 1)).Zero3SyncPerTensorS);
+        Assert.Equal(0, TrainingFramework.DeepSpeed.SoftwareAt(new DateOnly(2021, 10, 1)).Zero3SyncPerTensorS);
+        // A value outside 0/1 is a reason for that row.
+        var bad = Row(tp8, "megatron-core", "2025-11", tpOverlap: "yes");
+        Assert.True(bad.Skipped);
+        Assert.Contains("tp_comm_overlap", bad.Reason);
+    }
 }

@@ -43,17 +43,17 @@ public class ValidationDataTests(ITestOutputHelper output)
     [Fact]
     public void RunsCsvAndMegatronBridgeTogetherWithRanges()
     {
-        var run = new ValidationRun();
+        // As wafer validate predicts: the catalog's fitted values with their bands, the prior range on uncalibrated accelerators.
+        static ValidationReport Validate(string path) => Calibration.Validate(SimulatorCatalog.Default, ValidationData.Load(path, "--data"));
         var both = new ValidationReport("runs.csv + megatron-bridge",
-            [.. run.RunFile(DataFiles.RunsCsv).Rows, .. run.RunFile(DataFiles.MegatronBridgeCsv).Rows]).Throughput;
+            [.. Validate(DataFiles.RunsCsv).Rows, .. Validate(DataFiles.MegatronBridgeCsv).Rows]).Throughput;
         var s = Print(both);
-        // Issue 9 (nominal, before calibrate's cross-validation): mean ≤ 10%, coverage ≥ 80%, no
-        // measurement more than 15% outside its range, median relative width under 40%.
-        // Coverage is asserted at the level reached, 70% (72% measured; target 80%, not met): the
-        // rows that publish every knob (Korthikanti 22B and 1T, BLOOM, the Megatron-Bridge H100 8B and
-        // GB200 405B rows) have only the catalog's input ranges, a few percent wide.
+        // Issue 9 (in-sample; CrossValidatedRunsCsvAndMegatronBridge asserts the same cross-validated):
+        // mean ≤ 10%, coverage ≥ 80%, no measurement more than 15% outside its range, median
+        // relative width under 40%. The ranges carry the fitted constants' bands (what single rows
+        // of the fit want) and, on accelerators without a fit, the span of those bands.
         Assert.True(s.MeanAbsError <= 0.10, $"mean |error| {s.MeanAbsError:P1}");
-        Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P0}");
+        Assert.True(s.Coverage >= 0.80, $"coverage {s.Coverage:P0}");
         Assert.True(s.MaxOutsideRange <= 0.15, $"max distance outside the range {s.MaxOutsideRange:P1}");
         Assert.True(s.MedianRelativeWidth < 0.40, $"median relative width {s.MedianRelativeWidth:P1}");
     }
@@ -118,14 +118,18 @@ public class ValidationDataTests(ITestOutputHelper output)
     [Fact]
     public void CrossValidatedRunsCsvAndMegatronBridge()
     {
-        // Issue 9: runs.csv + Megatron-Bridge mean ≤ 10%, cross-validated. By paper: the Narayanan
-        // rows are predicted with the A100 share fitted without them, and the Megatron-Bridge
-        // file (one publisher) with no Blackwell calibration at all.
-        var (_, runs, runErrors, _) = CrossValidate("runs.csv", CrossValidation.ByPaper);
-        var (_, bridge, bridgeErrors, cv) = CrossValidate(Path.Combine("megatron-bridge", "runs.csv"), CrossValidation.ByPaper);
-        double mean = runErrors.Concat(bridgeErrors).Average();
-        output.WriteLine($"runs.csv + Megatron-Bridge, cross-validated by paper: mean {mean:P1} over {runErrors.Length + bridgeErrors.Length} rows");
-        Assert.True(mean <= 0.10, $"mean |error| {mean:P1}");
+        // Issue 9: runs.csv + Megatron-Bridge mean ≤ 10%, coverage ≥ 80%, no measurement more than
+        // 15% outside its range, cross-validated. By paper: the Narayanan rows are predicted with
+        // the A100 share (and its band) fitted without them, and the Megatron-Bridge file (one
+        // publisher) with no Blackwell calibration at all.
+        var (_, runs, _, runsCv) = CrossValidate("runs.csv", CrossValidation.ByPaper);
+        var (_, bridge, _, cv) = CrossValidate(Path.Combine("megatron-bridge", "runs.csv"), CrossValidation.ByPaper);
+        var both = new ValidationReport("runs.csv + megatron-bridge, cross-validated by paper", [.. runsCv.OutOfGroup.Rows, .. cv.OutOfGroup.Rows]).Throughput;
+        var s = Print(both);
+        Assert.True(s.MeanAbsError <= 0.10, $"mean |error| {s.MeanAbsError:P1}");
+        Assert.True(s.Coverage >= 0.80, $"coverage {s.Coverage:P0}");
+        Assert.True(s.MaxOutsideRange <= 0.15, $"max distance outside the range {s.MaxOutsideRange:P1}");
+        Assert.True(s.MedianRelativeWidth < 0.40, $"median relative width {s.MedianRelativeWidth:P1}");
         Assert.Equal(0, runs.Skipped);
         Assert.Equal(1, bridge.Skipped);
         Assert.Equal(["blackwell sustained_matmul_share"], cv.Folds.SelectMany(f => f.Uncalibrated));

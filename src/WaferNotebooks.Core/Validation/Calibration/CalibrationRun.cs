@@ -15,7 +15,8 @@ public static class CalibrationRun
 {
     public static CalibrationResult Run(
         SimulatorCatalog catalog, IReadOnlyList<string> dataPaths, IReadOnlyList<CalibratedConstant> constants, string by,
-        IReadOnlyList<string> rowPatterns, string command, string? outPath, string date, string givenBy = "--data")
+        IReadOnlyList<string> rowPatterns, string command, string? outPath, string date, string givenBy = "--data",
+        string weight = CalibrationFit.WeightRows, CancellationToken ct = default)
     {
         var data = dataPaths.Select(p => ValidationData.Load(p, givenBy)).ToArray();
         var selected = data.SelectMany(d => d.Rows).ToList();
@@ -26,7 +27,7 @@ public static class CalibrationRun
                 throw new WaferInputException($"--rows '{p.Text}' matches no row id of {string.Join(", ", data.Select(d => d.Name))}");
             selected = selected.Where(r => patterns.Any(p => p.Regex.IsMatch(r.Case.Id))).ToList();
         }
-        var predicted = Calibration.Predict(catalog, selected);
+        var predicted = Calibration.Predict(catalog, selected, ct);
         var unused = data.SelectMany(d => d.Malformed.Select(m => new UnusedRow(d.File, m.Id, m.Reason ?? "malformed"))).ToList();
         var usable = new List<PredictedRow>();
         foreach (var row in predicted)
@@ -39,10 +40,10 @@ public static class CalibrationRun
                 (unused.Count > 0 ? $" (first: {unused[0].Id}: {unused[0].Reason})" : "") + "; fits need throughput rows on GPU-class systems");
 
         var notes = new List<string>();
-        var values = Calibration.Fit(catalog, usable, constants, by, notes);
+        var values = Calibration.Fit(catalog, usable, constants, by, notes, ct, weight);
         var sets = dataPaths.Select(p => new CalibrationDataSet(p.Replace('\\', '/'), [.. usable.Where(r => r.Data.File == p).Select(r => r.Data.Case.Id)]))
             .Where(s => s.Rows.Count > 0).ToArray();
-        var fit = new CalibrationFit(command, date, [.. constants.Select(c => c.Name)], by, sets, values);
+        var fit = new CalibrationFit(command, date, [.. constants.Select(c => c.Name)], by, sets, values, weight == CalibrationFit.WeightRows ? null : weight);
         if (outPath is not null && values.Count > 0) CalibrationOverlay.Write(outPath, fit);
         else if (outPath is not null) notes.Add($"nothing was fitted, so {outPath} was not written");
         return new CalibrationResult(fit, unused, notes, outPath is not null && values.Count > 0 ? outPath : null);

@@ -24,8 +24,8 @@ public sealed record CrossValidationReport(
 /// rows include a row of the group is run again on its rows minus the group, in the catalog's
 /// order, and so is every later fit of a calibration group whose constants changed (a launch cost
 /// fitted at one sustained share depends on it). A group whose rows were the whole fit set of a
-/// calibration group leaves it uncalibrated. The group's rows are then predicted with the refitted
-/// catalog. Declared data files are found as given (from the working directory) or below a
+/// calibration group leaves it uncalibrated. The group's rows are then predicted again, nominal and
+/// range, with the refitted catalog (refits weigh rows as the recorded fit did). Declared data files are found as given (from the working directory) or below a
 /// parent folder of the validated file.
 /// </summary>
 public static class CrossValidation
@@ -52,10 +52,10 @@ public static class CrossValidation
         };
     }
 
-    public static CrossValidationReport Run(SimulatorCatalog catalog, ValidationData data, string by)
+    public static CrossValidationReport Run(SimulatorCatalog catalog, ValidationData data, string by, CancellationToken ct = default)
     {
         var notes = new List<string>();
-        var validated = Calibration.Predict(catalog, data.Rows);
+        var validated = Calibration.Predict(catalog, data.Rows, ct);
         string validatedPath = Path.GetFullPath(data.File);
 
         // Each fit's declared rows, loaded and predicted with the catalog as it is when a fold first refits it.
@@ -71,7 +71,7 @@ public static class CrossValidation
             var rows = new Lazy<IReadOnlyList<(string Path, PredictedRow Row)>>(() => [.. sets.SelectMany(set =>
             {
                 if (!loaded.TryGetValue(set.Path, out var predicted))
-                    loaded[set.Path] = predicted = Calibration.Predict(catalog, ValidationData.Load(set.Path, "calibration data").Rows);
+                    loaded[set.Path] = predicted = Calibration.Predict(catalog, ValidationData.Load(set.Path, "calibration data").Rows, ct);
                 return predicted.Where(r => set.Ids.Contains(r.Data.Case.Id) && Calibration.Unusable(r, catalog) is null).Select(r => (set.Path, r));
             })]);
             return (Fit: fit, Sets: sets, Rows: rows);
@@ -82,6 +82,7 @@ public static class CrossValidation
         var folds = new List<CrossValidationFold>();
         foreach (var group in groups.Distinct(StringComparer.Ordinal))
         {
+            ct.ThrowIfCancellationRequested();
             var members = Enumerable.Range(0, groups.Length).Where(i => groups[i] == group).ToArray();
             var held = members.Select(i => data.Rows[i].Case.Id).ToHashSet(StringComparer.Ordinal);
             var refit = catalog;
@@ -95,21 +96,22 @@ public static class CrossValidation
                 if (!holdsOut && !keys.Overlaps(changed)) continue;
                 var kept = rows.Value.Where(r => !(r.Path == validatedPath && held.Contains(r.Row.Data.Case.Id))).Select(r => r.Row).ToArray();
                 var constants = fit.Fit.Select(n => CalibratedConstant.Find(n, "calibration")).ToArray();
-                var fitted = Calibration.Fit(refit, kept, constants, fit.By, new List<string>());
+                var fitted = Calibration.Fit(refit, kept, constants, fit.By, new List<string>(), ct, fit.Weighting);
                 refit = refit.WithRefit(fit, fitted);
                 values.AddRange(fitted);
                 uncalibrated.AddRange(fit.Values.Where(v => !fitted.Any(f => f.Accelerator == v.Accelerator && f.Framework == v.Framework && f.Constant == v.Constant))
                     .Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant}"));
                 changed.UnionWith(keys);
             }
+            // The group's rows predicted again from scratch with the refitted catalog, as validate
+            // predicts any row (the range too, with the refitted values' bands); whole-run rows as
+            // well: they are not fitted to, but a refitted constant moves them.
             if (changed.Count > 0)
                 foreach (int i in members)
                 {
-                    var row = validated[i];
-                    // Every predicted row of the group, whole-run rows too: they are not fitted to, but a refitted constant moves them.
-                    if (row.Prediction.Repredict is not { } again) continue;
-                    double? p = again(refit.ForFramework(row.Data.Framework).FindSystem(row.Prediction.SystemId));
-                    outOfGroup[i] = row.Prediction with { Predicted = p, Error = p is { } v ? (v - row.Prediction.Measured) / row.Prediction.Measured : null };
+                    ct.ThrowIfCancellationRequested();
+                    var row = data.Rows[i];
+                    outOfGroup[i] = Calibration.RunFor(refit, row.Framework).Predict(row.Case);
                 }
             folds.Add(new CrossValidationFold(group, members.Length, values, uncalibrated));
         }
