@@ -106,8 +106,8 @@ public class ElementwiseKernelsTests
         var titan = TrainingFramework.Parse("torchtitan").SoftwareAt(null);
         Assert.True(titan.EagerKernels);
         Assert.Equal(Fp8Casts.Dynamic, titan.Fp8Casts);
-        Assert.False(ValueParsers.ParseFramework("--framework", "torchtitan+compiled@2024-12").EagerKernels);
-        Assert.True(ValueParsers.ParseFramework("--framework", "torchtitan@2024-12").EagerKernels);
+        Assert.False(ValueParsers.ParseFramework("--framework", "torchtitan+compiled@2024-12").Software.EagerKernels);
+        Assert.True(ValueParsers.ParseFramework("--framework", "torchtitan@2024-12").Software.EagerKernels);
         var e = Assert.Throws<WaferInputException>(() => ValueParsers.ParseFramework("--framework", "torchtitan+compile"));
         Assert.Contains("+compiled", e.Message);
 

@@ -84,8 +84,12 @@ public class CalibrationTests
     public void An_accelerator_without_a_fit_is_validated_with_the_span_of_the_fitted_bands()
     {
         var catalog = SimulatorCatalog.Default;
-        var range = Calibration.UncalibratedRange(catalog, CalibratedConstant.SustainedMatmulShare)!.Value;
+        var range = Calibration.UncalibratedRange(catalog, CalibratedConstant.SustainedMatmulShare, "NVIDIA")!.Value;
         var fitted = new[] { "a100-80gb", "b200" }.Select(id => catalog.FindAccelerator(id).SustainedMatmulShare!).ToArray();
+        // The same vendor's fits only: the Gaudi 2 and TPU v5p shares say nothing about an NVIDIA stack.
+        Assert.Equal("NVIDIA", catalog.FindAccelerator("h100-sxm").Vendor, ignoreCase: true);
+        var all = Calibration.UncalibratedRange(catalog, CalibratedConstant.SustainedMatmulShare)!.Value;
+        Assert.True(all.Low < range.Low, $"all vendors' span {all.Low}–{all.High} against NVIDIA's {range.Low}–{range.High}");
         Assert.Equal(fitted.Min(s => s.Low!.Value), range.Low);
         Assert.Equal(fitted.Max(s => s.High!.Value), range.High);
         // An H100 row: no fitted share, so validation gives it the default (1) with that span as its range; a fitted A100 keeps its own band.

@@ -100,7 +100,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
     [Fact]
     public void The_non_NVIDIA_calibrations_hold_out_of_sample()
     {
-        // Gaudi 2 (sustained share 0.61) and TPU v5p (0.896) were fitted by wafer calibrate to rows of this
+        // Gaudi 2 (sustained share 0.61) and TPU v5p (0.892) were fitted by wafer calibrate to rows of this
         // file; leaving each source out, its rows are predicted with the share refitted on the others.
         var cv = CrossValidated();
         double Mean(string prefix, string except = "") => cv.OutOfGroup.Rows
@@ -111,6 +111,6 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Assert.True(v5p <= 0.05, $"TPU v5p cross-validated mean {v5p:P1} (reached 4.2%)");
         var shipped = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).ToDictionary(v => v.Accelerator + " " + v.Constant, v => v.Value);
         Assert.Equal(0.61, shipped["gaudi2 sustained_matmul_share"], 0.01);
-        Assert.Equal(0.896, shipped["tpu-v5p sustained_matmul_share"], 0.01);
+        Assert.Equal(0.892, shipped["tpu-v5p sustained_matmul_share"], 0.01);
     }
 }

@@ -49,19 +49,18 @@ public static class Calibration
     public static Func<string, SystemSpec> SystemsFor(SimulatorCatalog catalog, string framework)
     {
         var forFramework = catalog.ForFramework(framework);
-        var priors = CalibratedConstant.All.Select(k => (Constant: k, Range: UncalibratedRange(forFramework, k))).Where(p => p.Range is not null).ToArray();
         return id =>
         {
             var system = forFramework.FindSystem(id);
             if (system is not GpuCluster g) return system;
             var device = g.Device;
-            foreach (var (k, range) in priors)
-                if (k.Given(device) is null)
+            foreach (var k in CalibratedConstant.All)
+                if (k.Given(device) is null && UncalibratedRange(forFramework, k, device.Vendor) is { } range)
                 {
                     double v = k.Get(device);
                     device = k.Set(device, Sourced.Assumed(v,
-                        $"{k.Name} not calibrated for {device.Name}: {v:G3} (the model's default), within the span of the fitted accelerators' bands and the default, {range!.Value.Low:G3}–{range.Value.High:G3}",
-                        Math.Min(v, range.Value.Low), Math.Max(v, range.Value.High)));
+                        $"{k.Name} not calibrated for {device.Name}: {v:G3} (the model's default), within the span of the fitted accelerators' bands and the default, {range.Low:G3}–{range.High:G3}",
+                        Math.Min(v, range.Low), Math.Max(v, range.High)));
                 }
             return g with { Device = device };
         };
@@ -71,11 +70,16 @@ public static class Calibration
     /// What a constant may be on an accelerator no fit covers: from the lowest to the highest band
     /// edge of the accelerators that have a fitted value (each fit's 10th–90th percentile of what
     /// single rows want), and the model's uncalibrated default. Devices are assumed to vary as the
-    /// calibrated ones do; null when no accelerator has a fit of the constant.
+    /// calibrated ones of the same vendor do (one software ecosystem: an H100 as the A100 and
+    /// Blackwell, not as a Gaudi 2), or as all calibrated ones when the vendor has none; null when
+    /// no accelerator has a fit of the constant.
     /// </summary>
-    public static (double Low, double High)? UncalibratedRange(SimulatorCatalog catalog, CalibratedConstant constant)
+    public static (double Low, double High)? UncalibratedRange(SimulatorCatalog catalog, CalibratedConstant constant, string? vendor = null)
     {
-        var fitted = catalog.Accelerators.Select(constant.Given).OfType<Sourced>().Where(s => s.Confidence == Confidence.Derived).ToArray();
+        Sourced[] FittedOf(IEnumerable<Accelerator> accelerators) =>
+            [.. accelerators.Select(a => constant.Given(a)).OfType<Sourced>().Where(s => s.Confidence == Confidence.Derived)];
+        var fitted = FittedOf(catalog.Accelerators.Where(a => string.Equals(a.Vendor, vendor, StringComparison.OrdinalIgnoreCase)));
+        if (fitted.Length == 0) fitted = FittedOf(catalog.Accelerators);
         if (fitted.Length == 0) return null;
         var edges = fitted.SelectMany(s => new[] { s.Low ?? s.Value, s.High ?? s.Value }).ToArray();
         return (edges.Min(), edges.Max());
