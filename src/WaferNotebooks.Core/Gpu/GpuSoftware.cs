@@ -16,8 +16,12 @@ public sealed record GpuSoftware(
     int Zero3PrefetchLayers = GpuSoftware.FsdpPrefetchLayers,
     double Zero3SyncPerTensorS = 0,
     bool TensorParallelOverlap = false,
-    bool Fp8ParamGather = false)
+    bool Fp8ParamGather = false,
+    MoeDispatch? Moe = null)
 {
+    /// <summary>How expert-parallel tokens travel (<see cref="Gpu.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
+    public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
+
     /// <summary>
     /// ZeRO-3 parameter all-gathers a current stack keeps in flight ahead of the layer computing:
     /// one. FSDP issues the next unit's all-gather while the current one computes, and its rate
@@ -99,6 +103,12 @@ public sealed record GpuSoftware(
     /// </summary>
     public GpuSoftware WithDeepSpeed2021Zero3() => this with { Zero3PrefetchLayers = 0, Zero3SyncPerTensorS = DeepSpeed2021SyncPerTensorS };
 
+    /// <summary>
+    /// Expert dispatch as DeepSeek-V3's stack runs it (node-limited routing, FP8 dispatch, DualPipe;
+    /// <see cref="MoeDispatch.DeepSeekV3"/>), or any other combination.
+    /// </summary>
+    public GpuSoftware WithMoeDispatch(MoeDispatch dispatch) => this with { Moe = dispatch };
+
     public string Describe() =>
         (FusedAttention ? "fused (flash) attention: no s×s scores in HBM" : "attention scores materialised in HBM (softmax, dropout memory-bound)")
         + $"; host issues a layer forward in {HostSecondsPerLayerForward * 1e3:0.##} ms (launch-bound below that)"
@@ -107,6 +117,7 @@ public sealed record GpuSoftware(
         + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
         + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
+        + (MoeDispatch == MoeDispatch.Flat ? "" : "; MoE dispatch: " + MoeDispatch.Describe())
         + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
             : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")
               + (Zero3SyncPerTensorS > 0 ? $", one synchronised gather per parameter tensor ({Zero3SyncPerTensorS * 1e3:0.##} ms each)" : ""));

@@ -22,6 +22,7 @@ sealed class StepModel
     readonly GpuSoftware sw;
     readonly ModelPartition part;
     readonly int microBatches;
+    readonly bool dualPipe;
     readonly List<string> assumptions = new(capacity: 20);
 
     // Built once: one estimate per planner candidate must not format constant text.
@@ -33,9 +34,9 @@ sealed class StepModel
     /// pass (launch waits included); the backward's wall time (recomputation and its launch waits
     /// included) is the rest, less the pipeline sends.
     /// </summary>
-    sealed record StageTime(double Compute, double Recompute, double Other, double Tp, double Cp, double Ep, double Pp, double ForwardWallS)
+    sealed record StageTime(double Compute, double Recompute, double Other, double LaunchWait, double Tp, double Cp, double Ep, double Pp, double ForwardWallS, double WeightGradS)
     {
-        public double Total => Compute + Recompute + Other + Tp + Cp + Ep + Pp;
+        public double Total => Compute + Recompute + Other + LaunchWait + Tp + Cp + Ep + Pp;
         public double BackwardWallS => Total - Pp - ForwardWallS;
     }
 
@@ -44,6 +45,7 @@ sealed class StepModel
         (this.job, this.system, this.devices, l, this.sw) = (job, system, devices, layout, sw);
         part = new ModelPartition(job.Model, TransformerArithmetic.Parameters(job.Model), layout);
         microBatches = LayoutRules.MicroBatches(job, layout);
+        dualPipe = PipelineSchedule.IsDualPipe(layout, sw);
     }
 
     /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial).</summary>
@@ -65,15 +67,24 @@ sealed class StepModel
         double BackwardWait(LayerTime x) => Math.Max(0, hostBackward - x.All.Backward - recomputedShare * Total(x.Recompute(l.Recompute, sw.FusedAttention)));
         double Waits(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe));
         static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
+        // DualPipe sends a chunk's activations while another micro-batch's chunk computes.
+        if (dualPipe)
+        {
+            double computing = Sum(x => x.Compute.Total) + Rc(r => r.Compute);
+            p2p = DataParallelSync.Overlapped(p2p, computing) - computing;
+        }
         return new StageTime(
             Compute: Sum(x => x.Compute.Total),
             Recompute: Rc(Total),
-            Other: Sum(x => x.Elementwise.Total) + Waits(ForwardWait) + Waits(BackwardWait),
+            Other: Sum(x => x.Elementwise.Total),
+            LaunchWait: Waits(ForwardWait) + Waits(BackwardWait),
             Tp: Sum(x => x.Tp.Total),
             Cp: Sum(x => x.Cp.Total),
             Ep: Sum(x => x.Ep.Total),
             Pp: p2p,
-            ForwardWallS: Sum(x => x.All.Forward) + Waits(ForwardWait));
+            ForwardWallS: Sum(x => x.All.Forward) + Waits(ForwardWait),
+            // The weight-gradient GEMMs: half of the backward GEMMs (dW and dX have the same FLOPs).
+            WeightGradS: Sum(x => x.Gemm.Backward / 2));
     }
 
     public Estimate ToEstimate(EconomicAssumptions economics)
@@ -98,7 +109,9 @@ sealed class StepModel
         double recomputedInAll = l.RecomputedLayers(m.Layers, l.Pp);
         var everything = Stage(m.Layers, recomputedInAll, true, dense, moe, logit, p2p * l.Pp);
         double meanStage = everything.Total / l.Pp;
-        double bubble = PipelineSchedule.BubbleSeconds(l.Pp, l.Vpp, meanStage);
+        double bubble = dualPipe
+            ? PipelineSchedule.DualPipeBubbleSeconds(l.Pp, everything.ForwardWallS / l.Pp, everything.BackwardWallS / l.Pp, everything.WeightGradS / l.Pp)
+            : PipelineSchedule.BubbleSeconds(l.Pp, l.Vpp, meanStage);
 
         double gradBytes = DeviceMemory.GradientBytes(job.Precision, sw);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
@@ -111,13 +124,16 @@ sealed class StepModel
             new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward" + ClockNote(a)),
             new("recompute", mb * slowest.Recompute, l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute]),
             new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), " + (TpOverlapped ? "the share tp_comm_overlap leaves exposed" : "not overlapped")),
-            new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})"),
+            new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")}){(dualPipe ? ", the share DualPipe leaves exposed" : "")}"),
             new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
             new("cp_comm", mb * slowest.Cp, $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention"),
-            new("ep_comm", mb * slowest.Ep, $"expert-parallel all-to-all (ep={l.Ep})"),
-            new("bubble", bubble, $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}"),
+            new("ep_comm", mb * slowest.Ep, $"expert-parallel all-to-all (ep={l.Ep}): " + sw.MoeDispatch.Describe() + (sw.MoeDispatch.Overlap ? " (the share left exposed)" : "")),
+            new("bubble", bubble, dualPipe
+                ? $"DualPipe fill and drain: (p/2 − 1)·(F + 2B − 3W) = {bubble / Math.Max(meanStage, 1e-30):0.##} stage slots of {meanStage * 1e3:0.#} ms"
+                : $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}"),
             new("optimizer", optimizer, "Adam update at HBM bandwidth"),
-            new("other", mb * slowest.Other, "memory-bound elementwise work (norms, activations, dropout, residuals, loss) and waits on kernel launches when layers are too small to keep the GPU busy"),
+            new("other", mb * slowest.Other, "memory-bound elementwise work (norms, activations, dropout, residuals, loss)"),
+            new("launch_wait", mb * slowest.LaunchWait, "GPU idle waiting for the host to launch kernels, when a layer's kernels finish faster than the host issues them"),
         };
         var breakdown = new StepBreakdown(parts);
         double step = breakdown.Total;
@@ -138,6 +154,7 @@ sealed class StepModel
         double hours = steps * step / 3600;
         double busy = (breakdown["compute"] + breakdown["recompute"] + breakdown["other"] + breakdown["optimizer"]) / step;
         // Busy kernels draw the power limit: the TDP, or the operator's cap, which the clock is lowered to meet.
+        // Exposed communication, bubbles and launch waits leave the math units idle: idle power.
         double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);
         var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics);
 
@@ -147,6 +164,12 @@ sealed class StepModel
         Assume(TpOverlapped
             ? $"tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap): the first of {l.Tp} chunks and the GEMMs' slowdown by the communication kernels are exposed"
             : "tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
+        if (m.Moe is { } moeSpec && l.Ep > 1)
+            Assume(MoeAssumption(moeSpec, net.Place(l.Ep, l.Tp * l.Cp)));
+        if (dualPipe)
+            Assume($"DualPipe schedule (pp={l.Pp}): forward and backward chunks of two micro-batches run together, pipeline sends and expert all-to-alls under their compute; bubble (p/2 − 1)·(F + 2B − 3W) with W = half the backward GEMMs; two stages' parameters, gradients and optimizer state per rank and p + 1 micro-batches of activations (DeepSeek-V3 Sec. 3.2.1, Table 2)");
+        else if (sw.MoeDispatch.Overlap && l.Pp > 1)
+            Assume($"DualPipe needs an even pp without interleaving (pp={l.Pp}, vpp={l.Vpp}): 1F1B schedule, only the expert all-to-alls overlapped");
         if (l.Dp * l.Cp > 1 && (sw.OverlapGradientReduction || (l.ZeroStage >= 3 && sw.Zero3PrefetchLayers > 0)))
             Assume($"overlapped data-parallel collectives slow the compute beside them: NCCL kernels hold {DataParallelSync.CommunicationSmShare * 100:0}% of the SMs while they run (assumed; Calculon's processor-usage share)");
         if (l.ZeroStage >= 3)
@@ -196,6 +219,18 @@ sealed class StepModel
 
     void Assume(string s) => assumptions.Add(s);
 
+    /// <summary>How the expert traffic is costed, with the expected nodes per token when the EP group spans nodes.</summary>
+    string MoeAssumption(Catalog.MoeSpec moe, GroupPlacement g)
+    {
+        var d = sw.MoeDispatch;
+        string nodes = g.CrossesDomains
+            ? $"; EP group of {g.Size} over {g.Domains} nodes: a token's {moe.Active} experts fall on {MoeDispatch.ExpectedNodes(moe.Experts, moe.Active, g.Domains, 0):0.##} nodes on average"
+              + (d.NodeLimit > 0 ? $", at most {d.NodeLimit} with node-limited routing, so {MoeDispatch.ExpectedNodes(moe.Experts, moe.Active, g.Domains, d.NodeLimit) * (g.Domains - 1.0) / g.Domains:0.##} network copies per token instead of {moe.Active * (g.Size - g.PerDomain) / (double)g.Size:0.##}" : "")
+            : "";
+        return $"expert dispatch: {d.Describe()}; balanced routing, no capacity factor or dropped tokens{nodes}"
+            + (d.Overlap ? $"; exposed all-to-all = max(a2a − compute, {DataParallelSync.CommunicationSmShare:0.##}·a2a) per layer and pass (communication SMs: DeepSeek-V3 gives 20 of 132 to it)" : "");
+    }
+
     bool TpOverlapped => sw.TensorParallelOverlap && l.SequenceParallel && l.Tp > 1;
 
     /// <summary>Under a power cap, the clock the math runs at, for the breakdown's compute line.</summary>
@@ -225,6 +260,7 @@ sealed class StepModel
             "ep_comm" => "expert all-to-all",
             "bubble" => $"pipeline bubble (pp={l.Pp}, {microBatches} micro-batches, vpp={l.Vpp})",
             "optimizer" => "optimizer step (HBM-bound)",
+            "launch_wait" => "kernel launches: the host issues kernels slower than the GPU runs them",
             _ => "memory-bound elementwise work",
         };
         return $"{what}: {share:P0} of the step";
