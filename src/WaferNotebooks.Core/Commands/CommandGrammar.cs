@@ -52,6 +52,10 @@ public static class CommandGrammar
         ValueKind.Choice, "NAME[@YYYY-MM]", DefaultText: "megatron-core: today's mainstream stack (fused attention, overlapped reduction)",
         AllowedValues: Gpu.TrainingFramework.Names);
 
+    public static readonly OptionSpec MoeDispatch = new("--moe-dispatch",
+        "How a mixture-of-experts model's tokens reach their experts (GPU-class systems): nodes=M routes each token to experts on at most M nodes, sent once per node and fanned out over NVLink (nodes=0: a flat all-to-all); fp8=on dispatches in FP8 (combines stay BF16); overlap=on runs the all-to-alls and pipeline sends under another micro-batch's compute with the DualPipe schedule (DeepSeek-V3). Keys left out keep the framework's defaults.",
+        ValueKind.Text, "nodes=M,fp8=on|off,overlap=on|off", DefaultText: "the framework's: nodes=0,fp8=off,overlap=off; hai-llm (deepseek): nodes=4,fp8=on,overlap=on");
+
     public static readonly OptionSpec Layout = new("--layout",
         "Parallel layout: tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1. Keys left out are 1 (zero=0, recompute=none, sp=0), except dp, which fills the devices. With recompute=full, rl=N recomputes only N layers of each pipeline stage (Megatron's block method). Omit the option to let the planner choose.",
         ValueKind.Layout, "K=V,...", DefaultText: "the planner's best layout for --objective");
@@ -159,7 +163,7 @@ public static class CommandGrammar
 
     private static readonly OptionSpec[] Physics = [PowerCap, Mtbf, CheckpointBandwidth, RestartMin];
 
-    private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision, Framework];
+    private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision, Framework, MoeDispatch];
     private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];
     /// <summary>What every subcommand takes: user catalog files, and the front ends' output options.</summary>
     private static readonly OptionSpec[] Shared = [UserCatalog, Name, Offline, Json];

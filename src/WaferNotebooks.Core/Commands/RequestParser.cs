@@ -169,6 +169,11 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var tokens = a.One(CommandGrammar.Tokens) is { } t ? ValueParsers.ParseTokenCount(CommandGrammar.Tokens.Name, t) : JobDefaults.Tokens(model);
         var precision = a.One(CommandGrammar.Precision) is { } p ? ValueParsers.ParsePrecision(CommandGrammar.Precision.Name, p) : Precision.Bf16;
         var software = a.One(CommandGrammar.Framework) is { } f ? ValueParsers.ParseFramework(CommandGrammar.Framework.Name, f) : null;
+        if (a.One(CommandGrammar.MoeDispatch) is { } dispatch)
+        {
+            var stack = software ?? Gpu.GpuSoftware.Modern;
+            software = stack.WithMoeDispatch(Gpu.MoeDispatch.Parse(CommandGrammar.MoeDispatch.Name, dispatch, stack.MoeDispatch));
+        }
         var job = new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
         // Less than one step is not a training run: say so rather than print a fraction of a step.
         if (job.Steps < 1)

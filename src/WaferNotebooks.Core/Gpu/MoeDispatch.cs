@@ -77,6 +77,49 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
         return new FwdBwd(dispatch + combine, dispatch + combine);
     }
 
+    /// <summary>The keys <see cref="Parse"/> takes.</summary>
+    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap"];
+
+    /// <summary>
+    /// nodes=M,fp8=on|off,overlap=on|off (nodes=0: the flat exchange); keys left out keep
+    /// <paramref name="defaults"/>, the framework's. A message naming the key and what it takes otherwise.
+    /// </summary>
+    public static MoeDispatch Parse(string option, string text, MoeDispatch defaults)
+    {
+        var d = defaults;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = item.IndexOf('=');
+            if (eq <= 0 || eq == item.Length - 1)
+                throw new WaferInputException($"{option} '{text}': '{item}' is not KEY=VALUE; expected e.g. nodes=4,fp8=on,overlap=on");
+            string key = item[..eq].Trim().ToLowerInvariant(), value = item[(eq + 1)..].Trim().ToLowerInvariant();
+            if (!seen.Add(key))
+                throw new WaferInputException($"{option} '{text}': {key} is given twice");
+            d = key switch
+            {
+                "nodes" => d with { NodeLimit = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int m) && m <= MaxNodeLimit ? m
+                    : throw new WaferInputException($"{option} nodes={value}: expected a whole number of nodes from 0 (no limit: a flat all-to-all) to {MaxNodeLimit}") },
+                "fp8" => d with { Fp8 = OnOff(option, key, value) },
+                "overlap" => d with { Overlap = OnOff(option, key, value) },
+                _ => throw new WaferInputException($"{option} '{text}': unknown key '{key}'; expected {string.Join(", ", Keys)}"),
+            };
+        }
+        if (seen.Count == 0)
+            throw new WaferInputException($"{option}: give at least one of {string.Join(", ", Keys)}, e.g. nodes=4,fp8=on,overlap=on");
+        return d;
+    }
+
+    /// <summary>Largest node limit accepted: more nodes than any catalogued system has domains is no limit at all.</summary>
+    public const int MaxNodeLimit = 4096;
+
+    static bool OnOff(string option, string key, string value) => value switch
+    {
+        "on" or "1" or "true" => true,
+        "off" or "0" or "false" => false,
+        _ => throw new WaferInputException($"{option} {key}={value}: expected on or off"),
+    };
+
     public string Describe() =>
         (NodeLimit > 0 ? $"node-limited routing (at most {NodeLimit} nodes per token), one network copy per node then NVLink fan-out" : "flat all-to-all (each expert copy sent on its own)")
         + (Fp8 ? ", FP8 dispatch (BF16 combine)" : ", BF16 dispatch")
