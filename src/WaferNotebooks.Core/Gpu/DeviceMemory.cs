@@ -67,12 +67,28 @@ public static class DeviceMemory
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         int ffn = EffectiveFfn(m);
         double PerLayer(Recompute r) => ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, r, sw.FusedAttention, fp8Gemms);
-        double inFlight = InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l);
         // Recomputed layers keep only their input; the others keep what their policy stores
         // (under partial full recompute: everything).
-        double recomputed = l.RecomputedLayers(part.MaxLayersPerStage);
         var others = l.Recompute == Recompute.Full ? Recompute.None : l.Recompute;
-        double activations = (recomputed * PerLayer(Recompute.Full) + (part.MaxLayersPerStage - recomputed) * PerLayer(others)) * inFlight;
+        double StageActivations(int layers, double inFlight)
+        {
+            double recomputedLayers = l.RecomputedLayers(layers);
+            return (recomputedLayers * PerLayer(Recompute.Full) + (layers - recomputedLayers) * PerLayer(others)) * inFlight;
+        }
+        // Stage i of 1F1B holds min(p − i, m) micro-batches: the first stage the most, so the
+        // fullest is the first stage or, when first= shrinks it, the stage after it (the stages
+        // between hold the same layers and fewer micro-batches further on).
+        int stage = 0;
+        double inFlight = InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l);
+        double activations = StageActivations(part.StageLayersAt(0), inFlight);
+        if (l.UnevenStages && l.Pp > 1)
+        {
+            double nextInFlight = Math.Min(l.Pp - 1 + (dualPipe ? 1 : 0), microBatches) * InterleaveFactor(l);
+            double next = StageActivations(part.StageLayersAt(1), nextInFlight);
+            if (next > activations) (stage, inFlight, activations) = (1, nextInFlight, next);
+        }
+        int stageLayers = part.StageLayersAt(stage);
+        double recomputed = l.RecomputedLayers(stageLayers);
         if (l.Recompute == Recompute.Full)
             activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
         // Logits of the micro-batch on the last stage: 16-bit output and fp32 for the loss.
@@ -87,8 +103,8 @@ public static class DeviceMemory
             new("gradients", grads / Gb, $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
                 : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : "")),
             new("optimizer", optimizer / Gb, "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : "")),
-            new("activations", activations / Gb, $"{part.MaxLayersPerStage} layers × {inFlight:0.##} micro-batches in flight, recompute {l.Recompute.ToString().ToLowerInvariant()}"
-                + (l.PartialRecompute ? $" ({recomputed:0} of {part.MaxLayersPerStage} layers)" : "")),
+            new("activations", activations / Gb, $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}"
+                + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : "")),
             new("logits", logits / Gb, "logits of one micro-batch, 16-bit and fp32 (last stage)"),
             new("buffers", FixedBuffersGb + fragmentation / Gb, $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation"),
         };

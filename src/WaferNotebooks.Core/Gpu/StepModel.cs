@@ -202,7 +202,10 @@ sealed class StepModel
             Assume($"{a.Name}: compute-unit count not in the catalog; wave quantisation assumes {MatmulEfficiency.DefaultComputeUnits}");
         if (microBatches < l.Pp)
             Assume($"only {microBatches} micro-batches for {l.Pp} pipeline stages: the bubble exceeds the work");
-        if (m.Layers % (l.Pp * l.Vpp) != 0)
+        if (l.UnevenStages)
+            Assume($"pipeline stages of {part.FirstStageLayers} (first, with the embedding){(l.Pp > 2 ? $", {part.StageLayersAt(1)} (each of the {l.Pp - 2} between)" : "")} and {part.LastStageLayers} layers (last, with the logit layer and loss): " +
+                   $"the {(slowest == last ? "last" : $"{part.MaxLayersPerStage}-layer")} stage sets the pace at {slowest.Total * 1e3:0.#} ms per micro-batch; the bubble runs at the mean stage");
+        else if (m.Layers % (l.Pp * l.Vpp) != 0)
             Assume($"{m.Layers} layers do not split evenly over pp·vpp = {l.Pp * l.Vpp}: the stage with {part.MaxLayersPerStage} layers sets the pace");
         Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)");
         Assume(PowerLimitedClock.Describe(a));

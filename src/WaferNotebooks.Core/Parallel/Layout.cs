@@ -9,6 +9,10 @@ public enum Recompute { None, Selective, Full }
 /// micro-batch in sequences, ZeRO stage, recompute and Megatron sequence parallelism.
 /// Full recompute may cover only <see cref="RecomputeLayers"/> layers of each pipeline stage
 /// (Megatron's <c>--recompute-method block --recompute-num-layers N</c>); 0 means every layer.
+/// <see cref="FirstStageLayers"/> and <see cref="LastStageLayers"/> set the layers of the first
+/// and last pipeline stages, the rest splitting evenly over the stages between (Megatron's
+/// <c>--decoder-first/last-pipeline-num-layers</c>; Llama 3 §3.3.2 takes one layer off each end);
+/// 0 leaves the split to the default.
 /// Devices used = tp·pp·dp·cp. On a wafer-scale cluster dp is the number of systems.
 /// </summary>
 public sealed record Layout(
@@ -22,8 +26,13 @@ public sealed record Layout(
     int ZeroStage = 0,
     Recompute Recompute = Recompute.None,
     bool SequenceParallel = false,
-    int RecomputeLayers = 0)
+    int RecomputeLayers = 0,
+    int FirstStageLayers = 0,
+    int LastStageLayers = 0)
 {
+    /// <summary>True when the first or the last pipeline stage has a layer count of its own.</summary>
+    public bool UnevenStages => FirstStageLayers > 0 || LastStageLayers > 0;
+
     /// <summary>tp·pp·dp·cp, in 64 bits so that an absurd layout cannot wrap to a plausible count.</summary>
     public long Devices => (long)Tp * Pp * Dp * Cp;
 
@@ -36,5 +45,7 @@ public sealed record Layout(
 
     public override string ToString() =>
         $"tp={Tp},pp={Pp},dp={Dp},cp={Cp},ep={Ep},vpp={Vpp},mb={MicroBatch},zero={ZeroStage},recompute={Recompute.ToString().ToLowerInvariant()},sp={(SequenceParallel ? 1 : 0)}"
-        + (PartialRecompute ? $",rl={RecomputeLayers}" : "");
+        + (PartialRecompute ? $",rl={RecomputeLayers}" : "")
+        + (FirstStageLayers > 0 ? $",first={FirstStageLayers}" : "")
+        + (LastStageLayers > 0 ? $",last={LastStageLayers}" : "");
 }
