@@ -57,7 +57,7 @@ public static class CommandGrammar
         ValueKind.Text, "nodes=M,fp8=on|off,overlap=on|off", DefaultText: "the framework's: nodes=0,fp8=off,overlap=off; hai-llm (deepseek): nodes=4,fp8=on,overlap=on");
 
     public static readonly OptionSpec Layout = new("--layout",
-        "Parallel layout: tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1. Keys left out are 1 (zero=0, recompute=none, sp=0), except dp, which fills the devices. With recompute=full, rl=N recomputes only N layers of each pipeline stage (Megatron's block method). first=N and last=N give the first and last pipeline stages N layers, the others splitting the rest evenly (Llama 3: pp=16,first=7,last=7 for 126 layers). Omit the option to let the planner choose.",
+        "Parallel layout: tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1. Keys left out are 1 (zero=0, recompute=none, sp=0), except dp, which fills the devices. With recompute=full, rl=N recomputes only N layers of each pipeline stage (Megatron's block method). first=N and last=N give the first and last pipeline stages N layers, the others splitting the rest evenly (Llama 3: pp=16,first=7,last=7 for 126 layers). shard=N shards ZeRO over N of the data-parallel ranks and replicates the shards across the rest (HSDP, MiCS; zero=3,shard=8 shards within a node). hpz=N keeps a second copy of ZeRO-3's weights sharded over N ranks for the backward's gathers (ZeRO++ hpZ). Omit the option to let the planner choose.",
         ValueKind.Layout, "K=V,...", DefaultText: "the planner's best layout for --objective");
 
     public static readonly OptionSpec Pue = new("--pue",

@@ -47,7 +47,7 @@ public static class DeviceMemory
     public static Result Of(ModelPartition part, TrainingJob job, Layout l, int microBatches, GpuSoftware sw, bool fp8Gemms, double capacityGb)
     {
         var m = part.Model;
-        int shard = l.Dp * l.Cp;
+        int shard = l.ShardSize;
         int expertShard = Math.Max(1, shard / l.Ep);
         bool dualPipe = PipelineSchedule.IsDualPipe(l, sw);
         var (dense, expert) = part.HeaviestStageWeights;
@@ -56,6 +56,8 @@ public static class DeviceMemory
         double weights = 2 * (shardedWeights ? dense / shard + expert / expertShard : dense + expert);
         if (shardedWeights)
             weights += 2 * (1 + sw.Zero3PrefetchLayers) * part.DenseWeightsPerLayer(part.MoeShare > 0); // the computing layer and the prefetched ones
+        if (shardedWeights && l.SecondaryShard > 0)
+            weights += 2 * (dense / l.SecondaryShard + expert / Math.Max(1, l.SecondaryShard / l.Ep)); // ZeRO++ hpZ's secondary partition
         else if (fp8Gemms && !sw.Fp8ParamGather)
             // FP8 weight and transpose cached beside the 16-bit weights; with fp8_param_gather they
             // replace the 16-bit copy of the linear layers (1 + 1 bytes), so nothing is added.
@@ -98,7 +100,7 @@ public static class DeviceMemory
         const double Gb = 1e9;
         var parts = new List<MemoryPart>
         {
-            new("weights", weights / Gb, (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? $"16-bit weights, sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers"
+            new("weights", weights / Gb, (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? $"16-bit weights, sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers" + (l.SecondaryShard > 0 ? $" and a secondary copy sharded over {l.SecondaryShard} ranks (hpZ)" : "")
                 : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard")),
             new("gradients", grads / Gb, $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
                 : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : "")),

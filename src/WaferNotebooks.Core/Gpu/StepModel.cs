@@ -172,6 +172,13 @@ sealed class StepModel
             Assume($"DualPipe needs an even pp without interleaving (pp={l.Pp}, vpp={l.Vpp}): 1F1B schedule, only the expert all-to-alls overlapped");
         if (l.Dp * l.Cp > 1 && (sw.OverlapGradientReduction || (l.ZeroStage >= 3 && sw.Zero3PrefetchLayers > 0)))
             Assume($"overlapped data-parallel collectives slow the compute beside them: NCCL kernels hold {DataParallelSync.CommunicationSmShare * 100:0}% of the SMs while they run (assumed; Calculon's processor-usage share)");
+        if (l.SecondaryShard > 0)
+            Assume(DataParallelSync.ShardsWeightsDuringStep(l)
+                ? $"ZeRO++ hpZ (hpz={l.SecondaryShard}): a second copy of the weights sharded over {l.SecondaryShard} ranks; the backward gathers from it, the forward from the primary shards (Wang et al. 2023, ZeRO++)"
+                : $"hpz={l.SecondaryShard} changes nothing here: under a pipeline ZeRO-3 gathers the weights once per step, in the forward");
+        if (l.ShardCopies > 1)
+            Assume($"hybrid sharding (shard={l.ShardSize}; PyTorch HSDP, MiCS): ZeRO-{l.ZeroStage} shards over {l.ShardSize} of the {l.Dp * l.Cp} data-parallel ranks" +
+                   $"{(net.Place(l.ShardSize, l.Tp).CrossesDomains ? "" : " inside one node")}, and the {l.ShardCopies} copies all-reduce their gradient shards once per step");
         if (l.ZeroStage >= 3)
             Assume(DataParallelSync.ShardsWeightsDuringStep(l)
                 ? "ZeRO-3 as FSDP runs it: weights gathered per layer before its forward and its backward and gradients reduce-scattered after it, every micro-batch, gathers prefetched " + (sw.Zero3PrefetchLayers > 0 ? $"{sw.Zero3PrefetchLayers} layer ahead" : "never (each waits)")
