@@ -102,10 +102,33 @@ public static class DataParallelSync
             return new Result(reduce + gather, reduce + gather, $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered and weights all-gathered")} over {over} after the backward pass");
 
         // What the overlap leaves: the excess over the pass it hides under, or the compute the NCCL kernels slow, and at least one layer's bucket.
-        double exposedReduce = Math.Max(reduce / layersOnStage, Overlapped(reduce, microBatchBackwardS) - microBatchBackwardS);
+        bool perChunk = sw.PerChunkGradientReduction && l.Vpp > 1 && microBatches >= l.Pp;
+        double exposedReduce = perChunk
+            ? Math.Max(reduce / layersOnStage, PerChunkExposed(reduce, microBatchBackwardS, l.Pp, l.Vpp))
+            : Math.Max(reduce / layersOnStage, Overlapped(reduce, microBatchBackwardS) - microBatchBackwardS);
         double exposedGather = Math.Max(gather / layersOnStage, Overlapped(gather, microBatchForwardS) - microBatchForwardS);
         return new Result(reduce + gather, exposedReduce + exposedGather,
-            $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered, weights all-gathered")} over {over}, overlapped with the last backward and the next forward");
+            $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered, weights all-gathered")} over {over}, overlapped with "
+            + (perChunk ? $"the backward of the {l.Vpp} model chunks as each finishes (one window per virtual stage)" : "the last backward") + " and the next forward");
+    }
+
+    /// <summary>
+    /// Exposed gradient reduction when each of v interleaved model chunks is reduced as soon as its
+    /// backward for the last micro-batch ends (Megatron-Core <c>overlap_grad_reduce</c> with a
+    /// virtual pipeline). In the interleaved cool-down a device finishes successive chunks of the
+    /// last micro-batch p chunk-backwards apart (p·b/v, b the stage's backward per micro-batch), so
+    /// the last k chunks' reductions, k·R/v, have the window W_k = b/v + (k−1)·p·b/v; what is left
+    /// is the largest overrun: max over k of Overlapped(k·R/v, W_k) − W_k. v = 1 gives one window of b.
+    /// </summary>
+    public static double PerChunkExposed(double reduceS, double backwardS, int pp, int vpp)
+    {
+        double exposed = 0, chunk = backwardS / vpp;
+        for (int k = 1; k <= vpp; k++)
+        {
+            double window = chunk + (k - 1) * pp * chunk;
+            exposed = Math.Max(exposed, Overlapped(k * reduceS / vpp, window) - window);
+        }
+        return exposed;
     }
 
     /// <summary>

@@ -17,7 +17,8 @@ public sealed record GpuSoftware(
     double Zero3SyncPerTensorS = 0,
     bool TensorParallelOverlap = false,
     bool Fp8ParamGather = false,
-    MoeDispatch? Moe = null)
+    MoeDispatch? Moe = null,
+    bool PerChunkGradientReduction = true)
 {
     /// <summary>How expert-parallel tokens travel (<see cref="Gpu.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
     public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
@@ -102,6 +103,15 @@ public sealed record GpuSoftware(
     /// prefetched, so no gather overlaps compute.
     /// </summary>
     public GpuSoftware WithDeepSpeed2021Zero3() => this with { Zero3PrefetchLayers = 0, Zero3SyncPerTensorS = DeepSpeed2021SyncPerTensorS };
+
+    /// <summary>
+    /// One reduction window per virtual stage: with an interleaved schedule and overlapped
+    /// reduction, each model chunk's gradients are reduced as soon as its last backward ends
+    /// (Megatron-Core's <c>overlap_grad_reduce</c> does this with a virtual pipeline: a
+    /// bucket group per model chunk). Off: one reduction after the whole backward, as a stack
+    /// that buckets the model as one piece.
+    /// </summary>
+    public GpuSoftware WithoutPerChunkGradientReduction() => this with { PerChunkGradientReduction = false };
 
     /// <summary>
     /// Expert dispatch as DeepSeek-V3's stack runs it (node-limited routing, FP8 dispatch, DualPipe;

@@ -127,7 +127,7 @@ sealed class StepModel
             new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")}){(dualPipe ? ", the share DualPipe leaves exposed" : "")}"),
             new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
             new("cp_comm", mb * slowest.Cp, $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention"),
-            new("ep_comm", mb * slowest.Ep, $"expert-parallel all-to-all (ep={l.Ep}): " + sw.MoeDispatch.Describe() + (sw.MoeDispatch.Overlap ? " (the share left exposed)" : "")),
+            new("ep_comm", mb * slowest.Ep, l.Ep > 1 ? $"expert-parallel all-to-all (ep={l.Ep}): " + sw.MoeDispatch.Describe() + (sw.MoeDispatch.Overlap ? " (the share left exposed)" : "") : "expert-parallel all-to-all (ep=1: none)"),
             new("bubble", bubble, dualPipe
                 ? $"DualPipe fill and drain: (p/2 − 1)·(F + 2B − 3W) = {bubble / Math.Max(meanStage, 1e-30):0.##} stage slots of {meanStage * 1e3:0.#} ms"
                 : $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}"),
