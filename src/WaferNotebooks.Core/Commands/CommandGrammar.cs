@@ -161,7 +161,15 @@ public static class CommandGrammar
         "Minutes to restart a job after an interruption, before its checkpoint is read back.",
         ValueKind.Number, "MINUTES", DefaultText: "10 (assumed)");
 
-    private static readonly OptionSpec[] Physics = [PowerCap, Mtbf, CheckpointBandwidth, RestartMin];
+    public static readonly OptionSpec EvalInterval = new("--eval-interval",
+        "Training steps between evaluations on held-out data (GPU-class systems): the evaluation time is counted in the wall days with downtime, as MLPerf's time-to-train counts it.",
+        ValueKind.Number, "STEPS", DefaultText: "1000 (Megatron-LM's default)");
+
+    public static readonly OptionSpec EvalIters = new("--eval-iters",
+        "Forward-only global batches per evaluation; 0 for none.",
+        ValueKind.Number, "N", DefaultText: "100 (Megatron-LM's default)");
+
+    private static readonly OptionSpec[] Physics = [PowerCap, Mtbf, CheckpointBandwidth, RestartMin, EvalInterval, EvalIters];
 
     private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision, Framework, MoeDispatch];
     private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];

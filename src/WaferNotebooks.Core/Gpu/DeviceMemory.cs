@@ -55,9 +55,9 @@ public static class DeviceMemory
         bool shardedWeights = DataParallelSync.ShardsWeightsDuringStep(l);
         double weights = 2 * (shardedWeights ? dense / shard + expert / expertShard : dense + expert);
         if (shardedWeights)
-            weights += 2 * (1 + sw.Zero3PrefetchLayers) * part.DenseWeightsPerLayer(part.MoeShare > 0); // the computing layer and the prefetched ones
-        if (shardedWeights && l.SecondaryShard > 0)
-            weights += 2 * (dense / l.SecondaryShard + expert / Math.Max(1, l.SecondaryShard / l.Ep)); // ZeRO++ hpZ's secondary partition
+            // The computing layer and the prefetched ones, and ZeRO++ hpZ's secondary partition.
+            weights += 2 * (1 + sw.Zero3PrefetchLayers) * part.DenseWeightsPerLayer(part.MoeShare > 0)
+                + (l.SecondaryShard > 0 ? 2 * (dense / l.SecondaryShard + expert / Math.Max(1, l.SecondaryShard / l.Ep)) : 0);
         else if (fp8Gemms && !sw.Fp8ParamGather)
             // FP8 weight and transpose cached beside the 16-bit weights; with fp8_param_gather they
             // replace the 16-bit copy of the linear layers (1 + 1 bytes), so nothing is added.

@@ -218,7 +218,14 @@ sealed class StepModel
         Assume(PowerLimitedClock.Describe(a));
         Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}");
         foreach (var s in energy.Assumptions) Assume(s);
-        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures);
+        // An evaluation iteration: the global batch forward only, at the slowest stage's forward pace with its forward
+        // sends, plus the pipeline fill at the mean stage's forward; no backward, gradient sync or optimizer.
+        double evalStep = mb * (slowest.ForwardWallS + slowest.Pp / 2) + (l.Pp - 1.0) / l.Vpp * everything.ForwardWallS / l.Pp;
+        var evaluation = economics.Evaluations;
+        double evaluationDays = evaluation.Seconds(steps, evalStep) / 86400;
+        Assume($"evaluation: {evaluation.Iterations.Value:0} forward-only global batches ({evalStep:0.###} s each) every {evaluation.IntervalSteps.Value:N0} steps, " +
+               $"{evaluationDays:0.##} days in all ({evaluation.IntervalSteps.Source}; {evaluation.Iterations.Source}); counted in the wall days with downtime, not in time to train");
+        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures, evaluationDays);
         Assume(goodput.Describe());
 
         return new Estimate(job, system.Id, a.Name, devices, l, "3d-parallel", reason is null, reason,

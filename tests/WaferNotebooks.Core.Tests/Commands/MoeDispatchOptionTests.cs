@@ -33,3 +33,23 @@ public class MoeDispatchOptionTests
     public void Bad_values_say_what_was_wrong_and_what_would_be_right(string value, string message) =>
         Assert.Contains(message, Assert.Throws<WaferInputException>(() => Estimate(("--moe-dispatch", value))).Message);
 }
+
+/// <summary>--eval-interval and --eval-iters reach the estimate's evaluation assumptions.</summary>
+public class EvaluationOptionTests
+{
+    private static EstimateRequest Estimate(params (string Name, string Value)[] extra) =>
+        (EstimateRequest)RequestParser.Default.Parse("estimate",
+            new[] { ("--model", "llama2-7b"), ("--on", "dgx-h100:64") }.Concat(extra)
+                .ToDictionary(o => o.Item1, o => (IReadOnlyList<string>)[o.Item2]));
+
+    [Fact]
+    public void The_options_override_megatron_defaults_and_bad_values_are_refused()
+    {
+        Assert.Null(Estimate().Economics.Evaluation);
+        Assert.Equal(1000, Estimate().Economics.Evaluations.IntervalSteps.Value);
+        var e = Estimate(("--eval-interval", "500"), ("--eval-iters", "0")).Economics.Evaluations;
+        Assert.Equal((500.0, 0.0), (e.IntervalSteps.Value, e.Iterations.Value));
+        Assert.Contains("must be at least 1", Assert.Throws<WaferInputException>(() => Estimate(("--eval-interval", "0"))).Message);
+        Assert.Contains("must not be negative", Assert.Throws<WaferInputException>(() => Estimate(("--eval-iters", "-5"))).Message);
+    }
+}
