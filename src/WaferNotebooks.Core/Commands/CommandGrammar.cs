@@ -52,8 +52,12 @@ public static class CommandGrammar
         ValueKind.Choice, "NAME[+compiled][@YYYY-MM]", DefaultText: "megatron-core: today's mainstream stack (fused attention, overlapped reduction)",
         AllowedValues: Gpu.TrainingFramework.Names);
 
+    public static readonly OptionSpec MoeDispatch = new("--moe-dispatch",
+        "How a mixture-of-experts model's tokens reach their experts (GPU-class systems): nodes=M routes each token to experts on at most M nodes, sent once per node and fanned out over NVLink (nodes=0: a flat all-to-all); fp8=on dispatches in FP8 (combines stay BF16); overlap=on runs the all-to-alls and pipeline sends under another micro-batch's compute with the DualPipe schedule (DeepSeek-V3). Keys left out keep the framework's defaults.",
+        ValueKind.Text, "nodes=M,fp8=on|off,overlap=on|off", DefaultText: "the framework's: nodes=0,fp8=off,overlap=off; hai-llm (deepseek): nodes=4,fp8=on,overlap=on");
+
     public static readonly OptionSpec Layout = new("--layout",
-        "Parallel layout: tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1. Keys left out are 1 (zero=0, recompute=none, sp=0), except dp, which fills the devices. With recompute=full, rl=N recomputes only N layers of each pipeline stage (Megatron's block method). Omit the option to let the planner choose.",
+        "Parallel layout: tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1. Keys left out are 1 (zero=0, recompute=none, sp=0), except dp, which fills the devices. With recompute=full, rl=N recomputes only N layers of each pipeline stage (Megatron's block method). first=N and last=N give the first and last pipeline stages N layers, the others splitting the rest evenly (Llama 3: pp=16,first=7,last=7 for 126 layers). shard=N shards ZeRO over N of the data-parallel ranks and replicates the shards across the rest (HSDP, MiCS; zero=3,shard=8 shards within a node). hpz=N keeps a second copy of ZeRO-3's weights sharded over N ranks for the backward's gathers (ZeRO++ hpZ). Omit the option to let the planner choose.",
         ValueKind.Layout, "K=V,...", DefaultText: "the planner's best layout for --objective");
 
     public static readonly OptionSpec Pue = new("--pue",
@@ -167,9 +171,17 @@ public static class CommandGrammar
         "Cerebras software release whose measured sustained utilisation a wafer-scale estimate uses: a release (R2.0, 2.1.1; the latest measured era at or before it) or a month YYYY-MM (the era in use then). GPU-class systems take --framework instead; compare applies it to its wafer-scale systems only.",
         ValueKind.Text, "RELEASE|YYYY-MM", DefaultText: "the newest measured release era");
 
-    private static readonly OptionSpec[] Physics = [PowerCap, Release, Mtbf, CheckpointBandwidth, RestartMin];
+    public static readonly OptionSpec EvalInterval = new("--eval-interval",
+        "Training steps between evaluations on held-out data (GPU-class systems): the evaluation time is counted in the wall days with downtime, as MLPerf's time-to-train counts it.",
+        ValueKind.Number, "STEPS", DefaultText: "1000 (Megatron-LM's default)");
 
-    private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision, Framework];
+    public static readonly OptionSpec EvalIters = new("--eval-iters",
+        "Forward-only global batches per evaluation; 0 for none.",
+        ValueKind.Number, "N", DefaultText: "100 (Megatron-LM's default)");
+
+    private static readonly OptionSpec[] Physics = [PowerCap, Release, Mtbf, CheckpointBandwidth, RestartMin, EvalInterval, EvalIters];
+
+    private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision, Framework, MoeDispatch];
     private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];
     /// <summary>What every subcommand takes: user catalog files, and the front ends' output options.</summary>
     private static readonly OptionSpec[] Shared = [UserCatalog, Name, Offline, Json];

@@ -21,13 +21,17 @@ public sealed record LayoutSpec(
     int? ZeroStage = null,
     Recompute? Recompute = null,
     bool? SequenceParallel = null,
-    int? RecomputeLayers = null)
+    int? RecomputeLayers = null,
+    int? FirstStageLayers = null,
+    int? LastStageLayers = null,
+    int? ShardGroup = null,
+    int? SecondaryShard = null)
 {
     private const string Option = "--layout";
 
-    public static IReadOnlyList<string> Keys { get; } = ["tp", "pp", "dp", "cp", "ep", "vpp", "mb", "zero", "recompute", "sp", "rl"];
+    public static IReadOnlyList<string> Keys { get; } = ["tp", "pp", "dp", "cp", "ep", "vpp", "mb", "zero", "recompute", "sp", "rl", "first", "last", "shard", "hpz"];
 
-    /// <summary>Parses tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1 (rl=N: full recompute of N layers per stage).</summary>
+    /// <summary>Parses tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1 (rl=N: full recompute of N layers per stage; first=N, last=N: layers of the first and last pipeline stages; shard=N: ZeRO shards over N of the data-parallel ranks, HSDP; hpz=N: ZeRO++ secondary weight shards over N ranks).</summary>
     public static LayoutSpec Parse(string text)
     {
         var spec = new LayoutSpec();
@@ -55,6 +59,10 @@ public sealed record LayoutSpec(
                 "recompute" => spec with { Recompute = Enum.Parse<Recompute>(ValueParsers.ParseChoice(name, value, ["none", "selective", "full"]), true) },
                 "sp" => spec with { SequenceParallel = ValueParsers.ParseChoice(name, value, ["0", "1", "false", "true", "off", "on"]) is "1" or "true" or "on" },
                 "rl" => spec with { RecomputeLayers = ValueParsers.ParsePositiveInt(name, value) },
+                "first" => spec with { FirstStageLayers = ValueParsers.ParsePositiveInt(name, value) },
+                "last" => spec with { LastStageLayers = ValueParsers.ParsePositiveInt(name, value) },
+                "shard" => spec with { ShardGroup = ValueParsers.ParsePositiveInt(name, value) },
+                "hpz" => spec with { SecondaryShard = ValueParsers.ParsePositiveInt(name, value) },
                 _ => throw new WaferInputException($"{Option} '{text}': unknown key '{key}'; expected {string.Join(", ", Keys)}"),
             };
         }
@@ -81,7 +89,7 @@ public sealed record LayoutSpec(
         else
             dp = (int)(devices / modelParallel);
         var layout = new Layout(tp, pp, dp, cp, Ep ?? 1, Vpp ?? 1, MicroBatch ?? 1, ZeroStage ?? 0,
-            Recompute ?? Parallel.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0);
+            Recompute ?? Parallel.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0, FirstStageLayers ?? 0, LastStageLayers ?? 0, ShardGroup ?? 0, SecondaryShard ?? 0);
         if (LayoutRules.Violation(job, system, devices, layout) is { } violation)
             throw Fail(violation);
         return layout;

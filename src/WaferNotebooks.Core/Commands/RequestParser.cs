@@ -177,6 +177,11 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var tokens = a.One(CommandGrammar.Tokens) is { } t ? ValueParsers.ParseTokenCount(CommandGrammar.Tokens.Name, t) : JobDefaults.Tokens(model);
         var precision = a.One(CommandGrammar.Precision) is { } p ? ValueParsers.ParsePrecision(CommandGrammar.Precision.Name, p) : Precision.Bf16;
         var software = a.One(CommandGrammar.Framework) is { } f ? ValueParsers.ParseFramework(CommandGrammar.Framework.Name, f).Software : null;
+        if (a.One(CommandGrammar.MoeDispatch) is { } dispatch)
+        {
+            var stack = software ?? Gpu.GpuSoftware.Modern;
+            software = stack.WithMoeDispatch(Gpu.MoeDispatch.Parse(CommandGrammar.MoeDispatch.Name, dispatch, stack.MoeDispatch));
+        }
         var job = new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
         // Less than one step is not a training run: say so rather than print a fraction of a step.
         if (job.Steps < 1)
@@ -256,7 +261,26 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
             economics = economics with { PricePerDeviceHour = UserValue(ValueParsers.ParseNumber(CommandGrammar.Price.Name, price, 0, "2.5", EconomicLimits.MaxPrice), CommandGrammar.Price) };
         if (a.One(CommandGrammar.Carbon) is { } carbon)
             economics = economics with { GramsCo2PerKwh = UserValue(ValueParsers.ParseNumber(CommandGrammar.Carbon.Name, carbon, 0, "400", EconomicLimits.MaxCarbon), CommandGrammar.Carbon) };
-        return economics with { Reliability = ParseReliability(a) };
+        return economics with { Reliability = ParseReliability(a), Evaluation = ParseEvaluation(a) };
+    }
+
+    /// <summary>--eval-interval and --eval-iters over Megatron-LM's defaults; null when neither is given.</summary>
+    private static Reliability.EvaluationAssumptions? ParseEvaluation(Args a)
+    {
+        var e = Core.Reliability.EvaluationAssumptions.Default;
+        bool given = false;
+        if (a.One(CommandGrammar.EvalInterval) is { } interval)
+        {
+            given = true;
+            double steps = ValueParsers.ParseNumber(CommandGrammar.EvalInterval.Name, interval, 1, "1000", EconomicLimits.MaxEvalIntervalSteps);
+            e = e with { IntervalSteps = UserValue(Math.Round(steps), CommandGrammar.EvalInterval) };
+        }
+        if (a.One(CommandGrammar.EvalIters) is { } iters)
+        {
+            given = true;
+            e = e with { Iterations = UserValue(Math.Round(ValueParsers.ParseNumber(CommandGrammar.EvalIters.Name, iters, 0, "100", EconomicLimits.MaxEvalIterations)), CommandGrammar.EvalIters) };
+        }
+        return given ? e : null;
     }
 
     /// <summary>--mtbf, --checkpoint-bandwidth and --restart-min over their defaults; null when none is given.</summary>

@@ -278,4 +278,7 @@ public static class EconomicLimits
     public const double MaxMtbfDeviceHours = 1e10;
     public const double MaxCheckpointGBps = 1_000;
     public const double MaxRestartMinutes = 10_080;
+    /// <summary>Evaluation limits: an interval of 10^9 steps is no evaluation at all; 10^6 batches per evaluation is more than any held-out set.</summary>
+    public const double MaxEvalIntervalSteps = 1e9;
+    public const double MaxEvalIterations = 1e6;
 }

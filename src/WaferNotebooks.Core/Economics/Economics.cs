@@ -7,8 +7,12 @@ namespace WaferNotebooks.Core.Economics;
 /// carries its source; every field is a command option (--pue, --price, --carbon, and the
 /// reliability options).
 /// </summary>
-public sealed record EconomicAssumptions(Sourced Pue, Sourced? PricePerDeviceHour, Sourced GramsCo2PerKwh, Reliability.ReliabilityAssumptions? Reliability = null)
+public sealed record EconomicAssumptions(Sourced Pue, Sourced? PricePerDeviceHour, Sourced GramsCo2PerKwh, Reliability.ReliabilityAssumptions? Reliability = null,
+    Reliability.EvaluationAssumptions? Evaluation = null)
 {
+    /// <summary>Evaluation interval and size (--eval-interval, --eval-iters), else Megatron-LM's defaults.</summary>
+    public Reliability.EvaluationAssumptions Evaluations => Evaluation ?? Core.Reliability.EvaluationAssumptions.Default;
+
     /// <summary>Interruption rate, checkpoint bandwidth and restart time of the facility (--mtbf, --checkpoint-bandwidth, --restart-min), else their sourced defaults.</summary>
     public Reliability.ReliabilityAssumptions Failures => Reliability ?? Core.Reliability.ReliabilityAssumptions.Default;
 

@@ -3,8 +3,9 @@ namespace WaferNotebooks.Core.Energy;
 /// <summary>
 /// Power of one accelerator while training: idle + (TDP − idle)·busy. "busy" is the share of
 /// the step the device spends in kernels that drive its math units and memory (matmuls,
-/// elementwise work, optimizer), as opposed to waiting in pipeline bubbles and exposed
-/// communication, which draw close to idle. Linear in activity, the usual first-order GPU power
+/// elementwise work, optimizer), as opposed to waiting in pipeline bubbles, exposed
+/// communication and launch waits (no kernel running until the host issues the next one),
+/// which draw close to idle. Linear in activity, the usual first-order GPU power
 /// model (Hong and Kim, ISCA 2010; Kandiah et al., AccelWattch, MICRO 2021: dynamic power is
 /// proportional to unit activity on top of a constant static/idle part). Dense training
 /// kernels draw close to TDP: Patterson et al. 2021 (Table 4) measured 310 W per TPU v3 system

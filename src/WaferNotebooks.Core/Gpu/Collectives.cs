@@ -69,6 +69,9 @@ public sealed class Collectives(GpuCluster system)
     }
 
     /// <summary>Point-to-point send of S bytes between two ranks, inside one domain or across.</summary>
-    public double SendRecv(double bytes, bool crossDomain) =>
-        bytes <= 0 ? 0 : crossDomain ? bytes / OutBps + OutAlpha : bytes / UpBps + UpAlpha;
+    public double SendRecv(double bytes, bool crossDomain) => Send(bytes, crossDomain, 1);
+
+    /// <summary>S bytes leaving one device on one tier, in <paramref name="hops"/> messages: S/β + hops·α.</summary>
+    public double Send(double bytes, bool crossDomain, int hops) =>
+        bytes <= 0 ? 0 : crossDomain ? bytes / OutBps + hops * OutAlpha : bytes / UpBps + hops * UpAlpha;
 }

@@ -68,26 +68,67 @@ public static class DataParallelSync
         int replicas = l.Dp * l.Cp;
         if (replicas <= 1) return new Result(0, 0, "no data parallelism");
         var (dense, expert) = part.HeaviestStageWeights;
-        var denseGroup = net.Place(replicas, l.Tp);
-        var expertGroup = net.Place(Math.Max(1, replicas / l.Ep), l.Tp * l.Ep);
+        // Sharding (ZeRO 1–3) spans `shard` of the replicas, the innermost (inside a node when tp·shard fits);
+        // with shard= smaller than dp·cp (HSDP, MiCS) the copies all-reduce their gradient shard once per step.
+        int shard = l.ShardSize, copies = l.ShardCopies, expertShard = Math.Max(1, shard / l.Ep);
+        var denseGroup = net.Place(shard, l.Tp);
+        var expertGroup = net.Place(expertShard, l.Tp * l.Ep);
+        var copyGroup = net.Place(copies, l.Tp * shard);
+        double acrossCopies = copies <= 1 ? 0
+            : net.AllReduce(dense / shard * gradientBytes, copyGroup) + net.AllReduce(expert / expertShard * gradientBytes, copyGroup);
+        string over = copies > 1 ? $"{shard} ranks (shard=), gradient shards all-reduced across {copies} copies" : $"{replicas} ranks";
         int layersOnStage = Math.Max(1, part.MaxLayersPerStage);
 
         if (l.ZeroStage >= 3)
-            return Zero3(part.Model, layersOnStage, ShardsWeightsDuringStep(l) ? microBatches : 1, !ShardsWeightsDuringStep(l), replicas, sw,
+        {
+            var z3 = Zero3(part.Model, layersOnStage, ShardsWeightsDuringStep(l) ? microBatches : 1, !ShardsWeightsDuringStep(l), replicas, sw,
                 gather: net.AllGather(dense / layersOnStage * w, denseGroup) + net.AllGather(expert / layersOnStage * w, expertGroup),
                 reduce: net.ReduceScatter(dense / layersOnStage * gradientBytes, denseGroup) + net.ReduceScatter(expert / layersOnStage * gradientBytes, expertGroup),
-                forwardPerLayer: microBatchForwardS / layersOnStage, backwardPerLayer: microBatchBackwardS / layersOnStage);
+                forwardPerLayer: microBatchForwardS / layersOnStage, backwardPerLayer: microBatchBackwardS / layersOnStage, over,
+                backwardGather: l.SecondaryShard > 0
+                    ? net.AllGather(dense / layersOnStage * w, net.Place(l.SecondaryShard, l.Tp)) + net.AllGather(expert / layersOnStage * w, net.Place(Math.Max(1, l.SecondaryShard / l.Ep), l.Tp * l.Ep))
+                    : null);
+            if (copies <= 1) return z3;
+            double exposedCopies = sw.OverlapGradientReduction
+                ? Math.Max(acrossCopies / layersOnStage, Overlapped(acrossCopies, microBatchBackwardS) - microBatchBackwardS)
+                : acrossCopies;
+            return new Result(z3.TotalSeconds + acrossCopies, z3.ExposedSeconds + exposedCopies,
+                z3.Description + $"; the copies' all-reduce of the gradient shards {(sw.OverlapGradientReduction ? "overlapped with the last backward" : "after the backward")} (HSDP)");
+        }
 
-        double reduce = net.ReduceScatter(dense * gradientBytes, denseGroup) + net.ReduceScatter(expert * gradientBytes, expertGroup);
+        double reduce = net.ReduceScatter(dense * gradientBytes, denseGroup) + net.ReduceScatter(expert * gradientBytes, expertGroup) + acrossCopies;
         double gather = net.AllGather(dense * w, denseGroup) + net.AllGather(expert * w, expertGroup);
         if (!sw.OverlapGradientReduction)
-            return new Result(reduce + gather, reduce + gather, $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered and weights all-gathered")} over {replicas} ranks after the backward pass");
+            return new Result(reduce + gather, reduce + gather, $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered and weights all-gathered")} over {over} after the backward pass");
 
         // What the overlap leaves: the excess over the pass it hides under, or the compute the NCCL kernels slow, and at least one layer's bucket.
-        double exposedReduce = Math.Max(reduce / layersOnStage, Overlapped(reduce, microBatchBackwardS) - microBatchBackwardS);
+        bool perChunk = sw.PerChunkGradientReduction && l.Vpp > 1 && microBatches >= l.Pp;
+        double exposedReduce = perChunk
+            ? Math.Max(reduce / layersOnStage, PerChunkExposed(reduce, microBatchBackwardS, l.Pp, l.Vpp))
+            : Math.Max(reduce / layersOnStage, Overlapped(reduce, microBatchBackwardS) - microBatchBackwardS);
         double exposedGather = Math.Max(gather / layersOnStage, Overlapped(gather, microBatchForwardS) - microBatchForwardS);
         return new Result(reduce + gather, exposedReduce + exposedGather,
-            $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered, weights all-gathered")} over {replicas} ranks, overlapped with the last backward and the next forward");
+            $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered, weights all-gathered")} over {over}, overlapped with "
+            + (perChunk ? $"the backward of the {l.Vpp} model chunks as each finishes (one window per virtual stage)" : "the last backward") + " and the next forward");
+    }
+
+    /// <summary>
+    /// Exposed gradient reduction when each of v interleaved model chunks is reduced as soon as its
+    /// backward for the last micro-batch ends (Megatron-Core <c>overlap_grad_reduce</c> with a
+    /// virtual pipeline). In the interleaved cool-down a device finishes successive chunks of the
+    /// last micro-batch p chunk-backwards apart (p·b/v, b the stage's backward per micro-batch), so
+    /// the last k chunks' reductions, k·R/v, have the window W_k = b/v + (k−1)·p·b/v; what is left
+    /// is the largest overrun: max over k of Overlapped(k·R/v, W_k) − W_k. v = 1 gives one window of b.
+    /// </summary>
+    public static double PerChunkExposed(double reduceS, double backwardS, int pp, int vpp)
+    {
+        double exposed = 0, chunk = backwardS / vpp;
+        for (int k = 1; k <= vpp; k++)
+        {
+            double window = chunk + (k - 1) * pp * chunk;
+            exposed = Math.Max(exposed, Overlapped(k * reduceS / vpp, window) - window);
+        }
+        return exposed;
     }
 
     /// <summary>
@@ -99,11 +140,12 @@ public static class DataParallelSync
     /// Gradients reduced after the backward (no bucketing) add L·r outside the overlap.
     /// </summary>
     public static Result Zero3(ModelSpec m, int layers, int syncedMicroBatches, bool oncePerStep, int replicas, GpuSoftware sw,
-        double gather, double reduce, double forwardPerLayer, double backwardPerLayer)
+        double gather, double reduce, double forwardPerLayer, double backwardPerLayer, string? over = null, double? backwardGather = null)
     {
         double g = gather + sw.Zero3SyncPerTensorS * ParameterTensorsPerLayer(m);
         // Once per step the backward finds the weights still gathered: it only reduce-scatters.
-        double gb = oncePerStep ? 0 : g;
+        // With ZeRO++ hpZ the backward gathers from the secondary partition inside the node.
+        double gb = oncePerStep ? 0 : backwardGather is { } secondary ? secondary + (g - gather) : g;
         double r = reduce;
         double cf = forwardPerLayer, cb = backwardPerLayer;
         double overlappedReduce = sw.OverlapGradientReduction ? r : 0, serialReduce = r - overlappedReduce;
@@ -127,7 +169,7 @@ public static class DataParallelSync
             ? "weights gathered layer by layer in the first micro-batch's forward and kept through the step (pipeline), gradients reduce-scattered in the last backward"
             : "each layer's weights gathered before its forward and its backward, its gradients reduce-scattered after its backward, every micro-batch";
         return new Result(total, exposed,
-            $"ZeRO-3 over {replicas} ranks: {when}; {prefetch}"
+            $"ZeRO-3 over {over ?? $"{replicas} ranks"}: {when}; {prefetch}"
             + (contention > 0 ? $"; of which {n * contention:0.###} s is compute slowed by NCCL kernels on {CommunicationSmShare * 100:0}% of the SMs" : ""));
     }
 

@@ -33,7 +33,12 @@ public static class DeviceMemory
 
     public static double GradientBytes(Precision p, GpuSoftware sw) => p == Precision.Fp16 || !sw.GradientsInFp32 ? 2 : 4;
 
-    public static int InFlightMicroBatches(Layout l, int microBatches) => l.Pp == 1 ? 1 : Math.Min(l.Pp, microBatches);
+    /// <summary>Micro-batches whose activations the first stage holds: min(p, m) in 1F1B, min(p + 1, m) in DualPipe (DeepSeek-V3 Table 2).</summary>
+    public static int InFlightMicroBatches(Layout l, int microBatches, bool dualPipe = false) =>
+        l.Pp == 1 ? 1 : Math.Min(l.Pp + (dualPipe ? 1 : 0), microBatches);
+
+    /// <summary>Copies of a stage's parameters, gradients and optimizer state each rank holds: 2 under DualPipe (DeepSeek-V3 Table 2), else 1.</summary>
+    public static int ParameterCopies(bool dualPipe) => dualPipe ? 2 : 1;
 
     public static double InterleaveFactor(Layout l) => l.Vpp > 1 ? 1 + (l.Pp - 1.0) / (l.Pp * l.Vpp) : 1;
 
@@ -42,17 +47,21 @@ public static class DeviceMemory
     public static Result Of(ModelPartition part, TrainingJob job, Layout l, int microBatches, GpuSoftware sw, bool fp8Gemms, double capacityGb)
     {
         var m = part.Model;
-        int shard = l.Dp * l.Cp;
+        int shard = l.ShardSize;
         int expertShard = Math.Max(1, shard / l.Ep);
+        bool dualPipe = PipelineSchedule.IsDualPipe(l, sw);
         var (dense, expert) = part.HeaviestStageWeights;
+        (dense, expert) = (dense * ParameterCopies(dualPipe), expert * ParameterCopies(dualPipe));
         bool shardedWeights = DataParallelSync.ShardsWeightsDuringStep(l);
         double weights = 2 * (shardedWeights ? dense / shard + expert / expertShard : dense + expert);
         if (shardedWeights)
-            weights += 2 * (1 + sw.Zero3PrefetchLayers) * part.DenseWeightsPerLayer(part.MoeShare > 0); // the computing layer and the prefetched ones
+            // The computing layer and the prefetched ones, and ZeRO++ hpZ's secondary partition.
+            weights += 2 * (1 + sw.Zero3PrefetchLayers) * part.DenseWeightsPerLayer(part.MoeShare > 0)
+                + (l.SecondaryShard > 0 ? 2 * (dense / l.SecondaryShard + expert / Math.Max(1, l.SecondaryShard / l.Ep)) : 0);
         else if (fp8Gemms && !sw.Fp8ParamGather)
             // FP8 weight and transpose cached beside the 16-bit weights; with fp8_param_gather they
             // replace the 16-bit copy of the linear layers (1 + 1 bytes), so nothing is added.
-            weights += 2 * part.MaxLayersPerStage * part.LinearWeightsPerLayer;
+            weights += 2 * ParameterCopies(dualPipe) * part.MaxLayersPerStage * part.LinearWeightsPerLayer;
         double gradBytes = GradientBytes(job.Precision, sw);
         double grads = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? dense / shard + expert / expertShard : dense + expert);
         double optimizer = 12 * (l.ZeroStage >= 1 ? dense / shard + expert / expertShard : dense + expert);
@@ -60,12 +69,28 @@ public static class DeviceMemory
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         int ffn = EffectiveFfn(m);
         double PerLayer(Recompute r) => ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, r, sw.FusedAttention, fp8Gemms);
-        double inFlight = InFlightMicroBatches(l, microBatches) * InterleaveFactor(l);
         // Recomputed layers keep only their input; the others keep what their policy stores
         // (under partial full recompute: everything).
-        double recomputed = l.RecomputedLayers(part.MaxLayersPerStage);
         var others = l.Recompute == Recompute.Full ? Recompute.None : l.Recompute;
-        double activations = (recomputed * PerLayer(Recompute.Full) + (part.MaxLayersPerStage - recomputed) * PerLayer(others)) * inFlight;
+        double StageActivations(int layers, double inFlight)
+        {
+            double recomputedLayers = l.RecomputedLayers(layers);
+            return (recomputedLayers * PerLayer(Recompute.Full) + (layers - recomputedLayers) * PerLayer(others)) * inFlight;
+        }
+        // Stage i of 1F1B holds min(p − i, m) micro-batches: the first stage the most, so the
+        // fullest is the first stage or, when first= shrinks it, the stage after it (the stages
+        // between hold the same layers and fewer micro-batches further on).
+        int stage = 0;
+        double inFlight = InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l);
+        double activations = StageActivations(part.StageLayersAt(0), inFlight);
+        if (l.UnevenStages && l.Pp > 1)
+        {
+            double nextInFlight = Math.Min(l.Pp - 1 + (dualPipe ? 1 : 0), microBatches) * InterleaveFactor(l);
+            double next = StageActivations(part.StageLayersAt(1), nextInFlight);
+            if (next > activations) (stage, inFlight, activations) = (1, nextInFlight, next);
+        }
+        int stageLayers = part.StageLayersAt(stage);
+        double recomputed = l.RecomputedLayers(stageLayers);
         if (l.Recompute == Recompute.Full)
             activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
         // Logits of the micro-batch on the last stage: 16-bit output and fp32 for the loss.
@@ -75,13 +100,13 @@ public static class DeviceMemory
         const double Gb = 1e9;
         var parts = new List<MemoryPart>
         {
-            new("weights", weights / Gb, shardedWeights ? $"16-bit weights, sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers"
-                : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard"),
+            new("weights", weights / Gb, (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? $"16-bit weights, sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers" + (l.SecondaryShard > 0 ? $" and a secondary copy sharded over {l.SecondaryShard} ranks (hpZ)" : "")
+                : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard")),
             new("gradients", grads / Gb, $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
                 : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : "")),
             new("optimizer", optimizer / Gb, "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : "")),
-            new("activations", activations / Gb, $"{part.MaxLayersPerStage} layers × {inFlight:0.##} micro-batches in flight, recompute {l.Recompute.ToString().ToLowerInvariant()}"
-                + (l.PartialRecompute ? $" ({recomputed:0} of {part.MaxLayersPerStage} layers)" : "")),
+            new("activations", activations / Gb, $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}"
+                + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : "")),
             new("logits", logits / Gb, "logits of one micro-batch, 16-bit and fp32 (last stage)"),
             new("buffers", FixedBuffersGb + fragmentation / Gb, $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation"),
         };

@@ -19,8 +19,13 @@ public sealed record GpuSoftware(
     bool TensorParallelOverlap = false,
     bool Fp8ParamGather = false,
     bool EagerKernels = false,
-    Fp8Casts Fp8Casts = Fp8Casts.TransformerEngine)
+    Fp8Casts Fp8Casts = Fp8Casts.TransformerEngine,
+    MoeDispatch? Moe = null,
+    bool PerChunkGradientReduction = true)
 {
+    /// <summary>How expert-parallel tokens travel (<see cref="Gpu.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
+    public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
+
     /// <summary>
     /// ZeRO-3 parameter all-gathers a current stack keeps in flight ahead of the layer computing:
     /// one. FSDP issues the next unit's all-gather while the current one computes, and its rate
@@ -109,6 +114,21 @@ public sealed record GpuSoftware(
     /// </summary>
     public GpuSoftware WithEagerKernels(bool eager = true) => this with { EagerKernels = eager };
 
+    /// <summary>
+    /// One reduction window per virtual stage: with an interleaved schedule and overlapped
+    /// reduction, each model chunk's gradients are reduced as soon as its last backward ends
+    /// (Megatron-Core's <c>overlap_grad_reduce</c> does this with a virtual pipeline: a
+    /// bucket group per model chunk). Off: one reduction after the whole backward, as a stack
+    /// that buckets the model as one piece.
+    /// </summary>
+    public GpuSoftware WithoutPerChunkGradientReduction() => this with { PerChunkGradientReduction = false };
+
+    /// <summary>
+    /// Expert dispatch as DeepSeek-V3's stack runs it (node-limited routing, FP8 dispatch, DualPipe;
+    /// <see cref="MoeDispatch.DeepSeekV3"/>), or any other combination.
+    /// </summary>
+    public GpuSoftware WithMoeDispatch(MoeDispatch dispatch) => this with { Moe = dispatch };
+
     public string Describe() =>
         (FusedAttention ? "fused (flash) attention: no s×s scores in HBM" : "attention scores materialised in HBM (softmax, dropout memory-bound)")
         + $"; host issues a layer forward in {HostSecondsPerLayerForward * 1e3:0.##} ms (launch-bound below that)"
@@ -119,6 +139,7 @@ public sealed record GpuSoftware(
         + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each" : "")
         + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8, when used, by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8, when used, by Transformer Engine linears (weights cast every micro-batch)")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
+        + (MoeDispatch == MoeDispatch.Flat ? "" : "; MoE dispatch: " + MoeDispatch.Describe())
         + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
             : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")
               + (Zero3SyncPerTensorS > 0 ? $", one synchronised gather per parameter tensor ({Zero3SyncPerTensorS * 1e3:0.##} ms each)" : ""));

@@ -131,8 +131,12 @@ public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise
         if (moeLayer && m.Moe is { } moe2 && l.Ep > 1)
         {
             var epGroup = net.Place(l.Ep, t * l.Cp);
-            double one = net.AllToAll(tokens * moe2.Active * h * 2 / (l.SequenceParallel ? t : 1), epGroup);
-            ep = new FwdBwd(2 * one, 2 * one);
+            var dispatch = sw.MoeDispatch;
+            ep = dispatch.LayerSeconds(net, epGroup, moe2, tokens / (l.SequenceParallel ? t : 1), h);
+            // DualPipe: the exchange runs beside another micro-batch's chunk; what the SM share costs or the compute cannot cover stays.
+            if (dispatch.Overlap)
+                ep = new FwdBwd(DataParallelSync.Overlapped(ep.Forward, gemmF + attention.Forward) - gemmF - attention.Forward,
+                                DataParallelSync.Overlapped(ep.Backward, 2 * gemmF + attention.Backward) - 2 * gemmF - attention.Backward);
         }
 
         return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep);

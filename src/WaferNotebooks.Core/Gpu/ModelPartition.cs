@@ -6,8 +6,8 @@ namespace WaferNotebooks.Core.Gpu;
 
 /// <summary>
 /// How the model's layers and weights fall on one device for a layout: layers per pipeline
-/// stage (uneven splits put the extra layers on the first stages, as Megatron's
-/// decoder-first-pipeline-num-layers does), weights per device after tensor and expert
+/// stage (by default an uneven split puts the extra layers on the first stages; first=/last=,
+/// Megatron's decoder-first/last-pipeline-num-layers, set the two ends), weights per device after tensor and expert
 /// sharding, and which stage carries the embedding and the logit layer.
 /// </summary>
 public sealed record ModelPartition(ModelSpec Model, ParameterCount Params, Layout Layout)
@@ -15,15 +15,30 @@ public sealed record ModelPartition(ModelSpec Model, ParameterCount Params, Layo
     public int Layers => Model.Layers;
 
     /// <summary>Most layers any stage holds (the stage that bounds the pipeline).</summary>
-    public int MaxLayersPerStage => StageLayers(Layers, Layout.Pp);
+    public int MaxLayersPerStage => Layout.UnevenStages
+        ? Math.Max(Math.Max(FirstStageLayers, LastStageLayers), MiddleStageLayers)
+        : StageLayers(Layers, Layout.Pp);
 
     /// <summary>Layers of the fullest stage when <paramref name="layers"/> split over <paramref name="pp"/> stages.</summary>
     public static int StageLayers(int layers, int pp) => (layers + pp - 1) / pp;
 
-    /// <summary>Layers on the last stage (fewest when the split is uneven).</summary>
-    public int LastStageLayers => Layers - (Layout.Pp - 1) * MaxLayersPerStage > 0
-        ? Layers - (Layout.Pp - 1) * MaxLayersPerStage
-        : Layers / Layout.Pp;
+    /// <summary>Layers of each stage between the first and the last (first=/last=), or of the fullest stage by default.</summary>
+    int MiddleStageLayers => Layout.UnevenStages
+        ? LayoutRules.MiddleStageLayers(Layers, Layout) ?? StageLayers(Layers, Layout.Pp)
+        : StageLayers(Layers, Layout.Pp);
+
+    /// <summary>Layers on the first stage: first= when given, else the fullest stage's (the default split puts the extra layers first).</summary>
+    public int FirstStageLayers => Layout.FirstStageLayers > 0 ? Layout.FirstStageLayers : Layout.Pp == 1 ? Layers : MiddleStageLayers;
+
+    /// <summary>Layers on the last stage: last= when given, else what the default split leaves it (fewest when uneven).</summary>
+    public int LastStageLayers => Layout.LastStageLayers > 0 ? Layout.LastStageLayers
+        : Layout.UnevenStages ? MiddleStageLayers
+        : Layers - (Layout.Pp - 1) * MaxLayersPerStage > 0
+            ? Layers - (Layout.Pp - 1) * MaxLayersPerStage
+            : Layers / Layout.Pp;
+
+    /// <summary>Layers on stage <paramref name="i"/> (0-based) of the pipeline.</summary>
+    public int StageLayersAt(int i) => i == 0 ? FirstStageLayers : i == Layout.Pp - 1 ? LastStageLayers : MiddleStageLayers;
 
     public double MeanLayersPerStage => (double)Layers / Layout.Pp;
 
@@ -61,16 +76,19 @@ public sealed record ModelPartition(ModelSpec Model, ParameterCount Params, Layo
     }
 
     /// <summary>Weights on the device of the first stage and of the last stage.</summary>
-    public (double Dense, double Expert) FirstStageWeights => StageWeights(MaxLayersPerStage, true, Layout.Pp == 1);
+    public (double Dense, double Expert) FirstStageWeights => StageWeights(FirstStageLayers, true, Layout.Pp == 1);
     public (double Dense, double Expert) LastStageWeights => StageWeights(LastStageLayers, Layout.Pp == 1, true);
 
-    /// <summary>The stage with the most weights on one device.</summary>
+    /// <summary>The stage with the most weights on one device: the first, the last, or (when first=/last= shrink those) one between.</summary>
     public (double Dense, double Expert) HeaviestStageWeights
     {
         get
         {
             var (f, l) = (FirstStageWeights, LastStageWeights);
-            return f.Dense + f.Expert >= l.Dense + l.Expert ? f : l;
+            var heaviest = f.Dense + f.Expert >= l.Dense + l.Expert ? f : l;
+            if (Layout.Pp <= 2 || !Layout.UnevenStages) return heaviest;
+            var middle = StageWeights(MiddleStageLayers, false, false);
+            return middle.Dense + middle.Expert > heaviest.Dense + heaviest.Expert ? middle : heaviest;
         }
     }
 }

@@ -18,6 +18,20 @@ public static class PipelineSchedule
     public static double BubbleSeconds(int pp, int vpp, double meanStageSecondsPerMicroBatch) =>
         pp <= 1 ? 0 : (pp - 1.0) / Math.Max(1, vpp) * meanStageSecondsPerMicroBatch;
 
+    /// <summary>
+    /// True when the stack runs DualPipe (DeepSeek-V3 §3.2.1; <see cref="MoeDispatch.Overlap"/>):
+    /// bidirectional, so it needs an even number of stages, and not interleaved.
+    /// </summary>
+    public static bool IsDualPipe(Parallel.Layout l, GpuSoftware sw) => sw.MoeDispatch.Overlap && l.Pp > 1 && l.Pp % 2 == 0 && l.Vpp == 1;
+
+    /// <summary>
+    /// Idle time of a DualPipe step (DeepSeek-V3 Table 2): (p/2 − 1)·(F&amp;B + B − 3W), with F, B
+    /// and W a stage's forward, backward (input and weight gradients) and weight-gradient time per
+    /// micro-batch, and F&amp;B = F + B the time of a forward and a backward chunk run together.
+    /// </summary>
+    public static double DualPipeBubbleSeconds(int pp, double forwardS, double backwardS, double weightGradS) =>
+        pp <= 1 ? 0 : Math.Max(0, (pp / 2.0 - 1) * (forwardS + 2 * backwardS - 3 * weightGradS));
+
     /// <summary>Point-to-point transfers per micro-batch on a stage boundary: one activation
     /// forward and one gradient backward, for each of the v chunks.</summary>
     public static int TransfersPerMicroBatch(int pp, int vpp) => pp <= 1 ? 0 : 2 * Math.Max(1, vpp);

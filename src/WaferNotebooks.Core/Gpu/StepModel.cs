@@ -22,6 +22,7 @@ sealed class StepModel
     readonly GpuSoftware sw;
     readonly ModelPartition part;
     readonly int microBatches;
+    readonly bool dualPipe;
     readonly List<string> assumptions = new(capacity: 20);
 
     // Built once: one estimate per planner candidate must not format constant text.
@@ -33,9 +34,9 @@ sealed class StepModel
     /// pass (launch waits included); the backward's wall time (recomputation and its launch waits
     /// included) is the rest, less the pipeline sends.
     /// </summary>
-    sealed record StageTime(double Compute, double Recompute, double Other, double Tp, double Cp, double Ep, double Pp, double ForwardWallS)
+    sealed record StageTime(double Compute, double Recompute, double Other, double LaunchWait, double Tp, double Cp, double Ep, double Pp, double ForwardWallS, double WeightGradS)
     {
-        public double Total => Compute + Recompute + Other + Tp + Cp + Ep + Pp;
+        public double Total => Compute + Recompute + Other + LaunchWait + Tp + Cp + Ep + Pp;
         public double BackwardWallS => Total - Pp - ForwardWallS;
     }
 
@@ -48,6 +49,7 @@ sealed class StepModel
         Fp8Casts? fp8Reference = fp8 is null ? null : Fp8Casts.TransformerEngine;
         launchScale = (double)ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, sw.EagerKernels, fp8)
             / ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, false, fp8Reference);
+        dualPipe = PipelineSchedule.IsDualPipe(layout, sw);
     }
 
     /// <summary>Kernels this stack launches per layer over those of Megatron's fused layer, whose launch cost the catalog holds.</summary>
@@ -74,15 +76,24 @@ sealed class StepModel
         double BackwardWait(LayerTime x) => Math.Max(0, hostBackward - x.All.Backward - recomputedShare * Total(x.Recompute(l.Recompute, sw.FusedAttention)));
         double Waits(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe));
         static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
+        // DualPipe sends a chunk's activations while another micro-batch's chunk computes.
+        if (dualPipe)
+        {
+            double computing = Sum(x => x.Compute.Total) + Rc(r => r.Compute);
+            p2p = DataParallelSync.Overlapped(p2p, computing) - computing;
+        }
         return new StageTime(
             Compute: Sum(x => x.Compute.Total),
             Recompute: Rc(Total),
-            Other: Sum(x => x.Elementwise.Total) + Waits(ForwardWait) + Waits(BackwardWait),
+            Other: Sum(x => x.Elementwise.Total),
+            LaunchWait: Waits(ForwardWait) + Waits(BackwardWait),
             Tp: Sum(x => x.Tp.Total),
             Cp: Sum(x => x.Cp.Total),
             Ep: Sum(x => x.Ep.Total),
             Pp: p2p,
-            ForwardWallS: Sum(x => x.All.Forward) + Waits(ForwardWait));
+            ForwardWallS: Sum(x => x.All.Forward) + Waits(ForwardWait),
+            // The weight-gradient GEMMs: half of the backward GEMMs (dW and dX have the same FLOPs).
+            WeightGradS: Sum(x => x.Gemm.Backward / 2));
     }
 
     public Estimate ToEstimate(EconomicAssumptions economics)
@@ -107,7 +118,9 @@ sealed class StepModel
         double recomputedInAll = l.RecomputedLayers(m.Layers, l.Pp);
         var everything = Stage(m.Layers, recomputedInAll, true, dense, moe, logit, p2p * l.Pp);
         double meanStage = everything.Total / l.Pp;
-        double bubble = PipelineSchedule.BubbleSeconds(l.Pp, l.Vpp, meanStage);
+        double bubble = dualPipe
+            ? PipelineSchedule.DualPipeBubbleSeconds(l.Pp, everything.ForwardWallS / l.Pp, everything.BackwardWallS / l.Pp, everything.WeightGradS / l.Pp)
+            : PipelineSchedule.BubbleSeconds(l.Pp, l.Vpp, meanStage);
 
         double gradBytes = DeviceMemory.GradientBytes(job.Precision, sw);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
@@ -120,13 +133,16 @@ sealed class StepModel
             new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward" + ClockNote(a)),
             new("recompute", mb * slowest.Recompute, l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute]),
             new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), " + (TpOverlapped ? "the share tp_comm_overlap leaves exposed" : "not overlapped")),
-            new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})"),
+            new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")}){(dualPipe ? ", the share DualPipe leaves exposed" : "")}"),
             new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
             new("cp_comm", mb * slowest.Cp, $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention"),
-            new("ep_comm", mb * slowest.Ep, $"expert-parallel all-to-all (ep={l.Ep})"),
-            new("bubble", bubble, $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}"),
+            new("ep_comm", mb * slowest.Ep, l.Ep > 1 ? $"expert-parallel all-to-all (ep={l.Ep}): " + sw.MoeDispatch.Describe() + (sw.MoeDispatch.Overlap ? " (the share left exposed)" : "") : "expert-parallel all-to-all (ep=1: none)"),
+            new("bubble", bubble, dualPipe
+                ? $"DualPipe fill and drain: (p/2 − 1)·(F + 2B − 3W) = {bubble / Math.Max(meanStage, 1e-30):0.##} stage slots of {meanStage * 1e3:0.#} ms"
+                : $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}"),
             new("optimizer", optimizer, "Adam update at HBM bandwidth"),
-            new("other", mb * slowest.Other, "memory-bound elementwise work (norms, activations, dropout, residuals, loss) and waits on kernel launches when layers are too small to keep the GPU busy"),
+            new("other", mb * slowest.Other, "memory-bound elementwise work (norms, activations, dropout, residuals, loss)"),
+            new("launch_wait", mb * slowest.LaunchWait, "GPU idle waiting for the host to launch kernels, when a layer's kernels finish faster than the host issues them"),
         };
         var breakdown = new StepBreakdown(parts);
         double step = breakdown.Total;
@@ -147,6 +163,7 @@ sealed class StepModel
         double hours = steps * step / 3600;
         double busy = (breakdown["compute"] + breakdown["recompute"] + breakdown["other"] + breakdown["optimizer"]) / step;
         // Busy kernels draw the power limit: the TDP, or the operator's cap, which the clock is lowered to meet.
+        // Exposed communication, bubbles and launch waits leave the math units idle: idle power.
         double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);
         var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics);
 
@@ -156,8 +173,21 @@ sealed class StepModel
         Assume(TpOverlapped
             ? $"tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap): the first of {l.Tp} chunks and the GEMMs' slowdown by the communication kernels are exposed"
             : "tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
+        if (m.Moe is { } moeSpec && l.Ep > 1)
+            Assume(MoeAssumption(moeSpec, net.Place(l.Ep, l.Tp * l.Cp)));
+        if (dualPipe)
+            Assume($"DualPipe schedule (pp={l.Pp}): forward and backward chunks of two micro-batches run together, pipeline sends and expert all-to-alls under their compute; bubble (p/2 − 1)·(F + 2B − 3W) with W = half the backward GEMMs; two stages' parameters, gradients and optimizer state per rank and p + 1 micro-batches of activations (DeepSeek-V3 Sec. 3.2.1, Table 2)");
+        else if (sw.MoeDispatch.Overlap && l.Pp > 1)
+            Assume($"DualPipe needs an even pp without interleaving (pp={l.Pp}, vpp={l.Vpp}): 1F1B schedule, only the expert all-to-alls overlapped");
         if (l.Dp * l.Cp > 1 && (sw.OverlapGradientReduction || (l.ZeroStage >= 3 && sw.Zero3PrefetchLayers > 0)))
             Assume($"overlapped data-parallel collectives slow the compute beside them: NCCL kernels hold {DataParallelSync.CommunicationSmShare * 100:0}% of the SMs while they run (assumed; Calculon's processor-usage share)");
+        if (l.SecondaryShard > 0)
+            Assume(DataParallelSync.ShardsWeightsDuringStep(l)
+                ? $"ZeRO++ hpZ (hpz={l.SecondaryShard}): a second copy of the weights sharded over {l.SecondaryShard} ranks; the backward gathers from it, the forward from the primary shards (Wang et al. 2023, ZeRO++)"
+                : $"hpz={l.SecondaryShard} changes nothing here: under a pipeline ZeRO-3 gathers the weights once per step, in the forward");
+        if (l.ShardCopies > 1)
+            Assume($"hybrid sharding (shard={l.ShardSize}; PyTorch HSDP, MiCS): ZeRO-{l.ZeroStage} shards over {l.ShardSize} of the {l.Dp * l.Cp} data-parallel ranks" +
+                   $"{(net.Place(l.ShardSize, l.Tp).CrossesDomains ? "" : " inside one node")}, and the {l.ShardCopies} copies all-reduce their gradient shards once per step");
         if (l.ZeroStage >= 3)
             Assume(DataParallelSync.ShardsWeightsDuringStep(l)
                 ? "ZeRO-3 as FSDP runs it: weights gathered per layer before its forward and its backward and gradients reduce-scattered after it, every micro-batch, gathers prefetched " + (sw.Zero3PrefetchLayers > 0 ? $"{sw.Zero3PrefetchLayers} layer ahead" : "never (each waits)")
@@ -190,13 +220,23 @@ sealed class StepModel
             Assume($"{a.Name}: compute-unit count not in the catalog; wave quantisation assumes {MatmulEfficiency.DefaultComputeUnits}");
         if (microBatches < l.Pp)
             Assume($"only {microBatches} micro-batches for {l.Pp} pipeline stages: the bubble exceeds the work");
-        if (m.Layers % (l.Pp * l.Vpp) != 0)
+        if (l.UnevenStages)
+            Assume($"pipeline stages of {part.FirstStageLayers} (first, with the embedding){(l.Pp > 2 ? $", {part.StageLayersAt(1)} (each of the {l.Pp - 2} between)" : "")} and {part.LastStageLayers} layers (last, with the logit layer and loss): " +
+                   $"the {(slowest == last ? "last" : $"{part.MaxLayersPerStage}-layer")} stage sets the pace at {slowest.Total * 1e3:0.#} ms per micro-batch; the bubble runs at the mean stage");
+        else if (m.Layers % (l.Pp * l.Vpp) != 0)
             Assume($"{m.Layers} layers do not split evenly over pp·vpp = {l.Pp * l.Vpp}: the stage with {part.MaxLayersPerStage} layers sets the pace");
         Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)");
         Assume(PowerLimitedClock.Describe(a));
         Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}");
         foreach (var s in energy.Assumptions) Assume(s);
-        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures);
+        // An evaluation iteration: the global batch forward only, at the slowest stage's forward pace with its forward
+        // sends, plus the pipeline fill at the mean stage's forward; no backward, gradient sync or optimizer.
+        double evalStep = mb * (slowest.ForwardWallS + slowest.Pp / 2) + (l.Pp - 1.0) / l.Vpp * everything.ForwardWallS / l.Pp;
+        var evaluation = economics.Evaluations;
+        double evaluationDays = evaluation.Seconds(steps, evalStep) / 86400;
+        Assume($"evaluation: {evaluation.Iterations.Value:0} forward-only global batches ({evalStep:0.###} s each) every {evaluation.IntervalSteps.Value:N0} steps, " +
+               $"{evaluationDays:0.##} days in all ({evaluation.IntervalSteps.Source}; {evaluation.Iterations.Source}); counted in the wall days with downtime, not in time to train");
+        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures, evaluationDays);
         Assume(goodput.Describe());
 
         return new Estimate(job, system.Id, a.Name, devices, l, "3d-parallel", reason is null, reason,
@@ -206,6 +246,18 @@ sealed class StepModel
     }
 
     void Assume(string s) => assumptions.Add(s);
+
+    /// <summary>How the expert traffic is costed, with the expected nodes per token when the EP group spans nodes.</summary>
+    string MoeAssumption(Catalog.MoeSpec moe, GroupPlacement g)
+    {
+        var d = sw.MoeDispatch;
+        string nodes = g.CrossesDomains
+            ? $"; EP group of {g.Size} over {g.Domains} nodes: a token's {moe.Active} experts fall on {MoeDispatch.ExpectedNodes(moe.Experts, moe.Active, g.Domains, 0):0.##} nodes on average"
+              + (d.NodeLimit > 0 ? $", at most {d.NodeLimit} with node-limited routing, so {MoeDispatch.ExpectedNodes(moe.Experts, moe.Active, g.Domains, d.NodeLimit) * (g.Domains - 1.0) / g.Domains:0.##} network copies per token instead of {moe.Active * (g.Size - g.PerDomain) / (double)g.Size:0.##}" : "")
+            : "";
+        return $"expert dispatch: {d.Describe()}; balanced routing, no capacity factor or dropped tokens{nodes}"
+            + (d.Overlap ? $"; exposed all-to-all = max(a2a − compute, {DataParallelSync.CommunicationSmShare:0.##}·a2a) per layer and pass (communication SMs: DeepSeek-V3 gives 20 of 132 to it)" : "");
+    }
 
     bool TpOverlapped => sw.TensorParallelOverlap && l.SequenceParallel && l.Tp > 1;
 
@@ -236,6 +288,7 @@ sealed class StepModel
             "ep_comm" => "expert all-to-all",
             "bubble" => $"pipeline bubble (pp={l.Pp}, {microBatches} micro-batches, vpp={l.Vpp})",
             "optimizer" => "optimizer step (HBM-bound)",
+            "launch_wait" => "kernel launches: the host issues kernels slower than the GPU runs them",
             _ => "memory-bound elementwise work",
         };
         return $"{what}: {share:P0} of the step";

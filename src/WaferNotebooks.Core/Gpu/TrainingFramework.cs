@@ -35,6 +35,7 @@ namespace WaferNotebooks.Core.Gpu;
 /// <item>JAX/XLA (MaxText, Pax, T5X): XLA schedules collectives asynchronously under compute;
 /// fused (Pallas flash/splash) attention from 2024, materialised before.</item>
 /// <item>AWS Neuron (NxD Training): Megatron-style modern stack (NKI flash attention, overlapped reduction).</item>
+/// <item>DeepSeek HAI-LLM: the modern stack with DeepSeek-V3's expert dispatch (node-limited, FP8, DualPipe).</item>
 /// </list>
 /// With no framework named, the mainstream stack of the era: Megatron-LM before 2023, Megatron-Core
 /// from 2023 and when the date is not known either (<see cref="Mainstream"/>).
@@ -91,7 +92,16 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
         "AWS Neuron distributed training (NxD): Megatron-style, fused attention, overlapped reduction", ["nxd"],
         _ => GpuSoftware.Modern);
 
-    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron];
+    /// <summary>
+    /// DeepSeek's HAI-LLM as DeepSeek-V3 used it (arXiv 2412.19437, Sec. 3.2): node-limited
+    /// routing with hierarchical FP8 dispatch and DualPipe (<see cref="MoeDispatch.DeepSeekV3"/>).
+    /// The other stacks default to the flat exchange (Megatron-Core's all-to-all token dispatcher).
+    /// </summary>
+    public static TrainingFramework HaiLlm { get; } = new("hai-llm",
+        "DeepSeek HAI-LLM (DeepSeek-V3): node-limited expert routing, FP8 dispatch, DualPipe", ["deepseek"],
+        _ => GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.DeepSeekV3));
+
+    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron, HaiLlm];
 
     /// <summary>Every accepted name, canonical names first.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(f => f.Name), .. All.SelectMany(f => f.Aliases)];

@@ -9,6 +9,13 @@ public enum Recompute { None, Selective, Full }
 /// micro-batch in sequences, ZeRO stage, recompute and Megatron sequence parallelism.
 /// Full recompute may cover only <see cref="RecomputeLayers"/> layers of each pipeline stage
 /// (Megatron's <c>--recompute-method block --recompute-num-layers N</c>); 0 means every layer.
+/// <see cref="FirstStageLayers"/> and <see cref="LastStageLayers"/> set the layers of the first
+/// and last pipeline stages, the rest splitting evenly over the stages between (Megatron's
+/// <c>--decoder-first/last-pipeline-num-layers</c>; Llama 3 §3.3.2 takes one layer off each end);
+/// 0 leaves the split to the default. <see cref="ShardGroup"/> limits ZeRO sharding to that many
+/// of the dp·cp ranks, the shards replicated across the rest (PyTorch HSDP, MiCS); 0: all of them.
+/// <see cref="SecondaryShard"/> (ZeRO++ hpZ) keeps a second copy of the ZeRO-3 weights sharded
+/// over that many ranks, from which the backward gathers; 0: none.
 /// Devices used = tp·pp·dp·cp. On a wafer-scale cluster dp is the number of systems.
 /// </summary>
 public sealed record Layout(
@@ -22,8 +29,24 @@ public sealed record Layout(
     int ZeroStage = 0,
     Recompute Recompute = Recompute.None,
     bool SequenceParallel = false,
-    int RecomputeLayers = 0)
+    int RecomputeLayers = 0,
+    int FirstStageLayers = 0,
+    int LastStageLayers = 0,
+    int ShardGroup = 0,
+    int SecondaryShard = 0)
 {
+    /// <summary>
+    /// Ranks of the data-parallel group (dp·cp) each ZeRO shard spans: <see cref="ShardGroup"/>
+    /// when set (hybrid sharding: HSDP, MiCS), else all of them.
+    /// </summary>
+    public int ShardSize => ShardGroup > 0 ? ShardGroup : Dp * Cp;
+
+    /// <summary>Copies of each shard: dp·cp / shard (1 unless shard= splits the group).</summary>
+    public int ShardCopies => Math.Max(1, Dp * Cp / ShardSize);
+
+    /// <summary>True when the first or the last pipeline stage has a layer count of its own.</summary>
+    public bool UnevenStages => FirstStageLayers > 0 || LastStageLayers > 0;
+
     /// <summary>tp·pp·dp·cp, in 64 bits so that an absurd layout cannot wrap to a plausible count.</summary>
     public long Devices => (long)Tp * Pp * Dp * Cp;
 
@@ -36,5 +59,9 @@ public sealed record Layout(
 
     public override string ToString() =>
         $"tp={Tp},pp={Pp},dp={Dp},cp={Cp},ep={Ep},vpp={Vpp},mb={MicroBatch},zero={ZeroStage},recompute={Recompute.ToString().ToLowerInvariant()},sp={(SequenceParallel ? 1 : 0)}"
-        + (PartialRecompute ? $",rl={RecomputeLayers}" : "");
+        + (PartialRecompute ? $",rl={RecomputeLayers}" : "")
+        + (FirstStageLayers > 0 ? $",first={FirstStageLayers}" : "")
+        + (LastStageLayers > 0 ? $",last={LastStageLayers}" : "")
+        + (ShardGroup > 0 ? $",shard={ShardGroup}" : "")
+        + (SecondaryShard > 0 ? $",hpz={SecondaryShard}" : "");
 }

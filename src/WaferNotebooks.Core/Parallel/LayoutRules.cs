@@ -19,6 +19,7 @@ public static class LayoutRules
     {
         SizeBelowOne, ZeroStage, DeviceCount, Devices, TpHeads, PpLayers, VppWithoutPp, Batch, Interleave, CpSequence,
         EpDense, EpExperts, EpReplicas, PartialWithoutFull, WaferModelParallel, WaferSelective, WaferBatch,
+        StagesWithoutPp, StageSplit, ShardWithoutZero, ShardSplit, ShardExperts, HpzWithoutZero3, HpzSplit,
     }
 
     /// <summary>True when the layout breaks no rule (the cheap form of <see cref="Violation"/>).</summary>
@@ -44,6 +45,13 @@ public static class LayoutRules
             Rule.EpDense => $"ep={l.Ep} needs a mixture-of-experts model; {m.Id} is dense",
             Rule.EpExperts => $"ep={l.Ep} does not divide the {m.Moe!.Experts} experts",
             Rule.EpReplicas => $"ep={l.Ep} must divide dp·cp = {(long)l.Dp * l.Cp:N0} (experts are sharded inside the data-parallel group)",
+            Rule.ShardWithoutZero => $"shard={l.ShardGroup} sets the group ZeRO shards over, so it needs zero=1, 2 or 3 (got zero={l.ZeroStage})",
+            Rule.ShardSplit => $"shard={l.ShardGroup} must divide the dp·cp = {(long)l.Dp * l.Cp:N0} data-parallel ranks (each shard group holds a whole copy)",
+            Rule.ShardExperts => $"shard={l.ShardGroup} must be a multiple of ep={l.Ep} (each shard group holds every expert)",
+            Rule.HpzWithoutZero3 => $"hpz={l.SecondaryShard} keeps a secondary copy of ZeRO-3's sharded weights, so it needs zero=3 (got zero={l.ZeroStage})",
+            Rule.HpzSplit => $"hpz={l.SecondaryShard} must divide the ZeRO shard group of {l.ShardSize:N0} ranks" + (l.Ep > 1 ? $" and be a multiple of ep={l.Ep}" : ""),
+            Rule.StagesWithoutPp => $"first=/last= set the layers of the first and last pipeline stages, so they need pp > 1 (got pp={l.Pp})",
+            Rule.StageSplit => StageSplit(m.Layers, l),
             Rule.PartialWithoutFull => $"rl={l.RecomputeLayers} recomputes {l.RecomputeLayers} layers of each stage in full, so it needs recompute=full",
             Rule.WaferModelParallel => $"a wafer-scale cluster runs pure data parallelism over its systems: tp, pp, cp and ep must be 1 (got {l})",
             Rule.WaferSelective => "Selective recompute is a GPU technique; on a wafer-scale system use recompute=none or recompute=full",
@@ -54,9 +62,10 @@ public static class LayoutRules
 
     static string SizeBelowOne(Layout l)
     {
-        var (name, value) = new[] { ("tp", l.Tp), ("pp", l.Pp), ("dp", l.Dp), ("cp", l.Cp), ("ep", l.Ep), ("vpp", l.Vpp), ("mb", l.MicroBatch), ("rl", l.RecomputeLayers + 1) }
+        var (name, value) = new[] { ("tp", l.Tp), ("pp", l.Pp), ("dp", l.Dp), ("cp", l.Cp), ("ep", l.Ep), ("vpp", l.Vpp), ("mb", l.MicroBatch),
+                ("rl", l.RecomputeLayers + 1), ("first", l.FirstStageLayers + 1), ("last", l.LastStageLayers + 1), ("shard", l.ShardGroup + 1), ("hpz", l.SecondaryShard + 1) }
             .First(x => x.Item2 < 1);
-        return name == "rl" ? $"rl must not be negative, got {l.RecomputeLayers}" : $"{name} must be at least 1, got {value}";
+        return name is "rl" or "first" or "last" or "shard" or "hpz" ? $"{name} must not be negative, got {value - 1}" : $"{name} must be at least 1, got {value}";
     }
 
     static string DeviceCount(Layout l, int devices)
@@ -84,11 +93,17 @@ public static class LayoutRules
     static Rule? Broken(TrainingJob job, SystemSpec system, int devices, Layout l)
     {
         var m = job.Model;
-        if (l.Tp < 1 || l.Pp < 1 || l.Dp < 1 || l.Cp < 1 || l.Ep < 1 || l.Vpp < 1 || l.MicroBatch < 1 || l.RecomputeLayers < 0) return Rule.SizeBelowOne;
+        if (l.Tp < 1 || l.Pp < 1 || l.Dp < 1 || l.Cp < 1 || l.Ep < 1 || l.Vpp < 1 || l.MicroBatch < 1 || l.RecomputeLayers < 0
+            || l.FirstStageLayers < 0 || l.LastStageLayers < 0 || l.ShardGroup < 0 || l.SecondaryShard < 0) return Rule.SizeBelowOne;
         if (l.ZeroStage is < 0 or > 3) return Rule.ZeroStage;
         if (DeviceProblem(system, devices) is not null) return Rule.Devices;
         if (l.Devices != devices) return Rule.DeviceCount;
         if (l.RecomputeLayers > 0 && l.Recompute != Recompute.Full) return Rule.PartialWithoutFull;
+        if (l.UnevenStages && l.Pp == 1) return Rule.StagesWithoutPp;
+        if (l.ShardGroup > 0 && l.ZeroStage == 0) return Rule.ShardWithoutZero;
+        if (l.ShardGroup > 0 && (long)l.Dp * l.Cp % l.ShardGroup != 0) return Rule.ShardSplit;
+        if (l.SecondaryShard > 0 && l.ZeroStage != 3) return Rule.HpzWithoutZero3;
+        if (l.SecondaryShard > 0 && (l.ShardSize % l.SecondaryShard != 0 || l.SecondaryShard % l.Ep != 0)) return Rule.HpzSplit;
         if (system is WaferCluster)
         {
             if (l.Tp != 1 || l.Pp != 1 || l.Cp != 1 || l.Ep != 1) return Rule.WaferModelParallel;
@@ -99,6 +114,7 @@ public static class LayoutRules
         if (system is not GpuCluster) return null;
         if (m.Heads % l.Tp != 0) return Rule.TpHeads;
         if (m.Layers < (long)l.Pp * l.Vpp) return Rule.PpLayers;
+        if (l.UnevenStages && MiddleStageLayers(m.Layers, l) is null) return Rule.StageSplit;
         if (l.Pp == 1 && l.Vpp > 1) return Rule.VppWithoutPp;
         if (job.GlobalBatchSeqs % ((long)l.Dp * l.MicroBatch) != 0) return Rule.Batch;
         if (l.Vpp > 1 && MicroBatches(job, l) % l.Pp != 0) return Rule.Interleave;
@@ -108,8 +124,40 @@ public static class LayoutRules
         {
             if (moe.Experts % l.Ep != 0) return Rule.EpExperts;
             if ((long)l.Dp * l.Cp % l.Ep != 0) return Rule.EpReplicas;
+            if (l.ShardGroup > 0 && l.ShardGroup % l.Ep != 0) return Rule.ShardExperts;
         }
         return null;
+    }
+
+    /// <summary>
+    /// Layers of each stage between the first and the last when first=/last= are set: the layers
+    /// they leave, split evenly over the stages between (Megatron requires an even split). Null
+    /// when that split is impossible: a fraction, a stage of fewer than vpp layers (each interleaved
+    /// chunk needs one), or, with no stage between, first + last ≠ L.
+    /// </summary>
+    public static int? MiddleStageLayers(int layers, Layout l)
+    {
+        int ends = (l.FirstStageLayers > 0 ? 1 : 0) + (l.LastStageLayers > 0 ? 1 : 0);
+        int middleStages = l.Pp - ends;
+        long rest = (long)layers - l.FirstStageLayers - l.LastStageLayers;
+        if ((l.FirstStageLayers > 0 && l.FirstStageLayers < l.Vpp) || (l.LastStageLayers > 0 && l.LastStageLayers < l.Vpp)) return null;
+        if (middleStages <= 0) return rest == 0 ? 0 : null;
+        if (rest < (long)middleStages * l.Vpp || rest % middleStages != 0) return null;
+        return (int)(rest / middleStages);
+    }
+
+    static string StageSplit(int layers, Layout l)
+    {
+        int ends = (l.FirstStageLayers > 0 ? 1 : 0) + (l.LastStageLayers > 0 ? 1 : 0);
+        int middle = l.Pp - ends;
+        long rest = (long)layers - l.FirstStageLayers - l.LastStageLayers;
+        string given = string.Join(" + ", new[] { l.FirstStageLayers > 0 ? $"first={l.FirstStageLayers}" : null, l.LastStageLayers > 0 ? $"last={l.LastStageLayers}" : null }.OfType<string>());
+        return middle <= 0
+            ? $"pp={l.Pp} has no stage between the first and the last, so {given} must be the {layers} layers (got {l.FirstStageLayers + l.LastStageLayers})"
+            : (l.FirstStageLayers > 0 && l.FirstStageLayers < l.Vpp) || (l.LastStageLayers > 0 && l.LastStageLayers < l.Vpp)
+                ? $"with vpp={l.Vpp} every stage needs at least {l.Vpp} layers (one per interleaved chunk); {given} gives fewer"
+                : $"{given} leave {rest} of the {layers} layers for the other {middle} stages, which must split them evenly with at least vpp={l.Vpp} each " +
+                  $"(e.g. first and last that leave a multiple of {middle})";
     }
 
     /// <summary>Micro-batches per pipeline per step.</summary>

@@ -28,7 +28,11 @@ public sealed record ReliabilityAssumptions(Sourced MtbfDeviceHours, Sourced Che
 /// work the wall time is (1 + δ/τ) / (1 − λ·(R + δ + (τ + δ)/2)): each interruption loses the
 /// restart, the restore, and on average half a checkpoint interval of work. Goodput is its
 /// inverse; when the denominator reaches zero, interruptions come faster than work is saved and
-/// the run never finishes (goodput 0).
+/// the run never finishes (goodput 0). The wall days also count what MLPerf-style time-to-train
+/// counts besides training: evaluation (<see cref="EvaluationAssumptions"/>, lost to interruptions
+/// like training) and one initialisation at the start, costed as a restart (process start, NCCL
+/// set-up; a fresh run reads no checkpoint):
+/// <code>days with downtime = (training days + evaluation days) / goodput + R</code>
 /// </summary>
 public sealed record Goodput(
     double Share,
@@ -38,12 +42,14 @@ public sealed record Goodput(
     double CheckpointGb,
     double CheckpointWriteS,
     double CheckpointIntervalS,
-    ReliabilityAssumptions Inputs)
+    ReliabilityAssumptions Inputs,
+    double EvaluationDays = 0,
+    double InitialisationS = 0)
 {
     /// <summary>Bytes of a checkpoint per parameter: 16-bit weights plus fp32 master weights, momentum and variance (mixed-precision Adam).</summary>
     public const double CheckpointBytesPerParameter = 2 + 12;
 
-    public static Goodput For(double failureFreeDays, int devices, double parameters, ReliabilityAssumptions r)
+    public static Goodput For(double failureFreeDays, int devices, double parameters, ReliabilityAssumptions r, double evaluationDays = 0)
     {
         double m = r.MtbfDeviceHours.Value * 3600 / Math.Max(1, devices);
         double bytes = parameters * CheckpointBytesPerParameter;
@@ -52,13 +58,13 @@ public sealed record Goodput(
         double restart = r.RestartMinutes.Value * 60;
         double lost = (restart + delta + (tau + delta) / 2) / m;
         double share = lost >= 1 ? 0 : (1 - lost) / (1 + delta / tau);
-        double days = share > 0 ? failureFreeDays / share : double.PositiveInfinity;
-        return new Goodput(share, days * 86400 / m, days, m / 3600, bytes / 1e9, delta, tau, r);
+        double days = share > 0 ? (failureFreeDays + evaluationDays) / share + restart / 86400 : double.PositiveInfinity;
+        return new Goodput(share, days * 86400 / m, days, m / 3600, bytes / 1e9, delta, tau, r, evaluationDays, restart);
     }
 
     /// <summary>One line for the assumption list.</summary>
     public string Describe() =>
         $"goodput {Share:P1}: an interruption every {JobMtbfHours:0.##} h (MTBF {Inputs.MtbfDeviceHours.Value:N0} device-hours ÷ devices), " +
         $"checkpoints of {CheckpointGb:N0} GB written in {CheckpointWriteS:0.#} s every {CheckpointIntervalS / 60:0.#} min (Young/Daly √(2·δ·M)), " +
-        $"restart {Inputs.RestartMinutes.Value:0.#} min plus the restore; wall days include the downtime";
+        $"restart {Inputs.RestartMinutes.Value:0.#} min plus the restore; wall days include the downtime, {EvaluationDays:0.##} days of evaluation and {InitialisationS / 60:0.#} min of initialisation";
 }

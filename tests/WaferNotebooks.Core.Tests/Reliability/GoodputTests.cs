@@ -25,8 +25,42 @@ public class GoodputTests
         Assert.Equal(1, g.CheckpointWriteS, 1e-9);
         Assert.Equal(848.5281374, g.CheckpointIntervalS, 1e-6);
         Assert.Equal(0.99597689, g.Share, 1e-7);
-        Assert.Equal(10.0403937, g.DaysWithDowntime, 1e-6);
-        Assert.Equal(2.4096945, g.ExpectedInterruptions, 1e-6);
+        // 10 / 0.995977 = 10.0403937 days, plus one initialisation of R = 10 min (600/86,400 days).
+        Assert.Equal(10.0403937 + 600.0 / 86400, g.DaysWithDowntime, 1e-6);
+        Assert.Equal((10.0403937 + 600.0 / 86400) * 86400 / 360_000, g.ExpectedInterruptions, 1e-6);
+        Assert.Equal(600, g.InitialisationS);
+    }
+
+    [Fact]
+    public void Evaluation_counts_every_interval_and_is_lost_to_interruptions_like_training()
+    {
+        // 2,500 steps, every 1,000 steps 100 batches of 2 s: ⌊2.5⌋·100·2 = 400 s.
+        Assert.Equal(400, EvaluationAssumptions.Default.Seconds(2500, 2.0), 1e-12);
+        Assert.Equal(0, (EvaluationAssumptions.Default with { Iterations = new Sourced(0, "test") }).Seconds(2500, 2.0));
+        var without = Goodput.For(10, 1000, 1e9, Inputs(100_000, 0.014, 10));
+        var with = Goodput.For(10, 1000, 1e9, Inputs(100_000, 0.014, 10), evaluationDays: 0.5);
+        Assert.Equal(0.5 / without.Share, with.DaysWithDowntime - without.DaysWithDowntime, 1e-9);
+        Assert.Equal(without.Share, with.Share);
+    }
+
+    [Fact]
+    public void An_estimate_costs_evaluation_as_forward_only_batches_and_the_options_set_it()
+    {
+        var job = new TrainingJob(SimulatorCatalog.Default.FindModel("llama2-7b"), 1e11, 1024, 4096);
+        var layout = new Layout(Tp: 2, Pp: 2, Dp: 16, ZeroStage: 1, SequenceParallel: true);
+        var system = GpuTests.TestSystems.DgxH100;
+        var e = new GpuEstimator().Estimate(job, system, 64, layout, EconomicAssumptions.Default);
+        var none = new GpuEstimator().Estimate(job, system, 64, layout, EconomicAssumptions.Default with
+        {
+            Evaluation = EvaluationAssumptions.Default with { Iterations = new Sourced(0, "test") },
+        });
+        var line = Assert.Single(e.Assumptions, a => a.StartsWith("evaluation: 100 forward-only global batches"));
+        // A forward-only batch takes about a third of a training step (backward ≈ 2× forward), at most half.
+        double evalStep = double.Parse(line.Split('(')[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(evalStep / e.StepTimeS, 0.25, 0.5);
+        // 1e11 tokens / 4M per step = 23,842 steps: 23 evaluations of 100 batches.
+        Assert.Equal(23 * 100 * evalStep / 86400 / e.Goodput!.Share, e.Goodput.DaysWithDowntime - none.Goodput!.DaysWithDowntime, 1e-3 * e.Goodput.DaysWithDowntime);
+        Assert.Equal(0, none.Goodput.EvaluationDays);
     }
 
     [Fact]
@@ -71,7 +105,9 @@ public class GoodputTests
         var est = new GpuEstimator();
         var e = est.Estimate(job, system, 64, layout, EconomicAssumptions.Default);
         var g = Assert.IsType<Goodput>(e.Goodput);
-        Assert.Equal(e.TimeToTrainDays / g.Share, g.DaysWithDowntime, 1e-9);
+        // Training and evaluation lose the same share to interruptions; the start adds one initialisation.
+        Assert.Equal((e.TimeToTrainDays + g.EvaluationDays) / g.Share + g.InitialisationS / 86400, g.DaysWithDowntime, 1e-9);
+        Assert.True(g.EvaluationDays > 0);
         Assert.Contains(e.Assumptions, a => a.StartsWith("goodput "));
         var worse = est.Estimate(job, system, 64, layout, EconomicAssumptions.Default with { Reliability = Inputs(1000, 0.122, 10) });
         Assert.True(worse.Goodput!.Share < g.Share);

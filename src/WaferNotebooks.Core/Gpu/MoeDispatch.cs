@@ -1,0 +1,127 @@
+using WaferNotebooks.Core.Catalog;
+
+namespace WaferNotebooks.Core.Gpu;
+
+/// <summary>
+/// How a stack moves tokens to their experts and back: the expert-parallel dispatch and combine
+/// all-to-alls of every MoE layer (docs/gpu-model.md §4.6).
+/// <list type="bullet">
+/// <item><see cref="NodeLimit"/> M &gt; 0: node-limited routing with hierarchical dispatch, as
+/// DeepSeek-V3 trains (arXiv 2412.19437, §2.1.2 and §3.2.2): each token goes to experts on at
+/// most M nodes, crosses the network once per target node (to the GPU of the same in-node index)
+/// and is fanned out over NVLink to the GPUs holding its experts there. 0: a flat exchange, every
+/// expert copy sent on its own (Megatron-Core's all-to-all token dispatcher).</item>
+/// <item><see cref="Fp8"/>: dispatch in FP8 (1 byte per element plus an fp32 scale per 128),
+/// forward and the backward's gradient dispatch; both combines stay BF16 (DeepSeek-V3 §3.3.2).</item>
+/// <item><see cref="Overlap"/>: DualPipe (DeepSeek-V3 §3.2.1): a forward chunk of one micro-batch
+/// runs beside the backward chunk of another, so the all-to-alls and pipeline sends run under
+/// compute, which the communication kernels slow by their SM share; the bidirectional schedule
+/// shrinks the bubble, keeps two stages (two parameter copies) per rank and one more micro-batch
+/// of activations.</item>
+/// </list>
+/// </summary>
+public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overlap = false)
+{
+    /// <summary>The flat exchange: every expert copy sent separately, in 16 bit, not overlapped.</summary>
+    public static MoeDispatch Flat { get; } = new();
+
+    /// <summary>DeepSeek-V3's training stack: at most 4 nodes per token (§4.2 hyper-parameters), FP8 dispatch, DualPipe.</summary>
+    public static MoeDispatch DeepSeekV3 { get; } = new(NodeLimit: 4, Fp8: true, Overlap: true);
+
+    /// <summary>Bytes per element of an FP8 dispatch: the 1-byte value and an fp32 scale per 128-element tile (DeepSeek-V3 §3.3.2, 1×128 activation tiles).</summary>
+    public const double Fp8BytesPerElement = 1 + 4.0 / 128;
+
+    /// <summary>
+    /// Expected number of the <paramref name="domains"/> nodes (scale-up domains of the EP group,
+    /// each holding E/D experts) that a token's k experts fall on when routing is balanced:
+    /// D·(1 − C(E − E/D, k)/C(E, k)), capped at M under node-limited routing. min(M, E[n]) is at
+    /// least E[min(M, n)], so the cap errs towards more traffic.
+    /// </summary>
+    public static double ExpectedNodes(int experts, int active, int domains, int nodeLimit)
+    {
+        if (domains <= 1) return 1;
+        double perDomain = (double)experts / domains, missed = 1;
+        for (int i = 0; i < active; i++)
+            missed *= Math.Max(0, experts - perDomain - i) / (experts - i);
+        double nodes = domains * (1 - missed);
+        return nodeLimit > 0 ? Math.Min(nodeLimit, nodes) : nodes;
+    }
+
+    /// <summary>
+    /// Seconds of one all-to-all (dispatch or combine) for <paramref name="tokens"/> tokens of
+    /// width <paramref name="hidden"/> at <paramref name="bytesPerElement"/>, each to k of E
+    /// experts sharded over the EP group <paramref name="g"/>. Flat: the collective's all-to-all
+    /// of k copies per token. Hierarchical (node-limited): the network carries
+    /// n·(D−1)/D copies per token (n the expected target nodes, own node excluded), NVLink
+    /// k·(g−1)/g (each copy forwarded inside its node unless it landed on its expert's GPU);
+    /// the two tiers run at once, the slower bounds the exchange.
+    /// </summary>
+    public double AllToAllSeconds(Collectives net, GroupPlacement g, MoeSpec moe, double tokens, double hidden, double bytesPerElement)
+    {
+        if (g.Size <= 1 || tokens <= 0) return 0;
+        double tokenBytes = hidden * bytesPerElement;
+        if (NodeLimit <= 0 || !g.CrossesDomains)
+            return net.AllToAll(tokens * moe.Active * tokenBytes, g);
+        int d = g.Domains, k = g.PerDomain;
+        double remoteCopies = ExpectedNodes(moe.Experts, moe.Active, d, NodeLimit) * (d - 1.0) / d;
+        double network = net.Send(tokens * remoteCopies * tokenBytes, crossDomain: true, hops: d - 1);
+        double nvlink = net.Send(tokens * moe.Active * (k - 1.0) / k * tokenBytes, crossDomain: false, hops: k - 1);
+        return Math.Max(network, nvlink);
+    }
+
+    /// <summary>Forward and backward expert traffic of one MoE layer: a dispatch and a combine each way; the dispatches in FP8 when asked.</summary>
+    public FwdBwd LayerSeconds(Collectives net, GroupPlacement g, MoeSpec moe, double tokens, double hidden)
+    {
+        double dispatch = AllToAllSeconds(net, g, moe, tokens, hidden, Fp8 ? Fp8BytesPerElement : 2);
+        double combine = AllToAllSeconds(net, g, moe, tokens, hidden, 2);
+        return new FwdBwd(dispatch + combine, dispatch + combine);
+    }
+
+    /// <summary>The keys <see cref="Parse"/> takes.</summary>
+    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap"];
+
+    /// <summary>
+    /// nodes=M,fp8=on|off,overlap=on|off (nodes=0: the flat exchange); keys left out keep
+    /// <paramref name="defaults"/>, the framework's. A message naming the key and what it takes otherwise.
+    /// </summary>
+    public static MoeDispatch Parse(string option, string text, MoeDispatch defaults)
+    {
+        var d = defaults;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = item.IndexOf('=');
+            if (eq <= 0 || eq == item.Length - 1)
+                throw new WaferInputException($"{option} '{text}': '{item}' is not KEY=VALUE; expected e.g. nodes=4,fp8=on,overlap=on");
+            string key = item[..eq].Trim().ToLowerInvariant(), value = item[(eq + 1)..].Trim().ToLowerInvariant();
+            if (!seen.Add(key))
+                throw new WaferInputException($"{option} '{text}': {key} is given twice");
+            d = key switch
+            {
+                "nodes" => d with { NodeLimit = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int m) && m <= MaxNodeLimit ? m
+                    : throw new WaferInputException($"{option} nodes={value}: expected a whole number of nodes from 0 (no limit: a flat all-to-all) to {MaxNodeLimit}") },
+                "fp8" => d with { Fp8 = OnOff(option, key, value) },
+                "overlap" => d with { Overlap = OnOff(option, key, value) },
+                _ => throw new WaferInputException($"{option} '{text}': unknown key '{key}'; expected {string.Join(", ", Keys)}"),
+            };
+        }
+        if (seen.Count == 0)
+            throw new WaferInputException($"{option}: give at least one of {string.Join(", ", Keys)}, e.g. nodes=4,fp8=on,overlap=on");
+        return d;
+    }
+
+    /// <summary>Largest node limit accepted: more nodes than any catalogued system has domains is no limit at all.</summary>
+    public const int MaxNodeLimit = 4096;
+
+    static bool OnOff(string option, string key, string value) => value switch
+    {
+        "on" or "1" or "true" => true,
+        "off" or "0" or "false" => false,
+        _ => throw new WaferInputException($"{option} {key}={value}: expected on or off"),
+    };
+
+    public string Describe() =>
+        (NodeLimit > 0 ? $"node-limited routing (at most {NodeLimit} nodes per token), one network copy per node then NVLink fan-out" : "flat all-to-all (each expert copy sent on its own)")
+        + (Fp8 ? ", FP8 dispatch (BF16 combine)" : ", BF16 dispatch")
+        + (Overlap ? ", all-to-all and pipeline sends overlapped with another micro-batch's compute (DualPipe)" : ", not overlapped");
+}

@@ -1,0 +1,55 @@
+using WaferNotebooks.Core.Commands;
+using WaferNotebooks.Core.Gpu;
+
+namespace WaferNotebooks.Core.Tests.Commands;
+
+/// <summary>--moe-dispatch: node limit, FP8 dispatch and DualPipe on top of the framework's defaults.</summary>
+public class MoeDispatchOptionTests
+{
+    private static EstimateRequest Estimate(params (string Name, string Value)[] extra) =>
+        (EstimateRequest)RequestParser.Default.Parse("estimate",
+            new[] { ("--model", "deepseek-v3"), ("--on", "hgx-h800:2048") }.Concat(extra)
+                .ToDictionary(o => o.Item1, o => (IReadOnlyList<string>)[o.Item2]));
+
+    [Fact]
+    public void Keys_given_override_the_framework_and_keys_left_out_keep_it()
+    {
+        Assert.Null(Estimate().Job.Software);
+        Assert.Equal(new MoeDispatch(NodeLimit: 4), Estimate(("--moe-dispatch", "nodes=4")).Job.Software!.MoeDispatch);
+        Assert.Equal(new MoeDispatch(NodeLimit: 4, Fp8: false, Overlap: true),
+            Estimate(("--framework", "hai-llm"), ("--moe-dispatch", "fp8=off")).Job.Software!.MoeDispatch);
+        Assert.Equal(MoeDispatch.Flat with { Overlap = true }, Estimate(("--framework", "megatron-core"), ("--moe-dispatch", "overlap=on")).Job.Software!.MoeDispatch);
+        Assert.Equal(MoeDispatch.DeepSeekV3, Estimate(("--framework", "deepseek")).Job.Software!.MoeDispatch);
+    }
+
+    [Theory]
+    [InlineData("nodes=-1", "from 0 (no limit: a flat all-to-all) to 4096")]
+    [InlineData("nodes=four", "expected a whole number of nodes")]
+    [InlineData("fp8=yes", "fp8=yes: expected on or off")]
+    [InlineData("nodes=4,nodes=2", "nodes is given twice")]
+    [InlineData("dualpipe=on", "unknown key 'dualpipe'; expected nodes, fp8, overlap")]
+    [InlineData("overlap", "is not KEY=VALUE")]
+    [InlineData(",", "give at least one of nodes, fp8, overlap")]
+    public void Bad_values_say_what_was_wrong_and_what_would_be_right(string value, string message) =>
+        Assert.Contains(message, Assert.Throws<WaferInputException>(() => Estimate(("--moe-dispatch", value))).Message);
+}
+
+/// <summary>--eval-interval and --eval-iters reach the estimate's evaluation assumptions.</summary>
+public class EvaluationOptionTests
+{
+    private static EstimateRequest Estimate(params (string Name, string Value)[] extra) =>
+        (EstimateRequest)RequestParser.Default.Parse("estimate",
+            new[] { ("--model", "llama2-7b"), ("--on", "dgx-h100:64") }.Concat(extra)
+                .ToDictionary(o => o.Item1, o => (IReadOnlyList<string>)[o.Item2]));
+
+    [Fact]
+    public void The_options_override_megatron_defaults_and_bad_values_are_refused()
+    {
+        Assert.Null(Estimate().Economics.Evaluation);
+        Assert.Equal(1000, Estimate().Economics.Evaluations.IntervalSteps.Value);
+        var e = Estimate(("--eval-interval", "500"), ("--eval-iters", "0")).Economics.Evaluations;
+        Assert.Equal((500.0, 0.0), (e.IntervalSteps.Value, e.Iterations.Value));
+        Assert.Contains("must be at least 1", Assert.Throws<WaferInputException>(() => Estimate(("--eval-interval", "0"))).Message);
+        Assert.Contains("must not be negative", Assert.Throws<WaferInputException>(() => Estimate(("--eval-iters", "-5"))).Message);
+    }
+}
