@@ -37,6 +37,7 @@ public static class DataParallelSync
     /// </summary>
     public const double CommunicationSmShare = 0.15;
 
+    /// <summary>The synchronisation's time; <see cref="Description"/> is empty when the caller asked for numbers only.</summary>
     public sealed record Result(double TotalSeconds, double ExposedSeconds, string Description);
 
     /// <summary>
@@ -62,7 +63,7 @@ public static class DataParallelSync
     }
 
     public static Result Of(ModelPartition part, Layout l, int microBatches, double gradientBytes, Collectives net,
-        double microBatchBackwardS, double microBatchForwardS, GpuSoftware sw, bool fp8ParamGather = false)
+        double microBatchBackwardS, double microBatchForwardS, GpuSoftware sw, bool fp8ParamGather = false, bool describe = true)
     {
         double w = GatherBytesPerWeight(part, fp8ParamGather);
         int replicas = l.Dp * l.Cp;
@@ -76,17 +77,17 @@ public static class DataParallelSync
             return Zero3(part.Model, layersOnStage, ShardsWeightsDuringStep(l) ? microBatches : 1, !ShardsWeightsDuringStep(l), replicas, sw,
                 gather: net.AllGather(dense / layersOnStage * w, denseGroup) + net.AllGather(expert / layersOnStage * w, expertGroup),
                 reduce: net.ReduceScatter(dense / layersOnStage * gradientBytes, denseGroup) + net.ReduceScatter(expert / layersOnStage * gradientBytes, expertGroup),
-                forwardPerLayer: microBatchForwardS / layersOnStage, backwardPerLayer: microBatchBackwardS / layersOnStage);
+                forwardPerLayer: microBatchForwardS / layersOnStage, backwardPerLayer: microBatchBackwardS / layersOnStage, describe);
 
         double reduce = net.ReduceScatter(dense * gradientBytes, denseGroup) + net.ReduceScatter(expert * gradientBytes, expertGroup);
         double gather = net.AllGather(dense * w, denseGroup) + net.AllGather(expert * w, expertGroup);
         if (!sw.OverlapGradientReduction)
-            return new Result(reduce + gather, reduce + gather, $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered and weights all-gathered")} over {replicas} ranks after the backward pass");
+            return new Result(reduce + gather, reduce + gather, !describe ? "" : $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered and weights all-gathered")} over {replicas} ranks after the backward pass");
 
         // What the overlap leaves: the excess over the pass it hides under, or the compute the NCCL kernels slow, and at least one layer's bucket.
         double exposedReduce = Math.Max(reduce / layersOnStage, Overlapped(reduce, microBatchBackwardS) - microBatchBackwardS);
         double exposedGather = Math.Max(gather / layersOnStage, Overlapped(gather, microBatchForwardS) - microBatchForwardS);
-        return new Result(reduce + gather, exposedReduce + exposedGather,
+        return new Result(reduce + gather, exposedReduce + exposedGather, !describe ? "" :
             $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered, weights all-gathered")} over {replicas} ranks, overlapped with the last backward and the next forward");
     }
 
@@ -99,7 +100,7 @@ public static class DataParallelSync
     /// Gradients reduced after the backward (no bucketing) add L·r outside the overlap.
     /// </summary>
     public static Result Zero3(ModelSpec m, int layers, int syncedMicroBatches, bool oncePerStep, int replicas, GpuSoftware sw,
-        double gather, double reduce, double forwardPerLayer, double backwardPerLayer)
+        double gather, double reduce, double forwardPerLayer, double backwardPerLayer, bool describe = true)
     {
         double g = gather + sw.Zero3SyncPerTensorS * ParameterTensorsPerLayer(m);
         // Once per step the backward finds the weights still gathered: it only reduce-scatters.
@@ -122,6 +123,7 @@ public static class DataParallelSync
         int n = syncedMicroBatches;
         double exposed = n * (forward + backward - layers * (cf + cb));
         double total = n * layers * (g + gb + r);
+        if (!describe) return new Result(total, exposed, "");
         string prefetch = sw.Zero3PrefetchLayers > 0 ? $"prefetched {sw.Zero3PrefetchLayers} layer ahead" : "each gather waited for (no prefetch)";
         string when = oncePerStep
             ? "weights gathered layer by layer in the first micro-batch's forward and kept through the step (pipeline), gradients reduce-scattered in the last backward"

@@ -22,7 +22,7 @@ sealed class StepModel
     readonly GpuSoftware sw;
     readonly ModelPartition part;
     readonly int microBatches;
-    readonly List<string> assumptions = new(capacity: 20);
+    List<string> assumptions = null!;
 
     // Built once: one estimate per planner candidate must not format constant text.
     static readonly string[] RecomputeDescriptions =
@@ -76,8 +76,28 @@ sealed class StepModel
             ForwardWallS: Sum(x => x.All.Forward) + Waits(ForwardWait));
     }
 
-    public Estimate ToEstimate(EconomicAssumptions economics)
+    /// <summary>The breakdown's parts, in the order every view lists them.</summary>
+    static readonly StepPartKind[] PartOrder =
+    [
+        StepPartKind.Compute, StepPartKind.Recompute, StepPartKind.TpComm, StepPartKind.PpComm, StepPartKind.DpComm,
+        StepPartKind.CpComm, StepPartKind.EpComm, StepPartKind.Bubble, StepPartKind.Optimizer, StepPartKind.Other,
+    ];
+
+    /// <summary>The estimate with numbers only; its words are written by <see cref="GpuEstimateText"/> when a view reads them.</summary>
+    public Estimate ToEstimate(EconomicAssumptions economics) =>
+        Run(economics, new EstimateText(new GpuEstimateText(job, system, devices, l, sw, economics)), out _);
+
+    /// <summary>The estimate's words, written from the same computation (<see cref="EstimateText"/> calls this).</summary>
+    public EstimateWords Describe(EconomicAssumptions economics)
     {
+        Run(economics, null, out var words);
+        return words!;
+    }
+
+    /// <summary>One pass of the model. With <paramref name="text"/> no text is formatted; without, <paramref name="words"/> holds every description.</summary>
+    Estimate Run(EconomicAssumptions economics, EstimateText? text, out EstimateWords? words)
+    {
+        bool describe = text is null;
         var m = job.Model;
         var a = system.Device;
         var net = new Collectives(system);
@@ -102,24 +122,13 @@ sealed class StepModel
 
         double gradBytes = DeviceMemory.GradientBytes(job.Precision, sw);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
-            slowest.BackwardWallS, slowest.ForwardWallS, sw, sw.Fp8ParamGather && MatmulEfficiency.RunsEightBit(a, job.Precision));
+            slowest.BackwardWallS, slowest.ForwardWallS, sw, sw.Fp8ParamGather && MatmulEfficiency.RunsEightBit(a, job.Precision), describe);
         double optimizer = OptimizerStep.Seconds(part, l, a);
 
         int mb = microBatches;
-        var parts = new List<StepPart>
-        {
-            new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward" + ClockNote(a)),
-            new("recompute", mb * slowest.Recompute, l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute]),
-            new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), " + (TpOverlapped ? "the share tp_comm_overlap leaves exposed" : "not overlapped")),
-            new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})"),
-            new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
-            new("cp_comm", mb * slowest.Cp, $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention"),
-            new("ep_comm", mb * slowest.Ep, $"expert-parallel all-to-all (ep={l.Ep})"),
-            new("bubble", bubble, $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}"),
-            new("optimizer", optimizer, "Adam update at HBM bandwidth"),
-            new("other", mb * slowest.Other, "memory-bound elementwise work (norms, activations, dropout, residuals, loss) and waits on kernel launches when layers are too small to keep the GPU busy"),
-        };
-        var breakdown = new StepBreakdown(parts);
+        double[] seconds = [mb * slowest.Compute, mb * slowest.Recompute, mb * slowest.Tp, mb * slowest.Pp, dp.ExposedSeconds,
+            mb * slowest.Cp, mb * slowest.Ep, bubble, optimizer, mb * slowest.Other];
+        var breakdown = new StepBreakdown(PartOrder, seconds, text);
         double step = breakdown.Total;
 
         double tokensPerStep = job.TokensPerStep;
@@ -129,18 +138,50 @@ sealed class StepModel
             l.Recompute == Recompute.Full ? recomputedInAll / m.Layers : 1) * tokensPerS / devices;
         double peak16 = a.PeakTflops16.Value * 1e12;
 
-        var mem = DeviceMemory.Of(part, job, l, microBatches, sw, MatmulEfficiency.RunsEightBit(a, job.Precision), a.HbmGb.Value);
-        string? reason = null;
-        if (!mem.Breakdown.Fits)
-            reason = MemoryAdvice(mem, a);
+        var mem = DeviceMemory.Of(part, job, l, microBatches, sw, MatmulEfficiency.RunsEightBit(a, job.Precision), a.HbmGb.Value, text);
 
         double steps = job.Steps;
         double hours = steps * step / 3600;
-        double busy = (breakdown["compute"] + breakdown["recompute"] + breakdown["other"] + breakdown["optimizer"]) / step;
+        double busy = (breakdown[StepPartKind.Compute] + breakdown[StepPartKind.Recompute] + breakdown[StepPartKind.Other] + breakdown[StepPartKind.Optimizer]) / step;
         // Busy kernels draw the power limit: the TDP, or the operator's cap, which the clock is lowered to meet.
         double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);
-        var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics);
+        var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics, describe: describe);
 
+        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures);
+        var estimate = new Estimate
+        {
+            Job = job, SystemId = system.Id, DeviceName = a.Name, Devices = devices, Layout = l, ExecutionMode = ExecutionMode.ThreeDParallel,
+            Feasible = mem.Breakdown.Fits, StepTimeS = step, Breakdown = breakdown, TokensPerS = tokensPerS,
+            ModelTflopsPerDevice = modelFlops / 1e12, HardwareTflopsPerDevice = hwFlops / 1e12, Mfu = modelFlops / peak16, Hfu = hwFlops / peak16,
+            Memory = mem.Breakdown, TimeToTrainDays = hours / 24, DeviceHours = hours * devices, AveragePowerKw = energy.AveragePowerKw,
+            EnergyMwh = energy.EnergyMwh, CostUsd = energy.CostUsd, Co2Tonnes = energy.Co2Tonnes, Goodput = goodput, Text = text,
+        };
+        words = describe ? Words(estimate, dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput) : null;
+        return estimate;
+    }
+
+    /// <summary>Every description of the estimate: the parts' and memory's descriptions, the bottleneck and the assumptions.</summary>
+    EstimateWords Words(Estimate e, DataParallelSync.Result dp, bool ppCrossDomain, double meanStage, double gradBytes,
+        double deviceW, double busy, RunEnergy energy, Reliability.Goodput goodput)
+    {
+        var m = job.Model;
+        var a = system.Device;
+        int mb = microBatches;
+        string[] steps =
+        [
+            "matmuls and attention, forward and backward" + ClockNote(a),
+            l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute],
+            $"tensor-parallel collectives (tp={l.Tp}), " + (TpOverlapped ? "the share tp_comm_overlap leaves exposed" : "not overlapped"),
+            $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")})",
+            dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)",
+            $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention",
+            $"expert-parallel all-to-all (ep={l.Ep})",
+            $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}",
+            "Adam update at HBM bandwidth",
+            "memory-bound elementwise work (norms, activations, dropout, residuals, loss) and waits on kernel launches when layers are too small to keep the GPU busy",
+        ];
+        var memory = e.Memory.Parts.Select(p => p.Description).ToArray();
+        assumptions = new(capacity: 20);
         Assume(sw.Describe());
         Assume(gradBytes == 4 ? "gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)"
             : job.Precision == Precision.Fp16 ? "gradients 2 bytes (fp16: 16 B/param)" : "gradients 2 bytes (bf16 accumulation and reduction: 16 B/param)");
@@ -185,13 +226,9 @@ sealed class StepModel
         Assume(PowerLimitedClock.Describe(a));
         Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}");
         foreach (var s in energy.Assumptions) Assume(s);
-        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures);
         Assume(goodput.Describe());
 
-        return new Estimate(job, system.Id, a.Name, devices, l, "3d-parallel", reason is null, reason,
-            step, breakdown, tokensPerS, modelFlops / 1e12, hwFlops / 1e12, modelFlops / peak16, hwFlops / peak16,
-            mem.Breakdown, hours / 24, hours * devices, energy.AveragePowerKw, energy.EnergyMwh, energy.CostUsd, energy.Co2Tonnes,
-            Bottleneck(breakdown, step, ppCrossDomain), assumptions, Goodput: goodput);
+        return new EstimateWords(Bottleneck(e.Breakdown, e.StepTimeS, ppCrossDomain), assumptions, steps, memory);
     }
 
     void Assume(string s) => assumptions.Add(s);
@@ -202,29 +239,29 @@ sealed class StepModel
     static string ClockNote(Accelerator a) =>
         a.PowerLimit < a.TdpW.Value ? $", at {PowerLimitedClock.ClockShare(a):P0} of the TDP clock (power cap {a.PowerLimit:0} W)" : "";
 
-    string MemoryAdvice(DeviceMemory.Result mem, Accelerator a)
+    /// <summary>Why a layout does not fit, and what would shrink the part that overflows.</summary>
+    internal static string MemoryAdvice(MemoryBreakdown b, Layout l)
     {
-        var b = mem.Breakdown;
-        var biggest = MemoryHints.Largest(b);
+        var (name, gb) = b.LargestPart;
         // The reason, not the verdict: front ends put "does not fit" in front of it themselves.
-        return $"needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({biggest.Name} {biggest.Gb:0.0} GB: {MemoryHints.Phrase(biggest.Name, l)})";
+        return $"needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({name} {gb:0.0} GB: {MemoryHints.Phrase(name, l)})";
     }
 
     string Bottleneck(StepBreakdown b, double step, bool ppCrossDomain)
     {
-        var top = b.Largest;
-        double share = top.Seconds / step;
-        string what = top.Name switch
+        var top = b.LargestKind;
+        double share = b[top] / step;
+        string what = top switch
         {
-            "compute" => "compute-bound: matmuls and attention",
-            "recompute" => "activation recomputation",
-            "tp_comm" => l.Tp > system.ScaleUpDomain ? $"tensor-parallel communication across nodes (tp={l.Tp})" : $"tensor-parallel communication (tp={l.Tp})",
-            "pp_comm" => ppCrossDomain ? "pipeline sends over the network" : "pipeline sends",
-            "dp_comm" => "data-parallel gradient synchronisation",
-            "cp_comm" => "context-parallel K/V exchange",
-            "ep_comm" => "expert all-to-all",
-            "bubble" => $"pipeline bubble (pp={l.Pp}, {microBatches} micro-batches, vpp={l.Vpp})",
-            "optimizer" => "optimizer step (HBM-bound)",
+            StepPartKind.Compute => "compute-bound: matmuls and attention",
+            StepPartKind.Recompute => "activation recomputation",
+            StepPartKind.TpComm => l.Tp > system.ScaleUpDomain ? $"tensor-parallel communication across nodes (tp={l.Tp})" : $"tensor-parallel communication (tp={l.Tp})",
+            StepPartKind.PpComm => ppCrossDomain ? "pipeline sends over the network" : "pipeline sends",
+            StepPartKind.DpComm => "data-parallel gradient synchronisation",
+            StepPartKind.CpComm => "context-parallel K/V exchange",
+            StepPartKind.EpComm => "expert all-to-all",
+            StepPartKind.Bubble => $"pipeline bubble (pp={l.Pp}, {microBatches} micro-batches, vpp={l.Vpp})",
+            StepPartKind.Optimizer => "optimizer step (HBM-bound)",
             _ => "memory-bound elementwise work",
         };
         return $"{what}: {share:P0} of the step";
