@@ -4,7 +4,7 @@ using WaferNotebooks.Core.Economics;
 namespace WaferNotebooks.Core.Energy;
 
 /// <summary>Energy, money and carbon of a whole run; <see cref="Assumptions"/> is empty when the caller asked for numbers only.</summary>
-public sealed record RunEnergy(double AveragePowerKw, double EnergyMwh, double CostUsd, double Co2Tonnes, IReadOnlyList<string> Assumptions)
+public readonly record struct RunEnergy(double AveragePowerKw, double EnergyMwh, double CostUsd, double Co2Tonnes, IReadOnlyList<string> Assumptions)
 {
     /// <summary>
     /// Facility power = (devices × device power + nodes × node overhead) × PUE. Node overhead

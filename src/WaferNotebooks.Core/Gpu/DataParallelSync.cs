@@ -38,7 +38,7 @@ public static class DataParallelSync
     public const double CommunicationSmShare = 0.15;
 
     /// <summary>The synchronisation's time; <see cref="Description"/> is empty when the caller asked for numbers only.</summary>
-    public sealed record Result(double TotalSeconds, double ExposedSeconds, string Description);
+    public readonly record struct Result(double TotalSeconds, double ExposedSeconds, string Description);
 
     /// <summary>
     /// True when ZeRO-3 keeps weights sharded through the step and gathers them per micro-batch:

@@ -37,7 +37,7 @@ public static class DeviceMemory
 
     public static double InterleaveFactor(Layout l) => l.Vpp > 1 ? 1 + (l.Pp - 1.0) / (l.Pp * l.Vpp) : 1;
 
-    public sealed record Result(MemoryBreakdown Breakdown, double ActivationsGb);
+    public readonly record struct Result(MemoryBreakdown Breakdown, double ActivationsGb);
 
     /// <summary>The parts of a device's memory, in breakdown order.</summary>
     static readonly string[] PartNames = ["weights", "gradients", "optimizer", "activations", "logits", "buffers"];

@@ -18,7 +18,7 @@ public readonly record struct FwdBwd(double Forward, double Backward)
 /// context and expert parallel communication the layer cannot hide. Backward matmuls are the
 /// data-gradient and weight-gradient GEMMs, twice the forward FLOPs on the same shapes.
 /// </summary>
-public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep)
+public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep)
 {
     /// <summary>Elementwise HBM traffic of one layer per token, in 16-bit elements, forward:
     /// LayerNorm read+write (2h) twice, fused bias-dropout-residual (read 2h, write h, mask h/2)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Energy;
@@ -13,7 +14,7 @@ namespace WaferNotebooks.Core.Gpu;
 /// last one, which also runs the logit layer and the loss); fill and drain add the bubble at
 /// the mean stage time; then the exposed data-parallel synchronisation and the optimizer step.
 /// </summary>
-sealed class StepModel
+sealed class StepModel : EstimateText
 {
     readonly TrainingJob job;
     readonly GpuCluster system;
@@ -22,7 +23,10 @@ sealed class StepModel
     readonly GpuSoftware sw;
     readonly ModelPartition part;
     readonly int microBatches;
-    List<string> assumptions = null!;
+    EconomicAssumptions economics = EconomicAssumptions.Default;
+
+    /// <summary>Parameter counts per model: a plan estimates thousands of layouts of one model.</summary>
+    static readonly ConditionalWeakTable<ModelSpec, ParameterCount> ParameterCounts = new();
 
     // Built once: one estimate per planner candidate must not format constant text.
     static readonly string[] RecomputeDescriptions =
@@ -33,7 +37,7 @@ sealed class StepModel
     /// pass (launch waits included); the backward's wall time (recomputation and its launch waits
     /// included) is the rest, less the pipeline sends.
     /// </summary>
-    sealed record StageTime(double Compute, double Recompute, double Other, double Tp, double Cp, double Ep, double Pp, double ForwardWallS)
+    readonly record struct StageTime(double Compute, double Recompute, double Other, double Tp, double Cp, double Ep, double Pp, double ForwardWallS)
     {
         public double Total => Compute + Recompute + Other + Tp + Cp + Ep + Pp;
         public double BackwardWallS => Total - Pp - ForwardWallS;
@@ -42,18 +46,18 @@ sealed class StepModel
     public StepModel(TrainingJob job, GpuCluster system, int devices, Layout layout, GpuSoftware sw)
     {
         (this.job, this.system, this.devices, l, this.sw) = (job, system, devices, layout, sw);
-        part = new ModelPartition(job.Model, TransformerArithmetic.Parameters(job.Model), layout);
+        part = new ModelPartition(job.Model, ParameterCounts.GetValue(job.Model, TransformerArithmetic.Parameters), layout);
         microBatches = LayoutRules.MicroBatches(job, layout);
     }
 
     /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial).</summary>
-    StageTime Stage(double layers, double recomputed, bool logits, LayerTime dense, LayerTime? moe, LayerTime logit, double p2p)
+    /// <remarks>Written without delegates: the planner calls it three times per candidate, thousands of times per plan.</remarks>
+    StageTime Stage(double layers, double recomputed, bool logits, in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double p2p)
     {
         double moeLayers = layers * part.MoeShare, denseLayers = layers - moeLayers;
         double recomputedShare = l.Recompute == Parallel.Recompute.Full && layers > 0 ? recomputed / layers : 1;
-        double Sum(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe)) + (logits ? f(logit) : 0);
-        double Rc(Func<(double Compute, double Elementwise, double Comm), double> f) =>
-            recomputedShare * (denseLayers * f(dense.Recompute(l.Recompute, sw.FusedAttention)) + (moe is null ? 0 : moeLayers * f(moe.Recompute(l.Recompute, sw.FusedAttention))));
+        var mix = new StageMix(denseLayers, moeLayers, hasMoe, logits);
+        var (denseRc, moeRc) = (Total(dense.Recompute(l.Recompute, sw.FusedAttention)), hasMoe ? Total(moe.Recompute(l.Recompute, sw.FusedAttention)) : 0);
         // Launch-bound layers: each pass takes the longer of its GPU time and the host's time to
         // issue it: 1 forward, 2 forwards' worth for the backward (+1 for a recompute, which runs
         // inside the backward). Per pass, so that both windows the data-parallel sync hides under
@@ -61,19 +65,31 @@ sealed class StepModel
         // A launch cost fitted for the device (catalog launch_s) replaces the stack's default.
         double hostForward = system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward;
         double hostBackward = hostForward * (2 + (l.Recompute == Parallel.Recompute.Full ? recomputedShare : 0));
-        double ForwardWait(LayerTime x) => Math.Max(0, hostForward - x.All.Forward);
-        double BackwardWait(LayerTime x) => Math.Max(0, hostBackward - x.All.Backward - recomputedShare * Total(x.Recompute(l.Recompute, sw.FusedAttention)));
-        double Waits(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe));
+        var (denseAll, moeAll) = (dense.All, moe.All);
+        double forwardWaits = mix.Waits(Math.Max(0, hostForward - denseAll.Forward), Math.Max(0, hostForward - moeAll.Forward));
+        double backwardWaits = mix.Waits(
+            Math.Max(0, hostBackward - denseAll.Backward - recomputedShare * denseRc),
+            Math.Max(0, hostBackward - moeAll.Backward - recomputedShare * moeRc));
         static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
         return new StageTime(
-            Compute: Sum(x => x.Compute.Total),
-            Recompute: Rc(Total),
-            Other: Sum(x => x.Elementwise.Total) + Waits(ForwardWait) + Waits(BackwardWait),
-            Tp: Sum(x => x.Tp.Total),
-            Cp: Sum(x => x.Cp.Total),
-            Ep: Sum(x => x.Ep.Total),
+            Compute: mix.Sum(dense.Compute.Total, moe.Compute.Total, logit.Compute.Total),
+            Recompute: recomputedShare * mix.Waits(denseRc, moeRc),
+            Other: mix.Sum(dense.Elementwise.Total, moe.Elementwise.Total, logit.Elementwise.Total) + forwardWaits + backwardWaits,
+            Tp: mix.Sum(dense.Tp.Total, moe.Tp.Total, logit.Tp.Total),
+            Cp: mix.Sum(dense.Cp.Total, moe.Cp.Total, logit.Cp.Total),
+            Ep: mix.Sum(dense.Ep.Total, moe.Ep.Total, logit.Ep.Total),
             Pp: p2p,
-            ForwardWallS: Sum(x => x.All.Forward) + Waits(ForwardWait));
+            ForwardWallS: mix.Sum(denseAll.Forward, moeAll.Forward, logit.All.Forward) + forwardWaits);
+    }
+
+    /// <summary>How a stage weighs its dense layers, its MoE layers and (on the last stage) the logit layer.</summary>
+    readonly record struct StageMix(double DenseLayers, double MoeLayers, bool HasMoe, bool Logits)
+    {
+        /// <summary>A per-layer quantity over the stage's layers and its logit layer.</summary>
+        public double Sum(double dense, double moe, double logit) => DenseLayers * dense + (HasMoe ? MoeLayers * moe : 0) + (Logits ? logit : 0);
+
+        /// <summary>A per-layer quantity over the stage's transformer layers only.</summary>
+        public double Waits(double dense, double moe) => DenseLayers * dense + (HasMoe ? MoeLayers * moe : 0);
     }
 
     /// <summary>The breakdown's parts, in the order every view lists them.</summary>
@@ -83,16 +99,24 @@ sealed class StepModel
         StepPartKind.CpComm, StepPartKind.EpComm, StepPartKind.Bubble, StepPartKind.Optimizer, StepPartKind.Other,
     ];
 
-    /// <summary>The estimate with numbers only; its words are written by <see cref="GpuEstimateText"/> when a view reads them.</summary>
-    public Estimate ToEstimate(EconomicAssumptions economics) =>
-        Run(economics, new EstimateText(new GpuEstimateText(job, system, devices, l, sw, economics)), out _);
+    /// <summary>
+    /// The estimate with numbers only. The step model stays behind it as its <see cref="EstimateText"/>:
+    /// when a view reads the words, it runs once more on the same inputs with its text switched on
+    /// (the model is pure, so the words quote the estimate's own numbers).
+    /// </summary>
+    public Estimate ToEstimate(EconomicAssumptions economics)
+    {
+        this.economics = economics;
+        return Run(economics, this, out _);
+    }
 
-    /// <summary>The estimate's words, written from the same computation (<see cref="EstimateText"/> calls this).</summary>
-    public EstimateWords Describe(EconomicAssumptions economics)
+    protected override EstimateWords Describe()
     {
         Run(economics, null, out var words);
         return words!;
     }
+
+    public override string? Reason(Estimate estimate) => MemoryAdvice(estimate.Memory, l);
 
     /// <summary>One pass of the model. With <paramref name="text"/> no text is formatted; without, <paramref name="words"/> holds every description.</summary>
     Estimate Run(EconomicAssumptions economics, EstimateText? text, out EstimateWords? words)
@@ -102,7 +126,8 @@ sealed class StepModel
         var a = system.Device;
         var net = new Collectives(system);
         var dense = LayerTime.For(m, false, job, l, system, net, sw);
-        var moe = m.Moe is null ? null : LayerTime.For(m, true, job, l, system, net, sw);
+        bool hasMoe = m.Moe is not null;
+        var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw) : default;
         var logit = LayerTime.Logits(m, job, l, system);
 
         // Pipeline transfers: activations of b·s/cp tokens (split over tp with sequence parallelism or
@@ -112,11 +137,11 @@ sealed class StepModel
         double p2pBytes = 2.0 * l.MicroBatch * job.SeqLen / l.Cp * m.Hidden / l.Tp;
         double p2p = PipelineSchedule.TransfersPerMicroBatch(l.Pp, l.Vpp) * net.SendRecv(p2pBytes, ppCrossDomain);
 
-        var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, dense, moe, logit, p2p);
-        var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, dense, moe, logit, p2p);
+        var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, dense, hasMoe, moe, logit, p2p);
+        var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, dense, hasMoe, moe, logit, p2p);
         var slowest = l.Pp == 1 ? widest : (last.Total > widest.Total ? last : widest);
         double recomputedInAll = l.RecomputedLayers(m.Layers, l.Pp);
-        var everything = Stage(m.Layers, recomputedInAll, true, dense, moe, logit, p2p * l.Pp);
+        var everything = Stage(m.Layers, recomputedInAll, true, dense, hasMoe, moe, logit, p2p * l.Pp);
         double meanStage = everything.Total / l.Pp;
         double bubble = PipelineSchedule.BubbleSeconds(l.Pp, l.Vpp, meanStage);
 
@@ -147,7 +172,7 @@ sealed class StepModel
         double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);
         var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics, describe: describe);
 
-        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures);
+        var goodput = Reliability.Goodput.For(hours / 24, devices, part.Params.Total, economics.Failures);
         var estimate = new Estimate
         {
             Job = job, SystemId = system.Id, DeviceName = a.Name, Devices = devices, Layout = l, ExecutionMode = ExecutionMode.ThreeDParallel,
@@ -156,12 +181,12 @@ sealed class StepModel
             Memory = mem.Breakdown, TimeToTrainDays = hours / 24, DeviceHours = hours * devices, AveragePowerKw = energy.AveragePowerKw,
             EnergyMwh = energy.EnergyMwh, CostUsd = energy.CostUsd, Co2Tonnes = energy.Co2Tonnes, Goodput = goodput, Text = text,
         };
-        words = describe ? Words(estimate, dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput) : null;
+        words = describe ? WriteWords(estimate, dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput) : null;
         return estimate;
     }
 
     /// <summary>Every description of the estimate: the parts' and memory's descriptions, the bottleneck and the assumptions.</summary>
-    EstimateWords Words(Estimate e, DataParallelSync.Result dp, bool ppCrossDomain, double meanStage, double gradBytes,
+    EstimateWords WriteWords(Estimate e, DataParallelSync.Result dp, bool ppCrossDomain, double meanStage, double gradBytes,
         double deviceW, double busy, RunEnergy energy, Reliability.Goodput goodput)
     {
         var m = job.Model;
@@ -181,7 +206,8 @@ sealed class StepModel
             "memory-bound elementwise work (norms, activations, dropout, residuals, loss) and waits on kernel launches when layers are too small to keep the GPU busy",
         ];
         var memory = e.Memory.Parts.Select(p => p.Description).ToArray();
-        assumptions = new(capacity: 20);
+        var assumptions = new List<string>(capacity: 20);
+        void Assume(string s) => assumptions.Add(s);
         Assume(sw.Describe());
         Assume(gradBytes == 4 ? "gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)"
             : job.Precision == Precision.Fp16 ? "gradients 2 bytes (fp16: 16 B/param)" : "gradients 2 bytes (bf16 accumulation and reduction: 16 B/param)");
@@ -230,8 +256,6 @@ sealed class StepModel
 
         return new EstimateWords(Bottleneck(e.Breakdown, e.StepTimeS, ppCrossDomain), assumptions, steps, memory);
     }
-
-    void Assume(string s) => assumptions.Add(s);
 
     bool TpOverlapped => sw.TensorParallelOverlap && l.SequenceParallel && l.Tp > 1;
 

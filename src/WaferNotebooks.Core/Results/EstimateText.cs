@@ -8,27 +8,21 @@ public sealed record EstimateWords(
     IReadOnlyList<string> MemoryDescriptions);
 
 /// <summary>
-/// Writes the words of an estimate from the inputs it was computed from. Estimators hand one to
-/// each estimate instead of formatting ~25 strings that the planner and sweeps never read.
+/// Writes the words of an estimate from the inputs it was computed from, on first read, and then
+/// keeps them. Estimators hand one to each estimate instead of formatting ~25 strings that the
+/// planner and sweeps never read. Two threads reading at once may both write the words; they are
+/// the same, so either copy serves.
 /// </summary>
-public interface IEstimateDescriber
-{
-    /// <summary>Every description of the estimate, as the estimator words it.</summary>
-    EstimateWords Describe();
-
-    /// <summary>Why the estimate is infeasible, from its numbers (called only when it is).</summary>
-    string? Reason(Estimate estimate);
-}
-
-/// <summary>
-/// An estimate's words, made on first read and then kept. Two threads reading at once may both
-/// write them; the words are the same, so either copy serves.
-/// </summary>
-public sealed class EstimateText(IEstimateDescriber describer)
+public abstract class EstimateText
 {
     private EstimateWords? _words;
 
-    public EstimateWords Words => _words ??= describer.Describe();
+    /// <summary>Every description of the estimate, as the estimator words it.</summary>
+    public EstimateWords Words => _words ??= Describe();
 
-    public string? Reason(Estimate estimate) => describer.Reason(estimate);
+    /// <summary>Writes every description of the estimate.</summary>
+    protected abstract EstimateWords Describe();
+
+    /// <summary>Why the estimate is infeasible, from its numbers (called only when it is).</summary>
+    public abstract string? Reason(Estimate estimate);
 }

@@ -27,7 +27,7 @@ enum ModeChoice
 /// streaming bandwidth, the energy inputs, and the bottleneck.
 /// </summary>
 sealed class WaferEstimateText(WaferCluster c, TrainingJob job, WaferStep step, WaferStep streaming, WaferStep pipelined, ModeChoice why, WaferEstimateText.Power power)
-    : IEstimateDescriber
+    : EstimateText
 {
     /// <summary>What the run's energy is computed from, so its assumptions can be written later.</summary>
     internal sealed record Power(int Systems, double SystemW, double OverheadW, double Hours, EconomicAssumptions Economics)
@@ -36,9 +36,9 @@ sealed class WaferEstimateText(WaferCluster c, TrainingJob job, WaferStep step, 
             RunEnergy.For(Systems, SystemW, Systems, OverheadW, Hours, c.Price, Economics, "system", describe);
     }
 
-    public string? Reason(Estimate estimate) => step.Problem;
+    public override string? Reason(Estimate estimate) => step.Problem;
 
-    public EstimateWords Describe() => new(
+    protected override EstimateWords Describe() => new(
         Bottleneck(),
         [.. Assumptions(), .. power.Energy(c, describe: true).Assumptions],
         step.Breakdown.Parts.Select(p => p.Description).ToArray(),

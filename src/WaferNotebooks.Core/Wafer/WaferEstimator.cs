@@ -97,7 +97,7 @@ public sealed class WaferEstimator : IEstimator
             ModelTflopsPerDevice = modelTflops, HardwareTflopsPerDevice = hardwareTflops, Mfu = modelTflops * 1e12 / peak, Hfu = hardwareTflops * 1e12 / peak,
             Memory = step.Memory, TimeToTrainDays = seconds / 86400, DeviceHours = devices * hours, AveragePowerKw = energy.AveragePowerKw,
             EnergyMwh = energy.EnergyMwh, CostUsd = energy.CostUsd, Co2Tonnes = energy.Co2Tonnes,
-            Text = new EstimateText(new WaferEstimateText(c, job, step, streamingStep, pipelinedStep, why, power)),
+            Text = new WaferEstimateText(c, job, step, streamingStep, pipelinedStep, why, power),
         };
     }
 
