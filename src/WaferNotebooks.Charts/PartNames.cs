@@ -7,23 +7,6 @@ namespace WaferNotebooks.Charts;
 /// </summary>
 internal static class PartNames
 {
-    private static readonly Dictionary<string, string> StepParts = new(StringComparer.Ordinal)
-    {
-        ["compute"] = "compute",
-        ["recompute"] = "recomputation",
-        ["tp_comm"] = "tensor-parallel comm.",
-        ["pp_comm"] = "pipeline sends",
-        ["dp_comm"] = "data-parallel sync",
-        ["cp_comm"] = "context-parallel comm.",
-        ["ep_comm"] = "expert all-to-all",
-        ["bubble"] = "pipeline bubble",
-        ["optimizer"] = "optimizer step",
-        ["weight_streaming"] = "weight streaming",
-        ["gradient_reduction"] = "gradient reduction",
-        ["memoryx_update"] = "MemoryX update",
-        ["other"] = "other",
-    };
-
     private static readonly Dictionary<string, string> MemoryParts = new(StringComparer.Ordinal)
     {
         ["weights"] = "weights",
@@ -36,7 +19,8 @@ internal static class PartNames
         ["working_set"] = "logits working set",
     };
 
-    public static string Step(string id) => StepParts.GetValueOrDefault(id) ?? Words(id);
+    /// <summary>A step part's legend name, as Core's typed parts name it (<see cref="Core.Results.StepParts.Label"/>).</summary>
+    public static string Step(string id) => Core.Results.StepParts.TryParse(id, out var kind) ? Core.Results.StepParts.Label(kind) : Words(id);
 
     public static string Memory(string id) => MemoryParts.GetValueOrDefault(id) ?? Words(id);
 

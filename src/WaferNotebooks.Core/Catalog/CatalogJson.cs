@@ -19,6 +19,8 @@ internal static class CatalogJson
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         Converters = { new SourcedJsonConverter() },
+        // Generated metadata only: no reflection at start-up, and a type the context lacks fails loudly.
+        TypeInfoResolver = CatalogJsonContext.Default,
     };
 
     // ===== System kinds: the one place that maps a system's "kind" to its reader. =====

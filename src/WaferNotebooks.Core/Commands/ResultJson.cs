@@ -52,7 +52,7 @@ public static class ResultJson
             ["system"] = e.SystemId,
             ["device"] = e.DeviceName,
             ["devices"] = e.Devices,
-            ["execution_mode"] = e.ExecutionMode,
+            ["execution_mode"] = e.ExecutionMode.Id,
             ["layout"] = Layout(e.Layout),
             ["job"] = new JsonObject
             {

@@ -3,8 +3,8 @@ using WaferNotebooks.Core.Economics;
 
 namespace WaferNotebooks.Core.Energy;
 
-/// <summary>Energy, money and carbon of a whole run.</summary>
-public sealed record RunEnergy(double AveragePowerKw, double EnergyMwh, double CostUsd, double Co2Tonnes, IReadOnlyList<string> Assumptions)
+/// <summary>Energy, money and carbon of a whole run; <see cref="Assumptions"/> is empty when the caller asked for numbers only.</summary>
+public readonly record struct RunEnergy(double AveragePowerKw, double EnergyMwh, double CostUsd, double Co2Tonnes, IReadOnlyList<string> Assumptions)
 {
     /// <summary>
     /// Facility power = (devices × device power + nodes × node overhead) × PUE. Node overhead
@@ -20,7 +20,8 @@ public sealed record RunEnergy(double AveragePowerKw, double EnergyMwh, double C
         double hours,
         Sourced systemPricePerDeviceHour,
         EconomicAssumptions economics,
-        string deviceNoun = "device")
+        string deviceNoun = "device",
+        bool describe = true)
     {
         double itKw = (devices * devicePowerW + nodes * nodeOverheadW) / 1000;
         double pue = economics.Pue.Value;
@@ -29,6 +30,7 @@ public sealed record RunEnergy(double AveragePowerKw, double EnergyMwh, double C
         var price = economics.PricePerDeviceHour ?? systemPricePerDeviceHour;
         double cost = price.Value * devices * hours;
         double co2 = mwh * 1000 * economics.GramsCo2PerKwh.Value / 1e6;
+        if (!describe) return new RunEnergy(kw, mwh, cost, co2, []);
         var assumptions = new List<string>
         {
             $"power: {devices} × {devicePowerW:0} W per {deviceNoun} + {nodes} × {nodeOverheadW:0} W node overhead, × PUE {pue:0.##} ({economics.Pue.Source})",

@@ -37,7 +37,8 @@ public static class DataParallelSync
     /// </summary>
     public const double CommunicationSmShare = 0.15;
 
-    public sealed record Result(double TotalSeconds, double ExposedSeconds, string Description);
+    /// <summary>The synchronisation's time; <see cref="Description"/> is empty when the caller asked for numbers only.</summary>
+    public readonly record struct Result(double TotalSeconds, double ExposedSeconds, string Description);
 
     /// <summary>
     /// True when ZeRO-3 keeps weights sharded through the step and gathers them per micro-batch:
@@ -62,7 +63,7 @@ public static class DataParallelSync
     }
 
     public static Result Of(ModelPartition part, Layout l, int microBatches, double gradientBytes, Collectives net,
-        double microBatchBackwardS, double microBatchForwardS, GpuSoftware sw, bool fp8ParamGather = false)
+        double microBatchBackwardS, double microBatchForwardS, GpuSoftware sw, bool fp8ParamGather = false, bool describe = true)
     {
         double w = GatherBytesPerWeight(part, fp8ParamGather);
         int replicas = l.Dp * l.Cp;
@@ -76,7 +77,7 @@ public static class DataParallelSync
         var copyGroup = net.Place(copies, l.Tp * shard);
         double acrossCopies = copies <= 1 ? 0
             : net.AllReduce(dense / shard * gradientBytes, copyGroup) + net.AllReduce(expert / expertShard * gradientBytes, copyGroup);
-        string over = copies > 1 ? $"{shard} ranks (shard=), gradient shards all-reduced across {copies} copies" : $"{replicas} ranks";
+        string? over = !describe ? null : copies > 1 ? $"{shard} ranks (shard=), gradient shards all-reduced across {copies} copies" : $"{replicas} ranks";
         int layersOnStage = Math.Max(1, part.MaxLayersPerStage);
 
         if (l.ZeroStage >= 3)
@@ -87,19 +88,19 @@ public static class DataParallelSync
                 forwardPerLayer: microBatchForwardS / layersOnStage, backwardPerLayer: microBatchBackwardS / layersOnStage, over,
                 backwardGather: l.SecondaryShard > 0
                     ? net.AllGather(dense / layersOnStage * w, net.Place(l.SecondaryShard, l.Tp)) + net.AllGather(expert / layersOnStage * w, net.Place(Math.Max(1, l.SecondaryShard / l.Ep), l.Tp * l.Ep))
-                    : null);
+                    : null, describe);
             if (copies <= 1) return z3;
             double exposedCopies = sw.OverlapGradientReduction
                 ? Math.Max(acrossCopies / layersOnStage, Overlapped(acrossCopies, microBatchBackwardS) - microBatchBackwardS)
                 : acrossCopies;
-            return new Result(z3.TotalSeconds + acrossCopies, z3.ExposedSeconds + exposedCopies,
+            return new Result(z3.TotalSeconds + acrossCopies, z3.ExposedSeconds + exposedCopies, !describe ? "" :
                 z3.Description + $"; the copies' all-reduce of the gradient shards {(sw.OverlapGradientReduction ? "overlapped with the last backward" : "after the backward")} (HSDP)");
         }
 
         double reduce = net.ReduceScatter(dense * gradientBytes, denseGroup) + net.ReduceScatter(expert * gradientBytes, expertGroup) + acrossCopies;
         double gather = net.AllGather(dense * w, denseGroup) + net.AllGather(expert * w, expertGroup);
         if (!sw.OverlapGradientReduction)
-            return new Result(reduce + gather, reduce + gather, $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered and weights all-gathered")} over {over} after the backward pass");
+            return new Result(reduce + gather, reduce + gather, !describe ? "" : $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered and weights all-gathered")} over {over} after the backward pass");
 
         // What the overlap leaves: the excess over the pass it hides under, or the compute the NCCL kernels slow, and at least one layer's bucket.
         bool perChunk = sw.PerChunkGradientReduction && l.Vpp > 1 && microBatches >= l.Pp;
@@ -107,7 +108,7 @@ public static class DataParallelSync
             ? Math.Max(reduce / layersOnStage, PerChunkExposed(reduce, microBatchBackwardS, l.Pp, l.Vpp))
             : Math.Max(reduce / layersOnStage, Overlapped(reduce, microBatchBackwardS) - microBatchBackwardS);
         double exposedGather = Math.Max(gather / layersOnStage, Overlapped(gather, microBatchForwardS) - microBatchForwardS);
-        return new Result(reduce + gather, exposedReduce + exposedGather,
+        return new Result(reduce + gather, exposedReduce + exposedGather, !describe ? "" :
             $"gradients {(l.ZeroStage == 0 ? "all-reduced" : "reduce-scattered, weights all-gathered")} over {over}, overlapped with "
             + (perChunk ? $"the backward of the {l.Vpp} model chunks as each finishes (one window per virtual stage)" : "the last backward") + " and the next forward");
     }
@@ -140,7 +141,7 @@ public static class DataParallelSync
     /// Gradients reduced after the backward (no bucketing) add L·r outside the overlap.
     /// </summary>
     public static Result Zero3(ModelSpec m, int layers, int syncedMicroBatches, bool oncePerStep, int replicas, GpuSoftware sw,
-        double gather, double reduce, double forwardPerLayer, double backwardPerLayer, string? over = null, double? backwardGather = null)
+        double gather, double reduce, double forwardPerLayer, double backwardPerLayer, string? over = null, double? backwardGather = null, bool describe = true)
     {
         double g = gather + sw.Zero3SyncPerTensorS * ParameterTensorsPerLayer(m);
         // Once per step the backward finds the weights still gathered: it only reduce-scatters.
@@ -164,6 +165,7 @@ public static class DataParallelSync
         int n = syncedMicroBatches;
         double exposed = n * (forward + backward - layers * (cf + cb));
         double total = n * layers * (g + gb + r);
+        if (!describe) return new Result(total, exposed, "");
         string prefetch = sw.Zero3PrefetchLayers > 0 ? $"prefetched {sw.Zero3PrefetchLayers} layer ahead" : "each gather waited for (no prefetch)";
         string when = oncePerStep
             ? "weights gathered layer by layer in the first micro-batch's forward and kept through the step (pipeline), gradients reduce-scattered in the last backward"

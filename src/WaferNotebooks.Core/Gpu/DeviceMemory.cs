@@ -42,9 +42,16 @@ public static class DeviceMemory
 
     public static double InterleaveFactor(Layout l) => l.Vpp > 1 ? 1 + (l.Pp - 1.0) / (l.Pp * l.Vpp) : 1;
 
-    public sealed record Result(MemoryBreakdown Breakdown, double ActivationsGb);
+    public readonly record struct Result(MemoryBreakdown Breakdown, double ActivationsGb);
 
-    public static Result Of(ModelPartition part, TrainingJob job, Layout l, int microBatches, GpuSoftware sw, bool fp8Gemms, double capacityGb)
+    /// <summary>The parts of a device's memory, in breakdown order.</summary>
+    static readonly string[] PartNames = ["weights", "gradients", "optimizer", "activations", "logits", "buffers"];
+
+    /// <summary>
+    /// Memory of the busiest device. With <paramref name="text"/> the breakdown holds sizes only and
+    /// its descriptions are written from it when read (the planner's path); without, they are written now.
+    /// </summary>
+    public static Result Of(ModelPartition part, TrainingJob job, Layout l, int microBatches, GpuSoftware sw, bool fp8Gemms, double capacityGb, EstimateText? text = null)
     {
         var m = part.Model;
         int shard = l.ShardSize;
@@ -98,18 +105,24 @@ public static class DeviceMemory
         double fragmentation = FragmentationShare * (activations + logits);
 
         const double Gb = 1e9;
-        var parts = new List<MemoryPart>
-        {
-            new("weights", weights / Gb, (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? $"16-bit weights, sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers" + (l.SecondaryShard > 0 ? $" and a secondary copy sharded over {l.SecondaryShard} ranks (hpZ)" : "")
-                : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard")),
-            new("gradients", grads / Gb, $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
-                : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : "")),
-            new("optimizer", optimizer / Gb, "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : "")),
-            new("activations", activations / Gb, $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}"
-                + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : "")),
-            new("logits", logits / Gb, "logits of one micro-batch, 16-bit and fp32 (last stage)"),
-            new("buffers", FixedBuffersGb + fragmentation / Gb, $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation"),
-        };
+        double[] gb = [weights / Gb, grads / Gb, optimizer / Gb, activations / Gb, logits / Gb, FixedBuffersGb + fragmentation / Gb];
+        if (text is not null)
+            return new Result(new MemoryBreakdown(PartNames, gb, capacityGb, "HBM", text), (activations + logits) / Gb);
+        string[] descriptions =
+        [
+            (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? $"16-bit weights, sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers" + (l.SecondaryShard > 0 ? $" and a secondary copy sharded over {l.SecondaryShard} ranks (hpZ)" : "")
+                : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard"),
+            $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
+                : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : ""),
+            "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : ""),
+            $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}"
+                + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : ""),
+            "logits of one micro-batch, 16-bit and fp32 (last stage)",
+            $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation",
+        ];
+        var parts = new MemoryPart[gb.Length];
+        for (var i = 0; i < parts.Length; i++)
+            parts[i] = new MemoryPart(PartNames[i], gb[i], descriptions[i]);
         return new Result(new MemoryBreakdown(parts, capacityGb), (activations + logits) / Gb);
     }
 

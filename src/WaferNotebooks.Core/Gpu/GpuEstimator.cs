@@ -39,8 +39,13 @@ public sealed class GpuEstimator(GpuSoftware software) : IEstimator
         return new StepModel(job, cluster, devices, layout, software).ToEstimate(economics);
     }
 
-    static Estimate Infeasible(TrainingJob job, GpuCluster system, int devices, Layout layout, string reason) =>
-        new(job, system.Id, system.Device.Name, Math.Max(1, devices), layout, "3d-parallel", false, reason,
-            0, new StepBreakdown([]), 0, 0, 0, 0, 0, new MemoryBreakdown([], system.Device.HbmGb.Value),
-            0, 0, 0, 0, 0, 0, "infeasible: " + reason, [reason]);
+    static Estimate Infeasible(TrainingJob job, GpuCluster system, int devices, Layout layout, string reason) => new()
+    {
+        Job = job, SystemId = system.Id, DeviceName = system.Device.Name, Devices = Math.Max(1, devices), Layout = layout,
+        ExecutionMode = ExecutionMode.ThreeDParallel, Feasible = false, Reason = reason,
+        StepTimeS = 0, Breakdown = new StepBreakdown([]), TokensPerS = 0, ModelTflopsPerDevice = 0, HardwareTflopsPerDevice = 0, Mfu = 0, Hfu = 0,
+        Memory = new MemoryBreakdown([], system.Device.HbmGb.Value),
+        TimeToTrainDays = 0, DeviceHours = 0, AveragePowerKw = 0, EnergyMwh = 0, CostUsd = 0, Co2Tonnes = 0,
+        Bottleneck = "infeasible: " + reason, Assumptions = [reason],
+    };
 }

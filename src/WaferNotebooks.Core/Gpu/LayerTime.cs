@@ -18,7 +18,7 @@ public readonly record struct FwdBwd(double Forward, double Backward)
 /// context and expert parallel communication the layer cannot hide. Backward matmuls are the
 /// data-gradient and weight-gradient GEMMs, twice the forward FLOPs on the same shapes.
 /// </summary>
-public sealed record LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep)
+public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep)
 {
     /// <summary>Bytes per score element when scores are materialised: forward scale-mask-softmax
     /// (read 2, write 2) and dropout (read 2, write 2, mask 1) = 9; backward dropout and softmax

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Energy;
@@ -13,7 +14,7 @@ namespace WaferNotebooks.Core.Gpu;
 /// last one, which also runs the logit layer and the loss); fill and drain add the bubble at
 /// the mean stage time; then the exposed data-parallel synchronisation and the optimizer step.
 /// </summary>
-sealed class StepModel
+sealed class StepModel : EstimateText
 {
     readonly TrainingJob job;
     readonly GpuCluster system;
@@ -23,7 +24,10 @@ sealed class StepModel
     readonly ModelPartition part;
     readonly int microBatches;
     readonly bool dualPipe;
-    readonly List<string> assumptions = new(capacity: 20);
+    EconomicAssumptions economics = EconomicAssumptions.Default;
+
+    /// <summary>Parameter counts per model: a plan estimates thousands of layouts of one model.</summary>
+    static readonly ConditionalWeakTable<ModelSpec, ParameterCount> ParameterCounts = new();
 
     // Built once: one estimate per planner candidate must not format constant text.
     static readonly string[] RecomputeDescriptions =
@@ -34,7 +38,7 @@ sealed class StepModel
     /// pass (launch waits included); the backward's wall time (recomputation and its launch waits
     /// included) is the rest, less the pipeline sends.
     /// </summary>
-    sealed record StageTime(double Compute, double Recompute, double Other, double LaunchWait, double Tp, double Cp, double Ep, double Pp, double ForwardWallS, double WeightGradS)
+    readonly record struct StageTime(double Compute, double Recompute, double Other, double LaunchWait, double Tp, double Cp, double Ep, double Pp, double ForwardWallS, double WeightGradS)
     {
         public double Total => Compute + Recompute + Other + LaunchWait + Tp + Cp + Ep + Pp;
         public double BackwardWallS => Total - Pp - ForwardWallS;
@@ -43,7 +47,7 @@ sealed class StepModel
     public StepModel(TrainingJob job, GpuCluster system, int devices, Layout layout, GpuSoftware sw)
     {
         (this.job, this.system, this.devices, l, this.sw) = (job, system, devices, layout, sw);
-        part = new ModelPartition(job.Model, TransformerArithmetic.Parameters(job.Model), layout);
+        part = new ModelPartition(job.Model, ParameterCounts.GetValue(job.Model, TransformerArithmetic.Parameters), layout);
         microBatches = LayoutRules.MicroBatches(job, layout);
         Fp8Casts? fp8 = MatmulEfficiency.RunsEightBit(system.Device, job.Precision) ? sw.Fp8Casts : null;
         Fp8Casts? fp8Reference = fp8 is null ? null : Fp8Casts.TransformerEngine;
@@ -56,13 +60,13 @@ sealed class StepModel
     readonly double launchScale;
 
     /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial).</summary>
-    StageTime Stage(double layers, double recomputed, bool logits, LayerTime dense, LayerTime? moe, LayerTime logit, double p2p)
+    /// <remarks>Written without delegates: the planner calls it three times per candidate, thousands of times per plan.</remarks>
+    StageTime Stage(double layers, double recomputed, bool logits, in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double p2p)
     {
         double moeLayers = layers * part.MoeShare, denseLayers = layers - moeLayers;
         double recomputedShare = l.Recompute == Parallel.Recompute.Full && layers > 0 ? recomputed / layers : 1;
-        double Sum(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe)) + (logits ? f(logit) : 0);
-        double Rc(Func<(double Compute, double Elementwise, double Comm), double> f) =>
-            recomputedShare * (denseLayers * f(dense.Recompute(l.Recompute, sw.FusedAttention)) + (moe is null ? 0 : moeLayers * f(moe.Recompute(l.Recompute, sw.FusedAttention))));
+        var mix = new StageMix(denseLayers, moeLayers, hasMoe, logits);
+        var (denseRc, moeRc) = (Total(dense.Recompute(l.Recompute, sw.FusedAttention)), hasMoe ? Total(moe.Recompute(l.Recompute, sw.FusedAttention)) : 0);
         // Launch-bound layers: each pass takes the longer of its GPU time and the host's time to
         // issue it: 1 forward, 2 forwards' worth for the backward (+1 for a recompute, which runs
         // inside the backward). Per pass, so that both windows the data-parallel sync hides under
@@ -72,37 +76,79 @@ sealed class StepModel
         // layer (eager PyTorch, FP8 casts) takes proportionally longer (ElementwiseKernels).
         double hostForward = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale;
         double hostBackward = hostForward * (2 + (l.Recompute == Parallel.Recompute.Full ? recomputedShare : 0));
-        double ForwardWait(LayerTime x) => Math.Max(0, hostForward - x.All.Forward);
-        double BackwardWait(LayerTime x) => Math.Max(0, hostBackward - x.All.Backward - recomputedShare * Total(x.Recompute(l.Recompute, sw.FusedAttention)));
-        double Waits(Func<LayerTime, double> f) => denseLayers * f(dense) + (moe is null ? 0 : moeLayers * f(moe));
+        var (denseAll, moeAll) = (dense.All, moe.All);
+        double forwardWaits = mix.Waits(Math.Max(0, hostForward - denseAll.Forward), Math.Max(0, hostForward - moeAll.Forward));
+        double backwardWaits = mix.Waits(
+            Math.Max(0, hostBackward - denseAll.Backward - recomputedShare * denseRc),
+            Math.Max(0, hostBackward - moeAll.Backward - recomputedShare * moeRc));
         static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
         // DualPipe sends a chunk's activations while another micro-batch's chunk computes.
         if (dualPipe)
         {
-            double computing = Sum(x => x.Compute.Total) + Rc(r => r.Compute);
+            double computing = mix.Sum(dense.Compute.Total, moe.Compute.Total, logit.Compute.Total)
+                + recomputedShare * mix.Waits(dense.Recompute(l.Recompute, sw.FusedAttention).Compute, hasMoe ? moe.Recompute(l.Recompute, sw.FusedAttention).Compute : 0);
             p2p = DataParallelSync.Overlapped(p2p, computing) - computing;
         }
         return new StageTime(
-            Compute: Sum(x => x.Compute.Total),
-            Recompute: Rc(Total),
-            Other: Sum(x => x.Elementwise.Total),
-            LaunchWait: Waits(ForwardWait) + Waits(BackwardWait),
-            Tp: Sum(x => x.Tp.Total),
-            Cp: Sum(x => x.Cp.Total),
-            Ep: Sum(x => x.Ep.Total),
+            Compute: mix.Sum(dense.Compute.Total, moe.Compute.Total, logit.Compute.Total),
+            Recompute: recomputedShare * mix.Waits(denseRc, moeRc),
+            Other: mix.Sum(dense.Elementwise.Total, moe.Elementwise.Total, logit.Elementwise.Total),
+            LaunchWait: forwardWaits + backwardWaits,
+            Tp: mix.Sum(dense.Tp.Total, moe.Tp.Total, logit.Tp.Total),
+            Cp: mix.Sum(dense.Cp.Total, moe.Cp.Total, logit.Cp.Total),
+            Ep: mix.Sum(dense.Ep.Total, moe.Ep.Total, logit.Ep.Total),
             Pp: p2p,
-            ForwardWallS: Sum(x => x.All.Forward) + Waits(ForwardWait),
+            ForwardWallS: mix.Sum(denseAll.Forward, moeAll.Forward, logit.All.Forward) + forwardWaits,
             // The weight-gradient GEMMs: half of the backward GEMMs (dW and dX have the same FLOPs).
-            WeightGradS: Sum(x => x.Gemm.Backward / 2));
+            WeightGradS: mix.Sum(dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2));
     }
 
+    /// <summary>How a stage weighs its dense layers, its MoE layers and (on the last stage) the logit layer.</summary>
+    readonly record struct StageMix(double DenseLayers, double MoeLayers, bool HasMoe, bool Logits)
+    {
+        /// <summary>A per-layer quantity over the stage's layers and its logit layer.</summary>
+        public double Sum(double dense, double moe, double logit) => DenseLayers * dense + (HasMoe ? MoeLayers * moe : 0) + (Logits ? logit : 0);
+
+        /// <summary>A per-layer quantity over the stage's transformer layers only.</summary>
+        public double Waits(double dense, double moe) => DenseLayers * dense + (HasMoe ? MoeLayers * moe : 0);
+    }
+
+    /// <summary>The breakdown's parts, in the order every view lists them.</summary>
+    static readonly StepPartKind[] PartOrder =
+    [
+        StepPartKind.Compute, StepPartKind.Recompute, StepPartKind.TpComm, StepPartKind.PpComm, StepPartKind.DpComm,
+        StepPartKind.CpComm, StepPartKind.EpComm, StepPartKind.Bubble, StepPartKind.Optimizer, StepPartKind.Other, StepPartKind.LaunchWait,
+    ];
+
+    /// <summary>
+    /// The estimate with numbers only. The step model stays behind it as its <see cref="EstimateText"/>:
+    /// when a view reads the words, it runs once more on the same inputs with its text switched on
+    /// (the model is pure, so the words quote the estimate's own numbers).
+    /// </summary>
     public Estimate ToEstimate(EconomicAssumptions economics)
     {
+        this.economics = economics;
+        return Run(economics, this, out _);
+    }
+
+    protected override EstimateWords Describe()
+    {
+        Run(economics, null, out var words);
+        return words!;
+    }
+
+    public override string? Reason(Estimate estimate) => MemoryAdvice(estimate.Memory, l);
+
+    /// <summary>One pass of the model. With <paramref name="text"/> no text is formatted; without, <paramref name="words"/> holds every description.</summary>
+    Estimate Run(EconomicAssumptions economics, EstimateText? text, out EstimateWords? words)
+    {
+        bool describe = text is null;
         var m = job.Model;
         var a = system.Device;
         var net = new Collectives(system);
         var dense = LayerTime.For(m, false, job, l, system, net, sw);
-        var moe = m.Moe is null ? null : LayerTime.For(m, true, job, l, system, net, sw);
+        bool hasMoe = m.Moe is not null;
+        var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw) : default;
         var logit = LayerTime.Logits(m, job, l, system);
 
         // Pipeline transfers: activations of b·s/cp tokens (split over tp with sequence parallelism or
@@ -112,11 +158,11 @@ sealed class StepModel
         double p2pBytes = 2.0 * l.MicroBatch * job.SeqLen / l.Cp * m.Hidden / l.Tp;
         double p2p = PipelineSchedule.TransfersPerMicroBatch(l.Pp, l.Vpp) * net.SendRecv(p2pBytes, ppCrossDomain);
 
-        var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, dense, moe, logit, p2p);
-        var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, dense, moe, logit, p2p);
+        var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, dense, hasMoe, moe, logit, p2p);
+        var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, dense, hasMoe, moe, logit, p2p);
         var slowest = l.Pp == 1 ? widest : (last.Total > widest.Total ? last : widest);
         double recomputedInAll = l.RecomputedLayers(m.Layers, l.Pp);
-        var everything = Stage(m.Layers, recomputedInAll, true, dense, moe, logit, p2p * l.Pp);
+        var everything = Stage(m.Layers, recomputedInAll, true, dense, hasMoe, moe, logit, p2p * l.Pp);
         double meanStage = everything.Total / l.Pp;
         double bubble = dualPipe
             ? PipelineSchedule.DualPipeBubbleSeconds(l.Pp, everything.ForwardWallS / l.Pp, everything.BackwardWallS / l.Pp, everything.WeightGradS / l.Pp)
@@ -124,27 +170,13 @@ sealed class StepModel
 
         double gradBytes = DeviceMemory.GradientBytes(job.Precision, sw);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
-            slowest.BackwardWallS, slowest.ForwardWallS, sw, sw.Fp8ParamGather && MatmulEfficiency.RunsEightBit(a, job.Precision));
+            slowest.BackwardWallS, slowest.ForwardWallS, sw, sw.Fp8ParamGather && MatmulEfficiency.RunsEightBit(a, job.Precision), describe);
         double optimizer = OptimizerStep.Seconds(part, l, a);
 
         int mb = microBatches;
-        var parts = new List<StepPart>
-        {
-            new("compute", mb * slowest.Compute, "matmuls and attention, forward and backward" + ClockNote(a)),
-            new("recompute", mb * slowest.Recompute, l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute]),
-            new("tp_comm", mb * slowest.Tp, $"tensor-parallel collectives (tp={l.Tp}), " + (TpOverlapped ? "the share tp_comm_overlap leaves exposed" : "not overlapped")),
-            new("pp_comm", mb * slowest.Pp, $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")}){(dualPipe ? ", the share DualPipe leaves exposed" : "")}"),
-            new("dp_comm", dp.ExposedSeconds, dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)"),
-            new("cp_comm", mb * slowest.Cp, $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention"),
-            new("ep_comm", mb * slowest.Ep, l.Ep > 1 ? $"expert-parallel all-to-all (ep={l.Ep}): " + sw.MoeDispatch.Describe() + (sw.MoeDispatch.Overlap ? " (the share left exposed)" : "") : "expert-parallel all-to-all (ep=1: none)"),
-            new("bubble", bubble, dualPipe
-                ? $"DualPipe fill and drain: (p/2 − 1)·(F + 2B − 3W) = {bubble / Math.Max(meanStage, 1e-30):0.##} stage slots of {meanStage * 1e3:0.#} ms"
-                : $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}"),
-            new("optimizer", optimizer, "Adam update at HBM bandwidth"),
-            new("other", mb * slowest.Other, "memory-bound elementwise work (norms, activations, dropout, residuals, loss)"),
-            new("launch_wait", mb * slowest.LaunchWait, "GPU idle waiting for the host to launch kernels, when a layer's kernels finish faster than the host issues them"),
-        };
-        var breakdown = new StepBreakdown(parts);
+        double[] seconds = [mb * slowest.Compute, mb * slowest.Recompute, mb * slowest.Tp, mb * slowest.Pp, dp.ExposedSeconds,
+            mb * slowest.Cp, mb * slowest.Ep, bubble, optimizer, mb * slowest.Other, mb * slowest.LaunchWait];
+        var breakdown = new StepBreakdown(PartOrder, seconds, text);
         double step = breakdown.Total;
 
         double tokensPerStep = job.TokensPerStep;
@@ -154,19 +186,64 @@ sealed class StepModel
             l.Recompute == Recompute.Full ? recomputedInAll / m.Layers : 1) * tokensPerS / devices;
         double peak16 = a.PeakTflops16.Value * 1e12;
 
-        var mem = DeviceMemory.Of(part, job, l, microBatches, sw, MatmulEfficiency.RunsEightBit(a, job.Precision), a.HbmGb.Value);
-        string? reason = null;
-        if (!mem.Breakdown.Fits)
-            reason = MemoryAdvice(mem, a);
+        var mem = DeviceMemory.Of(part, job, l, microBatches, sw, MatmulEfficiency.RunsEightBit(a, job.Precision), a.HbmGb.Value, text);
 
         double steps = job.Steps;
         double hours = steps * step / 3600;
-        double busy = (breakdown["compute"] + breakdown["recompute"] + breakdown["other"] + breakdown["optimizer"]) / step;
+        double busy = (breakdown[StepPartKind.Compute] + breakdown[StepPartKind.Recompute] + breakdown[StepPartKind.Other] + breakdown[StepPartKind.Optimizer]) / step;
         // Busy kernels draw the power limit: the TDP, or the operator's cap, which the clock is lowered to meet.
         // Exposed communication, bubbles and launch waits leave the math units idle: idle power.
         double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);
-        var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics);
+        var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics, describe: describe);
 
+        // An evaluation iteration: the global batch forward only, at the slowest stage's forward pace with its forward
+        // sends, plus the pipeline fill at the mean stage's forward; no backward, gradient sync or optimizer.
+        double evalStep = mb * (slowest.ForwardWallS + slowest.Pp / 2) + (l.Pp - 1.0) / l.Vpp * everything.ForwardWallS / l.Pp;
+        double evaluationDays = economics.Evaluations.Seconds(steps, evalStep) / 86400;
+        var goodput = Reliability.Goodput.For(hours / 24, devices, part.Params.Total, economics.Failures, evaluationDays);
+        var estimate = new Estimate
+        {
+            Job = job, SystemId = system.Id, DeviceName = a.Name, Devices = devices, Layout = l, ExecutionMode = ExecutionMode.ThreeDParallel,
+            Feasible = mem.Breakdown.Fits, StepTimeS = step, Breakdown = breakdown, TokensPerS = tokensPerS,
+            ModelTflopsPerDevice = modelFlops / 1e12, HardwareTflopsPerDevice = hwFlops / 1e12, Mfu = modelFlops / peak16, Hfu = hwFlops / peak16,
+            Memory = mem.Breakdown, TimeToTrainDays = hours / 24, DeviceHours = hours * devices, AveragePowerKw = energy.AveragePowerKw,
+            EnergyMwh = energy.EnergyMwh, CostUsd = energy.CostUsd, Co2Tonnes = energy.Co2Tonnes, Goodput = goodput, Text = text,
+        };
+        words = describe ? WriteWords(estimate, new RunFacts(dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput, net,
+            slowest, LastIsSlowest: l.Pp > 1 && last.Total > widest.Total, evalStep, evaluationDays)) : null;
+        return estimate;
+    }
+
+    /// <summary>Every description of the estimate: the parts' and memory's descriptions, the bottleneck and the assumptions.</summary>
+    /// <summary>What one pass of the model worked out on the way, for its words.</summary>
+    readonly record struct RunFacts(DataParallelSync.Result Dp, bool PpCrossDomain, double MeanStage, double GradBytes, double DeviceW, double Busy,
+        RunEnergy Energy, Reliability.Goodput Goodput, Collectives Net, StageTime Slowest, bool LastIsSlowest, double EvalStepS, double EvaluationDays);
+
+    EstimateWords WriteWords(Estimate e, RunFacts f)
+    {
+        var (dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput, net, slowest, lastIsSlowest, evalStep, evaluationDays) = f;
+        var m = job.Model;
+        var a = system.Device;
+        int mb = microBatches;
+        string[] steps =
+        [
+            "matmuls and attention, forward and backward" + ClockNote(a),
+            l.PartialRecompute ? $"activation recomputation (full, {l.RecomputeLayers} layers per stage)" : RecomputeDescriptions[(int)l.Recompute],
+            $"tensor-parallel collectives (tp={l.Tp}), " + (TpOverlapped ? "the share tp_comm_overlap leaves exposed" : "not overlapped"),
+            $"pipeline sends between stages ({(ppCrossDomain ? "scale-out network" : "scale-up links")}){(dualPipe ? ", the share DualPipe leaves exposed" : "")}",
+            dp.Description + $" (exposed {dp.ExposedSeconds:0.###} of {dp.TotalSeconds:0.###} s)",
+            $"context-parallel K/V exchange (cp={l.Cp}) not hidden under attention",
+            l.Ep > 1 ? $"expert-parallel all-to-all (ep={l.Ep}): " + sw.MoeDispatch.Describe() + (sw.MoeDispatch.Overlap ? " (the share left exposed)" : "") : "expert-parallel all-to-all (ep=1: none)",
+            dualPipe
+                ? $"DualPipe fill and drain: (p/2 − 1)·(F + 2B − 3W) = {e.Breakdown[StepPartKind.Bubble] / Math.Max(meanStage, 1e-30):0.##} stage slots of {meanStage * 1e3:0.#} ms"
+                : $"pipeline fill and drain: (p−1)/v = {(l.Pp - 1.0) / l.Vpp:0.##} stage slots of {meanStage * 1e3:0.#} ms, bubble fraction {PipelineSchedule.BubbleFraction(l.Pp, mb, l.Vpp):P1}",
+            "Adam update at HBM bandwidth",
+            "memory-bound elementwise work (norms, activations, dropout, residuals, loss)",
+            "GPU idle waiting for the host to launch kernels, when a layer's kernels finish faster than the host issues them",
+        ];
+        var memory = e.Memory.Parts.Select(p => p.Description).ToArray();
+        var assumptions = new List<string>(capacity: 20);
+        void Assume(string s) => assumptions.Add(s);
         Assume(sw.Describe());
         Assume(gradBytes == 4 ? "gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)"
             : job.Precision == Precision.Fp16 ? "gradients 2 bytes (fp16: 16 B/param)" : "gradients 2 bytes (bf16 accumulation and reduction: 16 B/param)");
@@ -222,30 +299,20 @@ sealed class StepModel
             Assume($"only {microBatches} micro-batches for {l.Pp} pipeline stages: the bubble exceeds the work");
         if (l.UnevenStages)
             Assume($"pipeline stages of {part.FirstStageLayers} (first, with the embedding){(l.Pp > 2 ? $", {part.StageLayersAt(1)} (each of the {l.Pp - 2} between)" : "")} and {part.LastStageLayers} layers (last, with the logit layer and loss): " +
-                   $"the {(slowest == last ? "last" : $"{part.MaxLayersPerStage}-layer")} stage sets the pace at {slowest.Total * 1e3:0.#} ms per micro-batch; the bubble runs at the mean stage");
+                   $"the {(lastIsSlowest ? "last" : $"{part.MaxLayersPerStage}-layer")} stage sets the pace at {slowest.Total * 1e3:0.#} ms per micro-batch; the bubble runs at the mean stage");
         else if (m.Layers % (l.Pp * l.Vpp) != 0)
             Assume($"{m.Layers} layers do not split evenly over pp·vpp = {l.Pp * l.Vpp}: the stage with {part.MaxLayersPerStage} layers sets the pace");
         Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)");
         Assume(PowerLimitedClock.Describe(a));
         Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}");
         foreach (var s in energy.Assumptions) Assume(s);
-        // An evaluation iteration: the global batch forward only, at the slowest stage's forward pace with its forward
-        // sends, plus the pipeline fill at the mean stage's forward; no backward, gradient sync or optimizer.
-        double evalStep = mb * (slowest.ForwardWallS + slowest.Pp / 2) + (l.Pp - 1.0) / l.Vpp * everything.ForwardWallS / l.Pp;
         var evaluation = economics.Evaluations;
-        double evaluationDays = evaluation.Seconds(steps, evalStep) / 86400;
         Assume($"evaluation: {evaluation.Iterations.Value:0} forward-only global batches ({evalStep:0.###} s each) every {evaluation.IntervalSteps.Value:N0} steps, " +
                $"{evaluationDays:0.##} days in all ({evaluation.IntervalSteps.Source}; {evaluation.Iterations.Source}); counted in the wall days with downtime, not in time to train");
-        var goodput = Reliability.Goodput.For(hours / 24, devices, TransformerArithmetic.Parameters(m).Total, economics.Failures, evaluationDays);
         Assume(goodput.Describe());
 
-        return new Estimate(job, system.Id, a.Name, devices, l, "3d-parallel", reason is null, reason,
-            step, breakdown, tokensPerS, modelFlops / 1e12, hwFlops / 1e12, modelFlops / peak16, hwFlops / peak16,
-            mem.Breakdown, hours / 24, hours * devices, energy.AveragePowerKw, energy.EnergyMwh, energy.CostUsd, energy.Co2Tonnes,
-            Bottleneck(breakdown, step, ppCrossDomain), assumptions, Goodput: goodput);
+        return new EstimateWords(Bottleneck(e.Breakdown, e.StepTimeS, ppCrossDomain), assumptions, steps, memory);
     }
-
-    void Assume(string s) => assumptions.Add(s);
 
     /// <summary>How the expert traffic is costed, with the expected nodes per token when the EP group spans nodes.</summary>
     string MoeAssumption(Catalog.MoeSpec moe, GroupPlacement g)
@@ -265,30 +332,30 @@ sealed class StepModel
     static string ClockNote(Accelerator a) =>
         a.PowerLimit < a.TdpW.Value ? $", at {PowerLimitedClock.ClockShare(a):P0} of the TDP clock (power cap {a.PowerLimit:0} W)" : "";
 
-    string MemoryAdvice(DeviceMemory.Result mem, Accelerator a)
+    /// <summary>Why a layout does not fit, and what would shrink the part that overflows.</summary>
+    internal static string MemoryAdvice(MemoryBreakdown b, Layout l)
     {
-        var b = mem.Breakdown;
-        var biggest = MemoryHints.Largest(b);
+        var (name, gb) = b.LargestPart;
         // The reason, not the verdict: front ends put "does not fit" in front of it themselves.
-        return $"needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({biggest.Name} {biggest.Gb:0.0} GB: {MemoryHints.Phrase(biggest.Name, l)})";
+        return $"needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({name} {gb:0.0} GB: {MemoryHints.Phrase(name, l)})";
     }
 
     string Bottleneck(StepBreakdown b, double step, bool ppCrossDomain)
     {
-        var top = b.Largest;
-        double share = top.Seconds / step;
-        string what = top.Name switch
+        var top = b.LargestKind;
+        double share = b[top] / step;
+        string what = top switch
         {
-            "compute" => "compute-bound: matmuls and attention",
-            "recompute" => "activation recomputation",
-            "tp_comm" => l.Tp > system.ScaleUpDomain ? $"tensor-parallel communication across nodes (tp={l.Tp})" : $"tensor-parallel communication (tp={l.Tp})",
-            "pp_comm" => ppCrossDomain ? "pipeline sends over the network" : "pipeline sends",
-            "dp_comm" => "data-parallel gradient synchronisation",
-            "cp_comm" => "context-parallel K/V exchange",
-            "ep_comm" => "expert all-to-all",
-            "bubble" => $"pipeline bubble (pp={l.Pp}, {microBatches} micro-batches, vpp={l.Vpp})",
-            "optimizer" => "optimizer step (HBM-bound)",
-            "launch_wait" => "kernel launches: the host issues kernels slower than the GPU runs them",
+            StepPartKind.Compute => "compute-bound: matmuls and attention",
+            StepPartKind.Recompute => "activation recomputation",
+            StepPartKind.TpComm => l.Tp > system.ScaleUpDomain ? $"tensor-parallel communication across nodes (tp={l.Tp})" : $"tensor-parallel communication (tp={l.Tp})",
+            StepPartKind.PpComm => ppCrossDomain ? "pipeline sends over the network" : "pipeline sends",
+            StepPartKind.DpComm => "data-parallel gradient synchronisation",
+            StepPartKind.CpComm => "context-parallel K/V exchange",
+            StepPartKind.EpComm => "expert all-to-all",
+            StepPartKind.Bubble => $"pipeline bubble (pp={l.Pp}, {microBatches} micro-batches, vpp={l.Vpp})",
+            StepPartKind.Optimizer => "optimizer step (HBM-bound)",
+            StepPartKind.LaunchWait => "kernel launches: the host issues kernels slower than the GPU runs them",
             _ => "memory-bound elementwise work",
         };
         return $"{what}: {share:P0} of the step";

@@ -41,9 +41,6 @@ public sealed record StepTimeline(string ModelId, string SystemId, string Layout
     /// <summary>Groups micro-batches (or layers) so a step of thousands draws as a readable Gantt.</summary>
     public const int MaxGroups = 48;
 
-    private const string GpuSchedule = "1F1B pipeline, first stage: warm-up forwards, steady one-forward-one-backward, cool-down backwards; exposed communication after the compute it follows.";
-    private const string WaferSchedule = "Weight streaming: layer-by-layer forward with weights streamed from MemoryX, backward with gradients reduced through SwarmX, optimizer step in MemoryX.";
-
     public TimelineLane? this[string name] => Lanes.FirstOrDefault(l => l.Name == name);
 
     /// <summary>Why the step cannot run (the job does not fit); the timeline then has no lanes.</summary>
@@ -57,15 +54,15 @@ public sealed record StepTimeline(string ModelId, string SystemId, string Layout
                 DoesNotFit = estimate.Reason ?? "the job does not fit",
             };
         var parts = estimate.Breakdown;
-        var builder = new Builder(parts);
-        var isWafer = parts.Parts.Any(p => p.Name is "weight_streaming" or "gradient_reduction" or "memoryx_update");
-        if (isWafer)
+        var mode = estimate.ExecutionMode;
+        var builder = new Builder(parts, mode);
+        if (mode.IsWafer)
             BuildWeightStreaming(builder, estimate);
         else
             BuildPipeline(builder, estimate);
         builder.PlaceRemaining();
         return new StepTimeline(estimate.ModelId, estimate.SystemId, estimate.Layout.ToString(), estimate.StepTimeS,
-            builder.Lanes(), isWafer ? WaferSchedule : GpuSchedule);
+            builder.Lanes(), mode.Schedule);
     }
 
     private static void BuildPipeline(Builder b, Estimate estimate)
@@ -133,12 +130,15 @@ public sealed record StepTimeline(string ModelId, string SystemId, string Layout
             b.Place("compute", b.Total("compute") * 2 / 3 / groups, $"backward {unit} {g + 1}");
             b.Place("gradient_reduction", b.Total("gradient_reduction") / groups, $"reduce gradients, {unit} {g + 1}");
         }
-        b.Place("memoryx_update", b.Total("memoryx_update"), "weight update in MemoryX");
+        b.Place("memoryx_update", b.Total("memoryx_update"), b.OnWafer ? "weight update on the wafer" : "weight update in MemoryX");
     }
 
     /// <summary>Lays segments end to end on one clock and keeps track of which parts are drawn.</summary>
-    private sealed class Builder(StepBreakdown breakdown)
+    private sealed class Builder(StepBreakdown breakdown, ExecutionMode mode)
     {
+        /// <summary>Layer-pipelined: weights and optimizer state stay in SRAM, MemoryX is not used.</summary>
+        public bool OnWafer => mode == ExecutionMode.LayerPipelined;
+
         private readonly Dictionary<string, List<TimelineSegment>> _byPart = [];
         private double _clock;
 
@@ -162,7 +162,7 @@ public sealed record StepTimeline(string ModelId, string SystemId, string Layout
         }
 
         public IReadOnlyList<TimelineLane> Lanes() =>
-            _byPart.GroupBy(kv => LaneOf(kv.Key))
+            _byPart.GroupBy(kv => OnWafer && kv.Key == "memoryx_update" ? (Name: "optimizer (on the wafer)", Kind: "optimizer") : LaneOf(kv.Key))
                 .Select(g => new TimelineLane(g.Key.Name, g.Key.Kind, g.SelectMany(kv => kv.Value).OrderBy(s => s.StartS).ToList()))
                 .OrderBy(l => LaneOrder.IndexOf(l.Kind))
                 .ToList();

@@ -30,7 +30,7 @@ public static class LayerPipelined
             new("memoryx_update", update, "Adam step on the wafer at SRAM bandwidth (MemoryX is not used)"),
             new("other", bubble + c.StepOverheadMs.Value / 1e3, $"pipeline fill and drain over {act.Layers} layer stages, plus per-step overhead"),
         };
-        return new WaferStep("layer-pipelined", new StepBreakdown(parts), memory, 1, (double)sequences * model.SeqLen, hardwareFlops, 0,
+        return new WaferStep(ExecutionMode.LayerPipelined, new StepBreakdown(parts), memory, 1, (double)sequences * model.SeqLen, hardwareFlops, 0,
             Problem(c, memory, systems));
     }
 

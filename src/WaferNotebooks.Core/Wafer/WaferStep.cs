@@ -8,7 +8,7 @@ namespace WaferNotebooks.Core.Wafer;
 /// run the job, why.
 /// </summary>
 public sealed record WaferStep(
-    string Mode,
+    ExecutionMode Mode,
     StepBreakdown Breakdown,
     MemoryBreakdown Memory,
     int Passes,

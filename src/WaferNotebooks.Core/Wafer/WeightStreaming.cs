@@ -66,7 +66,7 @@ public static class WeightStreaming
         };
 
         double hardwareFlops = sequencesPerSystem * model.SeqLen * TransformerArithmetic.HardwareFlopsPerToken(spec, (int)model.SeqLen, recompute);
-        return new WaferStep("weight-streaming", new StepBreakdown(parts), memory, passes, tokensPerPass, hardwareFlops, offload,
+        return new WaferStep(ExecutionMode.WeightStreaming, new StepBreakdown(parts), memory, passes, tokensPerPass, hardwareFlops, offload,
             SramProblem(c, act, memory, recompute, model.SeqLen));
     }
 

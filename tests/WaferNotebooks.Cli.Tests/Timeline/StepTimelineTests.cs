@@ -14,10 +14,14 @@ public class StepTimelineTests
     private static Estimate EstimateWith(Layout layout, int globalBatch, params (string Name, double Seconds)[] parts)
     {
         var breakdown = new StepBreakdown(parts.Select(p => new StepPart(p.Name, p.Seconds, "")).ToList());
-        return new Estimate(
-            new TrainingJob(Model, 1e11, globalBatch, 2048), "test-system", "Test GPU", (int)layout.Devices, layout, "3d-parallel",
-            true, null, breakdown.Total, breakdown, 1e6, 100, 110, 0.4, 0.44,
-            new MemoryBreakdown([new MemoryPart("weights", 10, "")], 80), 10, 1000, 100, 1, 1000, 0.4, "compute", []);
+        return new Estimate
+        {
+            Job = new TrainingJob(Model, 1e11, globalBatch, 2048), SystemId = "test-system", DeviceName = "Test GPU", Devices = (int)layout.Devices,
+            Layout = layout, ExecutionMode = parts.Any(p => p.Name is "weight_streaming" or "gradient_reduction" or "memoryx_update") ? ExecutionMode.WeightStreaming : ExecutionMode.ThreeDParallel,
+            Feasible = true, StepTimeS = breakdown.Total, Breakdown = breakdown, TokensPerS = 1e6, ModelTflopsPerDevice = 100, HardwareTflopsPerDevice = 110, Mfu = 0.4, Hfu = 0.44,
+            Memory = new MemoryBreakdown([new MemoryPart("weights", 10, "")], 80), TimeToTrainDays = 10, DeviceHours = 1000, AveragePowerKw = 100,
+            EnergyMwh = 1, CostUsd = 1000, Co2Tonnes = 0.4, Bottleneck = "compute", Assumptions = [],
+        };
     }
 
     private static void AssertDrawsTheBreakdown(Estimate e, StepTimeline t)
@@ -80,12 +84,11 @@ public class StepTimelineTests
     }
 
     [Fact]
-    public void Parts_the_schedule_does_not_know_get_a_lane_of_their_own()
+    public void A_part_no_estimator_models_is_refused_by_name()
     {
-        var e = EstimateWith(new Layout(Dp: 8), 64, ("compute", 1), ("checkpoint_io", 0.5));
-        var t = StepTimeline.From(e);
-        AssertDrawsTheBreakdown(e, t);
-        Assert.Equal("other", t["checkpoint_io"]!.Kind);
+        // Step parts are a closed, typed set: a breakdown cannot carry a part the timeline could only guess a lane for.
+        var e = Assert.Throws<ArgumentException>(() => EstimateWith(new Layout(Dp: 8), 64, ("compute", 1), ("checkpoint_io", 0.5)));
+        Assert.Contains("'checkpoint_io' is not a step part; the parts are compute, recompute, tp_comm", e.Message);
     }
 
     [Fact]

@@ -58,14 +58,16 @@ public sealed class FakeEstimator : IEstimator
         var kw = devices * (0.3 + 0.2 * layout.MicroBatch - 0.01 * layout.Tp);
         var price = economics.PricePerDeviceHour?.Value ?? system.PricePerDeviceHour.Value;
         var fits = memory.Fits;
-        return new Estimate(
-            job, system.Id, "fake", devices, layout, "3d-parallel", fits,
-            fits ? null : $"needs {memory.TotalGb:F1} GB of {fake.CapacityGb:F0} GB per device",
-            step, new StepBreakdown([new StepPart("compute", step, "all of it")]),
-            job.TokensPerStep / step, 100, 110, 0.4, 0.44, memory,
-            hours / 24, hours * devices, kw * economics.Pue,
-            hours * kw * economics.Pue / 1000, hours * devices * price * (1 - 0.04 * layout.Pp),
-            hours * kw * economics.Pue * economics.GramsCo2PerKwh / 1e6, "compute", ["synthetic"]);
+        return new Estimate
+        {
+            Job = job, SystemId = system.Id, DeviceName = "fake", Devices = devices, Layout = layout, ExecutionMode = ExecutionMode.ThreeDParallel,
+            Feasible = fits, Reason = fits ? null : $"needs {memory.TotalGb:F1} GB of {fake.CapacityGb:F0} GB per device",
+            StepTimeS = step, Breakdown = new StepBreakdown([new StepPart(StepPartKind.Compute, step, "all of it")]),
+            TokensPerS = job.TokensPerStep / step, ModelTflopsPerDevice = 100, HardwareTflopsPerDevice = 110, Mfu = 0.4, Hfu = 0.44, Memory = memory,
+            TimeToTrainDays = hours / 24, DeviceHours = hours * devices, AveragePowerKw = kw * economics.Pue,
+            EnergyMwh = hours * kw * economics.Pue / 1000, CostUsd = hours * devices * price * (1 - 0.04 * layout.Pp),
+            Co2Tonnes = hours * kw * economics.Pue * economics.GramsCo2PerKwh / 1e6, Bottleneck = "compute", Assumptions = ["synthetic"],
+        };
     }
 
     public static ModelSpec Model(int layers = 32, int hidden = 4096) =>

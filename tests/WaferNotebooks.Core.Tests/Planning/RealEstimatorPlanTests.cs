@@ -115,8 +115,8 @@ public class RealEstimatorPlanTests
     public void A_comparison_spans_gpu_and_wafer_systems()
     {
         var cmp = Comparison.Run(Gpt13b, [new ComparisonTarget(DgxH100, 64), new ComparisonTarget(Cs3, 4)]);
-        Assert.Equal("3d-parallel", cmp.Estimates[0].ExecutionMode);
-        Assert.StartsWith("weight-streaming", cmp.Estimates[1].ExecutionMode);
+        Assert.Equal(Results.ExecutionMode.ThreeDParallel, cmp.Estimates[0].ExecutionMode);
+        Assert.Equal(Results.ExecutionMode.WeightStreaming, cmp.Estimates[1].ExecutionMode);
         Assert.Contains(cmp.Fastest, cmp.Estimates);
     }
 }

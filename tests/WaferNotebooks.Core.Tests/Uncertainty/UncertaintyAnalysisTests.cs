@@ -131,10 +131,15 @@ public class UncertaintyAnalysisTests
             double hours = job.Steps * step / 3600;
             double kw = devices * g.Device.TdpW.Value / 1e3 * economics.Pue.Value;
             double price = (economics.PricePerDeviceHour ?? g.Price).Value;
-            return new Estimate(job, g.Id, g.Device.Name, devices, layout, "3d-parallel", true, null, step,
-                new StepBreakdown([new StepPart("compute", step, "")]), job.TokensPerStep / step, 0, 0, 0, 0,
-                new MemoryBreakdown([], 80), hours / 24, devices * hours, kw, kw * hours / 1e3, price * devices * hours,
-                kw * hours / 1e3 * economics.GramsCo2PerKwh.Value / 1e3, "compute", []);
+            return new Estimate
+            {
+                Job = job, SystemId = g.Id, DeviceName = g.Device.Name, Devices = devices, Layout = layout, ExecutionMode = ExecutionMode.ThreeDParallel,
+                Feasible = true, StepTimeS = step, Breakdown = new StepBreakdown([new StepPart(StepPartKind.Compute, step, "")]),
+                TokensPerS = job.TokensPerStep / step, ModelTflopsPerDevice = 0, HardwareTflopsPerDevice = 0, Mfu = 0, Hfu = 0,
+                Memory = new MemoryBreakdown([], 80), TimeToTrainDays = hours / 24, DeviceHours = devices * hours, AveragePowerKw = kw,
+                EnergyMwh = kw * hours / 1e3, CostUsd = price * devices * hours, Co2Tonnes = kw * hours / 1e3 * economics.GramsCo2PerKwh.Value / 1e3,
+                Bottleneck = "compute", Assumptions = [],
+            };
         }
     }
 

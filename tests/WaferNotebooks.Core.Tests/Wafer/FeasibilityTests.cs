@@ -56,13 +56,13 @@ public class FeasibilityTests
         var job = new Workload.TrainingJob(CerebrasGpt111M, 1e9, 120, 32);
         var one = Estimator.Best(job, WaferFixtures.Cs2, 1, WaferFixtures.Economics);
         Assert.True(one.Feasible, one.Reason);
-        Assert.Equal("layer-pipelined", one.ExecutionMode);
+        Assert.Equal(Results.ExecutionMode.LayerPipelined, one.ExecutionMode);
         Assert.StartsWith("Mode: layer-pipelined, because the model and its Adam state fit in SRAM", one.Assumptions[0]);
         Assert.Equal(0, one.Breakdown["weight_streaming"]);
         Assert.Equal(one.StepTimeS, one.Breakdown.Parts.Sum(p => p.Seconds), 12);
 
         var four = Estimator.Best(job, WaferFixtures.Cs2, 4, WaferFixtures.Economics);
-        Assert.Equal("weight-streaming", four.ExecutionMode);
+        Assert.Equal(Results.ExecutionMode.WeightStreaming, four.ExecutionMode);
         Assert.Contains("runs on one system", four.Assumptions[0]);
     }
 
@@ -71,7 +71,7 @@ public class FeasibilityTests
     {
         // Cerebras-GPT 111M's own batch, 120 × 2,048 tokens: every pass is above the threshold, so streaming has no pipeline bubble to pay.
         var e = Estimator.Best(WaferFixtures.Job(CerebrasGpt111M, 120, 1e9), WaferFixtures.Cs2, 1, WaferFixtures.Economics);
-        Assert.Equal("weight-streaming", e.ExecutionMode);
+        Assert.Equal(Results.ExecutionMode.WeightStreaming, e.ExecutionMode);
         Assert.StartsWith("Mode: weight-streaming, because it is faster", e.Assumptions[0]);
     }
 
@@ -79,7 +79,7 @@ public class FeasibilityTests
     public void A_model_too_large_for_sram_streams_and_says_why()
     {
         var e = Estimator.Best(WaferFixtures.Job(WaferFixtures.NeoX20B, 1024, 1e9), WaferFixtures.Cs3, 1, WaferFixtures.Economics);
-        Assert.Equal("weight-streaming", e.ExecutionMode);
+        Assert.Equal(Results.ExecutionMode.WeightStreaming, e.ExecutionMode);
         Assert.StartsWith("Mode: weight-streaming, because layer-pipelined is not possible", e.Assumptions[0]);
         Assert.Equal("SRAM (usable)", e.Memory.Where);
     }

@@ -1,0 +1,28 @@
+namespace WaferNotebooks.Core.Results;
+
+/// <summary>The words of one estimate: its bottleneck, assumptions and the descriptions of its parts, in breakdown order.</summary>
+public sealed record EstimateWords(
+    string Bottleneck,
+    IReadOnlyList<string> Assumptions,
+    IReadOnlyList<string> StepDescriptions,
+    IReadOnlyList<string> MemoryDescriptions);
+
+/// <summary>
+/// Writes the words of an estimate from the inputs it was computed from, on first read, and then
+/// keeps them. Estimators hand one to each estimate instead of formatting ~25 strings that the
+/// planner and sweeps never read. Two threads reading at once may both write the words; they are
+/// the same, so either copy serves.
+/// </summary>
+public abstract class EstimateText
+{
+    private EstimateWords? _words;
+
+    /// <summary>Every description of the estimate, as the estimator words it.</summary>
+    public EstimateWords Words => _words ??= Describe();
+
+    /// <summary>Writes every description of the estimate.</summary>
+    protected abstract EstimateWords Describe();
+
+    /// <summary>Why the estimate is infeasible, from its numbers (called only when it is).</summary>
+    public abstract string? Reason(Estimate estimate);
+}
