@@ -1,3 +1,4 @@
+using WaferNotebooks.Core.Charting;
 using System.Text.Json.Nodes;
 using WaferNotebooks.Core.Validation;
 using WaferNotebooks.Core.Validation.Calibration;
