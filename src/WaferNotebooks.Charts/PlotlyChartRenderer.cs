@@ -1,3 +1,4 @@
+using WaferNotebooks.Core.Charting;
 using Plotly.NET;
 using WaferNotebooks.Core;
 using WaferNotebooks.Core.Comparisons;

@@ -1,13 +1,6 @@
 using System.CommandLine;
 using WaferNotebooks.Core;
 using WaferNotebooks.Core.Commands;
-using WaferNotebooks.Core.Comparisons;
-using WaferNotebooks.Core.Planning;
-using WaferNotebooks.Core.Results;
-using WaferNotebooks.Core.Sweeps;
-using WaferNotebooks.Core.Timeline;
-using WaferNotebooks.Core.Validation;
-using WaferNotebooks.Core.Validation.Calibration;
 
 namespace WaferNotebooks.Cli;
 
@@ -101,35 +94,21 @@ public static class WaferCli
         if (request.Output.Json)
             await output.WriteLineAsync(ResultJson.Serialize(result));
         else
-            TextReport.Write(result, output);
-        if ((result as ValidationReport ?? (result as CrossValidationReport)?.InSample) is { } report && MalformedRows(report) is { Count: > 0 } malformed)
+            TextReport.Write(result.View, output);
+        if (result.InputErrors is { Count: > 0 } refused)
         {
-            // The good rows are reported; the bad ones are input errors, with their line.
-            foreach (var row in malformed)
-                await error.WriteLineAsync($"error: {report.Source} {row.Reason}");
+            // The good parts are reported; the refused ones are input errors.
+            foreach (var message in refused)
+                await error.WriteLineAsync($"error: {message}");
             return ExitCodes.BadInput;
         }
-        if (WhyInfeasible(result) is { } why)
+        if (result.DoesNotFit is { } why)
         {
             await error.WriteLineAsync($"does not fit: {why}");
             return ExitCodes.Infeasible;
         }
         return ExitCodes.Ok;
     }
-
-    private static List<ValidationRow> MalformedRows(ValidationReport report) =>
-        report.Rows.Where(r => r.Skipped && r.Reason is { } reason && reason.Contains("malformed row", StringComparison.Ordinal)).ToList();
-
-    /// <summary>Why the result has no feasible answer, or null when it has one.</summary>
-    private static string? WhyInfeasible(object result) => result switch
-    {
-        Estimate { Feasible: false } e => e.Reason,
-        StepTimeline { DoesNotFit: { } why } => why,
-        PlanResult { Best: null } p => p.Why,
-        Comparison c when c.Estimates.All(e => !e.Feasible) => "no system of the comparison can run the job",
-        SweepResult s when s.Points.All(p => !p.Estimate.Feasible) => "no device count of the sweep can run the job",
-        _ => null,
-    };
 
     /// <summary>Progress of long subcommands on stderr, rewritten in place; only for a terminal.</summary>
     private sealed class ProgressLine(TextWriter error) : IProgress<double>

@@ -1,3 +1,4 @@
+using WaferNotebooks.Core.Charting;
 using System.Reflection;
 using System.Runtime.Loader;
 using WaferNotebooks.Core;

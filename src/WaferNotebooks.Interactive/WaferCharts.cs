@@ -1,3 +1,4 @@
+using WaferNotebooks.Core.Charting;
 using Microsoft.AspNetCore.Html;
 using WaferNotebooks.Core;
 

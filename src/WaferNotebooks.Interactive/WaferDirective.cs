@@ -63,29 +63,19 @@ public static class WaferDirective
         _ => null,
     };
 
-    /// <summary>Registers the directive and its handlers on a kernel (normally the root composite kernel).</summary>
+    /// <summary>
+    /// Registers the directive on a kernel (normally the root composite kernel): one handler for the
+    /// root and every subcommand of the grammar, which reads its own cell line to know which ran.
+    /// </summary>
     public static void AddTo(Kernel kernel)
     {
         var root = Build();
-        kernel.AddDirective<WaferRootCommand>(root, HandleAsync);
+        kernel.AddDirective<WaferDirectiveCommand>(root, HandleAsync);
         foreach (var sub in root.Subcommands)
-        {
-            switch (sub.Name)
-            {
-                case "estimate": kernel.AddDirective<WaferEstimateCommand>(sub, HandleAsync); break;
-                case "compare": kernel.AddDirective<WaferCompareCommand>(sub, HandleAsync); break;
-                case "sweep": kernel.AddDirective<WaferSweepCommand>(sub, HandleAsync); break;
-                case "plan": kernel.AddDirective<WaferPlanCommand>(sub, HandleAsync); break;
-                case "catalog": kernel.AddDirective<WaferCatalogCommand>(sub, HandleAsync); break;
-                case "validate": kernel.AddDirective<WaferValidateCommand>(sub, HandleAsync); break;
-                case "calibrate": kernel.AddDirective<WaferCalibrateCommand>(sub, HandleAsync); break;
-                case "timeline": kernel.AddDirective<WaferTimelineCommand>(sub, HandleAsync); break;
-                default: throw new InvalidOperationException($"The grammar has a subcommand '{sub.Name}' that the notebook does not handle.");
-            }
-        }
+            kernel.AddDirective<WaferDirectiveCommand>(sub, HandleAsync);
     }
 
-    private static async Task HandleAsync<T>(T command, KernelInvocationContext context) where T : WaferDirectiveCommand
+    private static async Task HandleAsync(WaferDirectiveCommand command, KernelInvocationContext context)
     {
         try
         {
@@ -104,15 +94,14 @@ public static class WaferDirective
     private static async Task RunAsync(WaferDirectiveCommand command, KernelInvocationContext context)
     {
         var settings = NotebookSettings.For(context.HandlingKernel);
-        var words = DirectiveLine.Words(command);
-        if (command.Subcommand is null)
+        // The cell's own line, read as the terminal reads its arguments (.NET Interactive's binder
+        // drops options the directive does not declare, and repeated ones).
+        var words = DirectiveLine.Words(command)
+            ?? throw new WaferInputException($"{WaferHelp.Directive} runs from a cell's code; send it as code, e.g. {WaferHelp.Directive} {CommandGrammar.Estimate.Example}");
+        if (words.Count == 0 || words[0].StartsWith('-'))
         {
-            // .NET Interactive hands a word it does not know as a subcommand (#!wafer estimat) to
-            // the root: refuse it as the terminal does.
-            if (words is { Count: > 0 } && !words[0].StartsWith('-'))
-                CommandLine.Parse(words, FrontEnd.NotebookOnly);
-            var offline = command.Raw("offline") is not null;
-            if (offline && command.Raw("help") is null)
+            var offline = words.Contains(CommandGrammar.Offline.Name, StringComparer.OrdinalIgnoreCase);
+            if (offline && !words.Any(CommandLine.IsHelp))
             {
                 settings.Offline = true;
                 context.Display(new HtmlString("<div>Charts in this notebook now carry plotly.js in their output (compressed) and need no internet.</div>"), HtmlFormatter.MimeType);
@@ -121,11 +110,8 @@ public static class WaferDirective
             context.Display(WaferHelp.Root(), HtmlFormatter.MimeType);
             return;
         }
-        // The cell's own line, read as the terminal reads its arguments; a command sent as an
-        // object (no cell) has only the values the binder kept.
-        var line = words is not null
-            ? CommandLine.Parse(words, FrontEnd.NotebookOnly)
-            : new CommandLine(CommandGrammar.Find(command.Subcommand), BoundValues(command, CommandGrammar.Find(command.Subcommand)), command.Raw("help") is not null);
+        // A word that is no subcommand (#!wafer estimat) is refused here as the terminal refuses it.
+        var line = CommandLine.Parse(words, FrontEnd.NotebookOnly);
         if (line.Help)
         {
             context.Display(WaferHelp.For(line.Spec), HtmlFormatter.MimeType);
@@ -135,28 +121,11 @@ public static class WaferDirective
         var request = RequestParser.Default.Parse(line.Spec.Name, line.Values);
         var progress = new CellProgress(context, line.Spec.Name);
         var result = await progress.RunAsync(CommandExecutor.Default.ExecuteAsync(request, progress, context.CancellationToken));
-
-        var html = ResultHtml.Render(result, request.Output.Offline || settings.Offline);
-        if (html is not null) context.Display(html, HtmlFormatter.MimeType);
-        else context.Display(result);
+        context.Display(ResultHtml.Render(result, request.Output.Offline || settings.Offline), HtmlFormatter.MimeType);
 
         if (request.Output.Name is { } name)
-            await ShareAsync(context, name, result);
+            await ShareAsync(context, name, result.Shared);
     }
-
-    /// <summary>Option values by grammar key, as the directive's binder passed them.</summary>
-    private static Dictionary<string, IReadOnlyList<string>> BoundValues(WaferDirectiveCommand command, SubcommandSpec spec)
-    {
-        var values = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var option in spec.OptionsFor(FrontEnd.NotebookOnly))
-            if (command.Raw(CamelCase(option.Key)) is { } raw)
-                values[option.Key] = option.IsFlag ? ["true"] : [raw];
-        return values;
-    }
-
-    /// <summary>How .NET Interactive names a parameter's JSON property: "--foo-bar" → "fooBar".</summary>
-    private static string CamelCase(string key) =>
-        string.Concat(key.Split('-').Select((part, i) => i == 0 || part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     /// <summary>Declares the result as a variable of the C# kernel, from where #!share and #!set reach other kernels.</summary>
     private static async Task ShareAsync(KernelInvocationContext context, string name, object result)

@@ -2,13 +2,6 @@ using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
 using WaferNotebooks.Core.Commands;
-using WaferNotebooks.Core.Comparisons;
-using WaferNotebooks.Core.Planning;
-using WaferNotebooks.Core.Results;
-using WaferNotebooks.Core.Sweeps;
-using WaferNotebooks.Core.Timeline;
-using WaferNotebooks.Core.Validation;
-using WaferNotebooks.Core.Validation.Calibration;
 
 namespace WaferNotebooks.Interactive;
 
@@ -26,32 +19,23 @@ public sealed class WaferKernelExtension : IKernelExtension
         WaferDirective.AddTo(kernel);
         RegisterFormatters();
         KernelInvocationContext.Current?.Display(
-            new HtmlString("<div>Added <code>#!wafer</code> (estimate, compare, sweep, plan, catalog, validate, calibrate, timeline): LLM training estimates with charts. Try <code>#!wafer --help</code>.</div>"),
+            new HtmlString($"<div>Added <code>#!wafer</code> ({string.Join(", ", CommandGrammar.Subcommands.Select(s => s.Name))}): LLM training estimates with charts. Try <code>#!wafer --help</code>.</div>"),
             HtmlFormatter.MimeType);
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// display(result) and a cell returning a result show the same card and charts as #!wafer,
+    /// for every type a subcommand shares with notebook code.
+    /// </summary>
     private static void RegisterFormatters()
     {
-        Register<Estimate>();
-        Register<Comparison>();
-        Register<SweepResult>();
-        Register<PlanResult>();
-        Register<StepTimeline>();
-        Register<ValidationReport>();
-        Register<CrossValidationReport>();
-        Register<CalibrationResult>();
-        Register<CatalogListing>();
-    }
-
-    /// <summary>display(result) and a cell returning a result show the same card and charts as #!wafer.</summary>
-    private static void Register<T>() where T : notnull
-    {
-        Formatter.Register<T>((value, writer) =>
-        {
-            var settings = NotebookSettings.Current;
-            writer.Write(ResultHtml.Render(value, settings.Offline)?.ToString());
-        }, HtmlFormatter.MimeType);
-        Formatter.SetPreferredMimeTypesFor(typeof(T), HtmlFormatter.MimeType);
+        foreach (var unit in Subcommands.All)
+            foreach (var type in unit.SharedTypes)
+            {
+                Formatter.Register(type, (value, writer) =>
+                    writer.Write(ResultHtml.Render(unit.FromShared(value), NotebookSettings.Current.Offline).ToString()), HtmlFormatter.MimeType);
+                Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType);
+            }
     }
 }

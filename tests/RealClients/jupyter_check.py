@@ -12,6 +12,9 @@ usage: jupyter_check.py NOTEBOOK.ipynb...
 """
 import html as htmllib, json, os, re, shutil, subprocess, sys, tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from front_end_cases import MISSPELLED, TWO_COMPARES, INFEASIBLE, HEADLINES  # noqa: E402
+
 NOTEBOOKS = sys.argv[1:]
 work = tempfile.mkdtemp(prefix="wafer-jupyter-")
 env = dict(os.environ, PATH=os.environ.get("PATH", "") + os.pathsep + os.path.expanduser("~/.dotnet/tools"),
@@ -48,7 +51,55 @@ def text(value):
     return "".join(value) if isinstance(value, list) else value
 
 
+def front_end_cases(template):
+    """Issue 12's front-end cases in a notebook of their own, with a shipped notebook's metadata and
+    first cell: a misspelled option (the cell is expected to fail, tagged raises-exception), two
+    compare lines in one cell, and an estimate that does not fit."""
+    shipped = json.load(open(template))
+    first = next(c for c in shipped["cells"] if c["cell_type"] == "code")
+
+    def cell(code, tags=()):
+        return {"cell_type": "code", "execution_count": None, "metadata": {"tags": list(tags)}, "outputs": [], "source": code}
+
+    notebook = dict(shipped, cells=[cell(first["source"]), cell(MISSPELLED, ["raises-exception"]), cell(TWO_COMPARES), cell(INFEASIBLE)])
+    source = os.path.join(work, "front-end-cases.ipynb")
+    json.dump(notebook, open(source, "w"), indent=1)
+    os.makedirs(os.path.join(work, "executed"), exist_ok=True)
+    result = subprocess.run(["/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute", "--output-dir", os.path.join(work, "executed"),
+                             "--ExecutePreprocessor.timeout=900", "--ExecutePreprocessor.kernel_name=.net-csharp", source],
+                            env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        fail("nbconvert could not execute the front-end cases:\n" + result.stderr[-4000:])
+    cells = json.load(open(os.path.join(work, "executed", "front-end-cases.ipynb")))["cells"]
+
+    def outputs(c, kind):
+        return [o for o in c.get("outputs", []) if o.get("output_type") == kind]
+
+    def html(c):
+        return [text(o["data"]["text/html"]) for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+
+    errors = outputs(cells[1], "error")
+    said = " ".join((e.get("evalue") or "") + " ".join(e.get("traceback") or []) for e in errors)
+    if not errors or "did you mean --tokens?" not in said:
+        fail(f"front-end cases: the misspelled option did not fail with 'did you mean': {errors}")
+    for number in (2, 3):
+        if outputs(cells[number], "error"):
+            fail(f"front-end cases: cell {number + 1} failed: {outputs(cells[number], 'error')[0].get('evalue')}")
+    cards = [h for h in html(cells[2]) if "wafer-result" in h]
+    if len(cards) != 2 or "dgx-a100-80gb:64" not in cards[0] or "cs-3:2" in cards[0] \
+            or "cs-3:2" not in cards[1] or "dgx-h200:32" not in cards[1] or "dgx-a100-80gb:64" in cards[1]:
+        fail(f"front-end cases: two compare lines did not each show their own systems ({len(cards)} results)")
+    card = "\n".join(html(cells[3]))
+    if ": does not fit" not in card or "Overflows" not in card or "zero=3" not in card:
+        fail("front-end cases: the estimate that does not fit has no card saying why and what overflows")
+    if any(word in card for word in HEADLINES) or "Plotly.newPlot" in card:
+        fail("front-end cases: the estimate that does not fit shows headline numbers or a chart")
+    print("ok: front-end cases: a misspelled option fails with 'did you mean', two compare lines keep their own --on, "
+          "an estimate that does not fit is a card without headline numbers")
+
+
 try:
+    front_end_cases(NOTEBOOKS[0])
     for source in NOTEBOOKS:
         name = os.path.basename(source)
         # The notebook's own folder is the working directory, as in Jupyter (relative data paths).

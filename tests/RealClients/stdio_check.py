@@ -10,6 +10,8 @@ import json, os, signal, subprocess, sys, threading, queue, time
 
 NOTEBOOK = sys.argv[1]
 TIMEOUT_S = 240
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from front_end_cases import MISSPELLED, TWO_COMPARES, INFEASIBLE, HEADLINES  # noqa: E402
 
 # A global tool lives in ~/.dotnet/tools, which a fresh shell may not have on PATH.
 env = dict(os.environ, PATH=os.environ.get("PATH", "") + os.pathsep + os.path.expanduser("~/.dotnet/tools"))
@@ -124,6 +126,23 @@ WaferCharts.Draw(figure.ToJsonString())''')
     joined = "\n".join(html)
     expect(ok, f"#!wafer compare succeeds ({msg})")
     expect('"name":"dgx-h100:512"' in joined and '"name":"dgx-a100-80gb:1024"' in joined, "#!wafer compare charts both systems")
+
+    # The front-end cases of issue 12, as a user types them in the real tool.
+    ok, msg, html = submit(MISSPELLED)
+    expect(not ok and msg and "did you mean --tokens?" in msg, f"a misspelled option fails the cell with 'did you mean' ({msg!r})")
+
+    ok, msg, html = submit(TWO_COMPARES)
+    cards = [h for h in html if "wafer-result" in h]
+    expect(ok and len(cards) == 2, f"two #!wafer compare lines in one cell show two results ({msg}, {len(cards)} shown)")
+    expect("dgx-a100-80gb:64" in cards[0] and "cs-3:2" not in cards[0], "the first compare uses its own --on values")
+    expect("cs-3:2" in cards[1] and "dgx-h200:32" in cards[1] and "dgx-a100-80gb:64" not in cards[1], "the second compare uses its own --on values")
+
+    ok, msg, html = submit(INFEASIBLE)
+    joined = "\n".join(html)
+    expect(ok and ": does not fit" in joined and "Overflows" in joined and "zero=3" in joined,
+           f"an estimate that does not fit shows a card saying so, with what overflows and a hint ({msg})")
+    expect(not any(word in joined for word in HEADLINES) and "Plotly.newPlot" not in joined,
+           "an estimate that does not fit has no headline numbers and no charts")
 
     ok, msg, html = submit("#!wafer estimate --model no-such-model --on dgx-h100:512")
     expect(not ok and msg and "no-such-model" in msg, f"an unknown model fails the cell with a message ({msg!r})")

@@ -127,6 +127,6 @@ public class ExtensionTests : NotebookKernelTests
         var context = AssemblyLoadContext.GetLoadContext(renderer.GetType().Assembly);
         Assert.NotSame(AssemblyLoadContext.Default, context);
         Assert.Contains(context!.Assemblies, a => a.GetName().Name == "FSharp.Core");
-        Assert.Same(typeof(WaferNotebooks.Core.IChartRenderer).Assembly, typeof(WaferNotebooks.Core.Results.Estimate).Assembly);
+        Assert.Same(typeof(WaferNotebooks.Core.Charting.IChartRenderer).Assembly, typeof(WaferNotebooks.Core.Results.Estimate).Assembly);
     }
 }

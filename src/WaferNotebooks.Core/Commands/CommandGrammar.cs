@@ -179,54 +179,25 @@ public static class CommandGrammar
         "Forward-only global batches per evaluation; 0 for none.",
         ValueKind.Number, "N", DefaultText: "100 (Megatron-LM's default)");
 
-    private static readonly OptionSpec[] Physics = [PowerCap, Release, Mtbf, CheckpointBandwidth, RestartMin, EvalInterval, EvalIters];
+    public static readonly OptionSpec[] PhysicsOptions = [PowerCap, Release, Mtbf, CheckpointBandwidth, RestartMin, EvalInterval, EvalIters];
 
-    private static readonly OptionSpec[] Job = [Model, Tokens, Batch, Seq, Precision, Framework, MoeDispatch];
-    private static readonly OptionSpec[] Economics = [Pue, Price, Carbon];
+    public static readonly OptionSpec[] JobOptions = [Model, Tokens, Batch, Seq, Precision, Framework, MoeDispatch];
+    public static readonly OptionSpec[] EconomicOptions = [Pue, Price, Carbon];
     /// <summary>What every subcommand takes: user catalog files, and the front ends' output options.</summary>
-    private static readonly OptionSpec[] Shared = [UserCatalog, Name, Offline, Json];
+    public static readonly OptionSpec[] SharedOptions = [UserCatalog, Name, Offline, Json];
 
-    public static readonly SubcommandSpec Estimate = new("estimate",
-        "Estimate one training job on one system: time to train, throughput, MFU, memory, energy, cost.",
-        "estimate --model llama2-70b --on dgx-h100:512 --tokens 2T",
-        [.. Job, On, Layout, Objective, .. Economics, .. Physics, .. Shared]);
+    // Each subcommand's own entry lives in its unit (Estimate/EstimateCommand.cs, ...).
+    public static SubcommandSpec Estimate => EstimateCommand.Instance.Spec;
+    public static SubcommandSpec Compare => CompareCommand.Instance.Spec;
+    public static SubcommandSpec Sweep => SweepCommand.Instance.Spec;
+    public static SubcommandSpec Plan => PlanCommand.Instance.Spec;
+    public static SubcommandSpec Catalog => CatalogCommand.Instance.Spec;
+    public static SubcommandSpec Validate => ValidateCommand.Instance.Spec;
+    public static SubcommandSpec Calibrate => CalibrateCommand.Instance.Spec;
+    public static SubcommandSpec Timeline => TimelineCommand.Instance.Spec;
 
-    public static readonly SubcommandSpec Compare = new("compare",
-        "Run one job on several systems (--on repeated) and compare them side by side.",
-        "compare --model llama2-70b --tokens 2T --on dgx-h100:512 --on dgx-a100-80gb:1024 --on cs-3:16",
-        [.. Job, OnRepeated, Layout, Objective, .. Economics, .. Physics, .. Shared]);
-
-    public static readonly SubcommandSpec Sweep = new("sweep",
-        "Vary the device count (and optionally one more knob) and show throughput, scaling efficiency and MFU.",
-        "sweep --model llama3-70b --on dgx-h100 --counts 64..4096",
-        [.. Job, On, Counts, Vary, Layout, Objective, .. Economics, .. Physics, .. Shared]);
-
-    public static readonly SubcommandSpec Plan = new("plan",
-        "Search the parallel layouts of a job on a system; rank them and give the Pareto front of time vs energy.",
-        "plan --model llama3-405b --on dgx-h100:16384 --objective time --top 5",
-        [.. Job, On, Objective, Top, .. Economics, .. Physics, .. Shared]);
-
-    public static readonly SubcommandSpec Catalog = new("catalog",
-        "List the models, accelerators and systems the simulator knows, with sources.",
-        "catalog systems",
-        [Kind, .. Shared]);
-
-    public static readonly SubcommandSpec Validate = new("validate",
-        "Predict each row of a CSV of published training runs and report the errors; with --cv, also the errors with the calibrated constants refitted without each row's group.",
-        "validate --data data/validation/runs.csv --cv paper",
-        [Data, CrossValidate, .. Shared]);
-
-    public static readonly SubcommandSpec Calibrate = new("calibrate",
-        "Fit catalog constants to measured runs (least squares on log error) and write them as a catalog overlay.",
-        "calibrate --data data/validation/megatron-bridge/runs.csv --fit sustained_matmul_share --out blackwell.json",
-        [DataRepeated, Fit, By, Weight, Rows, Out, .. Shared]);
-
-    public static readonly SubcommandSpec Timeline = new("timeline",
-        "Show one training step of a layout: compute, each kind of communication, pipeline bubbles, weight streaming, optimizer.",
-        "timeline --model gpt3-175b --on dgx-a100-80gb:1024 --layout tp=8,pp=16,mb=1",
-        [.. Job, On, Layout, Objective, .. Economics, .. Physics, .. Shared]);
-
-    public static IReadOnlyList<SubcommandSpec> Subcommands { get; } = [Estimate, Compare, Sweep, Plan, Catalog, Validate, Calibrate, Timeline];
+    /// <summary>Every subcommand's grammar entry, in the order of <see cref="Commands.Subcommands.All"/>.</summary>
+    public static IReadOnlyList<SubcommandSpec> Subcommands => [.. Commands.Subcommands.All.Select(s => s.Spec)];
 
     /// <summary>
     /// Completion values for an option: catalog ids for --model and --on, the allowed words of a

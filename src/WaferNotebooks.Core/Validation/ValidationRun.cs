@@ -1,6 +1,5 @@
 using System.Globalization;
 using WaferNotebooks.Core.Catalog;
-using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;

@@ -1,4 +1,4 @@
-namespace WaferNotebooks.Core;
+namespace WaferNotebooks.Core.Charting;
 
 /// <summary>
 /// One chart of a result as data: a short name (<c>step-breakdown</c>), its title, and the

@@ -1,7 +1,6 @@
 using WaferNotebooks.Core.Catalog;
-using WaferNotebooks.Core.Workload;
 
-namespace WaferNotebooks.Core.Commands;
+namespace WaferNotebooks.Core.Workload;
 
 /// <summary>
 /// What a job is when the command leaves something out. Documented in the grammar's option

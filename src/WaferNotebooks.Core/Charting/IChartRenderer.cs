@@ -5,7 +5,7 @@ using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Validation;
 
-namespace WaferNotebooks.Core;
+namespace WaferNotebooks.Core.Charting;
 
 /// <summary>
 /// Turns results into chart HTML fragments (a div and the script that draws it). Implemented in

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Validation.Calibration;
+using static WaferNotebooks.Core.Commands.CommandGrammar;
+using static WaferNotebooks.Core.Commands.ValueText;
+using static WaferNotebooks.Core.Commands.ViewTableBuilder;
+
+namespace WaferNotebooks.Core.Commands;
+
+/// <summary><c>calibrate</c>: fit catalog constants to measured runs and write them as a catalog overlay.</summary>
+public sealed class CalibrateCommand : Subcommand<CalibrateRequest, CalibrationResult>
+{
+    public static CalibrateCommand Instance { get; } = new();
+
+    public override SubcommandSpec Spec { get; } = new("calibrate",
+        "Fit catalog constants to measured runs (least squares on log error) and write them as a catalog overlay.",
+        "calibrate --data data/validation/megatron-bridge/runs.csv --fit sustained_matmul_share --out blackwell.json",
+        [DataRepeated, Fit, By, Weight, Rows, Out, .. SharedOptions]);
+
+    /// <summary>The files, constants, grouping and row patterns; the command line is rebuilt from them for the overlay's record.</summary>
+    public override CalibrateRequest Parse(RequestArgs a)
+    {
+        // Kept as given (not made absolute), so the overlay records a path another machine can follow.
+        var data = a.All(DataRepeated).ToList();
+        foreach (var path in data) ValueParsers.ExistingFile(Data.Name, path);
+        var fit = List(a.Required(Fit)).Select(n => CalibratedConstant.Find(n, Fit.Name)).Distinct().ToList();
+        var by = a.Choice(By) ?? CalibrationFit.ByAccelerator;
+        var weight = a.Choice(Weight) ?? CalibrationFit.WeightRows;
+        var rows = a.One(Rows) is { } r ? List(r) : [];
+        if (a.One(Rows) is not null && rows.Count == 0)
+            throw new WaferInputException($"{Rows.Name} is empty; give row ids or patterns, e.g. megatron21-*,korthikanti22-*");
+        var output = a.One(Out) is { } o ? (o.Trim().Length > 0 ? o.Trim() : throw new WaferInputException($"{Out.Name} is empty; give a JSON file to write")) : null;
+        var command = string.Join(' ', new[] { RootName, Spec.Name }
+            .Concat(data.SelectMany(d => new[] { Data.Name, d.Replace('\\', '/') }))
+            .Concat(rows.Count > 0 ? [Rows.Name, string.Join(',', rows)] : [])
+            .Concat([Fit.Name, string.Join(',', fit.Select(f => f.Name)), By.Name, by])
+            .Concat(weight != CalibrationFit.WeightRows ? [Weight.Name, weight] : [])
+            .Concat(output is not null ? [Out.Name, output.Replace('\\', '/')] : []));
+        return new CalibrateRequest(data, fit, by, rows, output, command, weight);
+    }
+
+    private static List<string> List(string text) => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    public override CalibrationResult Run(CalibrateRequest r, RunContext context) =>
+        CalibrationRun.Run(context.Catalog, r.DataPaths, r.Fit, r.By, r.RowPatterns, r.Command, r.OutPath,
+            DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Data.Name, r.Weight, context.Cancellation);
+
+    public override ResultView View(CalibrationResult c)
+    {
+        var fit = c.Fit;
+        var table = new ViewTableBuilder(Text("group"), Text("constant"), Number("was"), Number("fitted"), Text("band (rows 10-90%)"), Number("rows"), Number("|error| mean before"), Number("after"),
+            Number("median before"), Number("after"));
+        foreach (var v in fit.Values)
+            table.Add(Group(v), v.Constant, Constant(v.Previous), Constant(v.Value), v.Low is { } lo && v.High is { } hi ? $"{Constant(lo)}–{Constant(hi)}" : "", Count(v.Rows.Count),
+                Percent(v.Before.MeanAbsError), Percent(v.After.MeanAbsError), Percent(v.Before.MedianAbsError), Percent(v.After.MedianAbsError));
+        int used = fit.Data.Sum(d => d.Rows.Count);
+        return new ResultView($"Calibration: {string.Join(", ", fit.Fit)} by {fit.By}, each of the {fit.Weighting} weighing once",
+            $"{used} rows used of {string.Join(", ", fit.Data.Select(d => $"{d.File} ({d.Rows.Count})"))}; {c.Unused.Count} not used; " +
+            (c.Written is { } path
+                ? $"written: {path} (use it with --catalog {path}, or list it in {UserCatalogs.EnvironmentVariable})"
+                : "not written (give --out FILE)"))
+        {
+            Tables = [table.Build()],
+            Notes =
+            [
+                .. fit.Values.DistinctBy(v => (v.Accelerator, v.Framework)).Select(v => new ViewNote($"fitted to ({Group(v)})", string.Join(", ", v.Rows))),
+                .. c.Unused.GroupBy(u => u.Reason).Select(g => new ViewNote($"not used ({g.Count()})", $"{g.Key}: {string.Join(", ", g.Select(u => u.Id))}")),
+                .. c.Notes.Select(n => new ViewNote("note", n)),
+            ],
+        };
+    }
+
+    private static string Group(CalibrationValue v) => v.Framework is { } fw ? $"{v.Accelerator}/{fw}" : v.Accelerator;
+
+    /// <summary>The fit as the overlay records it, the rows not used and why, notes, and the file written.</summary>
+    public override JsonNode Json(CalibrationResult c) => new JsonObject
+    {
+        ["fit"] = CalibrationOverlay.ToNode(c.Fit),
+        ["unused"] = ResultJson.Array(c.Unused, u => new JsonObject { ["file"] = u.File, ["id"] = u.Id, ["reason"] = u.Reason }),
+        ["notes"] = ResultJson.Strings(c.Notes),
+        ["written"] = c.Written,
+    };
+}
