@@ -58,9 +58,9 @@ internal static class TextReport
             ("memory per device", $"{Num(e.Memory.TotalGb)} of {Num(e.Memory.CapacityGb)} GB {e.Memory.Where}"),
             ("device-hours", Num(e.DeviceHours)),
             ("average power", $"{Num(e.AveragePowerKw)} kW"),
-            ("energy", RangeText.Format(e.EnergyMwh, r?.EnergyMwh, "MWh")),
-            ("cost", WithRange(e.CostUsd, r?.CostUsd, Usd)),
-            ("CO2", RangeText.Format(e.Co2Tonnes, r?.Co2Tonnes, "t")),
+            ("energy", RangeText.WithChoices(RangeText.Format(e.EnergyMwh, r?.EnergyMwh, "MWh"), r?.Choices?.EnergyMwh)),
+            ("cost", RangeText.WithChoices(WithRange(e.CostUsd, r?.CostUsd, Usd), r?.Choices?.CostUsd, Usd)),
+            ("CO2", RangeText.WithChoices(RangeText.Format(e.Co2Tonnes, r?.Co2Tonnes, "t"), r?.Choices?.Co2Tonnes)),
             ("bottleneck", e.Bottleneck),
         };
         var width = facts.Max(f => f.Item1.Length);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive.Formatting;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Uncertainty;
 using static Microsoft.DotNet.Interactive.Formatting.PocketViewTags;
 
 namespace WaferNotebooks.Interactive;
@@ -68,9 +69,10 @@ internal static class SummaryCard
             Stat("MFU", $"{e.Mfu:P1}", $"HFU {e.Hfu:P1}"),
             Stat("step time", Units.Duration(e.StepTimeS), r is null ? null : $"range {Units.Duration(r.StepTimeS.Low)} – {Units.Duration(r.StepTimeS.High)}"),
             Stat("memory per device", $"{e.Memory.TotalGb:F1} GB", $"of {e.Memory.CapacityGb:F0} GB {e.Memory.Where}"),
-            Stat("energy", $"{e.EnergyMwh:F0} MWh", r is null ? $"{e.AveragePowerKw:F0} kW average" : Range(r.EnergyMwh, "F0")),
-            Stat("cost", $"${SignificantFigures.Scaled(e.CostUsd)}", r is null ? $"{SignificantFigures.Scaled(e.DeviceHours)} device-hours" : $"range ${SignificantFigures.Scaled(r.CostUsd.Low)} – ${SignificantFigures.Scaled(r.CostUsd.High)}"),
-            Stat("CO2", $"{e.Co2Tonnes:F0} t", r is null ? null : Range(r.Co2Tonnes, "F0")),
+            // The model's range, then apart how far the user's open choices (PUE, price list, grid) move it.
+            Stat("energy", $"{e.EnergyMwh:F0} MWh", r is null ? $"{e.AveragePowerKw:F0} kW average" : RangeText.WithChoices(Range(r.EnergyMwh, "F0"), r.Choices?.EnergyMwh, v => v.ToString("F0"))),
+            Stat("cost", $"${SignificantFigures.Scaled(e.CostUsd)}", r is null ? $"{SignificantFigures.Scaled(e.DeviceHours)} device-hours" : RangeText.WithChoices($"range ${SignificantFigures.Scaled(r.CostUsd.Low)} – ${SignificantFigures.Scaled(r.CostUsd.High)}", r.Choices?.CostUsd, v => "$" + SignificantFigures.Scaled(v))),
+            Stat("CO2", $"{e.Co2Tonnes:F0} t", r is null ? null : RangeText.WithChoices(Range(r.Co2Tonnes, "F0"), r.Choices?.Co2Tonnes, v => v.ToString("F0"))),
         };
         var notes = new List<IHtmlContent>();
         if (!e.Feasible) notes.Add(Note("Not feasible", e.Reason ?? "the layout does not fit", warning: true));

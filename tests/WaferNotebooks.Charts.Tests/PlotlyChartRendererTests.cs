@@ -57,6 +57,39 @@ public class PlotlyChartRendererTests
     }
 
     [Fact]
+    public void Comparison_whiskers_are_never_clipped_and_the_users_choices_are_a_second_whisker()
+    {
+        // CO2 of dgx-h100: 378 t, model 300–450 t, over the choices (PUE, grid) 50–1,000 t: 2.65× the
+        // largest bar (both systems emit 378 t). Days of cs-3: 40, model range up to 5× (200).
+        var choices = new Core.Results.ChoiceRanges(new(900, 1200, ["PUE"]), new(1.0e6, 3.0e6, ["price"]), new(50, 1000, ["PUE", "grid carbon intensity"]));
+        var h100 = Estimate(ranges: Ranges(52.4, 1031) with { Choices = choices });
+        var cs3 = Estimate("cs-3", 16, days: 40, mwh: 600, ranges: Ranges(40, 600) with { TimeToTrainDays = new(30, 200) });
+        var figure = System.Text.Json.Nodes.JsonNode.Parse(renderer.Figures(new Comparison(h100.Job, Objective.Time, [h100, cs3]))[0].PlotlyJson)!;
+        var traces = figure["data"]!.AsArray();
+
+        var top = figure["layout"]!["yaxis"]!["range"]![1]!.GetValue<double>();
+        var whiskerTops = traces.Where(t => t!["error_y"] is not null).SelectMany(t =>
+            t!["y"]!.AsArray().Select((y, k) => y is null ? 0 : y.GetValue<double>() + t["error_y"]!["array"]![k]!.GetValue<double>()));
+        Assert.All(whiskerTops, w => Assert.True(w <= top, $"a whisker reaches {w:F3}, the axis stops at {top:F3}"));
+        // The highest top is cs-3's days, 200 against the largest bar's 52.4: 3.8×, past the 2× the axis used to stop at.
+        Assert.Equal(200 / 52.4 * 1.05, top, 6);
+
+        // The model whisker on the bar: CO2 300–450 around 378, as a share of 378.
+        var bar = traces.Single(t => t!["name"]!.GetValue<string>() == "dgx-h100:512")!;
+        Assert.Equal((450.0 - 378) / 378, bar["error_y"]!["array"]![3]!.GetValue<double>(), 9);
+        // The choices: a transparent bar in the same slot with a pale, wider-capped whisker, no point for days.
+        var second = traces.Single(t => t!["name"]!.GetValue<string>() == "dgx-h100:512 choices")!;
+        Assert.Equal(bar["offsetgroup"]!.GetValue<string>(), second["offsetgroup"]!.GetValue<string>());
+        Assert.Null(second["y"]![0]);
+        Assert.Equal((1000.0 - 378) / 378, second["error_y"]!["array"]![3]!.GetValue<double>(), 9);
+        Assert.Equal((378.0 - 50) / 378, second["error_y"]!["arrayminus"]![3]!.GetValue<double>(), 9);
+        Assert.True(second["error_y"]!["width"]!.GetValue<int>() > bar["error_y"]!["width"]!.GetValue<int>());
+        Assert.False(second["showlegend"]!.GetValue<bool>());
+        // cs-3 has no open choices: no second whisker.
+        Assert.DoesNotContain(traces, t => t!["name"]!.GetValue<string>() == "cs-3:16 choices");
+    }
+
+    [Fact]
     public void Goodput_chart_plots_the_goodput_of_each_count_that_has_one()
     {
         var reliability = WaferNotebooks.Core.Reliability.ReliabilityAssumptions.Default;

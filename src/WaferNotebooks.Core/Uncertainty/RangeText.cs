@@ -22,5 +22,20 @@ public static class RangeText
 
     public static string Mwh(Estimate e) => Format(e.EnergyMwh, e.Ranges?.EnergyMwh, "MWh");
 
+    /// <summary>
+    /// How far the user's open choices move a metric, apart from the model's range:
+    /// "by choice of PUE, grid carbon intensity: 6.1–86", or null when no open choice moves it.
+    /// </summary>
+    public static string? Choices(ChoiceRange? choice, Func<double, string>? number = null)
+    {
+        if (choice is not { Moves: true }) return null;
+        number ??= Number;
+        return $"by choice of {string.Join(", ", choice.Inputs)}: {number(choice.Low)}–{number(choice.High)}";
+    }
+
+    /// <summary><paramref name="text"/> followed by the choices' range, "; by choice of …", when there is one.</summary>
+    public static string WithChoices(string text, ChoiceRange? choice, Func<double, string>? number = null) =>
+        Choices(choice, number) is { } c ? $"{text}; {c}" : text;
+
     static string Number(double x) => SignificantFigures.Three(x);
 }
