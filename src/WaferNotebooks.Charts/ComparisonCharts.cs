@@ -27,7 +27,7 @@ internal static class ComparisonCharts
     /// each bar shows its value relative to the largest system in the group, with the absolute
     /// value as its label. Whiskers with short dark caps span the model's uncertainty; where the
     /// user's open choices (price list, PUE, grid) move a metric, a second, pale whisker with wide
-    /// caps spans that range, drawn by a transparent bar in the same slot.
+    /// caps spans that range beside it, drawn by a thin transparent bar in the same slot.
     /// </summary>
     public static GenericChart Bars(IReadOnlyList<Estimate> estimates)
     {
@@ -63,11 +63,14 @@ internal static class ComparisonCharts
             bar.Set("error_y", Whisker(Metrics.Select((m, k) => (m.Nominal(e), m.Range(ranges), max[k])), ChartTheme.TextColour, thickness: 2, capWidth: 4));
             if (!Metrics.Any(m => ChoiceOf(m, e) is not null))
                 return [bar];
-            // Same offsetgroup: the transparent bar sits in this bar's slot, so its whisker is on the bar's axis.
-            // A metric no choice moves has no point (null), so no stray cap.
+            // A thin transparent bar in this bar's slot, right of its centre: its whisker stands beside the
+            // model's and clear of the label along the bar's middle. A metric no choice moves has no
+            // point (null), so no stray cap. (A bar with an explicit offset is left out of the grouping.)
+            double slot = (1 - BarGap) / estimates.Count, centre = -(1 - BarGap) / 2 + (i + 0.5) * slot;
             var choices = new Trace2D("bar").Set("name", Label(e) + " choices").Set("x", Metrics.Select(m => (object)m.Name).ToArray())
                 .Set("y", Metrics.Select((m, k) => ChoiceOf(m, e) is null ? null : (object)values[k]).ToArray())
-                .Set("offsetgroup", Label(e))
+                .Set("width", slot * 0.1)
+                .Set("offset", centre + slot * 0.3 - slot * 0.05)
                 .Set("marker", new { color = "rgba(0,0,0,0)" })
                 .Set("showlegend", false)
                 .Set("hoverinfo", "skip")
@@ -76,6 +79,7 @@ internal static class ComparisonCharts
         });
         var layout = ChartTheme.Layout("Whole run per system<br><sup>bar labels are absolute values; whiskers with short caps: model uncertainty; pale, wide caps: the range over your choices of price, PUE and grid</sup>", "", "share of the largest")
             .Set("barmode", "group")
+            .Set("bargap", BarGap)
             .Set("margin", new { l = 64, r = 24, t = 72, b = 56 })
             .Set("uniformtext", new { minsize = 10, mode = "hide" });
         var shareAxis = (Dictionary<string, object>)layout.GetPropertyValue("yaxis");
@@ -84,6 +88,9 @@ internal static class ComparisonCharts
         shareAxis["range"] = new[] { 0, Math.Max(1.0, HighestWhisker(estimates, max)) * 1.05 };
         return Figure.Chart(traces, layout);
     }
+
+    /// <summary>The share of each category left empty between groups of bars (plotly's default, fixed here because the choices' whiskers are placed by it).</summary>
+    private const double BarGap = 0.2;
 
     private static object Whisker(IEnumerable<(double Nominal, MetricRange Range, double Max)> points, string colour, double thickness, int capWidth)
     {

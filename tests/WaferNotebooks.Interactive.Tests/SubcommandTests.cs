@@ -98,8 +98,11 @@ public class SubcommandTests : NotebookKernelTests
         var csv = Path.Combine(RepositoryRoot.Path, "data", "validation", "runs.csv");
         var (ok, error, html, _) = await Submit($"#!wafer validate --data \"{csv}\"");
         Assert.True(ok, error);
-        Assert.Contains("\"name\":\"y = x\"", html);
-        Assert.Contains("\"name\":\"+10%\"", html);
+        // Issue 13: the six metrics of runs.csv (six units) in a panel each, errors in percent with
+        // the ±10% band shaded, instead of one log-log plot with y = x and ±10% lines.
+        Assert.Contains("\"xaxis6\"", html);
+        Assert.Contains("\"y0\":-10.0,\"y1\":10.0", html);
+        Assert.Contains("shaded: ±10%", html);
         Assert.Contains("median |error|", html);
     }
 
