@@ -42,6 +42,7 @@ public sealed class WaferKernelExtension : IKernelExtension
         Register<CrossValidationReport>();
         Register<CalibrationResult>();
         Register<CatalogListing>();
+        TableHtml.Register();
     }
 
     /// <summary>display(result) and a cell returning a result show the same card and charts as #!wafer.</summary>
