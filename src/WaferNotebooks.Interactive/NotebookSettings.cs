@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.DotNet.Interactive;
+using WaferNotebooks.Core;
 
 namespace WaferNotebooks.Interactive;
 
@@ -9,22 +10,16 @@ namespace WaferNotebooks.Interactive;
 /// </summary>
 public sealed class NotebookSettings
 {
-    /// <summary>Set to 1 (or true) in the kernel's environment, every chart is offline from the
-    /// start; <c>wafer run</c> sets it so write-ups draw without a network.</summary>
-    public const string OfflineVariable = "WAFER_OFFLINE";
-
     private static readonly ConditionalWeakTable<Kernel, NotebookSettings> ByKernel = new();
     private static readonly NotebookSettings Detached = new();
 
-    /// <summary>Each chart output carries plotly.js (compressed) instead of loading it from the CDN.</summary>
-    public bool Offline { get; set; } = OfflineByEnvironment();
+    /// <summary>Each chart output carries plotly.js (compressed) instead of loading it from the CDN;
+    /// from the start when WAFER_OFFLINE=1 is in the kernel's environment.</summary>
+    public bool Offline { get; set; } = OfflineCharts.RequestedByEnvironment();
 
     public static NotebookSettings For(Kernel kernel) => ByKernel.GetValue(kernel.RootKernel, _ => new NotebookSettings());
 
     /// <summary>The settings of the notebook whose cell is running, or process-wide ones outside a cell.</summary>
     public static NotebookSettings Current =>
         KernelInvocationContext.Current?.HandlingKernel is { } kernel ? For(kernel) : Detached;
-
-    private static bool OfflineByEnvironment() =>
-        Environment.GetEnvironmentVariable(OfflineVariable)?.Trim().ToLowerInvariant() is "1" or "true" or "yes";
 }

@@ -37,5 +37,6 @@ public sealed class WaferKernelExtension : IKernelExtension
                     writer.Write(ResultHtml.Render(unit.FromShared(value), NotebookSettings.Current.Offline).ToString()), HtmlFormatter.MimeType);
                 Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType);
             }
+        TableHtml.Register();
     }
 }

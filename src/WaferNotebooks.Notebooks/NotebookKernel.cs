@@ -3,6 +3,7 @@ using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Formatting;
 using Microsoft.DotNet.Interactive.PackageManagement;
+using WaferNotebooks.Core;
 
 namespace WaferNotebooks.Notebooks;
 
@@ -15,9 +16,6 @@ namespace WaferNotebooks.Notebooks;
 /// </summary>
 public static class NotebookKernel
 {
-    /// <summary>Read by the extension: charts inline plotly.js, so write-ups draw without a network.</summary>
-    public const string OfflineVariable = "WAFER_OFFLINE";
-
     /// <summary>Rows a write-up shows of a table or list before it stops.</summary>
     public const int FullListLimit = 2000;
 
@@ -25,7 +23,7 @@ public static class NotebookKernel
     {
         // A write-up must draw without a network. Process-wide on purpose: this process hosts
         // notebooks only to write them out.
-        Environment.SetEnvironmentVariable(OfflineVariable, "1");
+        Environment.SetEnvironmentVariable(OfflineCharts.EnvironmentVariable, "1");
         // A write-up is read, not scrolled through a live kernel: tables and lists show every row
         // (.NET Interactive stops at 20, silently for tables).
         Formatter.ListExpansionLimit = FullListLimit;

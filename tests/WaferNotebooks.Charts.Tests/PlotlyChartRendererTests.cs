@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Sweeps;
+using WaferNotebooks.Core.Validation;
 using static WaferNotebooks.Charts.Tests.SampleResults;
 
 namespace WaferNotebooks.Charts.Tests;
@@ -54,6 +55,94 @@ public class PlotlyChartRendererTests
         Assert.Contains("\"error_y\"", html);
         var scatter = renderer.ComparisonScatter(comparison, offline: true);
         Assert.Contains("\"x\":[40.0],\"y\":[600.0]", scatter);
+    }
+
+    [Fact]
+    public void Comparison_whiskers_are_never_clipped_and_the_users_choices_are_a_second_whisker()
+    {
+        // CO2 of dgx-h100: 378 t, model 300–450 t, over the choices (PUE, grid) 50–1,000 t: 2.65× the
+        // largest bar (both systems emit 378 t). Days of cs-3: 40, model range up to 5× (200).
+        var choices = new Core.Results.ChoiceRanges(new(900, 1200, ["PUE"]), new(1.0e6, 3.0e6, ["price"]), new(50, 1000, ["PUE", "grid carbon intensity"]));
+        var h100 = Estimate(ranges: Ranges(52.4, 1031) with { Choices = choices });
+        var cs3 = Estimate("cs-3", 16, days: 40, mwh: 600, ranges: Ranges(40, 600) with { TimeToTrainDays = new(30, 200) });
+        var figure = System.Text.Json.Nodes.JsonNode.Parse(renderer.Figures(new Comparison(h100.Job, Objective.Time, [h100, cs3]))[0].PlotlyJson)!;
+        var traces = figure["data"]!.AsArray();
+
+        var top = figure["layout"]!["yaxis"]!["range"]![1]!.GetValue<double>();
+        var whiskerTops = traces.Where(t => t!["error_y"] is not null).SelectMany(t =>
+            t!["y"]!.AsArray().Select((y, k) => y is null ? 0 : y.GetValue<double>() + t["error_y"]!["array"]![k]!.GetValue<double>()));
+        Assert.All(whiskerTops, w => Assert.True(w <= top, $"a whisker reaches {w:F3}, the axis stops at {top:F3}"));
+        // The highest top is cs-3's days, 200 against the largest bar's 52.4: 3.8×, past the 2× the axis used to stop at.
+        Assert.Equal(200 / 52.4 * 1.05, top, 6);
+
+        // The model whisker on the bar: CO2 300–450 around 378, as a share of 378.
+        var bar = traces.Single(t => t!["name"]!.GetValue<string>() == "dgx-h100:512")!;
+        Assert.Equal((450.0 - 378) / 378, bar["error_y"]!["array"]![3]!.GetValue<double>(), 9);
+        // The choices: a thin transparent bar in the first of two slots (each 0.4 wide, centred at −0.2),
+        // right of its centre (+0.3 of the slot), with a pale, wider-capped whisker; no point for days.
+        var second = traces.Single(t => t!["name"]!.GetValue<string>() == "dgx-h100:512 choices")!;
+        Assert.Equal(-0.2 + 0.12, second["offset"]!.GetValue<double>() + second["width"]!.GetValue<double>() / 2, 9);
+        Assert.Equal(0.2, figure["layout"]!["bargap"]!.GetValue<double>());
+        Assert.Null(second["y"]![0]);
+        Assert.Equal((1000.0 - 378) / 378, second["error_y"]!["array"]![3]!.GetValue<double>(), 9);
+        Assert.Equal((378.0 - 50) / 378, second["error_y"]!["arrayminus"]![3]!.GetValue<double>(), 9);
+        Assert.True(second["error_y"]!["width"]!.GetValue<int>() > bar["error_y"]!["width"]!.GetValue<int>());
+        Assert.False(second["showlegend"]!.GetValue<bool>());
+        // cs-3 has no open choices: no second whisker.
+        Assert.DoesNotContain(traces, t => t!["name"]!.GetValue<string>() == "cs-3:16 choices");
+    }
+
+    [Fact]
+    public void Parity_plot_has_a_panel_per_metric_with_errors_in_percent_and_a_readable_ten_percent_band()
+    {
+        ValidationRow Row(string id, string metric, double measured, double predicted, double? low = null, double? high = null) =>
+            new(id, 2, metric, measured, predicted, predicted / measured - 1, false, null, "dgx-h100", 8, "", null, low ?? predicted, high ?? predicted);
+        // Two units six decades apart: TFLOP/s near 100 and device-hours near 1e4–1e6.
+        var report = new ValidationReport("runs.csv",
+        [
+            Row("a", "hfu_tflops_per_device", 150, 165),
+            Row("b", "hfu_tflops_per_device", 100, 92, 85, 110),
+            Row("c", "device_hours", 1e4, 1.3e4),
+            Row("d", "device_hours", 1e6, 0.9e6, 0.5e6, 1.0e6),
+        ]);
+        var figure = System.Text.Json.Nodes.JsonNode.Parse(renderer.Figures(report).Single().PlotlyJson)!;
+        var traces = figure["data"]!.AsArray();
+        var layout = figure["layout"]!;
+        double[] Numbers(System.Text.Json.Nodes.JsonNode? n) => n!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+
+        Assert.Equal(2, traces.Count);
+        var hfu = traces[0]!;
+        var hours = traces[1]!;
+        Assert.Equal(("x", "y"), (hfu["xaxis"]!.GetValue<string>(), hfu["yaxis"]!.GetValue<string>()));
+        Assert.Equal(("x2", "y2"), (hours["xaxis"]!.GetValue<string>(), hours["yaxis"]!.GetValue<string>()));
+        // Errors by hand: 165/150 = +10%, 92/100 = −8% (range 85–110: −15% to +10%), 1.3e4/1e4 = +30%, 0.9e6/1e6 = −10% (−50% to 0%).
+        Assert.Equal([10, -8], Numbers(hfu["y"]).Select(v => Math.Round(v, 9)));
+        Assert.Equal([30, -10], Numbers(hours["y"]).Select(v => Math.Round(v, 9)));
+        Assert.Equal(18, Numbers(hfu["error_y"]!["array"])[1], 9);
+        Assert.Equal(7, Numbers(hfu["error_y"]!["arrayminus"])[1], 9);
+        Assert.Equal(40, Numbers(hours["error_y"]!["arrayminus"])[1], 9);
+        Assert.Contains("TFLOP/s", layout["xaxis"]!["title"]!["text"]!.GetValue<string>());
+        Assert.Contains("device-hours", layout["xaxis2"]!["title"]!["text"]!.GetValue<string>());
+        Assert.Equal("-", layout["xaxis"]!["type"]!.GetValue<string>());
+        Assert.Equal("log", layout["xaxis2"]!["type"]!.GetValue<string>());
+
+        // The band: a shaded ±10% strip in each panel. Each panel spans its whiskers (at least ±15%) plus 6%
+        // at each end: −15..+15 → 33.6 points, the band 60% of it; −50..+30 → 89.6, the band 22%. On the
+        // old log-log plot over six decades the band was about 1.4% of the height. Every whisker inside its panel.
+        var bands = layout["shapes"]!.AsArray().Where(s => s!["type"]!.GetValue<string>() == "rect").ToArray();
+        Assert.Equal(["x domain", "x2 domain"], bands.Select(b => b!["xref"]!.GetValue<string>()));
+        foreach (var (band, trace, axis, span) in new[] { (bands[0]!, hfu, "yaxis", 33.6), (bands[1]!, hours, "yaxis2", 89.6) })
+        {
+            Assert.Equal((-10.0, 10.0), (band["y0"]!.GetValue<double>(), band["y1"]!.GetValue<double>()));
+            var range = Numbers(layout[axis]!["range"]);
+            Assert.Equal(span, range[1] - range[0], 9);
+            Assert.True(20 / (range[1] - range[0]) >= 0.2, $"the band is {20 / (range[1] - range[0]):P0} of {axis}");
+            var y = Numbers(trace["y"]);
+            var up = Numbers(trace["error_y"]!["array"]);
+            var down = Numbers(trace["error_y"]!["arrayminus"]);
+            Assert.All(y.Select((v, k) => (v + up[k], v - down[k])), w => Assert.InRange(w.Item1, range[0], range[1]));
+            Assert.All(y.Select((v, k) => v - down[k]), w => Assert.InRange(w, range[0], range[1]));
+        }
     }
 
     [Fact]

@@ -32,6 +32,9 @@ public class SubcommandTests : NotebookKernelTests
         Assert.Contains($"[{ChartTime(compute.Seconds, expected.StepTimeS)}]", html);
         Assert.Contains($"\"name\":\"{expected.Memory.Where} capacity\"", html);
         Assert.Equal(2, Regex.Matches(html, "Plotly.newPlot").Count);
+        // The model's range, then apart the range over the user's choices (issue 13).
+        var co2 = expected.Ranges!.Choices!.Co2Tonnes;
+        Assert.Matches($"range {expected.Ranges.Co2Tonnes.Low:F0} – {expected.Ranges.Co2Tonnes.High:F0}; by choice of PUE, grid carbon intensity: {co2.Low:F0}(–|&#x2013;|&#8211;){co2.High:F0}", html);
     }
 
     [Fact]
@@ -95,8 +98,11 @@ public class SubcommandTests : NotebookKernelTests
         var csv = Path.Combine(RepositoryRoot.Path, "data", "validation", "runs.csv");
         var (ok, error, html, _) = await Submit($"#!wafer validate --data \"{csv}\"");
         Assert.True(ok, error);
-        Assert.Contains("\"name\":\"y = x\"", html);
-        Assert.Contains("\"name\":\"+10%\"", html);
+        // Issue 13: the six metrics of runs.csv (six units) in a panel each, errors in percent with
+        // the ±10% band shaded, instead of one log-log plot with y = x and ±10% lines.
+        Assert.Contains("\"xaxis6\"", html);
+        Assert.Contains("\"y0\":-10.0,\"y1\":10.0", html);
+        Assert.Contains("shaded: ±10%", html);
         Assert.Contains("median |error|", html);
     }
 

@@ -95,6 +95,14 @@ public static class ResultJson
                 ["co2_t"] = Range(r.Co2Tonnes),
                 ["method"] = r.Method,
             };
+            // Apart from the model's range above: how far the user's open choices move the totals.
+            if (r.Choices is { } c)
+                o["choice_range"] = new JsonObject
+                {
+                    ["energy_mwh"] = Choice(c.EnergyMwh),
+                    ["cost_usd"] = Choice(c.CostUsd),
+                    ["co2_t"] = Choice(c.Co2Tonnes),
+                };
         }
         if (fits && e.Goodput is { } g)
         {
@@ -143,6 +151,8 @@ public static class ResultJson
     };
 
     private static JsonObject Range(MetricRange r) => new() { ["low"] = Number(r.Low), ["high"] = Number(r.High) };
+
+    private static JsonObject Choice(ChoiceRange r) => new() { ["low"] = Number(r.Low), ["high"] = Number(r.High), ["inputs"] = Strings(r.Inputs) };
 
     private static JsonObject Map(IEnumerable<(string Key, double Value)> items)
     {

@@ -3,7 +3,12 @@ namespace WaferNotebooks.Core.Results;
 /// <summary>Low and high of one result metric over the ranges of the inputs.</summary>
 public sealed record MetricRange(double Low, double High);
 
-/// <summary>Low/high of the headline metrics; the nominal values are the estimate's own.</summary>
+/// <summary>
+/// Low/high of the headline metrics over the model's own uncertainty (throughput, power,
+/// bandwidths), the user's choices (PUE, price list, grid) held at their values; the nominal
+/// values are the estimate's own. <see cref="Choices"/> gives, apart, how far energy, cost and
+/// CO2 move over the plausible range of each choice the user did not pin down.
+/// </summary>
 public sealed record EstimateRanges(
     MetricRange StepTimeS,
     MetricRange TimeToTrainDays,
@@ -11,7 +16,20 @@ public sealed record EstimateRanges(
     MetricRange EnergyMwh,
     MetricRange CostUsd,
     MetricRange Co2Tonnes,
-    string Method);
+    string Method,
+    ChoiceRanges? Choices = null);
+
+/// <summary>
+/// Low/high of energy, cost and CO2 over the user's choices (the model at its nominal), with
+/// the choices that move each. Time and throughput do not depend on them.
+/// </summary>
+public sealed record ChoiceRanges(ChoiceRange EnergyMwh, ChoiceRange CostUsd, ChoiceRange Co2Tonnes);
+
+/// <summary>One metric's low/high over the choices named in <see cref="Inputs"/> (empty when no open choice moves it).</summary>
+public sealed record ChoiceRange(double Low, double High, IReadOnlyList<string> Inputs)
+{
+    public bool Moves => Inputs.Count > 0 && High > Low;
+}
 
 /// <summary>
 /// One row of the sensitivity (tornado) table: an uncertain input moved to its low and its

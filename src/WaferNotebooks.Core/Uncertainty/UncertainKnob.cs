@@ -10,9 +10,20 @@ namespace WaferNotebooks.Core.Uncertainty;
 /// One input with a low/high range: a <see cref="Sourced"/> field of the system, of a record
 /// inside it (its accelerator), or of the economic assumptions. <see cref="Apply"/> returns
 /// copies of the system and the economics with only this input moved.
+/// <see cref="Choice"/> names the user's choice the input stands for (where the job runs and
+/// what it pays: PUE, the price list, the grid's carbon intensity); it is null for the model's
+/// own uncertainty (throughput, power, bandwidths), which no choice of the user removes.
 /// </summary>
-public sealed record UncertainKnob(string Name, Sourced Input, Func<SystemSpec, EconomicAssumptions, double, (SystemSpec System, EconomicAssumptions Economics)> Apply)
+public sealed record UncertainKnob(string Name, Sourced Input, Func<SystemSpec, EconomicAssumptions, double, (SystemSpec System, EconomicAssumptions Economics)> Apply, string? Choice = null)
 {
+    /// <summary>Human names of the economic assumptions, each a choice of site or supplier (every one is a command option: --pue, --price, --carbon).</summary>
+    static readonly Dictionary<string, string> ChoiceNames = new()
+    {
+        ["pue"] = "PUE",
+        ["price_per_device_hour"] = "price",
+        ["grams_co2_per_kwh"] = "grid carbon intensity",
+    };
+
     /// <summary>
     /// Every ranged input of this system and these economics, found by walking the records'
     /// properties, so a field added to the catalog is swept without touching this code.
@@ -24,9 +35,14 @@ public sealed record UncertainKnob(string Name, Sourced Input, Func<SystemSpec, 
         var overriddenPrice = economics.PricePerDeviceHour is null ? null : system.PricePerDeviceHour;
         foreach (var (name, input, set) in Walk(system, ""))
             if (!ReferenceEquals(input, overriddenPrice))
-                knobs.Add(new(name, input, (s, e, v) => ((SystemSpec)set(s, input.WithValue(v)), e)));
+                knobs.Add(new(name, input, (s, e, v) => ((SystemSpec)set(s, input.WithValue(v)), e),
+                    // The catalog's price range spans price lists (on-demand to reserved), which the user picks.
+                    ReferenceEquals(input, system.PricePerDeviceHour) ? ChoiceNames["price_per_device_hour"] : null));
         foreach (var (name, input, set) in Walk(economics, "economics."))
-            knobs.Add(new(name, input, (s, e, v) => (s, (EconomicAssumptions)set(e, input.WithValue(v)))));
+        {
+            // An economic input not listed as a choice (a failure rate, say) stays model uncertainty.
+            knobs.Add(new(name, input, (s, e, v) => (s, (EconomicAssumptions)set(e, input.WithValue(v))), ChoiceNames.GetValueOrDefault(name["economics.".Length..])));
+        }
         return knobs;
     }
 

@@ -20,10 +20,17 @@ namespace WaferNotebooks.Core.Uncertainty;
 /// conservative (wider than a sampled 90% interval would be). The reported range also covers
 /// every one-at-a-time result, so a non-monotone input cannot put the nominal outside it.
 /// Variants that make the job infeasible are left out of the ranges and marked in the table.
+///
+/// Two groups of inputs, two ranges: the model's own uncertainty (throughput, power,
+/// bandwidths) gives <see cref="EstimateRanges"/>, with the user's choices (PUE, price list,
+/// grid carbon intensity; <see cref="UncertainKnob.Choice"/>) at their values; the choices give
+/// <see cref="ChoiceRanges"/>, with the model at its nominal. Mixed, a CO2 range of 30x says
+/// mostly "it depends on the grid", which is the user's to pick, not the model's to doubt.
+/// The tornado table keeps every input of both groups.
 /// </summary>
 public static class UncertaintyAnalysis
 {
-    public const string Method = "corners of the one-at-a-time extremes (each metric's low and high corner estimated with every ranged input at the extreme that moves it that way); the range also covers every one-at-a-time result";
+    public const string Method = "model uncertainty only, the user's choices (PUE, price, grid carbon intensity) at their values: corners of the one-at-a-time extremes (each metric's low and high corner estimated with every ranged input at the extreme that moves it that way); the range also covers every one-at-a-time result";
 
     /// <summary>The estimate of <paramref name="estimator"/> with this exact layout, with ranges and sensitivities.</summary>
     public static Estimate Analyze(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, Layout layout, EconomicAssumptions economics) =>
@@ -46,28 +53,40 @@ public static class UncertaintyAnalysis
         var knobs = UncertainKnob.Enumerate(system, economics);
         var rows = knobs.Select(k => Extremes(k, system, economics, estimate)).ToList();
         var usable = rows.Select(r => (r.Knob, Low: r.Low.Feasible ? r.Low : null, High: r.High.Feasible ? r.High : null)).ToList();
+        var model = usable.Where(r => r.Knob.Choice is null).ToList();
+        var choices = usable.Where(r => r.Knob.Choice is not null).ToList();
         var notes = rows.SelectMany(r => new[] { (r.Knob.Name, "low", r.Low), (r.Knob.Name, "high", r.High) })
             .Where(x => !x.Item3.Feasible)
             .Select(x => $"{x.Item1} at its {x.Item2} is infeasible ({x.Item3.Reason}) and left out").ToList();
 
-        MetricRange Range(Func<Estimate, double> metric, bool timeLike = false)
+        // Low/high over one group of inputs, the others nominal: the one-at-a-time results and the two corners.
+        MetricRange Range(List<(UncertainKnob Knob, Estimate? Low, Estimate? High)> group, Func<Estimate, double> metric, bool timeLike = false)
         {
             var values = new List<double> { metric(nominal) };
-            values.AddRange(usable.SelectMany(r => new[] { r.Low, r.High }).OfType<Estimate>().Select(metric));
+            values.AddRange(group.SelectMany(r => new[] { r.Low, r.High }).OfType<Estimate>().Select(metric));
             foreach (bool up in new[] { false, true })
             {
-                var corner = Corner(system, economics, usable, metric, nominal, up, estimate);
+                var corner = Corner(system, economics, group, metric, nominal, up, estimate);
                 if (corner.Feasible) values.Add(metric(corner));
                 else if (timeLike) notes.Add($"the {(up ? "high" : "low")} corner is infeasible ({corner.Reason})");
             }
             return new MetricRange(values.Min(), values.Max());
         }
 
-        var days = Range(e => e.TimeToTrainDays, timeLike: true);
-        var step = Range(e => e.StepTimeS);
-        var tokens = Range(e => e.TokensPerS);
-        var ranges = new EstimateRanges(step, days, tokens, Range(e => e.EnergyMwh), Range(e => e.CostUsd), Range(e => e.Co2Tonnes),
-            notes.Count == 0 ? Method : $"{Method}; {string.Join("; ", notes.Distinct())}");
+        ChoiceRange Choice(Func<Estimate, double> metric)
+        {
+            var moving = choices.Where(r => new[] { r.Low, r.High }.OfType<Estimate>().Any(e => metric(e) != metric(nominal))).ToList();
+            var range = moving.Count == 0 ? new MetricRange(metric(nominal), metric(nominal)) : Range(moving, metric);
+            return new ChoiceRange(range.Low, range.High, [.. moving.Select(r => r.Knob.Choice!).Distinct()]);
+        }
+
+        var days = Range(model, e => e.TimeToTrainDays, timeLike: true);
+        var step = Range(model, e => e.StepTimeS);
+        var tokens = Range(model, e => e.TokensPerS);
+        var choiceRanges = choices.Count == 0 ? null
+            : new ChoiceRanges(Choice(e => e.EnergyMwh), Choice(e => e.CostUsd), Choice(e => e.Co2Tonnes));
+        var ranges = new EstimateRanges(step, days, tokens, Range(model, e => e.EnergyMwh), Range(model, e => e.CostUsd), Range(model, e => e.Co2Tonnes),
+            notes.Count == 0 ? Method : $"{Method}; {string.Join("; ", notes.Distinct())}", choiceRanges);
 
         double Pick(Estimate e, Func<Estimate, double> metric) => e.Feasible ? metric(e) : metric(nominal);
         var sensitivities = rows.Select(r => new Sensitivity(

@@ -168,7 +168,61 @@ public class UncertaintyAnalysisTests
         // Time scales as 1/efficiency, so the corners are exact here: 0.8/0.85 and 0.8/0.7 of nominal.
         Assert.Equal(e.TimeToTrainDays * 0.8 / 0.85, e.Ranges!.TimeToTrainDays.Low, 9);
         Assert.Equal(e.TimeToTrainDays * 0.8 / 0.7, e.Ranges.TimeToTrainDays.High, 9);
-        Assert.Equal(e.CostUsd * 3 / 4 * 0.8 / 0.85, e.Ranges.CostUsd.Low, 6);
+        // The model's range holds the price at its value (issue 13 splits model uncertainty from
+        // the user's choices; before, this low was 3/4 · 0.8/0.85 of nominal, the price folded in).
+        Assert.Equal(e.CostUsd * 0.8 / 0.85, e.Ranges.CostUsd.Low, 6);
+        Assert.Equal(e.CostUsd * 0.8 / 0.7, e.Ranges.CostUsd.High, 6);
+    }
+
+    [Fact]
+    public void The_users_choices_get_their_own_range_with_the_model_at_nominal_and_leave_the_model_range()
+    {
+        // The same hand-checkable estimator: time ∝ 1/efficiency (0.7–0.85 around 0.8), power ∝ TDP
+        // (600–700 around 700) × PUE (1.08–1.58 around 1.2), cost ∝ price (3–5 around 4) × hours,
+        // CO2 ∝ energy × grid intensity (50–700 around 367 g/kWh).
+        var gpu = new Accelerator("test-gpu", "Test GPU", "Test",
+            new Sourced(1000, "datasheet"), null, new Sourced(80, "datasheet"), new Sourced(3, "datasheet"),
+            new Sourced(450, "datasheet"), new Sourced(50, "datasheet"),
+            new Sourced(700, "datasheet", Confidence.Secondary, 600, 700), new Sourced(100, "assumed"),
+            new Sourced(0.8, "measured maximum", Confidence.Measured, 0.7, 0.85));
+        var cluster = new GpuCluster("test-cluster", "Test cluster", gpu, 8, 8, gpu.ScaleUpGBps, gpu.ScaleOutGBps,
+            new Sourced(2, "assumed"), new Sourced(5, "assumed"), new Sourced(2000, "assumed"), null,
+            new Sourced(4, "rental", Confidence.Secondary, 3, 5));
+        var job = WaferFixtures.Job(WaferFixtures.Gpt3Xl, 512, 1e11);
+
+        var e = UncertaintyAnalysis.Analyze(new PeakRateEstimator(), job, cluster, 64, new Parallel.Layout(Dp: 64), EconomicAssumptions.Default);
+        var model = e.Ranges!;
+        var choices = model.Choices!;
+
+        // Model: efficiency and TDP only. CO2 and energy ∝ TDP/efficiency (the hours cancel the rate).
+        Assert.Equal(e.Co2Tonnes * (600.0 / 700) * (0.8 / 0.85), model.Co2Tonnes.Low, 6);
+        Assert.Equal(e.Co2Tonnes * 0.8 / 0.7, model.Co2Tonnes.High, 6);
+        Assert.Equal(e.EnergyMwh * 0.8 / 0.7, model.EnergyMwh.High, 6);
+        // Choices: the model at nominal.
+        Assert.Equal(e.EnergyMwh * 1.08 / 1.2, choices.EnergyMwh.Low, 6);
+        Assert.Equal(e.EnergyMwh * 1.58 / 1.2, choices.EnergyMwh.High, 6);
+        Assert.Equal(["PUE"], choices.EnergyMwh.Inputs);
+        Assert.Equal(e.CostUsd * 3 / 4, choices.CostUsd.Low, 6);
+        Assert.Equal(e.CostUsd * 5 / 4, choices.CostUsd.High, 6);
+        Assert.Equal(["price"], choices.CostUsd.Inputs);
+        Assert.Equal(e.Co2Tonnes * (1.08 / 1.2) * (50.0 / 367), choices.Co2Tonnes.Low, 6);
+        Assert.Equal(e.Co2Tonnes * (1.58 / 1.2) * (700.0 / 367), choices.Co2Tonnes.High, 6);
+        Assert.Equal(["grid carbon intensity", "PUE"], choices.Co2Tonnes.Inputs.Order());
+        // The tornado keeps every input, choices included.
+        Assert.Contains(e.Sensitivities!, s => s.Parameter == "economics.grams_co2_per_kwh");
+        Assert.Contains(e.Sensitivities!, s => s.Parameter == "price");
+    }
+
+    [Fact]
+    public void Choices_the_user_pinned_down_are_no_range()
+    {
+        var economics = EconomicAssumptions.Default with
+        {
+            Pue = new Sourced(1.1, "given"), GramsCo2PerKwh = new Sourced(30, "given"), PricePerDeviceHour = new Sourced(2, "given"),
+        };
+        var e = Analyzed(WaferFixtures.Cs3, WaferFixtures.Job(WaferFixtures.NeoX20B, 1538, 412e9), 1, economics);
+        Assert.Null(e.Ranges!.Choices);
+        Assert.True(e.Ranges.Co2Tonnes.High > e.Ranges.Co2Tonnes.Low, "the model's own power uncertainty still moves CO2");
     }
 }
 

@@ -56,6 +56,17 @@ public static class ValueText
         return low == text && high == text ? null : $"{low}–{high}";
     }
 
+    /// <summary>
+    /// The model's range, then apart how far the user's open choices (PUE, price list, grid) move
+    /// the value: "424–619; by choice of PUE: 533–779". Null when neither moves it.
+    /// </summary>
+    public static string? Range(double nominal, MetricRange? range, ChoiceRange? choices, Func<double, string> format)
+    {
+        var model = Range(nominal, range, format);
+        var chosen = choices is { Moves: true } c ? $"by choice of {string.Join(", ", c.Inputs)}: {format(c.Low)}–{format(c.High)}" : null;
+        return model is null ? chosen : chosen is null ? model : $"{model}; {chosen}";
+    }
+
     /// <summary>A value with its range in brackets, for table cells: "52.4 (48.1–60.2)".</summary>
     public static string WithRange(double nominal, MetricRange? range, Func<double, string> format) =>
         Range(nominal, range, format) is { } r ? $"{format(nominal)} ({r})" : format(nominal);
