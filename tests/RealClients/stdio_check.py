@@ -92,11 +92,16 @@ try:
 using WaferNotebooks.Core.Catalog; using WaferNotebooks.Core.Workload; using WaferNotebooks.Core.Parallel; using WaferNotebooks.Core.Results;
 var model = new ModelSpec("llama2-70b", "Llama 2 70B", 80, 8192, 28672, FfnKind.SwiGlu, 64, 8, 128, 32000, 4096);
 var job = new TrainingJob(model, 2e12, 1024, 4096);
-var e = new Estimate(job, "dgx-h100", "H100 SXM", 512, new Layout(Tp: 8, Pp: 4, Dp: 16), "3d-parallel", true, null, 9.5,
-    new StepBreakdown([new("compute", 7.0, "GEMMs"), new("tp_comm", 1.5, "all-reduce"), new("bubble", 1.0, "pipeline fill")]),
-    441500, 400, 420, 0.41, 0.43,
-    new MemoryBreakdown([new("weights", 4.4, "bf16"), new("optimizer", 26.3, "Adam"), new("activations", 30.0, "selective")], 80),
-    52.4, 644000, 820, 1031, 1.9e6, 378, "compute-bound: GEMMs take 74% of the step", []);
+var e = new Estimate
+{
+    Job = job, SystemId = "dgx-h100", DeviceName = "H100 SXM", Devices = 512, Layout = new Layout(Tp: 8, Pp: 4, Dp: 16),
+    ExecutionMode = ExecutionMode.ThreeDParallel, Feasible = true, StepTimeS = 9.5,
+    Breakdown = new StepBreakdown([new("compute", 7.0, "GEMMs"), new("tp_comm", 1.5, "all-reduce"), new("bubble", 1.0, "pipeline fill")]),
+    TokensPerS = 441500, ModelTflopsPerDevice = 400, HardwareTflopsPerDevice = 420, Mfu = 0.41, Hfu = 0.43,
+    Memory = new MemoryBreakdown([new("weights", 4.4, "bf16"), new("optimizer", 26.3, "Adam"), new("activations", 30.0, "selective")], 80),
+    TimeToTrainDays = 52.4, DeviceHours = 644000, AveragePowerKw = 820, EnergyMwh = 1031, CostUsd = 1.9e6, Co2Tonnes = 378,
+    Bottleneck = "compute-bound: GEMMs take 74% of the step", Assumptions = [],
+};
 e''')
     expect(ok, f"a cell returning an Estimate succeeds ({msg})")
     joined = "\n".join(html)

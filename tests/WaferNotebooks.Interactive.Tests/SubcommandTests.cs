@@ -34,7 +34,9 @@ public class SubcommandTests : NotebookKernelTests
         Assert.Equal(2, Regex.Matches(html, "Plotly.newPlot").Count);
         // The model's range, then apart the range over the user's choices (issue 13).
         var co2 = expected.Ranges!.Choices!.Co2Tonnes;
-        Assert.Matches($"range {expected.Ranges.Co2Tonnes.Low:F0} – {expected.Ranges.Co2Tonnes.High:F0}; by choice of PUE, grid carbon intensity: {co2.Low:F0}(–|&#x2013;|&#8211;){co2.High:F0}", html);
+        string Num(double v) => Regex.Escape(WaferNotebooks.Core.Commands.ValueText.Num(v));
+        const string Dash = "(–|&#x2013;|&#8211;)";
+        Assert.Matches($"range {Num(expected.Ranges.Co2Tonnes.Low)}{Dash}{Num(expected.Ranges.Co2Tonnes.High)}; by choice of PUE, grid carbon intensity: {Num(co2.Low)}{Dash}{Num(co2.High)}", html);
     }
 
     [Fact]

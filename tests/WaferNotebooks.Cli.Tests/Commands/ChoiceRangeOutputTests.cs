@@ -59,7 +59,8 @@ public class ChoiceRangeOutputTests
         var run = CliRunner.Run(Job);
         Assert.Equal(0, run.ExitCode);
         var co2 = run.Out.Split('\n').Single(l => l.StartsWith("CO2 "));
-        Assert.Matches(@"^CO2 +\d+ t \([\d.]+–[\d.]+\); by choice of PUE, grid carbon intensity: [\d.]+–[\d.]+", co2);
+        // The view writes a fact's range in brackets: the model's first, then the choices'.
+        Assert.Matches(@"^CO2 +\d+ t \([\d.]+–[\d.]+; by choice of PUE, grid carbon intensity: [\d.]+–[\d.]+\)", co2);
         Assert.Contains("; by choice of price: $", run.Out.Split('\n').Single(l => l.StartsWith("cost ")));
     }
 }

@@ -61,26 +61,27 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var throughput = cv.OutOfGroup.Throughput;
         Report("throughput rows, cross-validated by source", throughput.Rows);
         var s = throughput.Summary;
-        // Target (issue 9): mean < 15% and coverage >= 70%. Reached: mean 31.5%, median 19.3%, coverage 25.3%
-        // (H100 rows of PyTorch-native stacks 45-87% optimistic, MoE rows 71%; ranges span only unpublished knobs).
-        Assert.True(s.MeanAbsError <= 0.32, $"mean |error| {s.MeanAbsError:P1} (reached 31.5%)");
-        Assert.True(s.MedianAbsError <= 0.20, $"median |error| {s.MedianAbsError:P1} (reached 19.3%)");
-        Assert.True(s.Coverage >= 0.25, $"coverage {s.Coverage:P1} (reached 25.3%)");
+        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 30.1%, median 17.9%, coverage 46.2%
+        // (H100 rows of PyTorch-native stacks 49-60% optimistic, Megatron-Bridge MoE rows 76%). When the data were
+        // collected: 31.5%, 19.3%, 25.3%; the calibration bands in the ranges and the eager-kernel profile moved them.
+        Assert.True(s.MeanAbsError <= 0.31, $"mean |error| {s.MeanAbsError:P1} (reached 30.1%)");
+        Assert.True(s.MedianAbsError <= 0.19, $"median |error| {s.MedianAbsError:P1} (reached 17.9%)");
+        Assert.True(s.Coverage >= 0.46, $"coverage {s.Coverage:P1} (reached 46.2%)");
         Assert.True(s.Count - s.Skipped >= 91, $"{s.Count - s.Skipped} throughput rows predicted");
 
-        // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 71.4%.
+        // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 65.8% (71.4% before the DeepSeek-V3 row named its framework, hai-llm).
         var moe = ValidationData.Load(PublishedCsv, "--data").Rows.Where(r => r.Case.MoeExperts is > 1).Select(r => r.Case.Id).ToHashSet();
         var moeRows = cv.OutOfGroup.Rows.Where(r => moe.Contains(r.Id) && !r.Skipped).ToList();
         Report("MoE rows, cross-validated by source", moeRows);
         Assert.Equal(13, moeRows.Count);
-        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.72, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 71.4%)");
+        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.66, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 65.8%)");
 
-        // Whole-run rows (GPU-hours, wall days): reported with their ranges. Reached: mean 33.8%, 5 of 14 inside.
+        // Whole-run rows (GPU-hours, wall days): reported with their ranges. Reached: mean 28.5%, 6 of 14 inside.
         var whole = cv.OutOfGroup.Rows.Where(r => WholeRunMetrics.Contains(r.Metric) && !r.Skipped).ToList();
         Report("whole-run rows, cross-validated by source", whole);
         Assert.Equal(14, whole.Count);
         Assert.All(whole, r => Assert.True(r.PredictedLow <= r.Predicted && r.Predicted <= r.PredictedHigh, r.Id));
-        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.34, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 33.8%)");
+        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.29, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 28.5%)");
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 91, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.36, $"held-out mean |error| {mean:P1} (reached 35.4%)");
+        Assert.True(mean <= 0.34, $"held-out mean |error| {mean:P1} (reached 33.2%)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
