@@ -81,7 +81,7 @@ public class SubcommandTests : NotebookKernelTests
         Assert.Contains("One step of llama2-7b", html);
         // Durations in the card read like the chart's axis, never "1902 ms".
         var expected = (WaferNotebooks.Core.Timeline.StepTimeline)Expected("timeline", ("model", "llama2-7b"), ("on", "dgx-h100:64"), ("layout", "tp=8,pp=2"));
-        Assert.Contains($">{Units.Duration(expected.StepTimeS)}</div>", html);
+        Assert.Contains($">{ValueText.Duration(expected.StepTimeS)}</div>", html);
         Assert.DoesNotMatch(@"\d{4,} ms", html);
     }
 

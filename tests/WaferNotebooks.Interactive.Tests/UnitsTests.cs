@@ -20,7 +20,7 @@ public class UnitsTests
     {
         var culture = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        try { Assert.Equal(expected, Units.Duration(seconds)); }
+        try { Assert.Equal(expected, WaferNotebooks.Core.Commands.ValueText.Duration(seconds)); }
         finally { CultureInfo.CurrentCulture = culture; }
     }
 }

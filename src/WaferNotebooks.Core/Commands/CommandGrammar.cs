@@ -197,7 +197,10 @@ public static class CommandGrammar
     public static SubcommandSpec Timeline => TimelineCommand.Instance.Spec;
 
     /// <summary>Every subcommand's grammar entry, in the order of <see cref="Commands.Subcommands.All"/>.</summary>
-    public static IReadOnlyList<SubcommandSpec> Subcommands => [.. Commands.Subcommands.All.Select(s => s.Spec)];
+    /// <remarks>Built on first use, not at type initialisation: the units' entries refer to this class's options.</remarks>
+    public static IReadOnlyList<SubcommandSpec> Subcommands => subcommands ??= [.. Commands.Subcommands.All.Select(s => s.Spec)];
+
+    private static IReadOnlyList<SubcommandSpec>? subcommands;
 
     /// <summary>
     /// Completion values for an option: catalog ids for --model and --on, the allowed words of a

@@ -49,7 +49,8 @@ sealed class StepModel : EstimateText
         (this.job, this.system, this.devices, l, this.sw) = (job, system, devices, layout, sw);
         part = new ModelPartition(job.Model, ParameterCounts.GetValue(job.Model, TransformerArithmetic.Parameters), layout);
         microBatches = LayoutRules.MicroBatches(job, layout);
-        Fp8Casts? fp8 = MatmulEfficiency.RunsEightBit(system.Device, job.Precision) ? sw.Fp8Casts : null;
+        eightBitGemms = MatmulEfficiency.RunsEightBit(system.Device, job.Precision);
+        Fp8Casts? fp8 = eightBitGemms ? sw.Fp8Casts : null;
         Fp8Casts? fp8Reference = fp8 is null ? null : Fp8Casts.TransformerEngine;
         launchScale = (double)ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, sw.EagerKernels, fp8)
             / ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, false, fp8Reference);
@@ -59,6 +60,9 @@ sealed class StepModel : EstimateText
     /// <summary>Kernels this stack launches per layer over those of Megatron's fused layer, whose launch cost the catalog holds.</summary>
     readonly double launchScale;
 
+    /// <summary>The device runs this job's GEMMs on 8-bit inputs (FP8 asked for and supported).</summary>
+    readonly bool eightBitGemms;
+
     /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial).</summary>
     /// <remarks>Written without delegates: the planner calls it three times per candidate, thousands of times per plan.</remarks>
     StageTime Stage(double layers, double recomputed, bool logits, in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double p2p)
@@ -66,7 +70,10 @@ sealed class StepModel : EstimateText
         double moeLayers = layers * part.MoeShare, denseLayers = layers - moeLayers;
         double recomputedShare = l.Recompute == Parallel.Recompute.Full && layers > 0 ? recomputed / layers : 1;
         var mix = new StageMix(denseLayers, moeLayers, hasMoe, logits);
-        var (denseRc, moeRc) = (Total(dense.Recompute(l.Recompute, sw.FusedAttention)), hasMoe ? Total(moe.Recompute(l.Recompute, sw.FusedAttention)) : 0);
+        var denseRcParts = dense.Recompute(l.Recompute, sw.FusedAttention);
+        var moeRcParts = hasMoe ? moe.Recompute(l.Recompute, sw.FusedAttention) : default;
+        var (denseRc, moeRc) = (Total(denseRcParts), hasMoe ? Total(moeRcParts) : 0);
+        double compute = mix.Sum(dense.Compute.Total, moe.Compute.Total, logit.Compute.Total);
         // Launch-bound layers: each pass takes the longer of its GPU time and the host's time to
         // issue it: 1 forward, 2 forwards' worth for the backward (+1 for a recompute, which runs
         // inside the backward). Per pass, so that both windows the data-parallel sync hides under
@@ -85,12 +92,11 @@ sealed class StepModel : EstimateText
         // DualPipe sends a chunk's activations while another micro-batch's chunk computes.
         if (dualPipe)
         {
-            double computing = mix.Sum(dense.Compute.Total, moe.Compute.Total, logit.Compute.Total)
-                + recomputedShare * mix.Waits(dense.Recompute(l.Recompute, sw.FusedAttention).Compute, hasMoe ? moe.Recompute(l.Recompute, sw.FusedAttention).Compute : 0);
+            double computing = compute + recomputedShare * mix.Waits(denseRcParts.Compute, moeRcParts.Compute);
             p2p = DataParallelSync.Overlapped(p2p, computing) - computing;
         }
         return new StageTime(
-            Compute: mix.Sum(dense.Compute.Total, moe.Compute.Total, logit.Compute.Total),
+            Compute: compute,
             Recompute: recomputedShare * mix.Waits(denseRc, moeRc),
             Other: mix.Sum(dense.Elementwise.Total, moe.Elementwise.Total, logit.Elementwise.Total),
             LaunchWait: forwardWaits + backwardWaits,
@@ -170,7 +176,7 @@ sealed class StepModel : EstimateText
 
         double gradBytes = DeviceMemory.GradientBytes(job.Precision, sw);
         var dp = DataParallelSync.Of(part, l, microBatches, gradBytes, net,
-            slowest.BackwardWallS, slowest.ForwardWallS, sw, sw.Fp8ParamGather && MatmulEfficiency.RunsEightBit(a, job.Precision), describe);
+            slowest.BackwardWallS, slowest.ForwardWallS, sw, sw.Fp8ParamGather && eightBitGemms, describe);
         double optimizer = OptimizerStep.Seconds(part, l, a);
 
         int mb = microBatches;
@@ -186,7 +192,7 @@ sealed class StepModel : EstimateText
             l.Recompute == Recompute.Full ? recomputedInAll / m.Layers : 1) * tokensPerS / devices;
         double peak16 = a.PeakTflops16.Value * 1e12;
 
-        var mem = DeviceMemory.Of(part, job, l, microBatches, sw, MatmulEfficiency.RunsEightBit(a, job.Precision), a.HbmGb.Value, text);
+        var mem = DeviceMemory.Of(part, job, l, microBatches, sw, eightBitGemms, a.HbmGb.Value, text);
 
         double steps = job.Steps;
         double hours = steps * step / 3600;
@@ -272,7 +278,7 @@ sealed class StepModel : EstimateText
         if (l.Tp > system.ScaleUpDomain)
             Assume($"tp={l.Tp} spans {(l.Tp + system.ScaleUpDomain - 1) / system.ScaleUpDomain} scale-up domains of {system.ScaleUpDomain}: its collectives cross the scale-out network");
         bool eightBit = MatmulEfficiency.IsEightBit(job.Precision);
-        if (eightBit && !MatmulEfficiency.RunsEightBit(a, job.Precision))
+        if (eightBit && !eightBitGemms)
             Assume($"{a.Name} has no FP8 units: GEMMs run at the 16-bit peak");
         if (eightBit)
             Assume("FP8: only GEMM inputs are 8-bit; activations, gradients, optimizer state, attention and the logit layer stay 16/32-bit");
@@ -284,7 +290,7 @@ sealed class StepModel : EstimateText
         if (MatmulEfficiency.Fp8EfficiencyAssumed(a, job.Precision))
             Assume($"{a.Name}: no measured FP8 matmul efficiency in the catalog; the 16-bit fraction {a.MatmulEfficiency.Value:P0} is assumed at the FP8 peak " +
                    $"(measured FP8/16-bit ratios on other devices span {MatmulEfficiency.Fp8ToBf16RatioLow:0.00}–{MatmulEfficiency.Fp8ToBf16RatioHigh:0.00}: treat the FP8 speed-up as uncertain)");
-        else if (MatmulEfficiency.RunsEightBit(a, job.Precision) && a.MatmulEfficiencyFp8 is { Confidence: Confidence.Assumed } fp8)
+        else if (eightBitGemms && a.MatmulEfficiencyFp8 is { Confidence: Confidence.Assumed } fp8)
             Assume($"{a.Name}: FP8 matmul efficiency {fp8} is assumed from other devices' measured FP8/16-bit ratios, not measured: treat the FP8 speed-up as uncertain");
         Assume(a.SustainedMatmulShare is { } share
             ? $"{a.Name}: GEMMs sustain {share.Value:P0} of the measured matmul maximum in training (catalog sustained_matmul_share)"

@@ -37,8 +37,7 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
             var cv = CrossValidation.Run(context.Catalog, data, by, context.Cancellation);
             return new ValidateResult(cv.InSample, cv);
         }
-        var rows = Calibration.Predict(context.Catalog, data.Rows, context.Cancellation).Select(p => p.Prediction).Concat(data.Malformed).OrderBy(row => row.Line);
-        return new ValidateResult(new ValidationReport(data.Name, [.. rows]), null);
+        return new ValidateResult(Calibration.Validate(context.Catalog, data, context.Cancellation), null);
     }
 
     public override object Shared(ValidateResult result) => (object?)result.CrossValidated ?? result.Report;
