@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Attributes;
-using WaferNotebooks.Core;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Benchmarks;

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Benchmarks;
@@ -13,5 +14,5 @@ public class PlanBenchmark
     private readonly SystemSpec system = Workloads.DgxH100;
 
     [Benchmark(Description = "plan llama3-405b on dgx-h100:16384")]
-    public PlanResult Plan() => Planner.Plan(job, system, 16384);
+    public PlanResult Plan() => Simulator.Plan(job, system, 16384);
 }

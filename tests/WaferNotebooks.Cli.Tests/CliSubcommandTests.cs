@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using WaferNotebooks.Core;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Timeline;
 using WaferNotebooks.Core.Workload;
 
@@ -154,7 +154,7 @@ public class CliSubcommandTests
         Assert.Equal(top[0]!["step_time_s"]!.GetValue<double>(), json["best"]!["step_time_s"]!.GetValue<double>());
         Assert.NotEmpty(json["pareto_front"]!.AsArray());
 
-        var core = Planner.Plan(Job("llama2-70b", 2e12), Catalog.FindSystem("dgx-h100"), 256, EconomicAssumptions.Default, Objective.Time, 3);
+        var core = Simulator.Plan(Job("llama2-70b", 2e12), Catalog.FindSystem("dgx-h100"), 256, EconomicAssumptions.Default, Objective.Time, 3);
         Assert.Equal(core.Evaluated, json["evaluated"]!.GetValue<int>());
         Assert.Equal(core.Best!.StepTimeS, json["best"]!["step_time_s"]!.GetValue<double>(), 12);
 

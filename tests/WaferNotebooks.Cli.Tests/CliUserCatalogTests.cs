@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using WaferNotebooks.Core;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Commands;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Cli.Tests;

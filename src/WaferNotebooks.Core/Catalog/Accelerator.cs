@@ -36,15 +36,20 @@ public sealed record Accelerator(
     /// <summary>The power limit in force: the operator's cap, else the TDP.</summary>
     public double PowerLimit => PowerLimitW?.Value ?? TdpW.Value;
 
+    /// <summary>Share of the microbenchmark maximum that GEMMs sustain inside a training step: the
+    /// catalog's <c>sustained_matmul_share</c> (fitted per accelerator, with its source), else 1
+    /// (not calibrated: the measured maximum is taken as is).</summary>
+    public double SustainedShare => SustainedMatmulShare?.Value ?? 1.0;
+
     /// <summary>Dense peak for GEMMs at the given precision; FP4 falls back to FP8 and FP8 to 16-bit where the device lacks the units.</summary>
-    public double PeakTflops(Workload.Precision precision) =>
-        precision is Workload.Precision.Fp4 && PeakTflopsFp4 is not null ? PeakTflopsFp4.Value
-        : precision is Workload.Precision.Fp8 or Workload.Precision.Fp4 && PeakTflopsFp8 is not null ? PeakTflopsFp8.Value : PeakTflops16.Value;
+    public double PeakTflops(Precision precision) =>
+        precision is Precision.Fp4 && PeakTflopsFp4 is not null ? PeakTflopsFp4.Value
+        : precision is Precision.Fp8 or Precision.Fp4 && PeakTflopsFp8 is not null ? PeakTflopsFp8.Value : PeakTflops16.Value;
 
     /// <summary>Largest fraction of <see cref="PeakTflops"/> a well-shaped GEMM reaches at the given precision. No FP4 GEMM has
     /// been measured, so FP4 takes the FP8 fraction (an assumption every FP4 estimate states).</summary>
-    public double MatmulEfficiencyAt(Workload.Precision precision) =>
-        precision is Workload.Precision.Fp8 or Workload.Precision.Fp4 && PeakTflopsFp8 is not null && MatmulEfficiencyFp8 is not null
+    public double MatmulEfficiencyAt(Precision precision) =>
+        precision is Precision.Fp8 or Precision.Fp4 && PeakTflopsFp8 is not null && MatmulEfficiencyFp8 is not null
             ? MatmulEfficiencyFp8.Value
             : MatmulEfficiency.Value;
 }

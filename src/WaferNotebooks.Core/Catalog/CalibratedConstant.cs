@@ -1,5 +1,3 @@
-using WaferNotebooks.Core.Gpu;
-
 namespace WaferNotebooks.Core.Catalog;
 
 /// <summary>
@@ -27,7 +25,7 @@ public sealed record CalibratedConstant(
         0.5, 1.0, 1e-3,
         "a share of the microbenchmark maximum is at most 1; below 0.5 a device would lose half its measured GEMM rate in training, " +
         "beyond the sustained-clock drops reported for power-capped GPUs",
-        MatmulEfficiency.SustainedShare, (a, v) => a with { SustainedMatmulShare = v }, a => a.SustainedMatmulShare);
+        a => a.SustainedShare, (a, v) => a with { SustainedMatmulShare = v }, a => a.SustainedMatmulShare);
 
     public static readonly CalibratedConstant LaunchS = new("launch_s",
         "host time to launch one transformer layer's forward kernels (s); backward takes twice that",

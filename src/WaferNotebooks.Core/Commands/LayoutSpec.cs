@@ -89,7 +89,7 @@ public sealed record LayoutSpec(
         else
             dp = (int)(devices / modelParallel);
         var layout = new Layout(tp, pp, dp, cp, Ep ?? 1, Vpp ?? 1, MicroBatch ?? 1, ZeroStage ?? 0,
-            Recompute ?? Parallel.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0, FirstStageLayers ?? 0, LastStageLayers ?? 0, ShardGroup ?? 0, SecondaryShard ?? 0);
+            Recompute ?? Workload.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0, FirstStageLayers ?? 0, LastStageLayers ?? 0, ShardGroup ?? 0, SecondaryShard ?? 0);
         if (LayoutRules.Violation(job, system, devices, layout) is { } violation)
             throw Fail(violation);
         return layout;

@@ -74,8 +74,8 @@ public sealed class RequestArgs
         var software = One(CommandGrammar.Framework) is { } f ? ValueParsers.ParseFramework(CommandGrammar.Framework.Name, f).Software : null;
         if (One(CommandGrammar.MoeDispatch) is { } dispatch)
         {
-            var stack = software ?? Gpu.GpuSoftware.Modern;
-            software = stack.WithMoeDispatch(Gpu.MoeDispatch.Parse(CommandGrammar.MoeDispatch.Name, dispatch, stack.MoeDispatch));
+            var stack = software ?? GpuSoftware.Modern;
+            software = stack.WithMoeDispatch(MoeDispatch.Parse(CommandGrammar.MoeDispatch.Name, dispatch, stack.MoeDispatch));
         }
         var job = new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
         // Less than one step is not a training run: say so rather than print a fraction of a step.

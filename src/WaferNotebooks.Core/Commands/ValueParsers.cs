@@ -1,6 +1,6 @@
 using System.Globalization;
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Sweeps;
-using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Commands;
 
@@ -129,7 +129,7 @@ public static class ValueParsers
     /// framework also selects its fitted constants (<see cref="SimulatorCatalog.ForFramework"/>),
     /// as validation does for a row of that framework.
     /// </summary>
-    public static (Gpu.TrainingFramework Framework, Gpu.GpuSoftware Software) ParseFramework(string option, string text)
+    public static (Gpu.TrainingFramework Framework, GpuSoftware Software) ParseFramework(string option, string text)
     {
         var parts = text.Split('@', 2, StringSplitOptions.TrimEntries);
         // NAME+compiled: the model ran under torch.compile, which fuses an eager stack's elementwise ops.

@@ -1,6 +1,7 @@
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Comparisons;

@@ -1,5 +1,6 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;

@@ -38,8 +38,8 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
     /// selective recompute repeats the attention-score part only.</summary>
     public (double Compute, double Elementwise, double Comm) Recompute(Recompute r, bool fused) => r switch
     {
-        Parallel.Recompute.Full => (Gemm.Forward + Attention.Forward, Elementwise.Forward, Tp.Forward + Cp.Forward + Ep.Forward),
-        Parallel.Recompute.Selective => (fused ? 0 : Attention.Forward, 0, 0),
+        Workload.Recompute.Full => (Gemm.Forward + Attention.Forward, Elementwise.Forward, Tp.Forward + Cp.Forward + Ep.Forward),
+        Workload.Recompute.Selective => (fused ? 0 : Attention.Forward, 0, 0),
         _ => (0, 0, 0),
     };
 

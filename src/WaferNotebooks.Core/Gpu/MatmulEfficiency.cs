@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Catalog;
-using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Gpu;
 
@@ -57,10 +56,8 @@ public static class MatmulEfficiency
     /// <summary>SMs or CUs that tiles are spread over: the catalog's <c>compute_units</c>, else <see cref="DefaultComputeUnits"/>.</summary>
     public static int ComputeUnits(Accelerator a) => a.ComputeUnits is { } units ? (int)units.Value : DefaultComputeUnits;
 
-    /// <summary>Share of the microbenchmark maximum that GEMMs sustain inside a training step: the
-    /// catalog's <c>sustained_matmul_share</c> (fitted per accelerator, with its source), else 1
-    /// (not calibrated: the measured maximum is taken as is).</summary>
-    public static double SustainedShare(Accelerator a) => a.SustainedMatmulShare?.Value ?? 1.0;
+    /// <summary>Share of the microbenchmark maximum that GEMMs sustain inside a training step (<see cref="Accelerator.SustainedShare"/>).</summary>
+    public static double SustainedShare(Accelerator a) => a.SustainedShare;
 
     /// <summary>Fraction of dense peak achieved by a GEMM of this shape (before the memory roofline).</summary>
     public static double ComputeFraction(Accelerator a, double m, double n, double k, double batch = 1, Precision precision = Precision.Bf16)

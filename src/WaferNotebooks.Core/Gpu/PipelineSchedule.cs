@@ -1,3 +1,5 @@
+using WaferNotebooks.Core.Catalog;
+
 namespace WaferNotebooks.Core.Gpu;
 
 /// <summary>

@@ -68,7 +68,7 @@ sealed class StepModel : EstimateText
     StageTime Stage(double layers, double recomputed, bool logits, in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double p2p)
     {
         double moeLayers = layers * part.MoeShare, denseLayers = layers - moeLayers;
-        double recomputedShare = l.Recompute == Parallel.Recompute.Full && layers > 0 ? recomputed / layers : 1;
+        double recomputedShare = l.Recompute == Workload.Recompute.Full && layers > 0 ? recomputed / layers : 1;
         var mix = new StageMix(denseLayers, moeLayers, hasMoe, logits);
         var denseRcParts = dense.Recompute(l.Recompute, sw.FusedAttention);
         var moeRcParts = hasMoe ? moe.Recompute(l.Recompute, sw.FusedAttention) : default;
@@ -82,7 +82,7 @@ sealed class StepModel : EstimateText
         // That cost is per layer of Megatron's fused kernels; a stack launching more kernels per
         // layer (eager PyTorch, FP8 casts) takes proportionally longer (ElementwiseKernels).
         double hostForward = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale;
-        double hostBackward = hostForward * (2 + (l.Recompute == Parallel.Recompute.Full ? recomputedShare : 0));
+        double hostBackward = hostForward * (2 + (l.Recompute == Workload.Recompute.Full ? recomputedShare : 0));
         var (denseAll, moeAll) = (dense.All, moe.All);
         double forwardWaits = mix.Waits(Math.Max(0, hostForward - denseAll.Forward), Math.Max(0, hostForward - moeAll.Forward));
         double backwardWaits = mix.Waits(

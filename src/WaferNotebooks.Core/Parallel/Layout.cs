@@ -1,7 +1,6 @@
-namespace WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
 
-/// <summary>Activation recomputation in the backward pass.</summary>
-public enum Recompute { None, Selective, Full }
+namespace WaferNotebooks.Core.Parallel;
 
 /// <summary>
 /// How a job is split over devices: tensor (tp), pipeline (pp), data (dp), context (cp) and

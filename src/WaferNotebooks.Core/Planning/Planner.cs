@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;
@@ -26,20 +27,13 @@ public static partial class Planner
     /// </summary>
     private const int ParallelThreshold = 64;
 
-    /// <summary>Plans with the estimator registered for the system (<see cref="Simulator.EstimatorFor"/>).</summary>
-    public static PlanResult Plan(
-        TrainingJob job, SystemSpec system, int devices, EconomicAssumptions? economics = null,
-        Objective objective = Objective.Time, int topK = DefaultTopK,
-        IProgress<double>? progress = null, CancellationToken ct = default) =>
-        Plan(Simulator.EstimatorFor(system), job, system, devices, economics, objective, topK, progress, ct);
-
     /// <summary>Plans with the given estimator.</summary>
     public static PlanResult Plan(
         IEstimator estimator, TrainingJob job, SystemSpec system, int devices, EconomicAssumptions? economics = null,
         Objective objective = Objective.Time, int topK = DefaultTopK,
         IProgress<double>? progress = null, CancellationToken ct = default)
     {
-        Simulator.CheckRun(job, system, devices);
+        EstimatorInput.Check(job, system, devices);
         if (topK < 1)
             throw new WaferInputException($"top k must be at least 1, got {topK}.");
         objective.Pick(0, 0, 0); // rejects an undefined objective before any work

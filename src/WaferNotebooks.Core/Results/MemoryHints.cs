@@ -1,4 +1,5 @@
 using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Results;
 

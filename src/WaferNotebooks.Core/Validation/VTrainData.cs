@@ -1,5 +1,5 @@
 using System.Globalization;
-using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Validation;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Validation;
@@ -114,17 +114,17 @@ public sealed record ValidationCase(
         Recompute? recompute = Cell("recompute").ToLowerInvariant() switch
         {
             "" => null,
-            "none" => Parallel.Recompute.None,
-            "selective" => Parallel.Recompute.Selective,
-            "full" => Parallel.Recompute.Full,
+            "none" => Workload.Recompute.None,
+            "selective" => Workload.Recompute.Selective,
+            "full" => Workload.Recompute.Full,
             var other => throw new FormatException($"column recompute must be none, selective or full, not '{other}'"),
         };
         var precision = Cell("precision").ToLowerInvariant() switch
         {
-            "" or "bf16" => Workload.Precision.Bf16,
-            "fp16" => Workload.Precision.Fp16,
-            "fp8" => Workload.Precision.Fp8,
-            "fp4" => Workload.Precision.Fp4,
+            "" or "bf16" => Catalog.Precision.Bf16,
+            "fp16" => Catalog.Precision.Fp16,
+            "fp8" => Catalog.Precision.Fp8,
+            "fp4" => Catalog.Precision.Fp4,
             var other => throw new FormatException($"column precision must be bf16, fp16, fp8 or fp4, not '{other}'"),
         };
         bool? sp = Int("sequence_parallel") switch { null => null, 0 => false, 1 => true, var v => throw new FormatException($"column sequence_parallel must be 0 or 1, not {v}") };

@@ -1,10 +1,12 @@
 using System.Globalization;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Uncertainty;
 using WaferNotebooks.Core.Workload;
 

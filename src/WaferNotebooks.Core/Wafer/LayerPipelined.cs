@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Catalog;
-using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;
 

@@ -1,5 +1,5 @@
 using WaferNotebooks.Core.Catalog;
-using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Wafer;
 

@@ -1,7 +1,6 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Energy;
-using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;
 

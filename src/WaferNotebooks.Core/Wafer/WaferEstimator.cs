@@ -1,6 +1,7 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Energy;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;

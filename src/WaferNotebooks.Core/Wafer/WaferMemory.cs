@@ -1,6 +1,6 @@
 using WaferNotebooks.Core.Catalog;
-using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Wafer;
 

@@ -9,7 +9,7 @@ public sealed record TrainingJob(ModelSpec Model, double Tokens, int GlobalBatch
     /// The training framework's software profile (<c>--framework</c>, <see cref="Gpu.TrainingFramework"/>);
     /// null: the GPU estimator's own (today's mainstream stack). Wafer-scale systems ignore it.
     /// </summary>
-    public Gpu.GpuSoftware? Software { get; init; }
+    public GpuSoftware? Software { get; init; }
 
     public double TokensPerStep => (double)GlobalBatchSeqs * SeqLen;
     public double Steps => Tokens / TokensPerStep;

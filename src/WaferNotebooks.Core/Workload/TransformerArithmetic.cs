@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Catalog;
-using WaferNotebooks.Core.Parallel;
 
 namespace WaferNotebooks.Core.Workload;
 

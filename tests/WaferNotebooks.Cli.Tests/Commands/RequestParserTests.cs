@@ -56,7 +56,7 @@ public class RequestParserTests
             {
                 EstimateRequest r => r.Job, PlanRequest r => r.Job, CompareRequest r => r.Job, TimelineRequest r => r.Job, var r => throw new InvalidOperationException(r.ToString()),
             };
-            Assert.Equal(Core.Gpu.GpuSoftware.Megatron2021, job.Software);
+            Assert.Equal(Core.Catalog.GpuSoftware.Megatron2021, job.Software);
         }
         var sweep = (SweepRequest)Parse("sweep", ("--model", ["gpt3-175b"]), ("--on", ["dgx-a100-80gb"]), ("--counts", ["512,1024"]), ("--framework", ["DeepSpeed"]));
         Assert.False(sweep.Job.Software!.InterleavedSchedule);

@@ -2,6 +2,7 @@ using WaferNotebooks.Core;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Cli.Tests.Grammar;
 

@@ -1,7 +1,7 @@
 using WaferNotebooks.Core;
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Sweeps;
-using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Cli.Tests.Grammar;
 

@@ -1,5 +1,5 @@
 // Two namespaces that use each other only inside method bodies, so that the namespace check is
-// seen to find a cycle (NamespaceCycleTests.The_check_sees_a_cycle_through_a_method_body).
+// seen to find a cycle (NamespaceCycleTests.The_check_sees_a_cycle_made_only_inside_method_bodies).
 namespace CycleProbe.A
 {
     internal static class First

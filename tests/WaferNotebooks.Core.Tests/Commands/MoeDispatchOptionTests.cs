@@ -1,5 +1,5 @@
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Commands;
-using WaferNotebooks.Core.Gpu;
 
 namespace WaferNotebooks.Core.Tests.Commands;
 

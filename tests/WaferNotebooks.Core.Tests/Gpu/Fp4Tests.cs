@@ -1,6 +1,5 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Gpu;
-using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Tests.GpuTests;
 

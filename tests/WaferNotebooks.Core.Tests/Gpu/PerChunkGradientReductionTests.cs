@@ -1,4 +1,5 @@
 using CsCheck;
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Tests.PropertyTests;

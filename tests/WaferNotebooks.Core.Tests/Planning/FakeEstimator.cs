@@ -1,7 +1,9 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Tests.PlanningTests;

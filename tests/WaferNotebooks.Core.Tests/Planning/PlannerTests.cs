@@ -1,9 +1,11 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Workload;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Simulation;
 
 namespace WaferNotebooks.Core.Tests.PlanningTests;
 
@@ -23,7 +25,7 @@ public class PlannerTests
     [InlineData(Objective.Cost)]
     public void Best_is_the_true_minimum_of_the_objective_over_all_candidates(Objective objective)
     {
-        var plan = Planner.Plan(FakeEstimator.Job(), System, 256, objective: objective);
+        var plan = Simulator.Plan(FakeEstimator.Job(), System, 256, objective: objective);
         var truth = AllFeasible(256).Min(e => objective.Key(e));
         Assert.NotNull(plan.Best);
         Assert.Equal(truth, objective.Key(plan.Best!));
@@ -33,9 +35,9 @@ public class PlannerTests
     public void Objectives_disagree_and_each_picks_its_own_winner()
     {
         var job = FakeEstimator.Job();
-        var time = Planner.Plan(job, System, 256, objective: Objective.Time).Best!;
-        var energy = Planner.Plan(job, System, 256, objective: Objective.Energy).Best!;
-        var cost = Planner.Plan(job, System, 256, objective: Objective.Cost).Best!;
+        var time = Simulator.Plan(job, System, 256, objective: Objective.Time).Best!;
+        var energy = Simulator.Plan(job, System, 256, objective: Objective.Energy).Best!;
+        var cost = Simulator.Plan(job, System, 256, objective: Objective.Cost).Best!;
 
         Assert.NotEqual(time.Layout, energy.Layout);
         Assert.NotEqual(time.Layout, cost.Layout);
@@ -47,7 +49,7 @@ public class PlannerTests
     [Fact]
     public void Top_k_is_ordered_by_the_objective_and_holds_the_k_best()
     {
-        var plan = Planner.Plan(FakeEstimator.Job(), System, 256, objective: Objective.Energy, topK: 7);
+        var plan = Simulator.Plan(FakeEstimator.Job(), System, 256, objective: Objective.Energy, topK: 7);
         Assert.Equal(7, plan.TopK.Count);
         Assert.Same(plan.Best, plan.TopK[0]);
         for (var i = 1; i < plan.TopK.Count; i++)
@@ -60,7 +62,7 @@ public class PlannerTests
     [Fact]
     public void Top_k_larger_than_the_feasible_set_returns_all_feasible()
     {
-        var plan = Planner.Plan(FakeEstimator.Job(), System, 8, topK: 1000);
+        var plan = Simulator.Plan(FakeEstimator.Job(), System, 8, topK: 1000);
         Assert.Equal(plan.FeasibleCount, plan.TopK.Count);
         Assert.Equal(plan.Points.Count, plan.TopK.Count);
     }
@@ -68,7 +70,7 @@ public class PlannerTests
     [Fact]
     public void Pareto_front_is_non_dominated_and_complete()
     {
-        var plan = Planner.Plan(FakeEstimator.Job(), System, 256);
+        var plan = Simulator.Plan(FakeEstimator.Job(), System, 256);
         var all = AllFeasible(256);
         static bool Dominates(Estimate a, Estimate b) =>
             a.TimeToTrainDays <= b.TimeToTrainDays && a.EnergyMwh <= b.EnergyMwh &&
@@ -90,7 +92,7 @@ public class PlannerTests
     {
         // A 70B-class model: tp·pp below 2 cannot hold its weights in 80 GB.
         var job = FakeEstimator.Job(FakeEstimator.Model(layers: 80, hidden: 8192));
-        var plan = Planner.Plan(job, System, 64);
+        var plan = Simulator.Plan(job, System, 64);
         var candidates = fake.CandidateLayouts(job, System, 64).Count();
 
         Assert.Equal(candidates, plan.Evaluated);
@@ -108,7 +110,7 @@ public class PlannerTests
     public void When_nothing_fits_best_is_null_and_the_reason_says_why()
     {
         var tiny = new FakeSystem("fake-tiny", CapacityGb: 0.5);
-        var plan = Planner.Plan(FakeEstimator.Job(), tiny, 16);
+        var plan = Simulator.Plan(FakeEstimator.Job(), tiny, 16);
 
         Assert.Null(plan.Best);
         Assert.Empty(plan.TopK);
@@ -125,13 +127,13 @@ public class PlannerTests
     {
         var reports = new List<double>();
         var progress = new SynchronousProgress(reports);
-        Planner.Plan(FakeEstimator.Job(), System, 1024, progress: progress);
+        Simulator.Plan(FakeEstimator.Job(), System, 1024, progress: progress);
         Assert.NotEmpty(reports);
         Assert.Equal(1.0, reports.Max());
 
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => Planner.Plan(FakeEstimator.Job(), System, 1024, ct: cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => Simulator.Plan(FakeEstimator.Job(), System, 1024, ct: cts.Token));
     }
 
     [Theory]
@@ -139,15 +141,15 @@ public class PlannerTests
     [InlineData(-3)]
     public void Bad_top_k_is_an_input_error(int topK)
     {
-        var ex = Assert.Throws<WaferInputException>(() => Planner.Plan(FakeEstimator.Job(), System, 8, topK: topK));
+        var ex = Assert.Throws<WaferInputException>(() => Simulator.Plan(FakeEstimator.Job(), System, 8, topK: topK));
         Assert.Contains("top k", ex.Message);
     }
 
     [Fact]
     public void The_same_inputs_give_the_same_plan()
     {
-        var a = Planner.Plan(FakeEstimator.Job(), System, 512);
-        var b = Planner.Plan(FakeEstimator.Job(), System, 512);
+        var a = Simulator.Plan(FakeEstimator.Job(), System, 512);
+        var b = Simulator.Plan(FakeEstimator.Job(), System, 512);
         Assert.Equal(a.TopK.Select(e => e.Layout), b.TopK.Select(e => e.Layout));
         Assert.Equal(a.ParetoFront.Select(e => e.Layout), b.ParetoFront.Select(e => e.Layout));
         Assert.Equal(a.Points, b.Points);

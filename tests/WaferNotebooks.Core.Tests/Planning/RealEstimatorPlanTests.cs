@@ -4,6 +4,7 @@ using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Wafer;
 using WaferNotebooks.Core.Workload;
@@ -48,7 +49,7 @@ public class RealEstimatorPlanTests
         Assert.NotEmpty(all);
         foreach (var objective in Enum.GetValues<Objective>())
         {
-            var plan = Planner.Plan(job, system, devices, objective: objective, topK: 5);
+            var plan = Simulator.Plan(job, system, devices, objective: objective, topK: 5);
             var ranked = all.Order(Comparer<Estimate>.Create((a, b) => objective.Compare(a, b))).Take(5).ToArray();
             Assert.Equal(all.Length, plan.FeasibleCount);
             Assert.Equal(ranked.Select(e => objective.Key(e)), plan.TopK.Select(e => objective.Key(e)));
@@ -62,7 +63,7 @@ public class RealEstimatorPlanTests
     {
         var (job, system) = Run(systemId);
         var all = Feasible(job, system, devices);
-        var plan = Planner.Plan(job, system, devices);
+        var plan = Simulator.Plan(job, system, devices);
         static bool Dominates(Estimate a, Estimate b) =>
             a.TimeToTrainDays <= b.TimeToTrainDays && a.EnergyMwh <= b.EnergyMwh &&
             (a.TimeToTrainDays < b.TimeToTrainDays || a.EnergyMwh < b.EnergyMwh);
@@ -72,7 +73,7 @@ public class RealEstimatorPlanTests
         // Each single-objective best is on the front: it cannot be beaten on time and energy at once.
         foreach (var objective in new[] { Objective.Time, Objective.Energy })
         {
-            var best = Planner.Plan(job, system, devices, objective: objective).Best!;
+            var best = Simulator.Plan(job, system, devices, objective: objective).Best!;
             Assert.Contains(plan.ParetoFront, f => f.TimeToTrainDays == best.TimeToTrainDays && f.EnergyMwh == best.EnergyMwh);
         }
     }
@@ -80,9 +81,9 @@ public class RealEstimatorPlanTests
     [Fact]
     public void Cost_follows_time_when_price_is_per_device_hour_and_energy_trades_time_for_power()
     {
-        var time = Planner.Plan(Llama7b, DgxH100, 64, objective: Objective.Time).Best!;
-        var cost = Planner.Plan(Llama7b, DgxH100, 64, objective: Objective.Cost).Best!;
-        var energy = Planner.Plan(Llama7b, DgxH100, 64, objective: Objective.Energy).Best!;
+        var time = Simulator.Plan(Llama7b, DgxH100, 64, objective: Objective.Time).Best!;
+        var cost = Simulator.Plan(Llama7b, DgxH100, 64, objective: Objective.Cost).Best!;
+        var energy = Simulator.Plan(Llama7b, DgxH100, 64, objective: Objective.Energy).Best!;
         // Same devices, same price: cost is proportional to time, so the choice must not move.
         Assert.Equal(time.Layout, cost.Layout);
         Assert.True(energy.EnergyMwh <= time.EnergyMwh);
@@ -93,7 +94,7 @@ public class RealEstimatorPlanTests
     public void A_model_too_large_for_the_devices_explains_why_nothing_fits()
     {
         var job = new TrainingJob(Catalog.FindModel("llama3-405b"), 15.6e12, 2048, 8192);
-        var plan = Planner.Plan(job, DgxH100, 8);
+        var plan = Simulator.Plan(job, DgxH100, 8);
         Assert.Null(plan.Best);
         Assert.Contains("GB per device of 80 GB", plan.Why);
         var estimate = Simulator.Estimate(job, DgxH100, 8);
@@ -107,7 +108,7 @@ public class RealEstimatorPlanTests
         var sweep = Sweeper.Sweep(Llama7b, DgxH100, [8, 32, 128]);
         Assert.Equal(1.0, sweep.Points[0].ScalingEfficiency);
         Assert.All(sweep.Points, p => Assert.True(p.Estimate.Feasible, p.Estimate.Reason));
-        Assert.All(sweep.Points, p => Assert.Equal(Planner.Plan(Llama7b, DgxH100, p.Devices).Best!.Layout, p.Estimate.Layout));
+        Assert.All(sweep.Points, p => Assert.Equal(Simulator.Plan(Llama7b, DgxH100, p.Devices).Best!.Layout, p.Estimate.Layout));
         Assert.All(sweep.Points.Skip(1), p => Assert.InRange(p.ScalingEfficiency!.Value, 0.3, 1.2));
     }
 

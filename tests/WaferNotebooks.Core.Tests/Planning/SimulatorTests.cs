@@ -1,6 +1,7 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Simulation;
 
 namespace WaferNotebooks.Core.Tests.PlanningTests;
 
@@ -22,7 +23,7 @@ public class SimulatorTests
         var job = FakeEstimator.Job();
         foreach (var objective in Enum.GetValues<Objective>())
         {
-            var planned = Planner.Plan(job, System, 256, objective: objective).Best!;
+            var planned = Simulator.Plan(job, System, 256, objective: objective).Best!;
             var estimate = Simulator.Estimate(job, System, 256, objective: objective);
             Assert.Equal(planned.Layout, estimate.Layout);
             Assert.Equal(planned.StepTimeS, estimate.StepTimeS);

@@ -1,6 +1,7 @@
 using CsCheck;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;

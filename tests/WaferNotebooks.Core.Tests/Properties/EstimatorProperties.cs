@@ -3,7 +3,6 @@ using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Energy;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Results;
-using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Tests.PropertyTests;
 

@@ -1,5 +1,6 @@
 using WaferNotebooks.Core.Commands;
 using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Simulation;
 
 namespace WaferNotebooks.Core.Tests.Properties;
 

@@ -1,5 +1,6 @@
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Sweeps;
 using WaferNotebooks.Core.Tests.PlanningTests;
 
@@ -29,7 +30,7 @@ public class SweeperTests
         var job = FakeEstimator.Job();
         var sweep = Sweeper.Sweep(job, System, [32, 256], objective: Objective.Energy);
         foreach (var p in sweep.Points)
-            Assert.Equal(Planner.Plan(job, System, p.Devices, objective: Objective.Energy).Best!.Layout, p.Estimate.Layout);
+            Assert.Equal(Simulator.Plan(job, System, p.Devices, objective: Objective.Energy).Best!.Layout, p.Estimate.Layout);
         Assert.Null(sweep.FixedLayout);
     }
 

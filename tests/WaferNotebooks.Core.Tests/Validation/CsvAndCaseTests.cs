@@ -54,7 +54,7 @@ public class CsvAndCaseTests
     public void GatingAndTyingFollowThePublishedParameterCount()
     {
         var c = new ValidationCase("llama", 2, "LLaMA-65B", 65.2, 80, 8192, 22016, 64, 64, 32000, 2048, 2048, null, null, null,
-            "dgx-a100-80gb", 2048, null, null, null, null, null, null, null, null, null, WaferNotebooks.Core.Workload.Precision.Bf16, null, "mfu_percent", 40, "");
+            "dgx-a100-80gb", 2048, null, null, null, null, null, null, null, null, null, WaferNotebooks.Core.Catalog.Precision.Bf16, null, "mfu_percent", 40, "");
         var m = CaseModel.Build(c);
         Assert.Equal(FfnKind.SwiGlu, m.Ffn);
         Assert.False(m.TiedEmbeddings);

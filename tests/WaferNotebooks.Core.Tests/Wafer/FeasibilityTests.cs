@@ -1,6 +1,7 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Wafer;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Tests.Wafer;
 

@@ -2,6 +2,7 @@ using CsCheck;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Wafer;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Tests.Wafer;
 

@@ -1,6 +1,7 @@
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Wafer;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Tests.Wafer;
 

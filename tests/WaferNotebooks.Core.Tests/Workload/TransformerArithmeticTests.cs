@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Catalog;
-using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Tests.WorkloadTests;

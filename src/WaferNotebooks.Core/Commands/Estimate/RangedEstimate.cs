@@ -3,6 +3,7 @@ using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Uncertainty;
 using WaferNotebooks.Core.Workload;
 

@@ -1,6 +1,7 @@
 using WaferNotebooks.Core.Charting;
 using System.Text.Json.Nodes;
 using WaferNotebooks.Core.Planning;
+using WaferNotebooks.Core.Simulation;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
 using static WaferNotebooks.Core.Commands.ValueText;
 using static WaferNotebooks.Core.Commands.ViewTableBuilder;
@@ -30,7 +31,7 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
     }
 
     public override PlanResult Run(PlanRequest r, RunContext context) =>
-        Planner.Plan(r.Job, r.Target.System, r.Target.Devices, r.Economics, r.Objective, r.Top, context.Progress, context.Cancellation);
+        Simulator.Plan(r.Job, r.Target.System, r.Target.Devices, r.Economics, r.Objective, r.Top, context.Progress, context.Cancellation);
 
     public override string? DoesNotFit(PlanResult p) => p.Best is null ? p.Why : null;
 

@@ -1,4 +1,5 @@
 using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Simulation;
 
 namespace WaferNotebooks.Core.Validation.Calibration;
 

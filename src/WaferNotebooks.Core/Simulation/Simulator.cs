@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
@@ -8,7 +9,7 @@ using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Wafer;
 using WaferNotebooks.Core.Workload;
 
-namespace WaferNotebooks.Core;
+namespace WaferNotebooks.Core.Simulation;
 
 /// <summary>
 /// The one entry point for a single estimate: picks the estimator for the system, checks the
@@ -43,33 +44,23 @@ public static class Simulator
         TrainingJob job, SystemSpec system, int devices, Layout? layout = null,
         EconomicAssumptions? economics = null, Objective objective = Objective.Time)
     {
-        CheckRun(job, system, devices);
+        EstimatorInput.Check(job, system, devices);
         var econ = economics ?? EconomicAssumptions.Default;
         var estimator = EstimatorFor(system);
         if (layout is not null)
         {
             if (LayoutRules.Violation(job, system, devices, layout) is { } violation)
-                throw new WaferInputException(Sentence($"Layout {layout}: {violation}"));
+                throw new WaferInputException(EstimatorInput.Sentence($"Layout {layout}: {violation}"));
             return estimator.Estimate(job, system, devices, layout, econ);
         }
         var plan = Planner.Plan(estimator, job, system, devices, econ, objective, topK: 1);
         return plan.Best ?? plan.NearestMiss! with { Reason = plan.Why };
     }
 
-    /// <summary>Rejects requests no estimator can answer, with a message that says what would be right.</summary>
-    internal static void CheckRun(TrainingJob job, SystemSpec system, int devices)
-    {
-        ArgumentNullException.ThrowIfNull(job);
-        ArgumentNullException.ThrowIfNull(system);
-        if (LayoutRules.DeviceProblem(system, devices) is { } problem)
-            throw new WaferInputException(Sentence(problem));
-        if (!(job.Tokens > 0) || !double.IsFinite(job.Tokens))
-            throw new WaferInputException($"The number of training tokens must be a positive number, got {job.Tokens}.");
-        if (job.GlobalBatchSeqs < 1)
-            throw new WaferInputException($"The global batch must be at least 1 sequence, got {job.GlobalBatchSeqs}.");
-        if (job.SeqLen < 1)
-            throw new WaferInputException($"The sequence length must be at least 1 token, got {job.SeqLen}.");
-    }
-
-    private static string Sentence(string text) => char.ToUpperInvariant(text[0]) + text[1..] + ".";
+    /// <summary>Plans with the estimator registered for the system (<see cref="EstimatorFor"/>).</summary>
+    public static PlanResult Plan(
+        TrainingJob job, SystemSpec system, int devices, EconomicAssumptions? economics = null,
+        Objective objective = Objective.Time, int topK = Planner.DefaultTopK,
+        IProgress<double>? progress = null, CancellationToken ct = default) =>
+        Planner.Plan(EstimatorFor(system), job, system, devices, economics, objective, topK, progress, ct);
 }

@@ -1,4 +1,4 @@
-namespace WaferNotebooks.Core.Gpu;
+namespace WaferNotebooks.Core.Catalog;
 
 /// <summary>
 /// What the training framework does that the hardware does not decide: whether attention runs
@@ -6,7 +6,7 @@ namespace WaferNotebooks.Core.Gpu;
 /// data-parallel gradient reduction is bucketed and overlapped with the backward pass, whether
 /// the pipeline schedule can interleave model chunks, and in what precision gradients are
 /// accumulated and reduced; whether its elementwise work runs as fused kernels or op by op
-/// (eager PyTorch), and how it produces FP8 GEMM inputs (<see cref="ElementwiseKernels"/>).
+/// (eager PyTorch), and how it produces FP8 GEMM inputs (<see cref="Gpu.ElementwiseKernels"/>).
 /// </summary>
 public sealed record GpuSoftware(
     bool FusedAttention = true,
@@ -23,7 +23,7 @@ public sealed record GpuSoftware(
     MoeDispatch? Moe = null,
     bool PerChunkGradientReduction = true)
 {
-    /// <summary>How expert-parallel tokens travel (<see cref="Gpu.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
+    /// <summary>How expert-parallel tokens travel (<see cref="Catalog.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
     public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
 
     /// <summary>
@@ -110,7 +110,7 @@ public sealed record GpuSoftware(
     /// <summary>
     /// The model code run op by op by PyTorch's eager mode (no <c>torch.compile</c>, no fused
     /// kernels): every norm, rotary, activation and residual op is its own kernel with its own HBM
-    /// round trip and its own launch (<see cref="ElementwiseKernels"/>).
+    /// round trip and its own launch (<see cref="Gpu.ElementwiseKernels"/>).
     /// </summary>
     public GpuSoftware WithEagerKernels(bool eager = true) => this with { EagerKernels = eager };
 

@@ -4,7 +4,7 @@ using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Workload;
 
-namespace WaferNotebooks.Core;
+namespace WaferNotebooks.Core.Estimation;
 
 /// <summary>
 /// A closed-form performance model for one kind of system. Estimates cost microseconds, so the

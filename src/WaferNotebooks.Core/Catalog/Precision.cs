@@ -1,4 +1,4 @@
-namespace WaferNotebooks.Core.Workload;
+namespace WaferNotebooks.Core.Catalog;
 
 /// <summary>
 /// GEMM precision. In FP8 (and FP4) training only GEMM inputs are narrow: activations,

@@ -1,10 +1,8 @@
-using WaferNotebooks.Core.Catalog;
-
-namespace WaferNotebooks.Core.Gpu;
+namespace WaferNotebooks.Core.Catalog;
 
 /// <summary>
 /// How a stack moves tokens to their experts and back: the expert-parallel dispatch and combine
-/// all-to-alls of every MoE layer (docs/gpu-model.md §4.6).
+/// all-to-alls of every MoE layer (docs/gpu-model.md §4.6), timed by <see cref="Gpu.MoeDispatchTraffic"/>.
 /// <list type="bullet">
 /// <item><see cref="NodeLimit"/> M &gt; 0: node-limited routing with hierarchical dispatch, as
 /// DeepSeek-V3 trains (arXiv 2412.19437, §2.1.2 and §3.2.2): each token goes to experts on at
@@ -45,36 +43,6 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
             missed *= Math.Max(0, experts - perDomain - i) / (experts - i);
         double nodes = domains * (1 - missed);
         return nodeLimit > 0 ? Math.Min(nodeLimit, nodes) : nodes;
-    }
-
-    /// <summary>
-    /// Seconds of one all-to-all (dispatch or combine) for <paramref name="tokens"/> tokens of
-    /// width <paramref name="hidden"/> at <paramref name="bytesPerElement"/>, each to k of E
-    /// experts sharded over the EP group <paramref name="g"/>. Flat: the collective's all-to-all
-    /// of k copies per token. Hierarchical (node-limited): the network carries
-    /// n·(D−1)/D copies per token (n the expected target nodes, own node excluded), NVLink
-    /// k·(g−1)/g (each copy forwarded inside its node unless it landed on its expert's GPU);
-    /// the two tiers run at once, the slower bounds the exchange.
-    /// </summary>
-    public double AllToAllSeconds(Collectives net, GroupPlacement g, MoeSpec moe, double tokens, double hidden, double bytesPerElement)
-    {
-        if (g.Size <= 1 || tokens <= 0) return 0;
-        double tokenBytes = hidden * bytesPerElement;
-        if (NodeLimit <= 0 || !g.CrossesDomains)
-            return net.AllToAll(tokens * moe.Active * tokenBytes, g);
-        int d = g.Domains, k = g.PerDomain;
-        double remoteCopies = ExpectedNodes(moe.Experts, moe.Active, d, NodeLimit) * (d - 1.0) / d;
-        double network = net.Send(tokens * remoteCopies * tokenBytes, crossDomain: true, hops: d - 1);
-        double nvlink = net.Send(tokens * moe.Active * (k - 1.0) / k * tokenBytes, crossDomain: false, hops: k - 1);
-        return Math.Max(network, nvlink);
-    }
-
-    /// <summary>Forward and backward expert traffic of one MoE layer: a dispatch and a combine each way; the dispatches in FP8 when asked.</summary>
-    public FwdBwd LayerSeconds(Collectives net, GroupPlacement g, MoeSpec moe, double tokens, double hidden)
-    {
-        double dispatch = AllToAllSeconds(net, g, moe, tokens, hidden, Fp8 ? Fp8BytesPerElement : 2);
-        double combine = AllToAllSeconds(net, g, moe, tokens, hidden, 2);
-        return new FwdBwd(dispatch + combine, dispatch + combine);
     }
 
     /// <summary>The keys <see cref="Parse"/> takes.</summary>
