@@ -18,15 +18,19 @@ namespace WaferNotebooks.Core.Gpu;
 /// compute, which the communication kernels slow by their SM share; the bidirectional schedule
 /// shrinks the bubble, keeps two stages (two parameter copies) per rank and one more micro-batch
 /// of activations.</item>
+/// <item><see cref="GroupedKernel"/>: the experts of a rank run as one grouped GEMM kernel
+/// (DeepSeek's DeepGEMM); otherwise as Transformer Engine's per-expert loop of GEMMs over four
+/// streams, which Megatron-Core's <c>--moe-grouped-gemm</c> uses (<see cref="GroupedGemm"/>).</item>
 /// </list>
 /// </summary>
-public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overlap = false)
+public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overlap = false, bool GroupedKernel = false)
 {
-    /// <summary>The flat exchange: every expert copy sent separately, in 16 bit, not overlapped.</summary>
+    /// <summary>The flat exchange: every expert copy sent separately, in 16 bit, not overlapped; experts' GEMMs looped per expert.</summary>
     public static MoeDispatch Flat { get; } = new();
 
-    /// <summary>DeepSeek-V3's training stack: at most 4 nodes per token (§4.2 hyper-parameters), FP8 dispatch, DualPipe.</summary>
-    public static MoeDispatch DeepSeekV3 { get; } = new(NodeLimit: 4, Fp8: true, Overlap: true);
+    /// <summary>DeepSeek-V3's training stack: at most 4 nodes per token (§4.2 hyper-parameters), FP8 dispatch, DualPipe,
+    /// and grouped GEMM kernels (DeepGEMM, released by DeepSeek with the V3 training code's kernels).</summary>
+    public static MoeDispatch DeepSeekV3 { get; } = new(NodeLimit: 4, Fp8: true, Overlap: true, GroupedKernel: true);
 
     /// <summary>Bytes per element of an FP8 dispatch: the 1-byte value and an fp32 scale per 128-element tile (DeepSeek-V3 §3.3.2, 1×128 activation tiles).</summary>
     public const double Fp8BytesPerElement = 1 + 4.0 / 128;
@@ -78,10 +82,10 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
     }
 
     /// <summary>The keys <see cref="Parse"/> takes.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap"];
+    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap", "gemm"];
 
     /// <summary>
-    /// nodes=M,fp8=on|off,overlap=on|off (nodes=0: the flat exchange); keys left out keep
+    /// nodes=M,fp8=on|off,overlap=on|off,gemm=grouped|loop (nodes=0: the flat exchange); keys left out keep
     /// <paramref name="defaults"/>, the framework's. A message naming the key and what it takes otherwise.
     /// </summary>
     public static MoeDispatch Parse(string option, string text, MoeDispatch defaults)
@@ -102,6 +106,12 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
                     : throw new WaferInputException($"{option} nodes={value}: expected a whole number of nodes from 0 (no limit: a flat all-to-all) to {MaxNodeLimit}") },
                 "fp8" => d with { Fp8 = OnOff(option, key, value) },
                 "overlap" => d with { Overlap = OnOff(option, key, value) },
+                "gemm" => d with { GroupedKernel = value switch
+                {
+                    "grouped" => true,
+                    "loop" => false,
+                    _ => throw new WaferInputException($"{option} gemm={value}: expected grouped (one grouped GEMM kernel for a rank's experts) or loop (one GEMM per expert, Transformer Engine's GroupedLinear)"),
+                } },
                 _ => throw new WaferInputException($"{option} '{text}': unknown key '{key}'; expected {string.Join(", ", Keys)}"),
             };
         }
@@ -123,5 +133,6 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
     public string Describe() =>
         (NodeLimit > 0 ? $"node-limited routing (at most {NodeLimit} nodes per token), one network copy per node then NVLink fan-out" : "flat all-to-all (each expert copy sent on its own)")
         + (Fp8 ? ", FP8 dispatch (BF16 combine)" : ", BF16 dispatch")
-        + (Overlap ? ", all-to-all and pipeline sends overlapped with another micro-batch's compute (DualPipe)" : ", not overlapped");
+        + (Overlap ? ", all-to-all and pipeline sends overlapped with another micro-batch's compute (DualPipe)" : ", not overlapped")
+        + (GroupedKernel ? ", each rank's experts in one grouped GEMM kernel" : ", one GEMM per local expert over 4 streams (Transformer Engine GroupedLinear)");
 }
