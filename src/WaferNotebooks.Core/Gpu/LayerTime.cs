@@ -67,8 +67,8 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         double ffnWidth;
         if (moeLayer && m.Moe is { } moe)
         {
-            // Each device computes its tokens' share of the active experts; balanced routing.
-            double routedTokens = tokens * moe.Active * l.Ep / moe.Experts;
+            // Each device computes its tokens' share of the active experts; the busiest rank sets the pace (balanced unless an imbalance is given).
+            double routedTokens = tokens * moe.Active * l.Ep / moe.Experts * sw.MoeDispatch.BusiestRank(l.Ep);
             double localExperts = (double)moe.Experts / l.Ep;
             gemmF += ExpertMlp(moe.ExpertFfnHidden / (double)t, routedTokens, localExperts, sw.MoeDispatch.GroupedKernel);
             if (moe.Shared > 0) gemmF += Mlp(m.Ffn, moe.Shared * moe.ExpertFfnHidden / (double)t, tokens, 1);

@@ -29,7 +29,7 @@ public class MoeDispatchOptionTests
     [InlineData("nodes=four", "expected a whole number of nodes")]
     [InlineData("fp8=yes", "fp8=yes: expected on or off")]
     [InlineData("nodes=4,nodes=2", "nodes is given twice")]
-    [InlineData("dualpipe=on", "unknown key 'dualpipe'; expected nodes, fp8, overlap, gemm")]
+    [InlineData("dualpipe=on", "unknown key 'dualpipe'; expected nodes, fp8, overlap, gemm, imbalance")]
     [InlineData("gemm=fast", "gemm=fast: expected grouped (one grouped GEMM kernel for a rank's experts) or loop")]
     [InlineData("overlap", "is not KEY=VALUE")]
     [InlineData(",", "give at least one of nodes, fp8, overlap")]

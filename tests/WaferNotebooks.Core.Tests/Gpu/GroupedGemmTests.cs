@@ -84,3 +84,44 @@ public class GroupedGemmTests
         Assert.Equal(2 * dense.Elementwise.Forward, dense.Elementwise.Backward, 1e-15);
     }
 }
+
+/// <summary>Routing imbalance: the busiest expert-parallel rank sets the pace (docs/gpu-model.md §4.6).</summary>
+public class MoeImbalanceTests
+{
+    static readonly ModelSpec Model = new("moe-test", "MoE test", 24, 2048, 1024, FfnKind.SwiGlu, 16, 4, 128, 32000, 4096,
+        new MoeSpec(Experts: 64, Active: 4, Shared: 0, ExpertFfnHidden: 1024), Dropout: false);
+
+    static LayerTime Layer(double imbalance, int ep = 8, bool moe = true)
+    {
+        var job = new TrainingJob(Model, 1e9, 512, 4096, Precision.Bf16);
+        var system = TestSystems.DgxH100;
+        var sw = GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.Flat with { GroupedKernel = true, Imbalance = imbalance });
+        return LayerTime.For(Model, moe, job, new Layout(Dp: 8, Ep: ep), system, new Collectives(system), sw);
+    }
+
+    [Fact]
+    public void The_busiest_rank_runs_its_extra_tokens_and_sends_them_back()
+    {
+        var balanced = Layer(1);
+        var skewed = Layer(1.25);
+        // 4096 tokens · 4 copies · 8 ranks / 64 experts = 2048 tokens per local expert; the busiest rank's experts see 2560.
+        double Experts(double m) => MatmulEfficiency.Seconds(TestSystems.H100, Precision.Bf16, m, 2048, 2048, 8) + MatmulEfficiency.Seconds(TestSystems.H100, Precision.Bf16, m, 2048, 1024, 8);
+        Assert.Equal(Experts(2560) - Experts(2048), skewed.Gemm.Forward - balanced.Gemm.Forward, 1e-12);
+        Assert.Equal(1.25 * balanced.Ep.Forward, skewed.Ep.Forward, 1e-12);
+        Assert.Equal(1.25 * balanced.Ep.Backward, skewed.Ep.Backward, 1e-12);
+        // A rank cannot receive more than every copy of its EP group: the input is capped at the group size.
+        Assert.Equal(Layer(8, ep: 8), Layer(100, ep: 8));
+        // Dense layers route nothing.
+        Assert.Equal(Layer(1, moe: false), Layer(1.25, moe: false));
+    }
+
+    [Theory]
+    [InlineData("imbalance=0.9", "imbalance=0.9: expected the busiest expert-parallel rank's routed tokens over the mean, a number from 1 (balanced)")]
+    [InlineData("imbalance=lots", "imbalance=lots: expected")]
+    public void Bad_imbalance_says_what_would_be_right(string text, string message) =>
+        Assert.Contains(message, Assert.Throws<WaferInputException>(() => MoeDispatch.Parse("--moe-dispatch", text, MoeDispatch.Flat)).Message);
+
+    [Fact]
+    public void Imbalance_parses_onto_the_framework_defaults() =>
+        Assert.Equal(MoeDispatch.DeepSeekV3 with { Imbalance = 1.2 }, MoeDispatch.Parse("--moe-dispatch", "imbalance=1.2", MoeDispatch.DeepSeekV3));
+}
