@@ -16,15 +16,38 @@ namespace WaferNotebooks.Core.Catalog;
 /// compute, which the communication kernels slow by their SM share; the bidirectional schedule
 /// shrinks the bubble, keeps two stages (two parameter copies) per rank and one more micro-batch
 /// of activations.</item>
+/// <item><see cref="GroupedKernel"/>: the experts of a rank run as one grouped GEMM kernel
+/// (DeepSeek's DeepGEMM); otherwise as Transformer Engine's per-expert loop of GEMMs over four
+/// streams, which Megatron-Core's <c>--moe-grouped-gemm</c> uses (<see cref="Gpu.GroupedGemm"/>).</item>
+/// <item><see cref="Imbalance"/>: routed copies the busiest expert-parallel rank receives over the
+/// mean (1: balanced, as NVIDIA's MoE benchmarks force it and as this model assumed before). The
+/// ranks meet at every all-to-all, so the busiest sets the pace of the experts' GEMMs and of the
+/// exchange. An input, not a fit: <see cref="ImbalanceLow"/>–<see cref="ImbalanceHigh"/> is the
+/// documented range.</item>
 /// </list>
 /// </summary>
-public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overlap = false)
+public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overlap = false, bool GroupedKernel = false, double Imbalance = 1)
 {
-    /// <summary>The flat exchange: every expert copy sent separately, in 16 bit, not overlapped.</summary>
+    /// <summary>
+    /// Range of <see cref="Imbalance"/> to try when a run's routing is not forced to balance: 1
+    /// (perfectly balanced) to 1.25, the capacity factor Switch Transformer found to work
+    /// (Fedus et al. 2021, arXiv 2101.03961, §2.2 and Table 1: capacity factors 1.0–1.25 drop few
+    /// tokens), i.e. the load per expert that balanced routing with an auxiliary loss stays within.
+    /// A rank holding several experts averages their loads, so its imbalance is at most that of its
+    /// busiest expert.
+    /// </summary>
+    public const double ImbalanceLow = 1, ImbalanceHigh = 1.25;
+
+    /// <summary>The busiest rank's share over the mean for an EP group of <paramref name="ep"/>: the input, at most
+    /// <paramref name="ep"/> (every copy on one rank).</summary>
+    public double BusiestRank(int ep) => Math.Min(Imbalance, Math.Max(1, ep));
+
+    /// <summary>The flat exchange: every expert copy sent separately, in 16 bit, not overlapped; experts' GEMMs looped per expert.</summary>
     public static MoeDispatch Flat { get; } = new();
 
-    /// <summary>DeepSeek-V3's training stack: at most 4 nodes per token (§4.2 hyper-parameters), FP8 dispatch, DualPipe.</summary>
-    public static MoeDispatch DeepSeekV3 { get; } = new(NodeLimit: 4, Fp8: true, Overlap: true);
+    /// <summary>DeepSeek-V3's training stack: at most 4 nodes per token (§4.2 hyper-parameters), FP8 dispatch, DualPipe,
+    /// and grouped GEMM kernels (DeepGEMM, released by DeepSeek with the V3 training code's kernels).</summary>
+    public static MoeDispatch DeepSeekV3 { get; } = new(NodeLimit: 4, Fp8: true, Overlap: true, GroupedKernel: true);
 
     /// <summary>Bytes per element of an FP8 dispatch: the 1-byte value and an fp32 scale per 128-element tile (DeepSeek-V3 §3.3.2, 1×128 activation tiles).</summary>
     public const double Fp8BytesPerElement = 1 + 4.0 / 128;
@@ -46,10 +69,10 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
     }
 
     /// <summary>The keys <see cref="Parse"/> takes.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap"];
+    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap", "gemm", "imbalance"];
 
     /// <summary>
-    /// nodes=M,fp8=on|off,overlap=on|off (nodes=0: the flat exchange); keys left out keep
+    /// nodes=M,fp8=on|off,overlap=on|off,gemm=grouped|loop,imbalance=F (nodes=0: the flat exchange); keys left out keep
     /// <paramref name="defaults"/>, the framework's. A message naming the key and what it takes otherwise.
     /// </summary>
     public static MoeDispatch Parse(string option, string text, MoeDispatch defaults)
@@ -70,6 +93,14 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
                     : throw new WaferInputException($"{option} nodes={value}: expected a whole number of nodes from 0 (no limit: a flat all-to-all) to {MaxNodeLimit}") },
                 "fp8" => d with { Fp8 = OnOff(option, key, value) },
                 "overlap" => d with { Overlap = OnOff(option, key, value) },
+                "gemm" => d with { GroupedKernel = value switch
+                {
+                    "grouped" => true,
+                    "loop" => false,
+                    _ => throw new WaferInputException($"{option} gemm={value}: expected grouped (one grouped GEMM kernel for a rank's experts) or loop (one GEMM per expert, Transformer Engine's GroupedLinear)"),
+                } },
+                "imbalance" => d with { Imbalance = double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double f) && f >= 1 && f <= MaxImbalance ? f
+                    : throw new WaferInputException($"{option} imbalance={value}: expected the busiest expert-parallel rank's routed tokens over the mean, a number from 1 (balanced) to {MaxImbalance} (typical {ImbalanceLow}–{ImbalanceHigh})") },
                 _ => throw new WaferInputException($"{option} '{text}': unknown key '{key}'; expected {string.Join(", ", Keys)}"),
             };
         }
@@ -77,6 +108,9 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
             throw new WaferInputException($"{option}: give at least one of {string.Join(", ", Keys)}, e.g. nodes=4,fp8=on,overlap=on");
         return d;
     }
+
+    /// <summary>Largest imbalance accepted: a rank cannot receive more copies than the largest EP group sends (capped at the group's size when costed).</summary>
+    public const double MaxImbalance = 4096;
 
     /// <summary>Largest node limit accepted: more nodes than any catalogued system has domains is no limit at all.</summary>
     public const int MaxNodeLimit = 4096;
@@ -91,5 +125,7 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
     public string Describe() =>
         (NodeLimit > 0 ? $"node-limited routing (at most {NodeLimit} nodes per token), one network copy per node then NVLink fan-out" : "flat all-to-all (each expert copy sent on its own)")
         + (Fp8 ? ", FP8 dispatch (BF16 combine)" : ", BF16 dispatch")
-        + (Overlap ? ", all-to-all and pipeline sends overlapped with another micro-batch's compute (DualPipe)" : ", not overlapped");
+        + (Overlap ? ", all-to-all and pipeline sends overlapped with another micro-batch's compute (DualPipe)" : ", not overlapped")
+        + (GroupedKernel ? ", each rank's experts in one grouped GEMM kernel" : ", one GEMM per local expert over 4 streams (Transformer Engine GroupedLinear)")
+        + (Imbalance > 1 ? $", busiest rank {Imbalance:0.##}× the mean routed tokens" : "");
 }

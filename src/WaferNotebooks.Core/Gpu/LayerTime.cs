@@ -67,10 +67,10 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         double ffnWidth;
         if (moeLayer && m.Moe is { } moe)
         {
-            // Each device computes its tokens' share of the active experts; balanced routing.
-            double routedTokens = tokens * moe.Active * l.Ep / moe.Experts;
+            // Each device computes its tokens' share of the active experts; the busiest rank sets the pace (balanced unless an imbalance is given).
+            double routedTokens = tokens * moe.Active * l.Ep / moe.Experts * sw.MoeDispatch.BusiestRank(l.Ep);
             double localExperts = (double)moe.Experts / l.Ep;
-            gemmF += Mlp(m.Ffn, moe.ExpertFfnHidden / (double)t, routedTokens, localExperts);
+            gemmF += ExpertMlp(moe.ExpertFfnHidden / (double)t, routedTokens, localExperts, sw.MoeDispatch.GroupedKernel);
             if (moe.Shared > 0) gemmF += Mlp(m.Ffn, moe.Shared * moe.ExpertFfnHidden / (double)t, tokens, 1);
             gemmF += Gemm(tokens, moe.Experts, h, Precision.Bf16); // router
             ffnWidth = (moe.Active + moe.Shared) * (double)moe.ExpertFfnHidden;
@@ -83,6 +83,11 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
 
         double Mlp(FfnKind kind, double f, double mm, double batch) =>
             Gemm(mm, kind == FfnKind.SwiGlu ? 2 * f : f, h, linear, batch) + Gemm(mm, h, f, linear, batch);
+
+        // The routed experts' GEMMs as the stack launches them: one grouped kernel or a loop over experts (GroupedGemm).
+        double ExpertMlp(double f, double mm, double experts, bool oneKernel) =>
+            GroupedGemm.Seconds(a, linear, mm, m.Ffn == FfnKind.SwiGlu ? 2 * f : f, h, experts, oneKernel)
+            + GroupedGemm.Seconds(a, linear, mm, h, f, experts, oneKernel);
 
         // Attention scores: b·a/t heads, queries s/cp against keys s.
         double heads = l.MicroBatch * (double)m.Heads / t;
@@ -109,7 +114,17 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         double elemBytes = tokens * ElementwiseKernels.BytesPerToken(m, ffnWidth, t, l.SequenceParallel, sw.EagerKernels);
         // FP8: each GEMM input is cast forward and each gradient backward (and weights, outside Megatron's TE).
         if (eightBit) elemBytes += tokens * ElementwiseKernels.Fp8BytesPerToken(m, ffnWidth, t, l.SequenceParallel, tokens, sw.Fp8Casts, sw.EagerKernels);
-        var elementwise = new FwdBwd(elemBytes / hbm, 2 * elemBytes / hbm);
+        // MoE: the copies into expert order and back (the backward moves the same bytes), and the
+        // FP8 casts of the k copies each token sends to its experts (the cast above counts one).
+        double permutation = 0;
+        if (moeLayer && m.Moe is { } pm)
+        {
+            double routing = tokens / (l.SequenceParallel ? t : 1);
+            permutation = routing * MoePermutation.BytesPerToken(h, pm.Active, pm.Experts / l.Ep, l.Ep);
+            if (eightBit && !sw.MoeDispatch.Fp8)
+                elemBytes += routing * (pm.Active - 1) * h * ElementwiseKernels.Fp8CastBytesPerElement(sw.Fp8Casts, sw.EagerKernels);
+        }
+        var elementwise = new FwdBwd((elemBytes + permutation) / hbm, (2 * elemBytes + permutation) / hbm);
 
         // Tensor parallel: two all-reduces of the b·s·h activations forward and two backward
         // (with sequence parallelism the same bytes move as reduce-scatter + all-gather).

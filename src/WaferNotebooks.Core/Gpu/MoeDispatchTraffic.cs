@@ -30,11 +30,13 @@ public static class MoeDispatchTraffic
         return Math.Max(network, nvlink);
     }
 
-    /// <summary>Forward and backward expert traffic of one MoE layer: a dispatch and a combine each way; the dispatches in FP8 when asked.</summary>
+    /// <summary>Forward and backward expert traffic of one MoE layer: a dispatch and a combine each way; the dispatches in FP8 when asked.
+    /// The busiest rank receives (dispatch) and sends back (combine) <see cref="MoeDispatch.BusiestRank"/> times the mean, and the exchange ends with it.</summary>
     public static FwdBwd LayerSeconds(this MoeDispatch settings, Collectives net, GroupPlacement g, MoeSpec moe, double tokens, double hidden)
     {
         double dispatch = settings.AllToAllSeconds(net, g, moe, tokens, hidden, settings.Fp8 ? MoeDispatch.Fp8BytesPerElement : 2);
         double combine = settings.AllToAllSeconds(net, g, moe, tokens, hidden, 2);
-        return new FwdBwd(dispatch + combine, dispatch + combine);
+        double busiest = settings.BusiestRank(g.Size) * (dispatch + combine);
+        return new FwdBwd(busiest, busiest);
     }
 }

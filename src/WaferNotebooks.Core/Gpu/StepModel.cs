@@ -328,7 +328,7 @@ sealed class StepModel : EstimateText
             ? $"; EP group of {g.Size} over {g.Domains} nodes: a token's {moe.Active} experts fall on {MoeDispatch.ExpectedNodes(moe.Experts, moe.Active, g.Domains, 0):0.##} nodes on average"
               + (d.NodeLimit > 0 ? $", at most {d.NodeLimit} with node-limited routing, so {MoeDispatch.ExpectedNodes(moe.Experts, moe.Active, g.Domains, d.NodeLimit) * (g.Domains - 1.0) / g.Domains:0.##} network copies per token instead of {moe.Active * (g.Size - g.PerDomain) / (double)g.Size:0.##}" : "")
             : "";
-        return $"expert dispatch: {d.Describe()}; balanced routing, no capacity factor or dropped tokens{nodes}"
+        return $"expert dispatch: {d.Describe()}; {(d.Imbalance > 1 ? $"the busiest of {g.Size} ranks sets the pace" : $"balanced routing (imbalance=1; {MoeDispatch.ImbalanceLow}–{MoeDispatch.ImbalanceHigh} plausible when balance is not forced)")}, no capacity factor or dropped tokens{nodes}"
             + (d.Overlap ? $"; exposed all-to-all = max(a2a − compute, {DataParallelSync.CommunicationSmShare:0.##}·a2a) per layer and pass (communication SMs: DeepSeek-V3 gives 20 of 132 to it)" : "");
     }
 

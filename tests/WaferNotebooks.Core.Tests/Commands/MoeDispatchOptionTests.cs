@@ -16,8 +16,10 @@ public class MoeDispatchOptionTests
     {
         Assert.Null(Estimate().Job.Software);
         Assert.Equal(new MoeDispatch(NodeLimit: 4), Estimate(("--moe-dispatch", "nodes=4")).Job.Software!.MoeDispatch);
-        Assert.Equal(new MoeDispatch(NodeLimit: 4, Fp8: false, Overlap: true),
+        Assert.Equal(new MoeDispatch(NodeLimit: 4, Fp8: false, Overlap: true, GroupedKernel: true),
             Estimate(("--framework", "hai-llm"), ("--moe-dispatch", "fp8=off")).Job.Software!.MoeDispatch);
+        Assert.Equal(MoeDispatch.DeepSeekV3 with { GroupedKernel = false }, Estimate(("--framework", "hai-llm"), ("--moe-dispatch", "gemm=loop")).Job.Software!.MoeDispatch);
+        Assert.Equal(MoeDispatch.Flat with { GroupedKernel = true }, Estimate(("--moe-dispatch", "gemm=grouped")).Job.Software!.MoeDispatch);
         Assert.Equal(MoeDispatch.Flat with { Overlap = true }, Estimate(("--framework", "megatron-core"), ("--moe-dispatch", "overlap=on")).Job.Software!.MoeDispatch);
         Assert.Equal(MoeDispatch.DeepSeekV3, Estimate(("--framework", "deepseek")).Job.Software!.MoeDispatch);
     }
@@ -27,7 +29,8 @@ public class MoeDispatchOptionTests
     [InlineData("nodes=four", "expected a whole number of nodes")]
     [InlineData("fp8=yes", "fp8=yes: expected on or off")]
     [InlineData("nodes=4,nodes=2", "nodes is given twice")]
-    [InlineData("dualpipe=on", "unknown key 'dualpipe'; expected nodes, fp8, overlap")]
+    [InlineData("dualpipe=on", "unknown key 'dualpipe'; expected nodes, fp8, overlap, gemm, imbalance")]
+    [InlineData("gemm=fast", "gemm=fast: expected grouped (one grouped GEMM kernel for a rank's experts) or loop")]
     [InlineData("overlap", "is not KEY=VALUE")]
     [InlineData(",", "give at least one of nodes, fp8, overlap")]
     public void Bad_values_say_what_was_wrong_and_what_would_be_right(string value, string message) =>
