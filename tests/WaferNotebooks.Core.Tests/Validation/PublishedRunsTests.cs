@@ -47,11 +47,11 @@ public class PublishedRunsTests(ITestOutputHelper output)
             .Select(r => (r.Case.SystemId, r.Case.Metric, r.Case.Value)).ToHashSet();
         Assert.DoesNotContain(data.Rows, r => seen.Contains((r.Case.SystemId, r.Case.Metric, r.Case.Value)));
 
-        // The only rows not predicted are the multi-slice TPU v5e runs: the catalog's v5e pod stops at one 256-chip slice.
+        // Every row is predicted: the multi-slice TPU v5e runs cross the data-centre network between 256-chip
+        // slices, and the TPU v3 multipod (4,096 chips on ICI) is inside the catalog's tpu-v3-pod.
         var report = new ValidationRun().Run(File.ReadAllText(PublishedCsv), "published/runs.csv");
         var skipped = report.Rows.Where(r => r.Skipped).ToList();
-        Assert.All(skipped, r => Assert.StartsWith("maxtext-v5e-", r.Id));
-        Assert.True(skipped.Count <= 6, string.Join("; ", skipped.Select(r => $"{r.Id}: {r.Reason}")));
+        Assert.True(skipped.Count == 0, string.Join("; ", skipped.Select(r => $"{r.Id}: {r.Reason}")));
     }
 
     [Fact]
@@ -61,13 +61,15 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var throughput = cv.OutOfGroup.Throughput;
         Report("throughput rows, cross-validated by source", throughput.Rows);
         var s = throughput.Summary;
-        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 30.1%, median 17.9%, coverage 46.2%
-        // (H100 rows of PyTorch-native stacks 49-60% optimistic, Megatron-Bridge MoE rows 76%). When the data were
-        // collected: 31.5%, 19.3%, 25.3%; the calibration bands in the ranges and the eager-kernel profile moved them.
-        Assert.True(s.MeanAbsError <= 0.31, $"mean |error| {s.MeanAbsError:P1} (reached 30.1%)");
-        Assert.True(s.MedianAbsError <= 0.19, $"median |error| {s.MedianAbsError:P1} (reached 17.9%)");
-        Assert.True(s.Coverage >= 0.46, $"coverage {s.Coverage:P1} (reached 46.2%)");
-        Assert.True(s.Count - s.Skipped >= 91, $"{s.Count - s.Skipped} throughput rows predicted");
+        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 28.6%, median 15.7%, coverage 48.5%
+        // over 97 rows (H100 rows of PyTorch-native stacks 49-60% optimistic, Megatron-Bridge MoE rows 76%). When the
+        // data were collected: 31.5%, 19.3%, 25.3% over 91; the calibration bands in the ranges and the eager-kernel
+        // profile moved them to 30.1%, 17.9%, 46.2%, and the six multi-slice TPU v5e rows, predicted since the v5e pod
+        // joins slices over the data-centre network (all within 16%), to the levels here.
+        Assert.True(s.MeanAbsError <= 0.29, $"mean |error| {s.MeanAbsError:P1} (reached 28.6%)");
+        Assert.True(s.MedianAbsError <= 0.16, $"median |error| {s.MedianAbsError:P1} (reached 15.7%)");
+        Assert.True(s.Coverage >= 0.48, $"coverage {s.Coverage:P1} (reached 48.5%)");
+        Assert.True(s.Count - s.Skipped >= 97, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 65.8% (71.4% before the DeepSeek-V3 row named its framework, hai-llm).
         var moe = ValidationData.Load(PublishedCsv, "--data").Rows.Where(r => r.Case.MoeExperts is > 1).Select(r => r.Case.Id).ToHashSet();
@@ -76,12 +78,13 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Assert.Equal(13, moeRows.Count);
         Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.66, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 65.8%)");
 
-        // Whole-run rows (GPU-hours, wall days): reported with their ranges. Reached: mean 28.5%, 6 of 14 inside.
+        // Whole-run rows (GPU-hours, wall days, MLPerf time to train): reported with their ranges. Reached: mean 26.8%,
+        // 7 of 15 inside (28.5% and 6 of 14 before the MLPerf v0.7 BERT row on the 4,096-chip TPU v3 multipod, -2.3%).
         var whole = cv.OutOfGroup.Rows.Where(r => WholeRunMetrics.Contains(r.Metric) && !r.Skipped).ToList();
         Report("whole-run rows, cross-validated by source", whole);
-        Assert.Equal(14, whole.Count);
+        Assert.Equal(15, whole.Count);
         Assert.All(whole, r => Assert.True(r.PredictedLow <= r.Predicted && r.Predicted <= r.PredictedHigh, r.Id));
-        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.29, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 28.5%)");
+        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.27, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 26.8%)");
     }
 
     [Fact]
@@ -92,9 +95,9 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var cv = CrossValidated();
         var held = cv.InSample.Rows.Where(r => !r.Skipped && !InAFit(r.Id)).ToList();
         Report("rows in no fit", held);
-        Assert.True(held.Count >= 91, $"{held.Count} held-out rows");
+        Assert.True(held.Count >= 98, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.34, $"held-out mean |error| {mean:P1} (reached 33.2%)");
+        Assert.True(mean <= 0.32, $"held-out mean |error| {mean:P1} (reached 31.2% over 98 rows; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
