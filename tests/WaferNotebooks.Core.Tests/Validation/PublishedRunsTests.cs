@@ -61,15 +61,16 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var throughput = cv.OutOfGroup.Throughput;
         Report("throughput rows, cross-validated by source", throughput.Rows);
         var s = throughput.Summary;
-        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 28.6%, median 15.7%, coverage 48.5%
-        // over 97 rows (H100 rows of PyTorch-native stacks 49-60% optimistic, Megatron-Bridge MoE rows 76%). When the
+        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 27.1%, median 13.3%, coverage 51.5%
+        // over 103 rows (H100 rows of PyTorch-native stacks 49-60% optimistic, Megatron-Bridge MoE rows 76%). When the
         // data were collected: 31.5%, 19.3%, 25.3% over 91; the calibration bands in the ranges and the eager-kernel
-        // profile moved them to 30.1%, 17.9%, 46.2%, and the six multi-slice TPU v5e rows, predicted since the v5e pod
-        // joins slices over the data-centre network (all within 16%), to the levels here.
-        Assert.True(s.MeanAbsError <= 0.29, $"mean |error| {s.MeanAbsError:P1} (reached 28.6%)");
-        Assert.True(s.MedianAbsError <= 0.16, $"median |error| {s.MedianAbsError:P1} (reached 15.7%)");
-        Assert.True(s.Coverage >= 0.48, $"coverage {s.Coverage:P1} (reached 48.5%)");
-        Assert.True(s.Count - s.Skipped >= 97, $"{s.Count - s.Skipped} throughput rows predicted");
+        // profile moved them to 30.1%, 17.9%, 46.2%; the six multi-slice TPU v5e rows, predicted since the v5e pod joins
+        // slices over the data-centre network (all within 16%), to 28.6%, 15.7%, 48.5% over 97; the six MLPerf v5.1
+        // MI355X/MI350X rows (cross-validated 2-3%) to the levels here.
+        Assert.True(s.MeanAbsError <= 0.28, $"mean |error| {s.MeanAbsError:P1} (reached 27.1%)");
+        Assert.True(s.MedianAbsError <= 0.14, $"median |error| {s.MedianAbsError:P1} (reached 13.3%)");
+        Assert.True(s.Coverage >= 0.51, $"coverage {s.Coverage:P1} (reached 51.5%)");
+        Assert.True(s.Count - s.Skipped >= 103, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 65.8% (71.4% before the DeepSeek-V3 row named its framework, hai-llm).
         var moe = ValidationData.Load(PublishedCsv, "--data").Rows.Where(r => r.Case.MoeExperts is > 1).Select(r => r.Case.Id).ToHashSet();
@@ -90,7 +91,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
     [Fact]
     public void Rows_never_used_in_any_fit_are_reported_apart()
     {
-        // The held-out part: every row outside the recorded Gaudi 2 and TPU v5p fits (llm-foundry, torchtitan, NeMo,
+        // The held-out part: every row outside the recorded Gaudi 2, TPU v5p and MI350X/MI355X fits (llm-foundry, torchtitan, NeMo,
         // Megatron-Bridge MoE, Trainium, Frontier, the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them.
         var cv = CrossValidated();
         var held = cv.InSample.Rows.Where(r => !r.Skipped && !InAFit(r.Id)).ToList();
@@ -104,7 +105,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
     [Fact]
     public void The_non_NVIDIA_calibrations_hold_out_of_sample()
     {
-        // Gaudi 2 (sustained share 0.61) and TPU v5p (0.892) were fitted by wafer calibrate to rows of this
+        // Gaudi 2 (sustained share 0.61), TPU v5p (0.892), MI355X and MI350X were fitted by wafer calibrate to rows of this
         // file; leaving each source out, its rows are predicted with the share refitted on the others.
         var cv = CrossValidated();
         double Mean(string prefix, string except = "") => cv.OutOfGroup.Rows
@@ -116,5 +117,17 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var shipped = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).ToDictionary(v => v.Accelerator + " " + v.Constant, v => v.Value);
         Assert.Equal(0.61, shipped["gaudi2 sustained_matmul_share"], 0.01);
         Assert.Equal(0.892, shipped["tpu-v5p sustained_matmul_share"], 0.01);
+
+        // MI355X (0.901) and MI350X (0.789) were fitted to MLPerf Training v5.1 Llama 3.1 8B on one 8-GPU node, one row
+        // per submitter (AMD, Dell, Supermicro, GigaComputing; AMD, Cisco), all running AMD's reference code. Each row
+        // predicted from the other submitters' fit: reached 2.2% (uncalibrated 9.4%) and 3.3% (uncalibrated 23.1%).
+        double MlperfMean(string device) => cv.OutOfGroup.Rows
+            .Where(r => r.Id.StartsWith("mlperf-v5.1-llama31-8b-") && r.Id.EndsWith("-" + device) && !r.Skipped).Average(r => r.AbsError!.Value);
+        double mi355x = MlperfMean("mi355x"), mi350x = MlperfMean("mi350x");
+        output.WriteLine($"cross-validated: MI355X {mi355x:P1} (uncalibrated 9.4%), MI350X {mi350x:P1} (uncalibrated 23.1%)");
+        Assert.True(mi355x <= 0.03, $"MI355X cross-validated mean {mi355x:P1} (reached 2.2%)");
+        Assert.True(mi350x <= 0.04, $"MI350X cross-validated mean {mi350x:P1} (reached 3.3%)");
+        Assert.Equal(0.901, shipped["mi355x sustained_matmul_share"], 0.01);
+        Assert.Equal(0.789, shipped["mi350x sustained_matmul_share"], 0.01);
     }
 }
