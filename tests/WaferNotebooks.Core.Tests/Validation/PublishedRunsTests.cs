@@ -47,11 +47,11 @@ public class PublishedRunsTests(ITestOutputHelper output)
             .Select(r => (r.Case.SystemId, r.Case.Metric, r.Case.Value)).ToHashSet();
         Assert.DoesNotContain(data.Rows, r => seen.Contains((r.Case.SystemId, r.Case.Metric, r.Case.Value)));
 
-        // The only rows not predicted are the multi-slice TPU v5e runs: the catalog's v5e pod stops at one 256-chip slice.
+        // Every row is predicted: the multi-slice TPU v5e runs cross the data-centre network between 256-chip
+        // slices, and the TPU v3 multipod (4,096 chips on ICI) is inside the catalog's tpu-v3-pod.
         var report = new ValidationRun().Run(File.ReadAllText(PublishedCsv), "published/runs.csv");
         var skipped = report.Rows.Where(r => r.Skipped).ToList();
-        Assert.All(skipped, r => Assert.StartsWith("maxtext-v5e-", r.Id));
-        Assert.True(skipped.Count <= 6, string.Join("; ", skipped.Select(r => $"{r.Id}: {r.Reason}")));
+        Assert.True(skipped.Count == 0, string.Join("; ", skipped.Select(r => $"{r.Id}: {r.Reason}")));
     }
 
     [Fact]
@@ -61,13 +61,16 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var throughput = cv.OutOfGroup.Throughput;
         Report("throughput rows, cross-validated by source", throughput.Rows);
         var s = throughput.Summary;
-        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 30.1%, median 17.9%, coverage 46.2%
-        // (H100 rows of PyTorch-native stacks 49-60% optimistic, Megatron-Bridge MoE rows 76%). When the data were
-        // collected: 31.5%, 19.3%, 25.3%; the calibration bands in the ranges and the eager-kernel profile moved them.
-        Assert.True(s.MeanAbsError <= 0.31, $"mean |error| {s.MeanAbsError:P1} (reached 30.1%)");
-        Assert.True(s.MedianAbsError <= 0.19, $"median |error| {s.MedianAbsError:P1} (reached 17.9%)");
-        Assert.True(s.Coverage >= 0.46, $"coverage {s.Coverage:P1} (reached 46.2%)");
-        Assert.True(s.Count - s.Skipped >= 91, $"{s.Count - s.Skipped} throughput rows predicted");
+        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 27.1%, median 13.3%, coverage 51.5%
+        // over 103 rows (H100 rows of PyTorch-native stacks 49-60% optimistic, Megatron-Bridge MoE rows 76%). When the
+        // data were collected: 31.5%, 19.3%, 25.3% over 91; the calibration bands in the ranges and the eager-kernel
+        // profile moved them to 30.1%, 17.9%, 46.2%; the six multi-slice TPU v5e rows, predicted since the v5e pod joins
+        // slices over the data-centre network (all within 16%), to 28.6%, 15.7%, 48.5% over 97; the six MLPerf v5.1
+        // MI355X/MI350X rows (cross-validated 2-3%) to the levels here.
+        Assert.True(s.MeanAbsError <= 0.28, $"mean |error| {s.MeanAbsError:P1} (reached 27.1%)");
+        Assert.True(s.MedianAbsError <= 0.14, $"median |error| {s.MedianAbsError:P1} (reached 13.3%)");
+        Assert.True(s.Coverage >= 0.51, $"coverage {s.Coverage:P1} (reached 51.5%)");
+        Assert.True(s.Count - s.Skipped >= 103, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.6% with the
         // per-expert GEMM loop and the permutation copies (docs/gpu-model.md §4.6); 65.8% before them, 71.4% before the DeepSeek-V3 row named its framework.
@@ -82,32 +85,33 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Assert.True(Class("dgx-b200") <= 0.54, $"B200 MoE {Class("dgx-b200"):P1} (reached 53.9%)");
         Assert.True(Class("dgx-h100") <= 0.74, $"H100 MoE {Class("dgx-h100"):P1} (reached 73.7%)");
 
-        // Whole-run rows (GPU-hours, wall days): reported with their ranges. Reached: mean 28.5%, 6 of 14 inside.
+        // Whole-run rows (GPU-hours, wall days, MLPerf time to train): reported with their ranges. Reached: mean 26.8%,
+        // 7 of 15 inside (28.5% and 6 of 14 before the MLPerf v0.7 BERT row on the 4,096-chip TPU v3 multipod, -2.3%).
         var whole = cv.OutOfGroup.Rows.Where(r => WholeRunMetrics.Contains(r.Metric) && !r.Skipped).ToList();
         Report("whole-run rows, cross-validated by source", whole);
-        Assert.Equal(14, whole.Count);
+        Assert.Equal(15, whole.Count);
         Assert.All(whole, r => Assert.True(r.PredictedLow <= r.Predicted && r.Predicted <= r.PredictedHigh, r.Id));
-        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.29, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 28.5%)");
+        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.27, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 26.8%)");
     }
 
     [Fact]
     public void Rows_never_used_in_any_fit_are_reported_apart()
     {
-        // The held-out part: every row outside the recorded Gaudi 2 and TPU v5p fits (llm-foundry, torchtitan, NeMo,
+        // The held-out part: every row outside the recorded Gaudi 2, TPU v5p and MI350X/MI355X fits (llm-foundry, torchtitan, NeMo,
         // Megatron-Bridge MoE, Trainium, Frontier, the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them.
         var cv = CrossValidated();
         var held = cv.InSample.Rows.Where(r => !r.Skipped && !InAFit(r.Id)).ToList();
         Report("rows in no fit", held);
-        Assert.True(held.Count >= 91, $"{held.Count} held-out rows");
+        Assert.True(held.Count >= 98, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.34, $"held-out mean |error| {mean:P1} (reached 33.2%)");
+        Assert.True(mean <= 0.32, $"held-out mean |error| {mean:P1} (reached 31.2% over 98 rows; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
     [Fact]
     public void The_non_NVIDIA_calibrations_hold_out_of_sample()
     {
-        // Gaudi 2 (sustained share 0.61) and TPU v5p (0.892) were fitted by wafer calibrate to rows of this
+        // Gaudi 2 (sustained share 0.61), TPU v5p (0.892), MI355X and MI350X were fitted by wafer calibrate to rows of this
         // file; leaving each source out, its rows are predicted with the share refitted on the others.
         var cv = CrossValidated();
         double Mean(string prefix, string except = "") => cv.OutOfGroup.Rows
@@ -119,5 +123,17 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var shipped = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).ToDictionary(v => v.Accelerator + " " + v.Constant, v => v.Value);
         Assert.Equal(0.61, shipped["gaudi2 sustained_matmul_share"], 0.01);
         Assert.Equal(0.892, shipped["tpu-v5p sustained_matmul_share"], 0.01);
+
+        // MI355X (0.87) and MI350X (0.763) were fitted to MLPerf Training v5.1 Llama 3.1 8B on one 8-GPU node, one row
+        // per submitter (AMD, Dell, Supermicro, GigaComputing; AMD, Cisco), all running AMD's reference code. Each row
+        // predicted from the other submitters' fit: reached 2.2% (uncalibrated 12.7%) and 3.3% (uncalibrated 26.8%).
+        double MlperfMean(string device) => cv.OutOfGroup.Rows
+            .Where(r => r.Id.StartsWith("mlperf-v5.1-llama31-8b-") && r.Id.EndsWith("-" + device) && !r.Skipped).Average(r => r.AbsError!.Value);
+        double mi355x = MlperfMean("mi355x"), mi350x = MlperfMean("mi350x");
+        output.WriteLine($"cross-validated: MI355X {mi355x:P1} (uncalibrated 12.7%), MI350X {mi350x:P1} (uncalibrated 26.8%)");
+        Assert.True(mi355x <= 0.03, $"MI355X cross-validated mean {mi355x:P1} (reached 2.2%)");
+        Assert.True(mi350x <= 0.04, $"MI350X cross-validated mean {mi350x:P1} (reached 3.3%)");
+        Assert.Equal(0.87, shipped["mi355x sustained_matmul_share"], 0.01);
+        Assert.Equal(0.763, shipped["mi350x sustained_matmul_share"], 0.01);
     }
 }
