@@ -61,27 +61,32 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var throughput = cv.OutOfGroup.Throughput;
         Report("throughput rows, cross-validated by source", throughput.Rows);
         var s = throughput.Summary;
-        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 30.1%, median 17.9%, coverage 46.2%
-        // (H100 rows of PyTorch-native stacks 49-60% optimistic, Megatron-Bridge MoE rows 76%). When the data were
-        // collected: 31.5%, 19.3%, 25.3%; the calibration bands in the ranges and the eager-kernel profile moved them.
-        Assert.True(s.MeanAbsError <= 0.31, $"mean |error| {s.MeanAbsError:P1} (reached 30.1%)");
-        Assert.True(s.MedianAbsError <= 0.19, $"median |error| {s.MedianAbsError:P1} (reached 17.9%)");
-        Assert.True(s.Coverage >= 0.46, $"coverage {s.Coverage:P1} (reached 46.2%)");
+        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 26.5%, median 17.6%, coverage 51.6%
+        // (H100 rows of PyTorch-native stacks 30-49% optimistic, Megatron-Bridge MoE rows 78%). When the data were
+        // collected: 31.5%, 19.3%, 25.3%; the calibration bands in the ranges, the eager-kernel profile and the
+        // attention kernels by generation (30.1% → 26.5%) moved them.
+        Assert.True(s.MeanAbsError <= 0.27, $"mean |error| {s.MeanAbsError:P1} (reached 26.5%)");
+        Assert.True(s.MedianAbsError <= 0.18, $"median |error| {s.MedianAbsError:P1} (reached 17.6%)");
+        Assert.True(s.Coverage >= 0.51, $"coverage {s.Coverage:P1} (reached 51.6%)");
         Assert.True(s.Count - s.Skipped >= 91, $"{s.Count - s.Skipped} throughput rows predicted");
 
-        // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 65.8% (71.4% before the DeepSeek-V3 row named its framework, hai-llm).
+        // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 67.6% (71.4% before the
+        // DeepSeek-V3 row named its framework, hai-llm; 65.8% before cuDNN attention on H100 was costed at its measured rate, which makes
+        // the two H100 MoE rows, already too fast from their expert GEMMs and GPT-OSS's sliding window costed as full attention, faster still).
         var moe = ValidationData.Load(PublishedCsv, "--data").Rows.Where(r => r.Case.MoeExperts is > 1).Select(r => r.Case.Id).ToHashSet();
         var moeRows = cv.OutOfGroup.Rows.Where(r => moe.Contains(r.Id) && !r.Skipped).ToList();
         Report("MoE rows, cross-validated by source", moeRows);
         Assert.Equal(13, moeRows.Count);
-        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.66, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 65.8%)");
+        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.68, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 67.6%)");
 
-        // Whole-run rows (GPU-hours, wall days): reported with their ranges. Reached: mean 28.5%, 6 of 14 inside.
+        // Whole-run rows (GPU-hours, wall days): reported with their ranges. Reached: mean 29.0%, 6 of 14 inside (28.5% before attention
+        // was costed at its measured kernel rates: faster attention on A100/H100/H800 shortens the runs whose published hours already
+        // exceed steady training, Llama 2/3, StarCoder, DeepSeek-V3).
         var whole = cv.OutOfGroup.Rows.Where(r => WholeRunMetrics.Contains(r.Metric) && !r.Skipped).ToList();
         Report("whole-run rows, cross-validated by source", whole);
         Assert.Equal(14, whole.Count);
         Assert.All(whole, r => Assert.True(r.PredictedLow <= r.Predicted && r.Predicted <= r.PredictedHigh, r.Id));
-        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.29, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 28.5%)");
+        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.295, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 29.0%)");
     }
 
     [Fact]
@@ -94,7 +99,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 91, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.34, $"held-out mean |error| {mean:P1} (reached 33.2%)");
+        Assert.True(mean <= 0.30, $"held-out mean |error| {mean:P1} (reached 29.7%)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
