@@ -93,11 +93,14 @@ public static class AttentionKernels
     const int QueryBlock = 128;
 
     /// <summary>True for Hopper devices, where the FA3 paper's measurements apply: the catalog's H100 SXM and PCIe, H800 and H200, and overlays whose id starts alike (h100-oc).</summary>
-    public static bool IsHopper(Accelerator a) =>
-        a.Id.StartsWith("h100", StringComparison.OrdinalIgnoreCase) || a.Id.StartsWith("h800", StringComparison.OrdinalIgnoreCase) || a.Id.StartsWith("h200", StringComparison.OrdinalIgnoreCase);
+    public static bool IsHopper(Accelerator a) => IdStartsWith(a.Id, 'h', "100") || IdStartsWith(a.Id, 'h', "800") || IdStartsWith(a.Id, 'h', "200");
 
     /// <summary>True for Ampere A100s (ids starting a100), where the FA2 paper's measurements apply.</summary>
-    public static bool IsAmpere(Accelerator a) => a.Id.StartsWith("a100", StringComparison.OrdinalIgnoreCase);
+    public static bool IsAmpere(Accelerator a) => IdStartsWith(a.Id, 'a', "100");
+
+    /// <summary>Id starts with the letter (either case) and the digits; char tests, since every layer time asks.</summary>
+    static bool IdStartsWith(string id, char letter, string digits) =>
+        id.Length >= 4 && (id[0] | 0x20) == letter && id[1] == digits[0] && id[2] == digits[1] && id[3] == digits[2];
 
     /// <summary>True where a kernel benchmark measured fused attention on the device (A100, the Hopper parts); elsewhere <see cref="PriorFractions"/>.</summary>
     public static bool Measured(Accelerator a) => IsHopper(a) || IsAmpere(a);
