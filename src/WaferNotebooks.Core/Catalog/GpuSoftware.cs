@@ -21,7 +21,8 @@ public sealed record GpuSoftware(
     bool EagerKernels = false,
     Fp8Casts Fp8Casts = Fp8Casts.TransformerEngine,
     MoeDispatch? Moe = null,
-    bool PerChunkGradientReduction = true)
+    bool PerChunkGradientReduction = true,
+    AttentionKernel AttentionKernel = AttentionKernel.Native)
 {
     /// <summary>How expert-parallel tokens travel (<see cref="Catalog.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
     public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
@@ -129,8 +130,14 @@ public sealed record GpuSoftware(
     /// </summary>
     public GpuSoftware WithMoeDispatch(MoeDispatch dispatch) => this with { Moe = dispatch };
 
+    /// <summary>Fused attention by the given kernel generation (FlashAttention-2 or the first generation instead of the device's own): <see cref="AttentionKernels"/>.</summary>
+    public GpuSoftware WithAttentionKernel(AttentionKernel kernel) => this with { AttentionKernel = kernel };
+
     public string Describe() =>
-        (FusedAttention ? "fused (flash) attention: no s×s scores in HBM" : "attention scores materialised in HBM (softmax, dropout memory-bound)")
+        (!FusedAttention ? "attention scores materialised in HBM (softmax, dropout memory-bound)"
+            : AttentionKernel == AttentionKernel.AmpereMma ? "fused (flash) attention by a FlashAttention-2-class kernel (Ampere mma.sync; about a third of peak on Hopper): no s×s scores in HBM"
+            : AttentionKernel == AttentionKernel.FlashV1 ? "fused (flash) attention by a first-generation kernel (PyTorch 2.0–2.1 SDPA, FlashAttention in Triton; 1.4×/2× slower than FlashAttention-2 forward/backward): no s×s scores in HBM"
+            : "fused (flash) attention: no s×s scores in HBM")
         + $"; host issues a layer forward in {HostSecondsPerLayerForward * 1e3:0.##} ms (launch-bound below that)"
         + "; " + (OverlapGradientReduction ? "data-parallel gradient reduction bucketed and overlapped with backward" : "data-parallel gradient reduction after backward, not overlapped")
         + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")

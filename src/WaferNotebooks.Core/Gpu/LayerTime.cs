@@ -25,11 +25,6 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
     /// gradients = 11 (Megatron fused softmax kernels).</summary>
     public const double ScoreBytesForward = 9, ScoreBytesBackward = 11;
 
-    /// <summary>Fused attention kernels reach this share of the GEMM ceiling on their shapes
-    /// (FlashAttention-2, Dao 2023: 50–73% of A100 peak forward and 35–63% backward against
-    /// ~87% for plain GEMMs, about 0.75 overall).</summary>
-    public const double FusedAttentionShare = 0.75;
-
     public FwdBwd Compute => Gemm + Attention;
 
     public FwdBwd All => Gemm + Attention + Elementwise + Tp + Cp + Ep;
@@ -97,10 +92,10 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         if (sw.FusedAttention)
         {
             // Causal kernels skip the masked upper triangle (about half the blocks).
-            double causal = 0.5 * (1 + 128 / s);
-            double frac = MatmulEfficiency.ComputeFraction(a, sq, s, dh, heads) * FusedAttentionShare;
-            double fwd = causal * 4 * heads * sq * s * dh / (peak16 * 1e12 * frac) + MatmulEfficiency.KernelOverheadS;
-            attention = new FwdBwd(fwd, 2 * fwd);
+            var (fwdFrac, bwdFrac) = AttentionKernels.Fractions(a, sw.AttentionKernel, sq, s, heads, dh);
+            double flops = AttentionKernels.CausalShare(a, s) * 4 * heads * sq * s * dh;
+            attention = new FwdBwd(flops / (peak16 * 1e12 * fwdFrac) + MatmulEfficiency.KernelOverheadS,
+                                   2 * (flops / (peak16 * 1e12 * bwdFrac) + MatmulEfficiency.KernelOverheadS));
         }
         else
         {

@@ -34,6 +34,13 @@ namespace WaferNotebooks.Core.Gpu;
 /// Transformer Engine <c>te.Linear</c> layers (llm-foundry's <c>fc_type: te</c>).</item>
 /// <item>torchtitan (2024–): FSDP2 with the modern stack, eager PyTorch kernels unless compiled,
 /// FP8 by torchao's dynamic tensorwise scaling.</item>
+/// <item>Attention kernels (<see cref="AttentionKernels"/>): Megatron-Core, NeMo and Megatron-Bridge
+/// run Transformer Engine's cuDNN fused attention, native on Hopper; the PyTorch-native stacks
+/// (FSDP/llm-foundry, torchtitan) and DeepSpeed from 2023 run FlashAttention-2-class kernels written
+/// for Ampere (SDPA's flash backend, the flash-attn package), a third of the peak on Hopper; FSDP
+/// before 2024-01 the first generation (PyTorch 2.0–2.1 SDPA, llm-foundry's Triton kernel). PyTorch kept cuDNN attention opt-in on H100 after 2.5
+/// (pytorch/pytorch#138522; SDPA at 329 against cuDNN's 631 TFLOP/s, #142132, 2024-12), and
+/// torchtitan selects cuDNN only on Blackwell (pytorch/torchtitan#1196, 2025-05).</item>
 /// <item>JAX/XLA (MaxText, Pax, T5X): XLA schedules collectives asynchronously under compute;
 /// fused (Pallas flash/splash) attention from 2024, materialised before.</item>
 /// <item>AWS Neuron (NxD Training): Megatron-style modern stack (NKI flash attention, overlapped reduction).</item>
@@ -49,6 +56,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     static readonly DateOnly DeepSpeedGroupedGathers = new(2021, 10, 1);
     static readonly DateOnly TorchFsdp = new(2022, 3, 1);
     static readonly DateOnly TorchSdpa = new(2023, 3, 1);
+    static readonly DateOnly TorchFlash2 = new(2024, 1, 1);
     static readonly DateOnly PallasFlash = new(2024, 1, 1);
 
     static GpuSoftware Before(DateOnly? date, DateOnly boundary, GpuSoftware old, GpuSoftware current) =>
@@ -59,6 +67,15 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     /// <summary>A PyTorch-native stack: the model's Python code runs op by op (no <c>torch.compile</c>
     /// by default: llm-foundry's benchmark configs and torchtitan's default <c>compile = false</c>).</summary>
     static GpuSoftware EagerTorch(GpuSoftware s, Fp8Casts fp8) => s.WithEagerKernels() with { Fp8Casts = fp8 };
+
+    /// <summary>FlashAttention-2-class attention (Ampere <c>mma.sync</c> kernels; <see cref="AttentionKernels"/>): PyTorch SDPA's flash
+    /// backend, the flash-attn package, Triton flash-attention before Triton's Hopper support.</summary>
+    static GpuSoftware AmpereAttention(GpuSoftware s) => s.WithAttentionKernel(AttentionKernel.AmpereMma);
+
+    /// <summary>PyTorch's attention by date: the first FlashAttention generation in PyTorch 2.0–2.1
+    /// (and llm-foundry's Triton kernel of that time), FlashAttention-2 from PyTorch 2.2 (2024-01).</summary>
+    static GpuSoftware TorchAttention(DateOnly? d, GpuSoftware s) =>
+        Before(d, TorchFlash2, s.WithAttentionKernel(AttentionKernel.FlashV1), AmpereAttention(s));
 
     public static TrainingFramework MegatronLm { get; } = new("megatron-lm",
         "NVIDIA Megatron-LM (2021-22 stack until 2023-09: scores materialised, reduction after backward)", [],
@@ -73,17 +90,17 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
         "DeepSpeed pipeline engine (Megatron-DeepSpeed, GPT-NeoX): plain 1F1B, reduction after the flush",
         ["megatron-deepspeed", "gpt-neox"],
         d => Before(d, DeepSpeedGroupedGathers, Unfused(GpuSoftware.Modern).WithDeepSpeed2021Zero3(),
-            Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), GpuSoftware.Modern)).WithDeepSpeedPipeline());
+            Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), AmpereAttention(GpuSoftware.Modern))).WithDeepSpeedPipeline());
 
     public static TrainingFramework Fsdp { get; } = new("fsdp",
         "PyTorch FSDP (llm-foundry, metaseq): full sharding, prefetched gathers, overlapped reduce-scatter; since 2022-03 eager PyTorch kernels, FP8 through Transformer Engine linears",
         ["llm-foundry", "composer", "metaseq", "fairscale"],
-        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), GpuSoftware.Modern), Fp8Casts.TransformerEngineLinear)),
+        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), TorchAttention(d, GpuSoftware.Modern)), Fp8Casts.TransformerEngineLinear)),
         PreferredZeroStage: 3);
 
     public static TrainingFramework Torchtitan { get; } = new("torchtitan",
         "torchtitan (PyTorch-native FSDP2, TP, PP, CP): eager PyTorch kernels unless compiled, FP8 by torchao dynamic scaling", [],
-        _ => EagerTorch(GpuSoftware.Modern, Fp8Casts.Dynamic), PreferredZeroStage: 3);
+        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic), PreferredZeroStage: 3);
 
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",
