@@ -130,7 +130,8 @@ public static partial class Planner
 
     /// <summary>
     /// The refinements of the best candidates by the objective and of the fastest that do not fit
-    /// only because of their activations (what offload can move), each once, none already a candidate.
+    /// only because of their activations (what offload can move), each once (never a first-round
+    /// candidate: <see cref="IEstimator.Refinements"/> promises that).
     /// </summary>
     private static Layout[] Refine(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, Objective objective, Layout[] candidates, Score[] scores)
     {
@@ -146,12 +147,6 @@ public static partial class Planner
         foreach (var i in best.Take(RefinedSeeds).Concat(misses.Take(RefinedSeeds)))
             foreach (var layout in estimator.Refinements(job, system, devices, candidates[i]))
                 if (seen.Add(layout)) refined.Add(layout);
-        // A refinement that the first round already tried would be counted twice.
-        if (refined.Count > 0)
-        {
-            var tried = new HashSet<Layout>(candidates);
-            refined.RemoveAll(tried.Contains);
-        }
         return [.. refined];
     }
 

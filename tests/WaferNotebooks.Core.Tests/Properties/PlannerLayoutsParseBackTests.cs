@@ -70,8 +70,9 @@ public class PlannerLayoutsParseBackTests
         var request = (EstimateRequest)RequestParser.Default.Parse("estimate", values);
         var (job, system, devices) = (request.Job, request.Target.System, request.Target.Devices);
         var estimator = Simulator.EstimatorFor(system);
-        var refined = estimator.CandidateLayouts(job, system, devices)
-            .SelectMany(l => estimator.Refinements(job, system, devices, l)).Distinct().ToList();
+        var firstRound = estimator.CandidateLayouts(job, system, devices).ToList();
+        var refined = firstRound.SelectMany(l => estimator.Refinements(job, system, devices, l)).Distinct().ToList();
+        Assert.Empty(refined.Intersect(firstRound));
         Assert.Contains(refined, l => l.UnevenStages);
         Assert.Contains(refined, l => l.ShardGroup > 0);
         Assert.Contains(refined, l => l.SecondaryShard > 0);
