@@ -29,7 +29,7 @@ internal static class EstimateCharts
     public static GenericChart MemoryBreakdown(Estimate e)
     {
         var traces = e.Memory.Parts.Where(p => p.Gb > 0).Select((p, i) => (p, i)).Select(x =>
-            (Trace)Figure.Bar(PartNames.Memory(x.p.Name), ["used"], [x.p.Gb])
+            (Trace)Figure.Bar(PartNames.Memory(x.p.Name), [x.p.Name == WaferNotebooks.Core.Results.MemoryBreakdown.HostPart ? "host memory" : "used"], [x.p.Gb])
                 .Set("marker", new { color = ChartTheme.Colour(x.i) })
                 .Set("hovertext", new[] { $"{PartNames.Memory(x.p.Name)}: {x.p.Gb:F1} GB<br>{x.p.Description}" })
                 .Set("hoverinfo", "text")).ToList();

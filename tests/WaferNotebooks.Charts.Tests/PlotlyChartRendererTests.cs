@@ -43,6 +43,18 @@ public class PlotlyChartRendererTests
     }
 
     [Fact]
+    public void Offloaded_activations_stand_in_a_bar_of_their_own_off_the_device()
+    {
+        var offloaded = Estimate() with
+        {
+            Memory = new Core.Results.MemoryBreakdown([new("weights", 4.4, "bf16 weights"), new("activations", 10.0, "kept"), new(Core.Results.MemoryBreakdown.HostPart, 20.0, "in host memory")], 80),
+        };
+        var html = renderer.MemoryBreakdown(offloaded, offline: true);
+        Assert.Contains("\"x\":[\"host memory\"],\"y\":[20.0]", html);
+        Assert.Contains("Memory per device: 14.4 of 80 GB HBM (fits)", html);
+    }
+
+    [Fact]
     public void Comparison_bars_group_the_four_metrics_with_error_bars_from_the_ranges()
     {
         var comparison = new Comparison(Estimate().Job, Objective.Time,

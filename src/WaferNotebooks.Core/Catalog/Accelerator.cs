@@ -31,7 +31,11 @@ public sealed record Accelerator(
     /// <summary>Board power limit set by the operator (nvidia-smi -pl), W; null: the TDP, the default limit.</summary>
     Sourced? PowerLimitW = null,
     /// <summary>Dense FP4 (NVFP4/MXFP4) peak, where the device has FP4 tensor cores (null: FP4 GEMMs run at the FP8 peak).</summary>
-    Sourced? PeakTflopsFp4 = null)
+    Sourced? PeakTflopsFp4 = null,
+    /// <summary>Link to host memory per device and direction, GB/s (PCIe, Infinity Fabric, NVLink-C2C); null: unknown, so activations cannot be offloaded.</summary>
+    Sourced? HostLinkGBps = null,
+    /// <summary>Host memory per device, GB (the node's system memory over its devices); null: unknown, not checked.</summary>
+    Sourced? HostMemoryGb = null)
 {
     /// <summary>The power limit in force: the operator's cap, else the TDP.</summary>
     public double PowerLimit => PowerLimitW?.Value ?? TdpW.Value;

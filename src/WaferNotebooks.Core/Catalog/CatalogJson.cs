@@ -51,7 +51,7 @@ internal static class CatalogJson
         foreach (var alias in d.Aliases ?? []) CatalogIds.Check(alias, $"alias of accelerator '{d.Id}'", $"Catalog file '{fileName}'");
         string? problem =
             d.PeakTflopsFp4 is not null && d.PeakTflopsFp8 is null ? "peak_tflops_fp4 needs peak_tflops_fp8 (FP4 GEMMs take the FP8 matmul fraction)" :
-            new[] { d.PeakTflops16, d.PeakTflopsFp8, d.PeakTflopsFp4, d.HbmGb, d.HbmTbps, d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW }.Any(v => v is { Value: <= 0 })
+            new[] { d.PeakTflops16, d.PeakTflopsFp8, d.PeakTflopsFp4, d.HbmGb, d.HbmTbps, d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.HostLinkGbps, d.HostMemoryGb }.Any(v => v is { Value: <= 0 })
                 ? "peaks, memory, bandwidths and tdp_w must be positive" :
             d.IdleW.Value < 0 || d.IdleW.Value >= d.TdpW.Value ? $"idle_w ({d.IdleW.Value}) must be between 0 and tdp_w ({d.TdpW.Value})" :
             new[] { d.MatmulEfficiency, d.MatmulEfficiencyFp8, d.SustainedMatmulShare }.Any(v => v is { Value: <= 0 or > 1 })
@@ -64,7 +64,7 @@ internal static class CatalogJson
         if (problem is not null) throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}': {problem}.");
         var device = new Accelerator(d.Id, d.Name, d.Vendor, d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps,
             d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "", d.MatmulEfficiencyFp8,
-            d.ComputeUnits, d.SustainedMatmulShare, d.LaunchS, PeakTflopsFp4: d.PeakTflopsFp4);
+            d.ComputeUnits, d.SustainedMatmulShare, d.LaunchS, PeakTflopsFp4: d.PeakTflopsFp4, HostLinkGBps: d.HostLinkGbps, HostMemoryGb: d.HostMemoryGb);
         if (d.CalibrationGroup is { } group) CatalogIds.Check(group, $"calibration_group of accelerator '{d.Id}'", $"Catalog file '{fileName}'");
         return new AcceleratorEntry(device, d.Aliases ?? [], d.DefaultSystem, d.PricePerHour, d.CalibrationGroup ?? d.Id);
     }
@@ -181,6 +181,9 @@ internal sealed class AcceleratorDto
     public Sourced? SustainedMatmulShare { get; init; }
     /// <summary>Host time to launch one layer's forward kernels, with what it was fitted to.</summary>
     [JsonPropertyName("launch_s")] public Sourced? LaunchS { get; init; }
+    /// <summary>Link to host memory per direction, GB/s, where known (activation offload).</summary>
+    public Sourced? HostLinkGbps { get; init; }
+    public Sourced? HostMemoryGb { get; init; }
     /// <summary>Accelerators of one group (the same die and clocks) share fitted constants.</summary>
     public string? CalibrationGroup { get; init; }
     public Sourced? OnChipSramMb { get; init; }

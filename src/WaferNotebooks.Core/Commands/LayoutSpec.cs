@@ -25,13 +25,14 @@ public sealed record LayoutSpec(
     int? FirstStageLayers = null,
     int? LastStageLayers = null,
     int? ShardGroup = null,
-    int? SecondaryShard = null)
+    int? SecondaryShard = null,
+    int? OffloadLayers = null)
 {
     private const string Option = "--layout";
 
-    public static IReadOnlyList<string> Keys { get; } = ["tp", "pp", "dp", "cp", "ep", "vpp", "mb", "zero", "recompute", "sp", "rl", "first", "last", "shard", "hpz"];
+    public static IReadOnlyList<string> Keys { get; } = ["tp", "pp", "dp", "cp", "ep", "vpp", "mb", "zero", "recompute", "sp", "rl", "first", "last", "shard", "hpz", "offload"];
 
-    /// <summary>Parses tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1 (rl=N: full recompute of N layers per stage; first=N, last=N: layers of the first and last pipeline stages; shard=N: ZeRO shards over N of the data-parallel ranks, HSDP; hpz=N: ZeRO++ secondary weight shards over N ranks).</summary>
+    /// <summary>Parses tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1 (rl=N: full recompute of N layers per stage; first=N, last=N: layers of the first and last pipeline stages; shard=N: ZeRO shards over N of the data-parallel ranks, HSDP; hpz=N: ZeRO++ secondary weight shards over N ranks; offload=N: activations of N layers per stage in host memory).</summary>
     public static LayoutSpec Parse(string text)
     {
         var spec = new LayoutSpec();
@@ -63,6 +64,7 @@ public sealed record LayoutSpec(
                 "last" => spec with { LastStageLayers = ValueParsers.ParsePositiveInt(name, value) },
                 "shard" => spec with { ShardGroup = ValueParsers.ParsePositiveInt(name, value) },
                 "hpz" => spec with { SecondaryShard = ValueParsers.ParsePositiveInt(name, value) },
+                "offload" => spec with { OffloadLayers = ValueParsers.ParsePositiveInt(name, value) },
                 _ => throw new WaferInputException($"{Option} '{text}': unknown key '{key}'; expected {string.Join(", ", Keys)}"),
             };
         }
@@ -89,7 +91,7 @@ public sealed record LayoutSpec(
         else
             dp = (int)(devices / modelParallel);
         var layout = new Layout(tp, pp, dp, cp, Ep ?? 1, Vpp ?? 1, MicroBatch ?? 1, ZeroStage ?? 0,
-            Recompute ?? Workload.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0, FirstStageLayers ?? 0, LastStageLayers ?? 0, ShardGroup ?? 0, SecondaryShard ?? 0);
+            Recompute ?? Workload.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0, FirstStageLayers ?? 0, LastStageLayers ?? 0, ShardGroup ?? 0, SecondaryShard ?? 0, OffloadLayers ?? 0);
         if (LayoutRules.Violation(job, system, devices, layout) is { } violation)
             throw Fail(violation);
         return layout;

@@ -71,6 +71,7 @@ public static class ResultJson
             ["expected_interruptions"] = fits && e.Goodput is { } g1 ? Number(g1.ExpectedInterruptions) : null,
             ["goodput"] = fits && e.Goodput is { } g2 ? Number(g2.Share) : null,
             ["time_to_train_days_with_downtime"] = fits && e.Goodput is { } g3 ? Number(g3.DaysWithDowntime) : null,
+            ["evaluation_days"] = fits && e.Goodput is { } g4 ? Number(g4.EvaluationDays) : null,
             ["device_hours"] = Run(e.DeviceHours),
             ["average_power_kw"] = Run(e.AveragePowerKw),
             ["energy_mwh"] = Run(e.EnergyMwh),

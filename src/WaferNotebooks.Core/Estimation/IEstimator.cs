@@ -19,4 +19,11 @@ public interface IEstimator
 
     /// <summary>Every layout worth trying for the job on this many devices (the planner's search space).</summary>
     IEnumerable<Layout> CandidateLayouts(TrainingJob job, SystemSpec system, int devices);
+
+    /// <summary>
+    /// Layouts one change away from a candidate that may do better than it: the planner's second
+    /// round, tried only around its best candidates and its nearest misses. Never one of
+    /// <see cref="CandidateLayouts"/> (the plan would count it twice). None by default.
+    /// </summary>
+    IEnumerable<Layout> Refinements(TrainingJob job, SystemSpec system, int devices, Layout layout) => [];
 }

@@ -13,6 +13,9 @@ namespace WaferNotebooks.Core.Gpu;
 /// full recompute also of a quarter, half or three quarters of each stage's layers (Megatron's
 /// block method: what a practitioner sets when full activations fall a little short of memory).
 /// Sequence parallelism is always on with tp &gt; 1: it moves the same bytes and stores less.
+/// <see cref="Refinements"/> adds, around the planner's best layouts and nearest misses only, the
+/// keys that refine a layout without changing its shape: uneven stages, hybrid sharding, ZeRO++
+/// hpZ and activation offload (each would multiply the whole space were it enumerated here).
 /// </summary>
 public static class CandidateLayouts
 {
@@ -43,6 +46,55 @@ public static class CandidateLayouts
                         yield return layout;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Layouts one change away from <paramref name="l"/>, each where it can help, all passing
+    /// <see cref="LayoutRules"/>: the first and last pipeline stages lighter (they also carry the
+    /// embedding and the logit layer and loss; Llama 3 §3.3.2); ZeRO sharded inside the scale-up
+    /// domain and replicated across domains (HSDP, MiCS) when the data-parallel group spans domains;
+    /// ZeRO++ hpZ's in-domain secondary weight shards when ZeRO-3 gathers weights every micro-batch
+    /// (no pipeline); and, in place of what does not fit, half or all but one of each stage's layers'
+    /// activations offloaded to host memory, where the device's host link is known.
+    /// </summary>
+    public static IEnumerable<Layout> Refinements(TrainingJob job, GpuCluster system, int devices, Layout l)
+    {
+        int layers = job.Model.Layers;
+        if (l.Pp > 2 && !l.UnevenStages)
+            foreach (var (first, last) in LighterEnds(layers, l.Pp, l.Vpp))
+                if (Allowed(l with { FirstStageLayers = first, LastStageLayers = last }) is { } uneven) yield return uneven;
+        int ranks = l.Dp * l.Cp;
+        int inDomain = l.Tp > system.ScaleUpDomain ? 1
+            : Divisors(ranks).LastOrDefault(d => (long)d * l.Tp <= system.ScaleUpDomain && d % l.Ep == 0);
+        if (l.ZeroStage >= 1 && l.ShardGroup == 0 && inDomain > 1 && inDomain < ranks
+            && Allowed(l with { ShardGroup = inDomain }) is { } hybrid) yield return hybrid;
+        if (l.ZeroStage == 3 && l.Pp == 1 && l.SecondaryShard == 0 && inDomain > 1 && inDomain < l.ShardSize
+            && Allowed(l with { SecondaryShard = inDomain }) is { } hpz) yield return hpz;
+        if (l.OffloadLayers == 0 && l.Recompute != Recompute.Full && system.Device.HostLinkGBps is not null)
+        {
+            int fewest = LayoutRules.FewestStageLayers(layers, l);
+            foreach (int n in new[] { fewest / 2, fewest - 1 }.Where(n => n >= 1).Distinct())
+                if (Allowed(l with { OffloadLayers = n }) is { } offloaded) yield return offloaded;
+        }
+
+        Layout? Allowed(Layout candidate) => LayoutRules.Allows(job, system, devices, candidate) ? candidate : null;
+    }
+
+    /// <summary>
+    /// First and last stages lighter than the ones between: the stages between take M = ⌈L/p⌉ or
+    /// ⌈L/p⌉ + 1 layers each and the two ends split the rest, the last (with the logit layer) never
+    /// the heavier; an even split is not repeated.
+    /// </summary>
+    static IEnumerable<(int First, int Last)> LighterEnds(int layers, int pp, int vpp)
+    {
+        int fullest = ModelPartition.StageLayers(layers, pp);
+        for (int middle = fullest; middle <= fullest + 1; middle++)
+        {
+            long rest = layers - (long)(pp - 2) * middle;
+            int last = (int)(rest / 2), first = (int)(rest - last);
+            if (last >= vpp && first <= middle && (first, last) != (middle, middle))
+                yield return (first, last);
         }
     }
 

@@ -19,6 +19,9 @@ namespace WaferNotebooks.Core.Gpu;
 /// stage, interleaving multiplies that by 1 + (p−1)/(p·v) (Korthikanti et al. 2022, Sec. 4.2.3).
 /// The last stage holds the logits of one micro-batch in 16 and 32 bit. Measured memory runs
 /// above the formulas: <see cref="FixedBuffersGb"/> and <see cref="FragmentationShare"/> are added.
+/// With offload=N (<see cref="ActivationOffload"/>), N layers of each stage keep their activations in
+/// host memory (the breakdown's <see cref="MemoryBreakdown.HostPart"/>, off the device) and the
+/// device holds one of those layers of one micro-batch in transit.
 /// </summary>
 public static class DeviceMemory
 {
@@ -47,6 +50,9 @@ public static class DeviceMemory
 
     /// <summary>The parts of a device's memory, in breakdown order.</summary>
     static readonly string[] PartNames = ["weights", "gradients", "optimizer", "activations", "logits", "buffers"];
+
+    /// <summary>The parts with activation offload: the host-held part last.</summary>
+    static readonly string[] PartNamesWithOffload = [.. PartNames, MemoryBreakdown.HostPart];
 
     /// <summary>
     /// Memory of the busiest device. With <paramref name="text"/> the breakdown holds sizes only and
@@ -83,7 +89,9 @@ public static class DeviceMemory
         double StageActivations(int layers, double inFlight)
         {
             double recomputedLayers = l.RecomputedLayers(layers);
-            return (recomputedLayers * PerLayer(Recompute.Full) + (layers - recomputedLayers) * PerLayer(others)) * inFlight;
+            // Offload excludes full recompute (LayoutRules), so offloaded layers are among the others.
+            double kept = layers - recomputedLayers - Math.Min(l.OffloadLayers, layers);
+            return (recomputedLayers * PerLayer(Recompute.Full) + kept * PerLayer(others)) * inFlight;
         }
         // Stage i of 1F1B holds min(p − i, m) micro-batches: the first stage the most, so the
         // fullest is the first stage or, when first= shrinks it, the stage after it (the stages
@@ -99,6 +107,14 @@ public static class DeviceMemory
         }
         int stageLayers = part.StageLayersAt(stage);
         double recomputed = l.RecomputedLayers(stageLayers);
+        // Offloaded: the N layers of every micro-batch the first stage holds in flight (the most), and
+        // on the device one layer of one micro-batch in transit.
+        double offloaded = 0;
+        if (l.OffloadLayers > 0)
+        {
+            offloaded = l.OffloadLayers * PerLayer(others) * InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l);
+            activations += PerLayer(others);
+        }
         if (l.Recompute == Recompute.Full)
             activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
         // Logits of the micro-batch on the last stage: 16-bit output and fp32 for the loss.
@@ -107,8 +123,10 @@ public static class DeviceMemory
 
         const double Gb = 1e9;
         double[] gb = [weights / Gb, grads / Gb, optimizer / Gb, activations / Gb, logits / Gb, FixedBuffersGb + fragmentation / Gb];
+        if (l.OffloadLayers > 0) gb = [.. gb, offloaded / Gb];
+        var names = l.OffloadLayers > 0 ? PartNamesWithOffload : PartNames;
         if (text is not null)
-            return new Result(new MemoryBreakdown(PartNames, gb, capacityGb, "HBM", text), (activations + logits) / Gb);
+            return new Result(new MemoryBreakdown(names, gb, capacityGb, "HBM", text), (activations + logits) / Gb);
         string[] descriptions =
         [
             (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? $"16-bit weights, sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers" + (l.SecondaryShard > 0 ? $" and a secondary copy sharded over {l.SecondaryShard} ranks (hpZ)" : "")
@@ -117,13 +135,16 @@ public static class DeviceMemory
                 : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : ""),
             "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : ""),
             $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}"
-                + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : ""),
+                + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : "")
+                + (l.OffloadLayers > 0 ? $"; {Math.Min(l.OffloadLayers, stageLayers)} of the layers offloaded to host memory, one of them of one micro-batch in transit" : ""),
             "logits of one micro-batch, 16-bit and fp32 (last stage)",
             $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation",
         ];
+        if (l.OffloadLayers > 0)
+            descriptions = [.. descriptions, $"in host memory, not HBM: activations of {l.OffloadLayers} layers per stage × {InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l):0.##} micro-batches in flight (offload={l.OffloadLayers})"];
         var parts = new MemoryPart[gb.Length];
         for (var i = 0; i < parts.Length; i++)
-            parts[i] = new MemoryPart(PartNames[i], gb[i], descriptions[i]);
+            parts[i] = new MemoryPart(names[i], gb[i], descriptions[i]);
         return new Result(new MemoryBreakdown(parts, capacityGb), (activations + logits) / Gb);
     }
 

@@ -26,6 +26,9 @@ public sealed class GpuEstimator(GpuSoftware software) : IEstimator
     public IEnumerable<Layout> CandidateLayouts(TrainingJob job, SystemSpec system, int devices) =>
         Gpu.CandidateLayouts.For(job, AsCluster(system), devices);
 
+    public IEnumerable<Layout> Refinements(TrainingJob job, SystemSpec system, int devices, Layout layout) =>
+        Gpu.CandidateLayouts.Refinements(job, AsCluster(system), devices, layout);
+
     static GpuCluster AsCluster(SystemSpec system) => system as GpuCluster
         ?? throw new WaferInputException($"{system.Id} is not a GPU-class system; the GPU estimator cannot run it");
 

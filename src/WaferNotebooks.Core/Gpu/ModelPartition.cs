@@ -33,9 +33,7 @@ public sealed record ModelPartition(ModelSpec Model, ParameterCount Params, Layo
     /// <summary>Layers on the last stage: last= when given, else what the default split leaves it (fewest when uneven).</summary>
     public int LastStageLayers => Layout.LastStageLayers > 0 ? Layout.LastStageLayers
         : Layout.UnevenStages ? MiddleStageLayers
-        : Layers - (Layout.Pp - 1) * MaxLayersPerStage > 0
-            ? Layers - (Layout.Pp - 1) * MaxLayersPerStage
-            : Layers / Layout.Pp;
+        : LayoutRules.DefaultLastStageLayers(Layers, Layout.Pp);
 
     /// <summary>Layers on stage <paramref name="i"/> (0-based) of the pipeline.</summary>
     public int StageLayersAt(int i) => i == 0 ? FirstStageLayers : i == Layout.Pp - 1 ? LastStageLayers : MiddleStageLayers;

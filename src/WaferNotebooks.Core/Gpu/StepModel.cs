@@ -38,9 +38,9 @@ sealed class StepModel : EstimateText
     /// pass (launch waits included); the backward's wall time (recomputation and its launch waits
     /// included) is the rest, less the pipeline sends.
     /// </summary>
-    readonly record struct StageTime(double Compute, double Recompute, double Other, double LaunchWait, double Tp, double Cp, double Ep, double Pp, double ForwardWallS, double WeightGradS)
+    readonly record struct StageTime(double Compute, double Recompute, double Other, double LaunchWait, double Tp, double Cp, double Ep, double Pp, double ForwardWallS, double WeightGradS, double Offload = 0)
     {
-        public double Total => Compute + Recompute + Other + LaunchWait + Tp + Cp + Ep + Pp;
+        public double Total => Compute + Recompute + Other + LaunchWait + Tp + Cp + Ep + Pp + Offload;
         public double BackwardWallS => Total - Pp - ForwardWallS;
     }
 
@@ -63,9 +63,11 @@ sealed class StepModel : EstimateText
     /// <summary>The device runs this job's GEMMs on 8-bit inputs (FP8 asked for and supported).</summary>
     readonly bool eightBitGemms;
 
-    /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial).</summary>
+    /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial);
+    /// <paramref name="offloaded"/> of them copy their activations to host memory and back, <paramref name="offloadCopyS"/> each way (<see cref="ActivationOffload"/>).</summary>
     /// <remarks>Written without delegates: the planner calls it three times per candidate, thousands of times per plan.</remarks>
-    StageTime Stage(double layers, double recomputed, bool logits, in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double p2p)
+    StageTime Stage(double layers, double recomputed, bool logits, in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double p2p,
+        double offloaded = 0, double offloadCopyS = 0)
     {
         double moeLayers = layers * part.MoeShare, denseLayers = layers - moeLayers;
         double recomputedShare = l.Recompute == Workload.Recompute.Full && layers > 0 ? recomputed / layers : 1;
@@ -106,7 +108,10 @@ sealed class StepModel : EstimateText
             Pp: p2p,
             ForwardWallS: mix.Sum(denseAll.Forward, moeAll.Forward, logit.All.Forward) + forwardWaits,
             // The weight-gradient GEMMs: half of the backward GEMMs (dW and dX have the same FLOPs).
-            WeightGradS: mix.Sum(dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2));
+            WeightGradS: mix.Sum(dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2),
+            Offload: offloaded > 0 ? offloaded / layers * mix.Waits(
+                ActivationOffload.ExposedPerLayer(offloadCopyS, denseAll.Forward, denseAll.Backward),
+                ActivationOffload.ExposedPerLayer(offloadCopyS, moeAll.Forward, moeAll.Backward)) : 0);
     }
 
     /// <summary>How a stage weighs its dense layers, its MoE layers and (on the last stage) the logit layer.</summary>
@@ -126,6 +131,9 @@ sealed class StepModel : EstimateText
         StepPartKind.CpComm, StepPartKind.EpComm, StepPartKind.Bubble, StepPartKind.Optimizer, StepPartKind.Other, StepPartKind.LaunchWait,
     ];
 
+    /// <summary>The parts with activation offload, which only layouts with offload=N list.</summary>
+    static readonly StepPartKind[] PartOrderWithOffload = [.. PartOrder, StepPartKind.Offload];
+
     /// <summary>
     /// The estimate with numbers only. The step model stays behind it as its <see cref="EstimateText"/>:
     /// when a view reads the words, it runs once more on the same inputs with its text switched on
@@ -143,7 +151,13 @@ sealed class StepModel : EstimateText
         return words!;
     }
 
-    public override string? Reason(Estimate estimate) => MemoryAdvice(estimate.Memory, l);
+    public override string? Reason(Estimate estimate) =>
+        HostFits(estimate.Memory) ? MemoryAdvice(estimate.Memory, l)
+        : $"the activations offloaded to host memory need {estimate.Memory.HostGb:0.0} GB per device of the host's {system.Device.HostMemoryGb!.Value:0} GB " +
+          $"(offload={l.OffloadLayers} layers per stage); offload fewer layers or add recomputation";
+
+    /// <summary>The offloaded activations fit the host memory per device, where the catalog knows it.</summary>
+    bool HostFits(MemoryBreakdown memory) => l.OffloadLayers == 0 || system.Device.HostMemoryGb is not { } host || memory.HostGb <= host.Value;
 
     /// <summary>One pass of the model. With <paramref name="text"/> no text is formatted; without, <paramref name="words"/> holds every description.</summary>
     Estimate Run(EconomicAssumptions economics, EstimateText? text, out EstimateWords? words)
@@ -164,11 +178,17 @@ sealed class StepModel : EstimateText
         double p2pBytes = 2.0 * l.MicroBatch * job.SeqLen / l.Cp * m.Hidden / l.Tp;
         double p2p = PipelineSchedule.TransfersPerMicroBatch(l.Pp, l.Vpp) * net.SendRecv(p2pBytes, ppCrossDomain);
 
-        var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, dense, hasMoe, moe, logit, p2p);
-        var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, dense, hasMoe, moe, logit, p2p);
+        // Offloaded activations: one layer's stored bytes of one micro-batch, each way over the host link.
+        int offload = l.OffloadLayers;
+        double offloadCopyS = offload > 0
+            ? ActivationOffload.CopySeconds(ActivationMemory.PerLayer(m, DeviceMemory.EffectiveFfn(m), job.SeqLen, (double)l.MicroBatch * job.SeqLen / l.Cp,
+                l.Tp, l.SequenceParallel, l.Recompute, sw.FusedAttention, eightBitGemms), a.HostLinkGBps!.Value)
+            : 0;
+        var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, dense, hasMoe, moe, logit, p2p, offload, offloadCopyS);
+        var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, dense, hasMoe, moe, logit, p2p, offload, offloadCopyS);
         var slowest = l.Pp == 1 ? widest : (last.Total > widest.Total ? last : widest);
         double recomputedInAll = l.RecomputedLayers(m.Layers, l.Pp);
-        var everything = Stage(m.Layers, recomputedInAll, true, dense, hasMoe, moe, logit, p2p * l.Pp);
+        var everything = Stage(m.Layers, recomputedInAll, true, dense, hasMoe, moe, logit, p2p * l.Pp, (double)offload * l.Pp, offloadCopyS);
         double meanStage = everything.Total / l.Pp;
         double bubble = dualPipe
             ? PipelineSchedule.DualPipeBubbleSeconds(l.Pp, everything.ForwardWallS / l.Pp, everything.BackwardWallS / l.Pp, everything.WeightGradS / l.Pp)
@@ -182,7 +202,8 @@ sealed class StepModel : EstimateText
         int mb = microBatches;
         double[] seconds = [mb * slowest.Compute, mb * slowest.Recompute, mb * slowest.Tp, mb * slowest.Pp, dp.ExposedSeconds,
             mb * slowest.Cp, mb * slowest.Ep, bubble, optimizer, mb * slowest.Other, mb * slowest.LaunchWait];
-        var breakdown = new StepBreakdown(PartOrder, seconds, text);
+        if (offload > 0) seconds = [.. seconds, mb * slowest.Offload];
+        var breakdown = new StepBreakdown(offload > 0 ? PartOrderWithOffload : PartOrder, seconds, text);
         double step = breakdown.Total;
 
         double tokensPerStep = job.TokensPerStep;
@@ -210,7 +231,7 @@ sealed class StepModel : EstimateText
         var estimate = new Estimate
         {
             Job = job, SystemId = system.Id, DeviceName = a.Name, Devices = devices, Layout = l, ExecutionMode = ExecutionMode.ThreeDParallel,
-            Feasible = mem.Breakdown.Fits, StepTimeS = step, Breakdown = breakdown, TokensPerS = tokensPerS,
+            Feasible = mem.Breakdown.Fits && HostFits(mem.Breakdown), StepTimeS = step, Breakdown = breakdown, TokensPerS = tokensPerS,
             ModelTflopsPerDevice = modelFlops / 1e12, HardwareTflopsPerDevice = hwFlops / 1e12, Mfu = modelFlops / peak16, Hfu = hwFlops / peak16,
             Memory = mem.Breakdown, TimeToTrainDays = hours / 24, DeviceHours = hours * devices, AveragePowerKw = energy.AveragePowerKw,
             EnergyMwh = energy.EnergyMwh, CostUsd = energy.CostUsd, Co2Tonnes = energy.Co2Tonnes, Goodput = goodput, Text = text,
@@ -247,6 +268,8 @@ sealed class StepModel : EstimateText
             "memory-bound elementwise work (norms, activations, dropout, residuals, loss)",
             "GPU idle waiting for the host to launch kernels, when a layer's kernels finish faster than the host issues them",
         ];
+        if (l.OffloadLayers > 0)
+            steps = [.. steps, $"activation copies to host memory and back ({l.OffloadLayers} layers per stage, {a.HostLinkGBps!.Value:0} GB/s per direction) beyond the neighbouring layer's forward or backward"];
         var memory = e.Memory.Parts.Select(p => p.Description).ToArray();
         var assumptions = new List<string>(capacity: 20);
         void Assume(string s) => assumptions.Add(s);
@@ -271,6 +294,11 @@ sealed class StepModel : EstimateText
         if (l.ShardCopies > 1)
             Assume($"hybrid sharding (shard={l.ShardSize}; PyTorch HSDP, MiCS): ZeRO-{l.ZeroStage} shards over {l.ShardSize} of the {l.Dp * l.Cp} data-parallel ranks" +
                    $"{(net.Place(l.ShardSize, l.Tp).CrossesDomains ? "" : " inside one node")}, and the {l.ShardCopies} copies all-reduce their gradient shards once per step");
+        if (l.OffloadLayers > 0)
+            Assume($"activation offload (offload={l.OffloadLayers}): {l.OffloadLayers} layers of each stage copy their stored activations to host memory during the forward and back before their backward, " +
+                   $"over the host link at {a.HostLinkGBps!.Value:0} GB/s per direction ({a.HostLinkGBps.Source}); each copy hides under the neighbouring layer's forward or backward, " +
+                   "the rest is exposed (Megatron-Core/Transformer Engine CPU offloading); copies use the DMA engines, not the SMs" +
+                   (a.HostMemoryGb is { } host ? $"; host memory {host.Value:0} GB per device ({host.Source})" : "; host memory per device not in the catalog: not checked"));
         if (l.ZeroStage >= 3)
             Assume(DataParallelSync.ShardsWeightsDuringStep(l)
                 ? "ZeRO-3 as FSDP runs it: weights gathered per layer before its forward and its backward and gradients reduce-scattered after it, every micro-batch, gathers prefetched " + (sw.Zero3PrefetchLayers > 0 ? $"{sw.Zero3PrefetchLayers} layer ahead" : "never (each waits)")
@@ -362,6 +390,7 @@ sealed class StepModel : EstimateText
             StepPartKind.Bubble => $"pipeline bubble (pp={l.Pp}, {microBatches} micro-batches, vpp={l.Vpp})",
             StepPartKind.Optimizer => "optimizer step (HBM-bound)",
             StepPartKind.LaunchWait => "kernel launches: the host issues kernels slower than the GPU runs them",
+            StepPartKind.Offload => $"activation offload over the host link (offload={l.OffloadLayers})",
             _ => "memory-bound elementwise work",
         };
         return $"{what}: {share:P0} of the step";

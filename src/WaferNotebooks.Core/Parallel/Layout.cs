@@ -14,7 +14,9 @@ namespace WaferNotebooks.Core.Parallel;
 /// 0 leaves the split to the default. <see cref="ShardGroup"/> limits ZeRO sharding to that many
 /// of the dp·cp ranks, the shards replicated across the rest (PyTorch HSDP, MiCS); 0: all of them.
 /// <see cref="SecondaryShard"/> (ZeRO++ hpZ) keeps a second copy of the ZeRO-3 weights sharded
-/// over that many ranks, from which the backward gathers; 0: none.
+/// over that many ranks, from which the backward gathers; 0: none. <see cref="OffloadLayers"/> layers
+/// of each pipeline stage move the activations they store to host memory in the forward pass and
+/// back before their backward (Megatron-Core/Transformer Engine CPU offloading); 0: none.
 /// Devices used = tp·pp·dp·cp. On a wafer-scale cluster dp is the number of systems.
 /// </summary>
 public sealed record Layout(
@@ -32,7 +34,8 @@ public sealed record Layout(
     int FirstStageLayers = 0,
     int LastStageLayers = 0,
     int ShardGroup = 0,
-    int SecondaryShard = 0)
+    int SecondaryShard = 0,
+    int OffloadLayers = 0)
 {
     /// <summary>
     /// Ranks of the data-parallel group (dp·cp) each ZeRO shard spans: <see cref="ShardGroup"/>
@@ -62,5 +65,6 @@ public sealed record Layout(
         + (FirstStageLayers > 0 ? $",first={FirstStageLayers}" : "")
         + (LastStageLayers > 0 ? $",last={LastStageLayers}" : "")
         + (ShardGroup > 0 ? $",shard={ShardGroup}" : "")
-        + (SecondaryShard > 0 ? $",hpz={SecondaryShard}" : "");
+        + (SecondaryShard > 0 ? $",hpz={SecondaryShard}" : "")
+        + (OffloadLayers > 0 ? $",offload={OffloadLayers}" : "");
 }

@@ -20,6 +20,7 @@ public static class LayoutRules
         SizeBelowOne, ZeroStage, DeviceCount, Devices, TpHeads, PpLayers, VppWithoutPp, Batch, Interleave, CpSequence,
         EpDense, EpExperts, EpReplicas, PartialWithoutFull, WaferModelParallel, WaferSelective, WaferBatch,
         StagesWithoutPp, StageSplit, ShardWithoutZero, ShardSplit, ShardExperts, HpzWithoutZero3, HpzSplit,
+        WaferOffload, OffloadFullRecompute, OffloadNoHostLink, OffloadEveryLayer,
     }
 
     /// <summary>True when the layout breaks no rule (the cheap form of <see cref="Violation"/>).</summary>
@@ -55,6 +56,12 @@ public static class LayoutRules
             Rule.PartialWithoutFull => $"rl={l.RecomputeLayers} recomputes {l.RecomputeLayers} layers of each stage in full, so it needs recompute=full",
             Rule.WaferModelParallel => $"a wafer-scale cluster runs pure data parallelism over its systems: tp, pp, cp and ep must be 1 (got {l})",
             Rule.WaferSelective => "Selective recompute is a GPU technique; on a wafer-scale system use recompute=none or recompute=full",
+            Rule.WaferOffload => $"offload={l.OffloadLayers} moves activations to a GPU host's memory; a wafer-scale system keeps its activations on the wafer, so offload must be 0",
+            Rule.OffloadFullRecompute => $"offload={l.OffloadLayers} moves the activations a layer stores to host memory; with recompute=full a layer stores only its input, so use recompute=none or selective with offload= (Megatron-Core offloads beside selective recomputation)",
+            Rule.OffloadNoHostLink => $"offload={l.OffloadLayers} needs the host-link bandwidth of {((GpuCluster)system).Device.Name}, which the catalog does not know, so the transfer time cannot be costed; " +
+                                      "leave offload= out, or give the accelerator a host_link_gbps in a user catalog",
+            Rule.OffloadEveryLayer => $"offload={l.OffloadLayers} must leave at least one layer of each pipeline stage on the device (the backward starts with the stage's last layer at once): " +
+                                      $"the smallest stage has {FewestStageLayers(m.Layers, l)} layers, so offload ≤ {FewestStageLayers(m.Layers, l) - 1}",
             Rule.WaferBatch => $"the global batch ({job.GlobalBatchSeqs} sequences) is smaller than the {devices} systems: each system needs at least one sequence per step; use at most {job.GlobalBatchSeqs} systems or a larger batch",
             var rule => throw new InvalidOperationException($"no message for {rule}"),
         };
@@ -63,9 +70,9 @@ public static class LayoutRules
     static string SizeBelowOne(Layout l)
     {
         var (name, value) = new[] { ("tp", l.Tp), ("pp", l.Pp), ("dp", l.Dp), ("cp", l.Cp), ("ep", l.Ep), ("vpp", l.Vpp), ("mb", l.MicroBatch),
-                ("rl", l.RecomputeLayers + 1), ("first", l.FirstStageLayers + 1), ("last", l.LastStageLayers + 1), ("shard", l.ShardGroup + 1), ("hpz", l.SecondaryShard + 1) }
+                ("rl", l.RecomputeLayers + 1), ("first", l.FirstStageLayers + 1), ("last", l.LastStageLayers + 1), ("shard", l.ShardGroup + 1), ("hpz", l.SecondaryShard + 1), ("offload", l.OffloadLayers + 1) }
             .First(x => x.Item2 < 1);
-        return name is "rl" or "first" or "last" or "shard" or "hpz" ? $"{name} must not be negative, got {value - 1}" : $"{name} must be at least 1, got {value}";
+        return name is "rl" or "first" or "last" or "shard" or "hpz" or "offload" ? $"{name} must not be negative, got {value - 1}" : $"{name} must be at least 1, got {value}";
     }
 
     static string DeviceCount(Layout l, int devices)
@@ -94,7 +101,7 @@ public static class LayoutRules
     {
         var m = job.Model;
         if (l.Tp < 1 || l.Pp < 1 || l.Dp < 1 || l.Cp < 1 || l.Ep < 1 || l.Vpp < 1 || l.MicroBatch < 1 || l.RecomputeLayers < 0
-            || l.FirstStageLayers < 0 || l.LastStageLayers < 0 || l.ShardGroup < 0 || l.SecondaryShard < 0) return Rule.SizeBelowOne;
+            || l.FirstStageLayers < 0 || l.LastStageLayers < 0 || l.ShardGroup < 0 || l.SecondaryShard < 0 || l.OffloadLayers < 0) return Rule.SizeBelowOne;
         if (l.ZeroStage is < 0 or > 3) return Rule.ZeroStage;
         if (DeviceProblem(system, devices) is not null) return Rule.Devices;
         if (l.Devices != devices) return Rule.DeviceCount;
@@ -108,14 +115,21 @@ public static class LayoutRules
         {
             if (l.Tp != 1 || l.Pp != 1 || l.Cp != 1 || l.Ep != 1) return Rule.WaferModelParallel;
             if (l.Recompute == Recompute.Selective) return Rule.WaferSelective;
+            if (l.OffloadLayers > 0) return Rule.WaferOffload;
             if (job.GlobalBatchSeqs < devices) return Rule.WaferBatch;
             return null;
         }
-        if (system is not GpuCluster) return null;
+        if (system is not GpuCluster gpu) return null;
         if (m.Heads % l.Tp != 0) return Rule.TpHeads;
         if (m.Layers < (long)l.Pp * l.Vpp) return Rule.PpLayers;
         if (l.UnevenStages && MiddleStageLayers(m.Layers, l) is null) return Rule.StageSplit;
         if (l.Pp == 1 && l.Vpp > 1) return Rule.VppWithoutPp;
+        if (l.OffloadLayers > 0)
+        {
+            if (l.Recompute == Recompute.Full) return Rule.OffloadFullRecompute;
+            if (gpu.Device.HostLinkGBps is null) return Rule.OffloadNoHostLink;
+            if (l.OffloadLayers >= FewestStageLayers(m.Layers, l)) return Rule.OffloadEveryLayer;
+        }
         if (job.GlobalBatchSeqs % ((long)l.Dp * l.MicroBatch) != 0) return Rule.Batch;
         if (l.Vpp > 1 && MicroBatches(job, l) % l.Pp != 0) return Rule.Interleave;
         if (l.Cp > 1 && job.SeqLen % (2L * l.Cp) != 0) return Rule.CpSequence;
@@ -144,6 +158,24 @@ public static class LayoutRules
         if (middleStages <= 0) return rest == 0 ? 0 : null;
         if (rest < (long)middleStages * l.Vpp || rest % middleStages != 0) return null;
         return (int)(rest / middleStages);
+    }
+
+    /// <summary>Layers the last stage takes when the split is left to the default: the fullest stages come first (⌈L/p⌉ each) and the last takes the rest.</summary>
+    public static int DefaultLastStageLayers(int layers, int pp)
+    {
+        int fullest = (layers + pp - 1) / pp;
+        return layers - (pp - 1) * fullest > 0 ? layers - (pp - 1) * fullest : layers / pp;
+    }
+
+    /// <summary>Layers of the pipeline's smallest stage (all of them without a pipeline).</summary>
+    public static int FewestStageLayers(int layers, Layout l)
+    {
+        if (l.Pp == 1) return layers;
+        if (!l.UnevenStages) return DefaultLastStageLayers(layers, l.Pp);
+        int fewest = MiddleStageLayers(layers, l) is { } middle && l.Pp > (l.FirstStageLayers > 0 ? 1 : 0) + (l.LastStageLayers > 0 ? 1 : 0) ? middle : int.MaxValue;
+        if (l.FirstStageLayers > 0) fewest = Math.Min(fewest, l.FirstStageLayers);
+        if (l.LastStageLayers > 0) fewest = Math.Min(fewest, l.LastStageLayers);
+        return fewest == int.MaxValue ? layers / l.Pp : fewest;
     }
 
     static string StageSplit(int layers, Layout l)

@@ -18,7 +18,7 @@ public sealed record PlanResult(
     IReadOnlyList<Estimate> TopK,
     /// <summary>Feasible layouts no other layout beats on both time to train and energy, fastest first.</summary>
     IReadOnlyList<Estimate> ParetoFront,
-    /// <summary>Every feasible layout, in the estimator's enumeration order.</summary>
+    /// <summary>Every feasible layout, in the estimator's enumeration order, then the refinements'.</summary>
     IReadOnlyList<PlanPoint> Points,
     int Evaluated,
     int Infeasible,

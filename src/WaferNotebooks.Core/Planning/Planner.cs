@@ -10,8 +10,11 @@ namespace WaferNotebooks.Core.Planning;
 
 /// <summary>
 /// Searches the layouts an estimator proposes for a job on a device count: estimates every
-/// candidate once (closed form, no uncertainty analysis), then ranks them by an objective and
-/// extracts the time-vs-energy Pareto front.
+/// candidate once (closed form, no uncertainty analysis), then, in a second round, the
+/// estimator's refinements of the <see cref="RefinedSeeds"/> best candidates and of the
+/// <see cref="RefinedSeeds"/> fastest that do not fit only for their activations (uneven stages, hybrid sharding, hpZ,
+/// activation offload on GPUs), then ranks them all by an objective and extracts the
+/// time-vs-energy Pareto front.
 /// </summary>
 public static partial class Planner
 {
@@ -26,6 +29,13 @@ public static partial class Planner
     /// candidates (well under a millisecond of work) its start-up is not worth it.
     /// </summary>
     private const int ParallelThreshold = 64;
+
+    /// <summary>
+    /// Candidates of each kind (best by the objective; fastest of those that do not fit) whose
+    /// refinements the second round estimates: about 200 more estimates on top of thousands, so the
+    /// second round costs a few percent of the plan while reaching the layouts a refinement can improve.
+    /// </summary>
+    public const int RefinedSeeds = 16;
 
     /// <summary>Plans with the given estimator.</summary>
     public static PlanResult Plan(
@@ -47,6 +57,12 @@ public static partial class Planner
                 "(a power of two, for example) or a global batch that more numbers divide.");
 
         var scores = ScoreAll(estimator, job, system, devices, econ, candidates, progress, ct);
+        var refined = Refine(estimator, job, system, devices, objective, candidates, scores);
+        if (refined.Length > 0)
+        {
+            candidates = [.. candidates, .. refined];
+            scores = [.. scores, .. ScoreAll(estimator, job, system, devices, econ, refined, null, ct)];
+        }
         return Rank(estimator, job, system, devices, econ, objective, topK, candidates, scores);
     }
 
@@ -57,12 +73,13 @@ public static partial class Planner
     /// </summary>
     private readonly record struct Score(
         bool Usable, double StepTimeS, double TimeToTrainDays, double EnergyMwh, double CostUsd,
-        double TokensPerS, double Mfu, double MemoryGb, double MemoryShare, string? Reason)
+        double TokensPerS, double Mfu, double MemoryGb, double MemoryShare, string? Reason, bool ActivationsOverflow)
     {
         public static Score Of(Estimate e) => new(
             IsUsable(e), e.StepTimeS, e.TimeToTrainDays, e.EnergyMwh, e.CostUsd, e.TokensPerS, e.Mfu, e.Memory.TotalGb,
             e.Memory.CapacityGb > 0 ? e.Memory.TotalGb / e.Memory.CapacityGb : double.PositiveInfinity,
-            e.Feasible ? (IsUsable(e) ? null : NonFinite) : e.Reason ?? "no reason given");
+            e.Feasible ? (IsUsable(e) ? null : NonFinite) : e.Reason ?? "no reason given",
+            !e.Memory.Fits && e.Memory.TotalGb - e.Memory["activations"] <= e.Memory.CapacityGb);
 
         /// <summary>Feasible with finite metrics: a NaN must never win a comparison.</summary>
         private static bool IsUsable(Estimate e) =>
@@ -103,6 +120,28 @@ public static partial class Planner
             System.Threading.Tasks.Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, One);
         }
         return scores;
+    }
+
+    /// <summary>
+    /// The refinements of the best candidates by the objective and of the fastest that do not fit
+    /// only because of their activations (what offload can move), each once (never a first-round
+    /// candidate: <see cref="IEstimator.Refinements"/> promises that).
+    /// </summary>
+    private static Layout[] Refine(IEstimator estimator, TrainingJob job, SystemSpec system, int devices, Objective objective, Layout[] candidates, Score[] scores)
+    {
+        var best = new List<int>();
+        var misses = new List<int>();
+        for (var i = 0; i < scores.Length; i++)
+            if (scores[i].Usable) best.Add(i);
+            else if (scores[i].ActivationsOverflow && scores[i].StepTimeS > 0) misses.Add(i);
+        best.Sort((a, b) => scores[a].Key(objective).CompareTo(scores[b].Key(objective)) is var c && c != 0 ? c : a.CompareTo(b));
+        misses.Sort((a, b) => scores[a].StepTimeS.CompareTo(scores[b].StepTimeS) is var c && c != 0 ? c : a.CompareTo(b));
+        var seen = new HashSet<Layout>();
+        var refined = new List<Layout>();
+        foreach (var i in best.Take(RefinedSeeds).Concat(misses.Take(RefinedSeeds)))
+            foreach (var layout in estimator.Refinements(job, system, devices, candidates[i]))
+                if (seen.Add(layout)) refined.Add(layout);
+        return [.. refined];
     }
 
     private static PlanResult Rank(

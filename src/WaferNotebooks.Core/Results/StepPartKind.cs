@@ -22,6 +22,8 @@ public enum StepPartKind
     Other,
     /// <summary>The GPU idle while the host launches kernels slower than they run.</summary>
     LaunchWait,
+    /// <summary>Activation copies to and from host memory (offload=N) not hidden under compute.</summary>
+    Offload,
 }
 
 /// <summary>
@@ -32,11 +34,11 @@ public static class StepParts
 {
     private static readonly string[] Ids =
         ["compute", "recompute", "tp_comm", "pp_comm", "dp_comm", "cp_comm", "ep_comm", "bubble", "optimizer",
-         "weight_streaming", "gradient_reduction", "memoryx_update", "other", "launch_wait"];
+         "weight_streaming", "gradient_reduction", "memoryx_update", "other", "launch_wait", "offload"];
 
     private static readonly string[] Labels =
         ["compute", "recomputation", "tensor-parallel comm.", "pipeline sends", "data-parallel sync", "context-parallel comm.",
-         "expert all-to-all", "pipeline bubble", "optimizer step", "weight streaming", "gradient reduction", "MemoryX update", "other", "launch waits"];
+         "expert all-to-all", "pipeline bubble", "optimizer step", "weight streaming", "gradient reduction", "MemoryX update", "other", "launch waits", "activation offload"];
 
     /// <summary>Every kind, in declaration order.</summary>
     public static IReadOnlyList<StepPartKind> All { get; } = Enum.GetValues<StepPartKind>();

@@ -42,5 +42,18 @@ public class ReliabilityOptionTests
         Assert.Equal(days / goodput + 600.0 / 86400, json["time_to_train_days_with_downtime"]!.GetValue<double>(), 1e-9);
         Assert.True(json["expected_interruptions"]!.GetValue<double>() > 0);
         Assert.Equal(20000, json["reliability"]!["mtbf_device_hours"]!.GetValue<double>());
+        Assert.Equal(0, json["evaluation_days"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Estimate_json_has_the_evaluation_days_counted_in_the_wall_days()
+    {
+        // With evaluation the wall days are (training + evaluation days) / goodput + the initialisation.
+        var result = CommandExecutor.Default.Execute(Parse(("--mtbf", ["20000"])));
+        var json = JsonNode.Parse(ResultJson.Serialize(result))!;
+        double evaluation = json["evaluation_days"]!.GetValue<double>();
+        Assert.True(evaluation > 0);
+        double days = json["time_to_train_days"]!.GetValue<double>(), goodput = json["goodput"]!.GetValue<double>();
+        Assert.Equal((days + evaluation) / goodput + 600.0 / 86400, json["time_to_train_days_with_downtime"]!.GetValue<double>(), 1e-9);
     }
 }

@@ -1,3 +1,4 @@
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;

@@ -33,6 +33,13 @@ public class RealEstimatorPlanTests
             .Where(e => e.Feasible).ToArray();
     }
 
+    /// <summary>Every feasible layout the plan tried, estimated again: the first round's and its refinements'.</summary>
+    private static Estimate[] Tried(PlanResult plan, TrainingJob job, SystemSpec system, int devices)
+    {
+        var estimator = Simulator.EstimatorFor(system);
+        return plan.Points.Select(p => estimator.Estimate(job, system, devices, p.Layout, EconomicAssumptions.Default)).ToArray();
+    }
+
     [Fact]
     public void The_facade_picks_the_estimator_by_kind_of_system()
     {
@@ -45,13 +52,18 @@ public class RealEstimatorPlanTests
     public void Best_and_top_k_match_a_brute_force_ranking(string systemId, int devices)
     {
         var (job, system) = Run(systemId);
-        var all = Feasible(job, system, devices);
-        Assert.NotEmpty(all);
+        var firstRound = Feasible(job, system, devices);
+        Assert.NotEmpty(firstRound);
         foreach (var objective in Enum.GetValues<Objective>())
         {
             var plan = Simulator.Plan(job, system, devices, objective: objective, topK: 5);
+            // The plan tried every feasible first-round layout and maybe refinements of the best; its
+            // ranking is the brute-force ranking of all it tried, and never worse than the first round's best.
+            var all = Tried(plan, job, system, devices);
+            Assert.Subset(plan.Points.Select(p => p.Layout).ToHashSet(), firstRound.Select(e => e.Layout).ToHashSet());
             var ranked = all.Order(Comparer<Estimate>.Create((a, b) => objective.Compare(a, b))).Take(5).ToArray();
             Assert.Equal(all.Length, plan.FeasibleCount);
+            Assert.True(objective.Key(plan.Best!) <= firstRound.Min(e => objective.Key(e)));
             Assert.Equal(ranked.Select(e => objective.Key(e)), plan.TopK.Select(e => objective.Key(e)));
             Assert.Equal(objective.Key(ranked[0]), objective.Key(plan.Best!));
         }
@@ -62,8 +74,8 @@ public class RealEstimatorPlanTests
     public void Pareto_front_is_non_dominated_and_complete(string systemId, int devices)
     {
         var (job, system) = Run(systemId);
-        var all = Feasible(job, system, devices);
         var plan = Simulator.Plan(job, system, devices);
+        var all = Tried(plan, job, system, devices);
         static bool Dominates(Estimate a, Estimate b) =>
             a.TimeToTrainDays <= b.TimeToTrainDays && a.EnergyMwh <= b.EnergyMwh &&
             (a.TimeToTrainDays < b.TimeToTrainDays || a.EnergyMwh < b.EnergyMwh);

@@ -8,7 +8,8 @@ namespace WaferNotebooks.Core.Tests.Properties;
 /// One layout rulebook: every layout the planner proposes, for dense, GQA and MoE models on GPU
 /// and wafer-scale systems, is accepted when written back as --layout and estimates to the same
 /// result. (Before LayoutRules, --layout refused ep with cp &gt; 1 that the planner proposed,
-/// and accepted cp splits the estimators then refused.)
+/// and accepted cp splits the estimators then refused.) The planner's second round, the
+/// refinements (first=/last=, shard=, hpz=, offload=), is held to the same.
 /// </summary>
 public class PlannerLayoutsParseBackTests
 {
@@ -33,13 +34,14 @@ public class PlannerLayoutsParseBackTests
         var request = (EstimateRequest)RequestParser.Default.Parse("estimate", values);
         var (job, system, devices) = (request.Job, request.Target.System, request.Target.Devices);
         var estimator = Simulator.EstimatorFor(system);
-        var candidates = estimator.CandidateLayouts(job, system, devices).ToList();
-        Assert.NotEmpty(candidates);
-        var step = Math.Max(1, candidates.Count / Sample);
+        var firstRound = estimator.CandidateLayouts(job, system, devices).ToList();
+        Assert.NotEmpty(firstRound);
+        var candidates = Spread(firstRound, Sample)
+            .Concat(Spread(firstRound, Sample / 10).SelectMany(l => estimator.Refinements(job, system, devices, l)))
+            .ToList();
         var checkedLayouts = 0;
-        for (var i = 0; i < candidates.Count; i += step)
+        foreach (var layout in candidates)
         {
-            var layout = candidates[i];
             Assert.True(LayoutRules.Allows(job, system, devices, layout), $"{layout}: {LayoutRules.Violation(job, system, devices, layout)}");
             var parsed = (EstimateRequest)RequestParser.Default.Parse("estimate",
                 new Dictionary<string, IReadOnlyList<string>>(values) { ["layout"] = [layout.ToString()] });
@@ -52,7 +54,36 @@ public class PlannerLayoutsParseBackTests
             Assert.Equal(direct.Memory.TotalGb, viaLayout.Memory.TotalGb);
             checkedLayouts++;
         }
-        Assert.True(checkedLayouts >= Math.Min(candidates.Count, Sample / 2));
+        Assert.True(checkedLayouts >= Math.Min(firstRound.Count, Sample / 2));
+    }
+
+    /// <summary>At most <paramref name="count"/> items spread over the whole list.</summary>
+    private static IEnumerable<Layout> Spread(List<Layout> all, int count)
+    {
+        var step = Math.Max(1, all.Count / count);
+        for (var i = 0; i < all.Count; i += step) yield return all[i];
+    }
+
+    [Fact]
+    public void Refinements_reach_every_new_key_and_every_one_parses_back()
+    {
+        var values = new Dictionary<string, IReadOnlyList<string>> { ["model"] = ["llama3-70b"], ["on"] = ["dgx-h100:256"], ["tokens"] = ["1T"], ["seq"] = ["8K"] };
+        var request = (EstimateRequest)RequestParser.Default.Parse("estimate", values);
+        var (job, system, devices) = (request.Job, request.Target.System, request.Target.Devices);
+        var estimator = Simulator.EstimatorFor(system);
+        var firstRound = estimator.CandidateLayouts(job, system, devices).ToList();
+        var refined = firstRound.SelectMany(l => estimator.Refinements(job, system, devices, l)).Distinct().ToList();
+        Assert.Empty(refined.Intersect(firstRound));
+        Assert.Contains(refined, l => l.UnevenStages);
+        Assert.Contains(refined, l => l.ShardGroup > 0);
+        Assert.Contains(refined, l => l.SecondaryShard > 0);
+        Assert.Contains(refined, l => l.OffloadLayers > 0);
+        foreach (var layout in Spread(refined, Sample))
+        {
+            var parsed = (EstimateRequest)RequestParser.Default.Parse("estimate",
+                new Dictionary<string, IReadOnlyList<string>>(values) { ["layout"] = [layout.ToString()] });
+            Assert.Equal(layout, parsed.Layout);
+        }
     }
 
     [Theory]

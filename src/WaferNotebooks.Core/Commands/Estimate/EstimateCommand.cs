@@ -53,7 +53,7 @@ public sealed class EstimateCommand : Subcommand<EstimateRequest, Estimate>
                 new("time to train", $"{Num(e.TimeToTrainDays)} days", Range(e.TimeToTrainDays, r?.TimeToTrainDays, Num), "without interruptions"),
                 new("with downtime", g is null ? "not modelled" : g.Share > 0 ? $"{Num(g.DaysWithDowntime)} days" : "never finishes",
                     Detail: g is null ? "no failure rate for this system"
-                        : g.Share > 0 ? $"goodput {Percent(g.Share)}, {Num(g.ExpectedInterruptions)} interruptions expected"
+                        : g.Share > 0 ? $"goodput {Percent(g.Share)}, {Num(g.ExpectedInterruptions)} interruptions expected, {Num(g.EvaluationDays)} days of evaluation"
                         : "interruptions come faster than checkpoints save work"),
                 new("throughput", $"{Scaled(e.TokensPerS)} tokens/s", Range(e.TokensPerS, r?.TokensPerS, Scaled), $"{Num(e.TokensPerSPerDevice)} per device"),
                 new("MFU / HFU", $"{Percent(e.Mfu)} / {Percent(e.Hfu)}"),
