@@ -187,8 +187,8 @@ sealed class StepModel : EstimateText
 
         double tokensPerStep = job.TokensPerStep;
         double tokensPerS = tokensPerStep / step;
-        double modelFlops = TransformerArithmetic.ModelFlopsPerToken(m, job.SeqLen) * tokensPerS / devices;
-        double hwFlops = TransformerArithmetic.HardwareFlopsPerToken(m, job.SeqLen, l.Recompute,
+        double modelFlops = TransformerArithmetic.ModelFlopsPerToken(m, part.Params, job.SeqLen) * tokensPerS / devices;
+        double hwFlops = TransformerArithmetic.HardwareFlopsPerToken(m, part.Params, job.SeqLen, l.Recompute,
             l.Recompute == Recompute.Full ? recomputedInAll / m.Layers : 1) * tokensPerS / devices;
         double peak16 = a.PeakTflops16.Value * 1e12;
 
