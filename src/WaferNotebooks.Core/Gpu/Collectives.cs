@@ -29,8 +29,9 @@ public readonly record struct GroupPlacement(int Size, int PerDomain)
 /// per-direction bandwidth. Hierarchical groups run the collective inside each scale-up domain,
 /// then across domains on the 1/k share each device owns (k members per domain), then back
 /// inside the domain: the cross-domain part moves S/k per device over the scale-out tier.
+/// A struct: one per estimate, holding only the system, so it costs no allocation.
 /// </summary>
-public sealed class Collectives(GpuCluster system)
+public readonly struct Collectives(GpuCluster system)
 {
     double UpBps => system.ScaleUpGBps.Value * 1e9;
     double OutBps => system.ScaleOutGBps.Value * 1e9;

@@ -22,19 +22,6 @@ namespace WaferNotebooks.Core.Gpu;
 /// </summary>
 public static class MatmulEfficiency
 {
-    /// <summary>(rows, cols, relative ceiling) of candidate output tiles. 256×128 is the largest
-    /// CUTLASS/cuBLAS Ampere/Hopper tensor-core tile; the ceilings for smaller tiles follow the
-    /// lower operand reuse (CUTLASS profiler tables show 64×64 tiles at roughly 3/4 of the
-    /// throughput of 256×128 on large problems).</summary>
-    static readonly (int M, int N, double Ceiling)[] Tiles =
-    [
-        (256, 128, 1.00),
-        (128, 256, 1.00),
-        (128, 128, 0.95),
-        (128, 64, 0.88),
-        (64, 64, 0.75),
-    ];
-
     /// <summary>Prologue/epilogue cost of one tile in K-loop steps of length 1 (elements of K).
     /// Assumed 64: a 128×128 tile stores its accumulators and reloads its first operands in
     /// about the time of 64 K-elements of math; it reproduces the measured drop of GEMMs with
@@ -65,17 +52,30 @@ public static class MatmulEfficiency
         double measured = a.MatmulEfficiencyAt(precision);
         if (m <= 0 || n <= 0 || k <= 0) return measured;
         int units = ComputeUnits(a);
-        double best = 0;
-        foreach (var (tm, tn, ceiling) in Tiles)
-        {
-            double tilesM = Math.Ceiling(m / tm), tilesN = Math.Ceiling(n / tn);
-            double tiles = tilesM * tilesN * Math.Max(1, batch);
-            double tileUse = m * n / (tilesM * tm * tilesN * tn);
-            double waveUse = tiles / (Math.Ceiling(tiles / units) * units);
-            best = Math.Max(best, ceiling * tileUse * waveUse);
-        }
+        // (rows, cols, relative ceiling) of candidate output tiles. 256×128 is the largest
+        // CUTLASS/cuBLAS Ampere/Hopper tensor-core tile; the ceilings for smaller tiles follow the
+        // lower operand reuse (CUTLASS profiler tables show 64×64 tiles at roughly 3/4 of the
+        // throughput of 256×128 on large problems). Written as calls with constant sides, not a
+        // table: the JIT then turns the divisions by the power-of-two sides into exact multiplications.
+        double best = Math.Max(Math.Max(Math.Max(Math.Max(
+            TileShare(m, n, batch, units, 256, 128, 1.00),
+            TileShare(m, n, batch, units, 128, 256, 1.00)),
+            TileShare(m, n, batch, units, 128, 128, 0.95)),
+            TileShare(m, n, batch, units, 128, 64, 0.88)),
+            TileShare(m, n, batch, units, 64, 64, 0.75));
         double kUse = k / (k + TileOverheadK);
         return measured * SustainedShare(a) * Energy.PowerLimitedClock.ClockShare(a) * best * kUse;
+    }
+
+    /// <summary>Share of the ceiling one tile shape reaches on an m×n output: its tile use (partial edge tiles do full work) times its wave use (a partial last wave idles units).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    static double TileShare(double m, double n, double batch, int units, int tm, int tn, double ceiling)
+    {
+        double tilesM = Math.Ceiling(m / tm), tilesN = Math.Ceiling(n / tn);
+        double tiles = tilesM * tilesN * Math.Max(1, batch);
+        double tileUse = m * n / (tilesM * tm * tilesN * tn);
+        double waveUse = tiles / (Math.Ceiling(tiles / units) * units);
+        return ceiling * tileUse * waveUse;
     }
 
     /// <summary>Seconds for <paramref name="batch"/> independent GEMMs of M×K·K×N with inputs of the given precision.</summary>

@@ -8,40 +8,56 @@ namespace WaferNotebooks.Core.Gpu;
 /// How the model's layers and weights fall on one device for a layout: layers per pipeline
 /// stage (by default an uneven split puts the extra layers on the first stages; first=/last=,
 /// Megatron's decoder-first/last-pipeline-num-layers, set the two ends), weights per device after tensor and expert
-/// sharding, and which stage carries the embedding and the logit layer.
+/// sharding, and which stage carries the embedding and the logit layer. The stage split and the
+/// heaviest stage's weights are worked out once, when the partition is made: an estimate reads
+/// them from the step time, the data-parallel sync, the optimizer step and the memory.
 /// </summary>
-public sealed record ModelPartition(ModelSpec Model, ParameterCount Params, Layout Layout)
+public sealed class ModelPartition
 {
+    public ModelPartition(ModelSpec model, ParameterCount parameters, Layout layout)
+    {
+        (Model, Params, Layout) = (model, parameters, layout);
+        int layers = model.Layers, pp = layout.Pp;
+        bool uneven = layout.UnevenStages;
+        int even = StageLayers(layers, pp);
+        middleStageLayers = uneven ? LayoutRules.MiddleStageLayers(layers, layout) ?? even : even;
+        FirstStageLayers = layout.FirstStageLayers > 0 ? layout.FirstStageLayers : pp == 1 ? layers : middleStageLayers;
+        LastStageLayers = layout.LastStageLayers > 0 ? layout.LastStageLayers
+            : uneven ? middleStageLayers
+            : LayoutRules.DefaultLastStageLayers(layers, pp);
+        MaxLayersPerStage = uneven ? Math.Max(Math.Max(FirstStageLayers, LastStageLayers), middleStageLayers) : even;
+        MoeShare = parameters.Layers == 0 ? 0 : (double)parameters.MoeLayers / parameters.Layers;
+        HeaviestStageWeights = Heaviest();
+    }
+
+    public ModelSpec Model { get; }
+    public ParameterCount Params { get; }
+    public Layout Layout { get; }
+
     public int Layers => Model.Layers;
 
     /// <summary>Most layers any stage holds (the stage that bounds the pipeline).</summary>
-    public int MaxLayersPerStage => Layout.UnevenStages
-        ? Math.Max(Math.Max(FirstStageLayers, LastStageLayers), MiddleStageLayers)
-        : StageLayers(Layers, Layout.Pp);
+    public int MaxLayersPerStage { get; }
 
     /// <summary>Layers of the fullest stage when <paramref name="layers"/> split over <paramref name="pp"/> stages.</summary>
     public static int StageLayers(int layers, int pp) => (layers + pp - 1) / pp;
 
     /// <summary>Layers of each stage between the first and the last (first=/last=), or of the fullest stage by default.</summary>
-    int MiddleStageLayers => Layout.UnevenStages
-        ? LayoutRules.MiddleStageLayers(Layers, Layout) ?? StageLayers(Layers, Layout.Pp)
-        : StageLayers(Layers, Layout.Pp);
+    readonly int middleStageLayers;
 
     /// <summary>Layers on the first stage: first= when given, else the fullest stage's (the default split puts the extra layers first).</summary>
-    public int FirstStageLayers => Layout.FirstStageLayers > 0 ? Layout.FirstStageLayers : Layout.Pp == 1 ? Layers : MiddleStageLayers;
+    public int FirstStageLayers { get; }
 
     /// <summary>Layers on the last stage: last= when given, else what the default split leaves it (fewest when uneven).</summary>
-    public int LastStageLayers => Layout.LastStageLayers > 0 ? Layout.LastStageLayers
-        : Layout.UnevenStages ? MiddleStageLayers
-        : LayoutRules.DefaultLastStageLayers(Layers, Layout.Pp);
+    public int LastStageLayers { get; }
 
     /// <summary>Layers on stage <paramref name="i"/> (0-based) of the pipeline.</summary>
-    public int StageLayersAt(int i) => i == 0 ? FirstStageLayers : i == Layout.Pp - 1 ? LastStageLayers : MiddleStageLayers;
+    public int StageLayersAt(int i) => i == 0 ? FirstStageLayers : i == Layout.Pp - 1 ? LastStageLayers : middleStageLayers;
 
     public double MeanLayersPerStage => (double)Layers / Layout.Pp;
 
     /// <summary>Share of MoE layers among all layers (0 for dense models).</summary>
-    public double MoeShare => Params.Layers == 0 ? 0 : (double)Params.MoeLayers / Params.Layers;
+    public double MoeShare { get; }
 
     /// <summary>Non-expert weights of one layer on one device (attention and dense MLP split by tp; norms replicated).</summary>
     public double DenseWeightsPerLayer(bool moeLayer) =>
@@ -78,15 +94,14 @@ public sealed record ModelPartition(ModelSpec Model, ParameterCount Params, Layo
     public (double Dense, double Expert) LastStageWeights => StageWeights(LastStageLayers, Layout.Pp == 1, true);
 
     /// <summary>The stage with the most weights on one device: the first, the last, or (when first=/last= shrink those) one between.</summary>
-    public (double Dense, double Expert) HeaviestStageWeights
+    public (double Dense, double Expert) HeaviestStageWeights { get; }
+
+    (double Dense, double Expert) Heaviest()
     {
-        get
-        {
-            var (f, l) = (FirstStageWeights, LastStageWeights);
-            var heaviest = f.Dense + f.Expert >= l.Dense + l.Expert ? f : l;
-            if (Layout.Pp <= 2 || !Layout.UnevenStages) return heaviest;
-            var middle = StageWeights(MiddleStageLayers, false, false);
-            return middle.Dense + middle.Expert > heaviest.Dense + heaviest.Expert ? middle : heaviest;
-        }
+        var (f, l) = (FirstStageWeights, LastStageWeights);
+        var heaviest = f.Dense + f.Expert >= l.Dense + l.Expert ? f : l;
+        if (Layout.Pp <= 2 || !Layout.UnevenStages) return heaviest;
+        var middle = StageWeights(middleStageLayers, false, false);
+        return middle.Dense + middle.Expert > heaviest.Dense + heaviest.Expert ? middle : heaviest;
     }
 }

@@ -200,16 +200,17 @@ sealed class StepModel : EstimateText
         double optimizer = OptimizerStep.Seconds(part, l, a);
 
         int mb = microBatches;
-        double[] seconds = [mb * slowest.Compute, mb * slowest.Recompute, mb * slowest.Tp, mb * slowest.Pp, dp.ExposedSeconds,
-            mb * slowest.Cp, mb * slowest.Ep, bubble, optimizer, mb * slowest.Other, mb * slowest.LaunchWait];
+        double compute = mb * slowest.Compute, recompute = mb * slowest.Recompute, other = mb * slowest.Other;
+        double[] seconds = [compute, recompute, mb * slowest.Tp, mb * slowest.Pp, dp.ExposedSeconds,
+            mb * slowest.Cp, mb * slowest.Ep, bubble, optimizer, other, mb * slowest.LaunchWait];
         if (offload > 0) seconds = [.. seconds, mb * slowest.Offload];
         var breakdown = new StepBreakdown(offload > 0 ? PartOrderWithOffload : PartOrder, seconds, text);
         double step = breakdown.Total;
 
         double tokensPerStep = job.TokensPerStep;
         double tokensPerS = tokensPerStep / step;
-        double modelFlops = TransformerArithmetic.ModelFlopsPerToken(m, job.SeqLen) * tokensPerS / devices;
-        double hwFlops = TransformerArithmetic.HardwareFlopsPerToken(m, job.SeqLen, l.Recompute,
+        double modelFlops = TransformerArithmetic.ModelFlopsPerToken(m, part.Params, job.SeqLen) * tokensPerS / devices;
+        double hwFlops = TransformerArithmetic.HardwareFlopsPerToken(m, part.Params, job.SeqLen, l.Recompute,
             l.Recompute == Recompute.Full ? recomputedInAll / m.Layers : 1) * tokensPerS / devices;
         double peak16 = a.PeakTflops16.Value * 1e12;
 
@@ -217,7 +218,7 @@ sealed class StepModel : EstimateText
 
         double steps = job.Steps;
         double hours = steps * step / 3600;
-        double busy = (breakdown[StepPartKind.Compute] + breakdown[StepPartKind.Recompute] + breakdown[StepPartKind.Other] + breakdown[StepPartKind.Optimizer]) / step;
+        double busy = (compute + recompute + other + optimizer) / step;
         // Busy kernels draw the power limit: the TDP, or the operator's cap, which the clock is lowered to meet.
         // Exposed communication, bubbles and launch waits leave the math units idle: idle power.
         double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);

@@ -92,32 +92,35 @@ public static class TransformerArithmetic
         4.0 * m.Layers * m.Heads * m.HeadDim * seqLen;
 
     /// <summary>Forward FLOPs per token through the layers' and the logit layer's matmuls (2 per weight) plus attention scores.</summary>
-    public static double ForwardFlopsPerToken(ModelSpec m, int seqLen)
-    {
-        var p = Parameters(m);
-        return 2 * (p.ActiveLayerMatmul + p.LogitMatmul) + AttentionForwardFlopsPerToken(m, seqLen);
-    }
+    public static double ForwardFlopsPerToken(ModelSpec m, int seqLen) => ForwardFlopsPerToken(m, Parameters(m), seqLen);
+
+    /// <summary>As above, with the model's parameter count <paramref name="p"/> already worked out (the estimators keep one per model).</summary>
+    public static double ForwardFlopsPerToken(ModelSpec m, ParameterCount p, int seqLen) =>
+        2 * (p.ActiveLayerMatmul + p.LogitMatmul) + AttentionForwardFlopsPerToken(m, seqLen);
 
     /// <summary>Model FLOPs per token (MFU numerator, PaLM App. B): 6·N_matmul + 12·L·a·d_head·s.</summary>
-    public static double ModelFlopsPerToken(ModelSpec m, int seqLen) => 3 * ForwardFlopsPerToken(m, seqLen);
+    public static double ModelFlopsPerToken(ModelSpec m, int seqLen) => ModelFlopsPerToken(m, Parameters(m), seqLen);
+
+    public static double ModelFlopsPerToken(ModelSpec m, ParameterCount p, int seqLen) => 3 * ForwardFlopsPerToken(m, p, seqLen);
 
     /// <summary>FLOPs per token executed again because activations were dropped.</summary>
-    public static double RecomputeFlopsPerToken(ModelSpec m, int seqLen, Recompute recompute)
+    public static double RecomputeFlopsPerToken(ModelSpec m, int seqLen, Recompute recompute) => RecomputeFlopsPerToken(m, Parameters(m), seqLen, recompute);
+
+    public static double RecomputeFlopsPerToken(ModelSpec m, ParameterCount p, int seqLen, Recompute recompute) => recompute switch
     {
-        var p = Parameters(m);
-        return recompute switch
-        {
-            // One more forward through every layer; the logit layer is not checkpointed (Narayanan 2021 eq. 3: V/16Lh).
-            Recompute.Full => 2 * p.ActiveLayerMatmul + AttentionForwardFlopsPerToken(m, seqLen),
-            Recompute.Selective => AttentionForwardFlopsPerToken(m, seqLen),
-            _ => 0,
-        };
-    }
+        // One more forward through every layer; the logit layer is not checkpointed (Narayanan 2021 eq. 3: V/16Lh).
+        Recompute.Full => 2 * p.ActiveLayerMatmul + AttentionForwardFlopsPerToken(m, seqLen),
+        Recompute.Selective => AttentionForwardFlopsPerToken(m, seqLen),
+        _ => 0,
+    };
 
     /// <summary>Hardware FLOPs per token (HFU numerator): model FLOPs plus recomputation, of which
     /// <paramref name="recomputedShare"/> of the layers are recomputed (partial full recompute).</summary>
     public static double HardwareFlopsPerToken(ModelSpec m, int seqLen, Recompute recompute, double recomputedShare = 1) =>
-        ModelFlopsPerToken(m, seqLen) + recomputedShare * RecomputeFlopsPerToken(m, seqLen, recompute);
+        HardwareFlopsPerToken(m, Parameters(m), seqLen, recompute, recomputedShare);
+
+    public static double HardwareFlopsPerToken(ModelSpec m, ParameterCount p, int seqLen, Recompute recompute, double recomputedShare = 1) =>
+        ModelFlopsPerToken(m, p, seqLen) + recomputedShare * RecomputeFlopsPerToken(m, p, seqLen, recompute);
 
     /// <summary>Whole-run model FLOPs.</summary>
     public static double TrainingFlops(TrainingJob job) => ModelFlopsPerToken(job.Model, job.SeqLen) * job.Tokens;
