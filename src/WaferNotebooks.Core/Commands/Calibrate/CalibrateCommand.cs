@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Validation.Calibration;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
@@ -55,12 +54,21 @@ public sealed class CalibrateCommand : Subcommand<CalibrateRequest, CalibrationR
             table.Add(Group(v), v.Constant, Constant(v.Previous), Constant(v.Value), v.Low is { } lo && v.High is { } hi ? $"{Constant(lo)}–{Constant(hi)}" : "", Count(v.Rows.Count),
                 Percent(v.Before.MeanAbsError), Percent(v.After.MeanAbsError), Percent(v.Before.MedianAbsError), Percent(v.After.MedianAbsError));
         int used = fit.Data.Sum(d => d.Rows.Count);
+        // The fit as the overlay records it, the rows not used and why, notes, and the file written.
+        var record = new ViewRecord
+        {
+            ["fit"] = new ViewDocument(CalibrationOverlay.ToNode(c.Fit)),
+            ["unused"] = ViewArray.Of(c.Unused, u => new ViewRecord { ["file"] = u.File, ["id"] = u.Id, ["reason"] = u.Reason }),
+            ["notes"] = ViewValue.Strings(c.Notes),
+            ["written"] = c.Written,
+        };
         return new ResultView($"Calibration: {string.Join(", ", fit.Fit)} by {fit.By}, each of the {fit.Weighting} weighing once",
             $"{used} rows used of {string.Join(", ", fit.Data.Select(d => $"{d.File} ({d.Rows.Count})"))}; {c.Unused.Count} not used; " +
             (c.Written is { } path
                 ? $"written: {path} (use it with --catalog {path}, or list it in {UserCatalogs.EnvironmentVariable})"
                 : "not written (give --out FILE)"))
         {
+            Record = record,
             Tables = [table.Build()],
             Notes =
             [
@@ -72,13 +80,4 @@ public sealed class CalibrateCommand : Subcommand<CalibrateRequest, CalibrationR
     }
 
     private static string Group(CalibrationValue v) => v.Framework is { } fw ? $"{v.Accelerator}/{fw}" : v.Accelerator;
-
-    /// <summary>The fit as the overlay records it, the rows not used and why, notes, and the file written.</summary>
-    public override JsonNode Json(CalibrationResult c) => new JsonObject
-    {
-        ["fit"] = CalibrationOverlay.ToNode(c.Fit),
-        ["unused"] = ResultJson.Array(c.Unused, u => new JsonObject { ["file"] = u.File, ["id"] = u.Id, ["reason"] = u.Reason }),
-        ["notes"] = ResultJson.Strings(c.Notes),
-        ["written"] = c.Written,
-    };
 }
