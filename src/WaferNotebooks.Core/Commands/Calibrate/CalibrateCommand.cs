@@ -48,11 +48,19 @@ public sealed class CalibrateCommand : Subcommand<CalibrateRequest, CalibrationR
     public override ResultView View(CalibrationResult c)
     {
         var fit = c.Fit;
-        var table = new ViewTableBuilder(Text("group"), Text("constant"), Number("was"), Number("fitted"), Text("band (rows 10-90%)"), Number("rows"), Number("|error| mean before"), Number("after"),
-            Number("median before"), Number("after"));
+        // Also written to JSON as "values", one object per fitted constant, beside the overlay's own form of the fit.
+        var table = new ViewTableBuilder(Text("group", "group"), Text("constant", "constant"), Number("was", "previous"), Number("fitted", "value"),
+            Text("band (rows 10-90%)"), Number("low", "low") with { Shown = false }, Number("high", "high") with { Shown = false }, Number("rows", "rows"),
+            Number("|error| mean before", "mean_abs_error_before"), Number("after", "mean_abs_error_after"),
+            Number("median before", "median_abs_error_before"), Number("after", "median_abs_error_after")) { Key = "values" };
         foreach (var v in fit.Values)
-            table.Add(Group(v), v.Constant, Constant(v.Previous), Constant(v.Value), v.Low is { } lo && v.High is { } hi ? $"{Constant(lo)}–{Constant(hi)}" : "", Count(v.Rows.Count),
-                Percent(v.Before.MeanAbsError), Percent(v.After.MeanAbsError), Percent(v.Before.MedianAbsError), Percent(v.After.MedianAbsError));
+        {
+            var (low, high) = (ViewNumber.Of(v.Low, ViewUnit.Constant), ViewNumber.Of(v.High, ViewUnit.Constant));
+            table.Add(Group(v), v.Constant, new ViewNumber(v.Previous, ViewUnit.Constant), new ViewNumber(v.Value, ViewUnit.Constant),
+                low is not null && high is not null ? ViewPhrase.Of($"{low}–{high}") : "", low, high, (ViewValue)v.Rows.Count,
+                new ViewNumber(v.Before.MeanAbsError, ViewUnit.Fraction), new ViewNumber(v.After.MeanAbsError, ViewUnit.Fraction),
+                new ViewNumber(v.Before.MedianAbsError, ViewUnit.Fraction), new ViewNumber(v.After.MedianAbsError, ViewUnit.Fraction));
+        }
         int used = fit.Data.Sum(d => d.Rows.Count);
         // The fit as the overlay records it, the rows not used and why, notes, and the file written.
         var record = new ViewRecord

@@ -172,14 +172,6 @@ public static class EstimateView
             MemoryHints.For(largest.Name, e.Layout)) { OverflowingPart = largest.Name };
     }
 
-    /// <summary>A view that is only the "does not fit" state and the estimate tried nearest to fitting, nested under <c>nearest_miss</c>.</summary>
-    public static ResultView DoesNotFitView(string title, string subtitle, Estimate? attempt, string reason) =>
-        new($"{title}: does not fit", subtitle)
-        {
-            DoesNotFit = attempt is null ? new DoesNotFitView(reason) : DoesNotFit(attempt, reason),
-            Tables = attempt is { Memory: { Parts.Count: > 0, Fits: false } m } ? [MemoryTable([.. m.Parts.Select(p => (p.Name, new ViewNumber(p.Gb, ViewUnit.Gigabytes), p.Description))])] : [],
-        };
-
     private static ViewTable MemoryTable(IEnumerable<(string Name, ViewNumber Gb, string Description)> parts)
     {
         var table = new ViewTableBuilder(Text("memory part"), Number("GB"), Text("what"));

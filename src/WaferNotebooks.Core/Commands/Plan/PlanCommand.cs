@@ -80,7 +80,16 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
         };
         var title = $"Plan: {p.Job.Model.Id} on {p.SystemId} × {Count(p.Devices)}";
         if (p.Best is null)
-            return EstimateView.DoesNotFitView(title, $"{Count(p.Evaluated)} layouts evaluated, none feasible", p.NearestMiss, p.Why!) with { Record = record };
+        {
+            // Why none fits, with what overflows in the nearest miss and its memory table (the numbers nested under nearest_miss).
+            var nearest = p.NearestMiss is { } m ? ViewOf(m) : null;
+            return new ResultView($"{title}: does not fit", $"{Count(p.Evaluated)} layouts evaluated, none feasible")
+            {
+                DoesNotFit = nearest?.DoesNotFit is { } state ? state with { Reason = p.Why! } : new DoesNotFitView(p.Why!),
+                Record = record,
+                Tables = nearest?.Tables ?? [],
+            };
+        }
         var front = p.ParetoFront.ToHashSet();
         var table = new ViewTableBuilder(Number("#"), Text("layout"), Number("step time"), Number("days"), Number("MFU"), Number("memory GB"),
             Number("MWh"), Number("cost"), Text("pareto"), Text("bottleneck"));
