@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace WaferNotebooks.Core.Commands;
 
@@ -16,9 +15,6 @@ public sealed class ViewPhrase
     private string? text;
 
     private ViewPhrase(object[] parts) => this.parts = parts;
-
-    /// <summary>The words (strings) and values (<see cref="ViewValue"/>) in order.</summary>
-    public IReadOnlyList<object> Parts => parts;
 
     /// <summary>The typed values of the phrase.</summary>
     public IEnumerable<ViewValue> Values => parts.OfType<ViewValue>();
@@ -47,9 +43,12 @@ public sealed class ViewPhrase
 
     /// <summary>Collects an interpolated string's words and values.</summary>
     [InterpolatedStringHandler]
-    public readonly struct Builder(int literalLength, int formattedCount)
+    public readonly struct Builder
     {
-        private readonly List<object> parts = new(formattedCount * 2 + 1);
+        private readonly List<object> parts;
+
+        /// <summary>The shape the compiler calls; the literal length is not needed.</summary>
+        public Builder(int literalLength, int formattedCount) => parts = new(formattedCount * 2 + 1);
 
         public void AppendLiteral(string s)
         {
@@ -61,7 +60,5 @@ public sealed class ViewPhrase
         public void AppendFormatted(string? s) => AppendLiteral(s ?? ValueText.Missing);
 
         internal ViewPhrase Build() => new([.. parts]);
-
-        public override string ToString() => new StringBuilder(literalLength).AppendJoin("", parts).ToString();
     }
 }

@@ -134,8 +134,6 @@ public sealed record ViewRecord : ViewValue, IEnumerable<ViewField>
         }
     }
 
-    public void Add(string key, ViewValue? value) => this[key] = value;
-
     /// <summary>The number under <paramref name="key"/>, for a fact or cell that shows it.</summary>
     public ViewNumber Number(string key) => this[key] as ViewNumber ?? throw new KeyNotFoundException($"No number '{key}' in the record.");
 
