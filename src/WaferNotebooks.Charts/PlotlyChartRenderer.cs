@@ -13,40 +13,20 @@ namespace WaferNotebooks.Charts;
 /// <summary>The Plotly.NET implementation of <see cref="IChartRenderer"/>, created by the extension through reflection.</summary>
 public sealed class PlotlyChartRenderer : IChartRenderer
 {
-    public string StepBreakdown(Estimate estimate, bool offline) => ChartHtml.Render(EstimateCharts.StepBreakdown(estimate), offline);
+    public IReadOnlyList<ChartFigure> Estimate(Estimate e) =>
+        [Figure("step-breakdown", EstimateCharts.StepBreakdown(e)), Figure("memory", EstimateCharts.MemoryBreakdown(e))];
 
-    public string MemoryBreakdown(Estimate estimate, bool offline) => ChartHtml.Render(EstimateCharts.MemoryBreakdown(estimate), offline);
+    public IReadOnlyList<ChartFigure> Comparison(Comparison c) =>
+        [Figure("comparison-bars", ComparisonCharts.Bars(c.Estimates)), Figure("time-vs-energy", ComparisonCharts.Scatter(c.Estimates))];
 
-    public string ComparisonBars(Comparison comparison, bool offline) => ChartHtml.Render(ComparisonCharts.Bars(comparison.Estimates), offline);
+    public IReadOnlyList<ChartFigure> Sweep(SweepResult s) =>
+        [Figure("scaling", SweepCharts.Scaling(s)), Figure(SweepCharts.SecondName(s), SweepCharts.Second(s)), .. s.HasGoodput ? [Figure("goodput", SweepCharts.Goodput(s))] : Array.Empty<ChartFigure>()];
 
-    public string ComparisonScatter(Comparison comparison, bool offline) => ChartHtml.Render(ComparisonCharts.Scatter(comparison.Estimates), offline);
+    public IReadOnlyList<ChartFigure> Plan(PlanResult p) => [Figure("layouts", PlanCharts.Scatter(p))];
 
-    public string SweepScaling(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Scaling(sweep), offline);
+    public IReadOnlyList<ChartFigure> Timeline(StepTimeline t) => [Figure("timeline", TimelineChart.Gantt(t))];
 
-    public string SweepMfu(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Second(sweep), offline);
-
-    public string SweepGoodput(SweepResult sweep, bool offline) => ChartHtml.Render(SweepCharts.Goodput(sweep), offline);
-
-    public string ValidationParity(ValidationReport report, bool offline) => ChartHtml.Render(ValidationCharts.Parity(report), offline);
-
-    public string Timeline(StepTimeline timeline, bool offline) => ChartHtml.Render(TimelineChart.Gantt(timeline), offline);
-
-    public string PlanScatter(PlanResult plan, bool offline) => ChartHtml.Render(PlanCharts.Scatter(plan), offline);
-
-    public IReadOnlyList<ChartFigure> Figures(object result)
-    {
-        (string Name, GenericChart Chart)[] charts = result switch
-        {
-            Estimate e => [("step-breakdown", EstimateCharts.StepBreakdown(e)), ("memory", EstimateCharts.MemoryBreakdown(e))],
-            Comparison c => [("comparison-bars", ComparisonCharts.Bars(c.Estimates)), ("time-vs-energy", ComparisonCharts.Scatter(c.Estimates))],
-            SweepResult s => [("scaling", SweepCharts.Scaling(s)), (SweepCharts.SecondName(s), SweepCharts.Second(s)), .. s.HasGoodput ? [("goodput", SweepCharts.Goodput(s))] : Array.Empty<(string, GenericChart)>()],
-            PlanResult p => [("layouts", PlanCharts.Scatter(p))],
-            StepTimeline t => [("timeline", TimelineChart.Gantt(t))],
-            ValidationReport v => [("parity", ValidationCharts.Parity(v))],
-            _ => [],
-        };
-        return charts.Select(c => Figure(c.Name, c.Chart)).ToList();
-    }
+    public IReadOnlyList<ChartFigure> Validation(ValidationReport v) => [Figure("parity", ValidationCharts.Parity(v))];
 
     public string PlotlyBundle() => ChartHtml.PlotlyBundle();
 

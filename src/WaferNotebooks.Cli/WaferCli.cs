@@ -92,7 +92,7 @@ public static class WaferCli
         var result = await CommandExecutor.Default.ExecuteAsync(request, progress, ct);
         progress?.Clear();
         if (request.Output.Json)
-            await output.WriteLineAsync(ResultJson.Serialize(result));
+            await output.WriteLineAsync(ViewJson.Serialize(result.View));
         else
             TextReport.Write(result.View, output);
         if (result.InputErrors is { Count: > 0 } refused)

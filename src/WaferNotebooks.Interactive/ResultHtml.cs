@@ -46,7 +46,7 @@ public static class ResultHtml
     /// <summary>A headline figure as a stat: the value large, its range and qualifier small beneath.</summary>
     private static IHtmlContent Fact(ViewFact f)
     {
-        var small = string.Join(", ", new[] { f.Range is { } r ? "range " + r : null, f.Detail }.OfType<string>());
+        var small = string.Join(", ", new[] { f.Range is { } r ? "range " + r : null, f.Detail?.ToString() }.OfType<string>());
         return Stat(f.Label, f.Value, small.Length > 0 ? small : null);
     }
 

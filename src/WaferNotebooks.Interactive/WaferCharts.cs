@@ -1,6 +1,6 @@
 using WaferNotebooks.Core.Charting;
 using Microsoft.AspNetCore.Html;
-using WaferNotebooks.Core;
+using WaferNotebooks.Core.Commands;
 
 namespace WaferNotebooks.Interactive;
 
@@ -18,9 +18,10 @@ namespace WaferNotebooks.Interactive;
 public static class WaferCharts
 {
     /// <summary>The charts <paramref name="result"/> shows (an estimate, comparison, sweep,
-    /// plan, timeline or validation report), in order; empty for anything else.</summary>
-    public static IReadOnlyList<ChartFigure> Figures(object result) =>
-        ChartRendererLoader.Renderer.Figures(result ?? throw new ArgumentNullException(nameof(result)));
+    /// plan, timeline or validation report: what <c>--name</c> stores), in order, as the subcommand
+    /// that shares its type draws them; empty for anything else and for a result that does not fit.</summary>
+    public static IReadOnlyList<ChartFigure> Figures<T>(T result) where T : notnull =>
+        Subcommands.ResultOf(result ?? throw new ArgumentNullException(nameof(result)))?.Figures(ChartRendererLoader.Renderer) ?? [];
 
     /// <summary>Chart HTML for a figure's JSON, offline when the notebook's charts are
     /// (<c>#!wafer --offline</c> or WAFER_OFFLINE=1). A cell that returns it shows the chart.</summary>

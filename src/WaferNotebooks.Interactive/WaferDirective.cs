@@ -124,16 +124,19 @@ public static class WaferDirective
         context.Display(ResultHtml.Render(result, request.Output.Offline || settings.Offline), HtmlFormatter.MimeType);
 
         if (request.Output.Name is { } name)
-            await ShareAsync(context, name, result.Shared);
+            await result.Share(new ShareAsVariable(context, name));
     }
 
-    /// <summary>Declares the result as a variable of the C# kernel, from where #!share and #!set reach other kernels.</summary>
-    private static async Task ShareAsync(KernelInvocationContext context, string name, object result)
+    /// <summary>Declares the shared value as a variable of the C# kernel, typed as the subcommand shares it, from where #!share and #!set reach other kernels.</summary>
+    private sealed class ShareAsVariable(KernelInvocationContext context, string name) : ISharedValueVisitor<Task>
     {
-        var csharp = (context.HandlingKernel.RootKernel as CompositeKernel)?.FindKernelByName("csharp")
-            ?? throw new WaferInputException($"--name {name} needs a C# kernel in this notebook, and there is none.");
-        var sent = await csharp.SendAsync(new SendValue(name, result, new FormattedValue(PlainTextFormatter.MimeType, result.GetType().Name)));
-        if (sent.Events.OfType<Microsoft.DotNet.Interactive.Events.CommandFailed>().FirstOrDefault() is { } failed)
-            throw new WaferInputException($"Could not store the result as '{name}': {failed.Message}");
+        public async Task Visit<T>(T value) where T : notnull
+        {
+            var csharp = (context.HandlingKernel.RootKernel as CompositeKernel)?.FindKernelByName("csharp")
+                ?? throw new WaferInputException($"--name {name} needs a C# kernel in this notebook, and there is none.");
+            var sent = await csharp.SendAsync(new SendValue(name, value, new FormattedValue(PlainTextFormatter.MimeType, typeof(T).Name)));
+            if (sent.Events.OfType<Microsoft.DotNet.Interactive.Events.CommandFailed>().FirstOrDefault() is { } failed)
+                throw new WaferInputException($"Could not store the result as '{name}': {failed.Message}");
+        }
     }
 }

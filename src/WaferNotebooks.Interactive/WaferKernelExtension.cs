@@ -31,12 +31,18 @@ public sealed class WaferKernelExtension : IKernelExtension
     private static void RegisterFormatters()
     {
         foreach (var unit in Subcommands.All)
-            foreach (var type in unit.SharedTypes)
-            {
-                Formatter.Register(type, (value, writer) =>
-                    writer.Write(ResultHtml.Render(unit.FromShared(value), NotebookSettings.Current.Offline).ToString()), HtmlFormatter.MimeType);
-                Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType);
-            }
+            unit.VisitSharedTypes(new CardFormatter());
         TableHtml.Register();
+    }
+
+    /// <summary>Registers the card as the HTML of one shared type, typed (no cast from object).</summary>
+    private sealed class CardFormatter : ISharedTypeVisitor
+    {
+        public void Visit<T>(Func<T, CommandResult> toResult) where T : notnull
+        {
+            Formatter.Register<T>((value, writer) =>
+                writer.Write(ResultHtml.Render(toResult(value), NotebookSettings.Current.Offline).ToString()), HtmlFormatter.MimeType);
+            Formatter.SetPreferredMimeTypesFor(typeof(T), HtmlFormatter.MimeType);
+        }
     }
 }

@@ -11,12 +11,15 @@ public class PlotlyChartRendererTests
 {
     private readonly PlotlyChartRenderer renderer = new();
 
+    /// <summary>The figure at <paramref name="index"/> of a result's charts, as the card draws it.</summary>
+    private string Html(IReadOnlyList<Core.Charting.ChartFigure> figures, int index, bool offline) => renderer.RenderFigure(figures[index].PlotlyJson, offline);
+
     private static string Traces(string html) => Regex.Match(html, @"var data = (\[.*?\]);", RegexOptions.Singleline).Groups[1].Value;
 
     [Fact]
     public void Step_breakdown_is_a_stacked_horizontal_bar_with_a_trace_per_part_in_seconds_when_the_step_takes_seconds()
     {
-        var html = renderer.StepBreakdown(Estimate(), offline: true);
+        var html = Html(renderer.Estimate(Estimate()), 0, true);
         var data = Traces(html);
         Assert.Contains("\"type\":\"bar\"", data);
         Assert.Contains("\"name\":\"compute\"", data);
@@ -35,7 +38,7 @@ public class PlotlyChartRendererTests
     [Fact]
     public void Memory_chart_stacks_the_parts_beside_the_capacity()
     {
-        var html = renderer.MemoryBreakdown(Estimate(), offline: true);
+        var html = Html(renderer.Estimate(Estimate()), 1, true);
         Assert.Contains("\"name\":\"optimizer state\"", html);
         Assert.Contains("\"name\":\"HBM capacity\"", html);
         Assert.Contains("[80.0]", html);
@@ -49,7 +52,7 @@ public class PlotlyChartRendererTests
         {
             Memory = new Core.Results.MemoryBreakdown([new("weights", 4.4, "bf16 weights"), new("activations", 10.0, "kept"), new(Core.Results.MemoryBreakdown.HostPart, 20.0, "in host memory")], 80),
         };
-        var html = renderer.MemoryBreakdown(offloaded, offline: true);
+        var html = Html(renderer.Estimate(offloaded), 1, true);
         Assert.Contains("\"x\":[\"host memory\"],\"y\":[20.0]", html);
         Assert.Contains("Memory per device: 14.4 of 80 GB HBM (fits)", html);
     }
@@ -59,13 +62,13 @@ public class PlotlyChartRendererTests
     {
         var comparison = new Comparison(Estimate().Job, Objective.Time,
             [Estimate(ranges: Ranges(52.4, 1031)), Estimate("cs-3", 16, days: 40, mwh: 600, ranges: Ranges(40, 600))]);
-        var html = renderer.ComparisonBars(comparison, offline: true);
+        var html = Html(renderer.Comparison(comparison), 0, true);
         Assert.Contains("\"barmode\":\"group\"", html);
         Assert.Contains("\"name\":\"dgx-h100:512\"", html);
         Assert.Contains("\"name\":\"cs-3:16\"", html);
         Assert.Contains("\"x\":[\"days\",\"MWh\",\"$M\",\"t CO2\"]", html);
         Assert.Contains("\"error_y\"", html);
-        var scatter = renderer.ComparisonScatter(comparison, offline: true);
+        var scatter = Html(renderer.Comparison(comparison), 1, true);
         Assert.Contains("\"x\":[40.0],\"y\":[600.0]", scatter);
     }
 
@@ -77,7 +80,7 @@ public class PlotlyChartRendererTests
         var choices = new Core.Results.ChoiceRanges(new(900, 1200, ["PUE"]), new(1.0e6, 3.0e6, ["price"]), new(50, 1000, ["PUE", "grid carbon intensity"]));
         var h100 = Estimate(ranges: Ranges(52.4, 1031) with { Choices = choices });
         var cs3 = Estimate("cs-3", 16, days: 40, mwh: 600, ranges: Ranges(40, 600) with { TimeToTrainDays = new(30, 200) });
-        var figure = System.Text.Json.Nodes.JsonNode.Parse(renderer.Figures(new Comparison(h100.Job, Objective.Time, [h100, cs3]))[0].PlotlyJson)!;
+        var figure = System.Text.Json.Nodes.JsonNode.Parse(renderer.Comparison(new Comparison(h100.Job, Objective.Time, [h100, cs3]))[0].PlotlyJson)!;
         var traces = figure["data"]!.AsArray();
 
         var top = figure["layout"]!["yaxis"]!["range"]![1]!.GetValue<double>();
@@ -117,7 +120,7 @@ public class PlotlyChartRendererTests
             Row("c", "device_hours", 1e4, 1.3e4),
             Row("d", "device_hours", 1e6, 0.9e6, 0.5e6, 1.0e6),
         ]);
-        var figure = System.Text.Json.Nodes.JsonNode.Parse(renderer.Figures(report).Single().PlotlyJson)!;
+        var figure = System.Text.Json.Nodes.JsonNode.Parse(renderer.Validation(report).Single().PlotlyJson)!;
         var traces = figure["data"]!.AsArray();
         var layout = figure["layout"]!;
         double[] Numbers(System.Text.Json.Nodes.JsonNode? n) => n!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
@@ -165,7 +168,7 @@ public class PlotlyChartRendererTests
             Estimate(devices: devices) with { Goodput = WaferNotebooks.Core.Reliability.Goodput.For(1000.0 / devices, devices, 70e9, reliability) }, null);
         var sweep = new SweepResult(Estimate().Job, "dgx-h100", null, Objective.Time, null,
             [Point(512), Point(16384), new SweepPoint(1024, null, Estimate(devices: 1024), null)]);
-        var html = renderer.SweepGoodput(sweep, offline: true);
+        var html = Html(renderer.Sweep(sweep), 2, true);
         var data = Traces(html);
         Assert.Contains("\"x\":[512.0,16384.0]", data);   // the count without goodput has no marker
         Assert.Contains("goodput under interruptions", html);
@@ -175,7 +178,7 @@ public class PlotlyChartRendererTests
     [Fact]
     public void Online_charts_fetch_plotly_js_only_when_the_page_lacks_it_and_say_so_when_it_cannot_load()
     {
-        var online = renderer.StepBreakdown(Estimate(), offline: false);
+        var online = Html(renderer.Estimate(Estimate()), 0, false);
         Assert.Contains("Plotly.newPlot", online);
         Assert.Contains("window.Plotly", online);
         Assert.Contains("script.wafer-plotly-bundle", online);
@@ -183,7 +186,7 @@ public class PlotlyChartRendererTests
         Assert.Contains("re-run the cell with --offline", online);
         // The loader is small: every chart carries it, so any output draws alone.
         Assert.True(online.Length < 12_000, $"an online chart is {online.Length} characters");
-        var offline = renderer.StepBreakdown(Estimate(), offline: true);
+        var offline = Html(renderer.Estimate(Estimate()), 0, true);
         Assert.Contains("Plotly.newPlot", offline);
         Assert.DoesNotContain("requirejs", offline);
     }
@@ -220,20 +223,20 @@ public class PlotlyChartRendererTests
             new Core.Sweeps.SweepPoint(devices, price, Estimate(devices: devices) with { CostUsd = price * devices * 1000 }, 1.0))).ToList();
         var sweep = new Core.Sweeps.SweepResult(Estimate().Job, "dgx-h100", null, Objective.Time, Core.Sweeps.KnobKind.Price, points);
 
-        var scaling = Traces(renderer.SweepScaling(sweep, offline: true));
+        var scaling = Traces(Html(renderer.Sweep(sweep), 0, true));
         Assert.Equal(2, Regex.Matches(scaling, "\"type\":\"scatter\"").Count);
-        var cost = renderer.SweepMfu(sweep, offline: true);
+        var cost = Html(renderer.Sweep(sweep), 1, true);
         Assert.Contains("cost, $M", cost);
         Assert.Contains("\"name\":\"$ per device-hour = 2\"", cost);
         Assert.Contains("\"y\":[0.512,1.024]", cost);
         Assert.Contains("\"y\":[1.024,2.048]", cost);
-        Assert.Equal(["scaling", "totals"], renderer.Figures(sweep).Select(f => f.Name));
+        Assert.Equal(["scaling", "totals"], renderer.Sweep(sweep).Select(f => f.Name));
     }
 
     [Fact]
     public void Charts_fill_their_cell_instead_of_a_fixed_width()
     {
-        var html = renderer.StepBreakdown(Estimate(), offline: true);
+        var html = Html(renderer.Estimate(Estimate()), 0, true);
         Assert.DoesNotContain("\"width\":", html);
         Assert.Contains("\"autosize\":true", html);
         Assert.Contains("\"responsive\":true", html);
@@ -242,14 +245,14 @@ public class PlotlyChartRendererTests
     [Fact]
     public void Legends_sit_right_of_the_plot_area_away_from_the_axis_titles()
     {
-        var html = renderer.MemoryBreakdown(Estimate(), offline: true);
+        var html = Html(renderer.Estimate(Estimate()), 1, true);
         Assert.Contains("\"legend\":{\"orientation\":\"v\",\"x\":1.02,\"xanchor\":\"left\"", html);
     }
 
     [Fact]
     public void Charts_have_transparent_backgrounds_for_light_and_dark_themes()
     {
-        var html = renderer.MemoryBreakdown(Estimate(), offline: true);
+        var html = Html(renderer.Estimate(Estimate()), 1, true);
         Assert.Contains("\"paper_bgcolor\":\"rgba(0,0,0,0)\"", html);
         Assert.Contains("\"plot_bgcolor\":\"rgba(0,0,0,0)\"", html);
     }

@@ -13,7 +13,7 @@ public class SubcommandTests : NotebookKernelTests
     /// <summary>The same request the directive makes, run directly, for the numbers the charts must show.</summary>
     private static object Expected(string subcommand, params (string Key, string Value)[] options) =>
         CommandExecutor.Default.Execute(RequestParser.Default.Parse(subcommand,
-            options.GroupBy(o => o.Key).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(o => o.Value).ToList()))).Shared;
+            options.GroupBy(o => o.Key).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(o => o.Value).ToList()))).Shared<object>();
 
     /// <summary>How the step chart writes a duration: seconds once the step reaches a second, else milliseconds.</summary>
     private static string ChartTime(double seconds, double stepS) =>

@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Charting;
-using System.Text.Json.Nodes;
 using WaferNotebooks.Core.Catalog;
 
 namespace WaferNotebooks.Core.Commands;
@@ -22,19 +21,16 @@ public interface ISubcommand
     /// <summary>Runs a request this subcommand parsed.</summary>
     CommandResult Execute(CommandRequest request, RunContext context);
 
-    /// <summary>The types of the values notebook code holds (<see cref="CommandResult.Shared"/>), so a front end can show them as this subcommand does.</summary>
-    IReadOnlyList<Type> SharedTypes { get; }
-
-    /// <summary>The result again from a value notebook code holds (one of <see cref="SharedTypes"/>).</summary>
-    CommandResult FromShared(object shared);
+    /// <summary>Each type of value notebook code holds of this subcommand (<see cref="CommandResult.Share"/>), with the way back to its result, so a front end can show a held value as this subcommand does.</summary>
+    void VisitSharedTypes(ISharedTypeVisitor visitor);
 }
 
 /// <summary>
 /// The one unit of a subcommand (docs/architecture.md): its grammar entry (<see cref="Spec"/>),
 /// parse, execute, and its view model (<see cref="View"/>: headline facts, tables, notes and
-/// the "does not fit" state, formatted once in Core), which the terminal text and the notebook card
-/// both render; its JSON (<see cref="Json"/>, the <c>--json</c> contract); and which charts draw
-/// it. Adding a subcommand is one class deriving from this, in its own folder, and one line in
+/// the "does not fit" state and the typed record, computed once in Core), which the terminal text,
+/// the notebook card and the JSON exporter (<see cref="ViewJson"/>) all render; and which charts
+/// draw it (<see cref="Figures"/>). Adding a subcommand is one class deriving from this, in its own folder, and one line in
 /// <see cref="Subcommands.All"/>.
 /// </summary>
 /// <typeparam name="TRequest">The parsed request.</typeparam>
@@ -53,11 +49,8 @@ public abstract class Subcommand<TRequest, TResult> : ISubcommand
     /// <summary>The result for people: what the terminal prints and the notebook card shows.</summary>
     public abstract ResultView View(TResult result);
 
-    /// <summary>The result for programs: the snake_case keys of <c>--json</c>.</summary>
-    public abstract JsonNode Json(TResult result);
-
-    /// <summary>The result's charts as HTML fragments, in order; none for a result that does not fit.</summary>
-    public virtual IReadOnlyList<string> Charts(TResult result, IChartRenderer renderer, bool offline) => [];
+    /// <summary>The result's charts, in order, from the renderer's method for this kind of result; never asked of a result that does not fit.</summary>
+    public virtual IReadOnlyList<ChartFigure> Figures(TResult result, IChartRenderer renderer) => [];
 
     /// <summary>Why the result has no answer at all (the CLI then exits 3); null when it has one.</summary>
     public virtual string? DoesNotFit(TResult result) => null;
@@ -65,19 +58,17 @@ public abstract class Subcommand<TRequest, TResult> : ISubcommand
     /// <summary>Parts of the input refused while the rest ran (malformed validation rows), for stderr and exit 1.</summary>
     public virtual IReadOnlyList<string> InputErrors(TResult result) => [];
 
-    /// <summary>The value stored for notebook code (<c>--name</c>, <c>display</c>); the result itself unless the unit wraps it.</summary>
-    public virtual object Shared(TResult result) => result;
+    /// <summary>Hands the value stored for notebook code (<c>--name</c>, <c>display</c>) to the visitor; the result itself unless the unit wraps it.</summary>
+    public virtual TOut Share<TOut>(TResult result, ISharedValueVisitor<TOut> visitor) => visitor.Visit(result);
 
-    public virtual IReadOnlyList<Type> SharedTypes => [typeof(TResult)];
+    /// <summary>The types <see cref="Share"/> hands out, each with its inverse.</summary>
+    public virtual void VisitSharedTypes(ISharedTypeVisitor visitor) => visitor.Visit<TResult>(Result);
 
-    /// <summary>The inverse of <see cref="Shared"/>.</summary>
-    public virtual TResult FromShared(object shared) => (TResult)shared;
+    /// <summary>A result of this unit, as the front ends take it.</summary>
+    protected CommandResult Result(TResult value) => new CommandResult<TRequest, TResult>(this, value);
 
     CommandRequest ISubcommand.Parse(RequestArgs args) => Parse(args);
 
-    CommandResult ISubcommand.FromShared(object shared) => new CommandResult<TRequest, TResult>(this, FromShared(shared));
-
     CommandResult ISubcommand.Execute(CommandRequest request, RunContext context) =>
-        new CommandResult<TRequest, TResult>(this, Run(request as TRequest
-            ?? throw new ArgumentException($"{Spec.Name} cannot run a {request.GetType().Name}.", nameof(request)), context));
+        Result(Run(request as TRequest ?? throw new ArgumentException($"{Spec.Name} cannot run a {request.GetType().Name}.", nameof(request)), context));
 }

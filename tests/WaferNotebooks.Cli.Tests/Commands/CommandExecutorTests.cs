@@ -24,8 +24,8 @@ public class CommandExecutorTests
     public void A_sweep_reports_progress_up_to_one()
     {
         var progress = new Recorder();
-        var result = (SweepResult)CommandExecutor.Default.Execute(
-            Parse("sweep", ("--model", "llama2-7b"), ("--on", "dgx-h100"), ("--counts", "8,16,32,64")), progress).Shared;
+        var result = CommandExecutor.Default.Execute(
+            Parse("sweep", ("--model", "llama2-7b"), ("--on", "dgx-h100"), ("--counts", "8,16,32,64")), progress).Shared<SweepResult>();
         Assert.Equal(4, result.Points.Count);
         Assert.Equal(1.0, progress.Values[^1], 12);
         Assert.Equal(progress.Values.Order(), progress.Values);
@@ -43,7 +43,7 @@ public class CommandExecutorTests
     [Fact]
     public void Estimates_carry_ranges_around_the_nominal()
     {
-        var e = (Estimate)CommandExecutor.Default.Execute(Parse("estimate", ("--model", "llama2-70b"), ("--on", "cs-3:16"), ("--tokens", "2T"))).Shared;
+        var e = CommandExecutor.Default.Execute(Parse("estimate", ("--model", "llama2-70b"), ("--on", "cs-3:16"), ("--tokens", "2T"))).Shared<Estimate>();
         Assert.NotNull(e.Ranges);
         Assert.InRange(e.TimeToTrainDays, e.Ranges!.TimeToTrainDays.Low, e.Ranges.TimeToTrainDays.High);
         Assert.InRange(e.EnergyMwh, e.Ranges.EnergyMwh.Low, e.Ranges.EnergyMwh.High);

@@ -35,7 +35,7 @@ public class ReliabilityOptionTests
     {
         // Without evaluation the wall days are the training days over the goodput plus one initialisation (the 10-minute restart).
         var result = CommandExecutor.Default.Execute(Parse(("--mtbf", ["20000"]), ("--eval-iters", ["0"])));
-        var json = JsonNode.Parse(ResultJson.Serialize(result))!;
+        var json = JsonNode.Parse(ViewJson.Serialize(result.View))!;
         double days = json["time_to_train_days"]!.GetValue<double>();
         double goodput = json["goodput"]!.GetValue<double>();
         Assert.InRange(goodput, 0.5, 1);
@@ -50,7 +50,7 @@ public class ReliabilityOptionTests
     {
         // With evaluation the wall days are (training + evaluation days) / goodput + the initialisation.
         var result = CommandExecutor.Default.Execute(Parse(("--mtbf", ["20000"])));
-        var json = JsonNode.Parse(ResultJson.Serialize(result))!;
+        var json = JsonNode.Parse(ViewJson.Serialize(result.View))!;
         double evaluation = json["evaluation_days"]!.GetValue<double>();
         Assert.True(evaluation > 0);
         double days = json["time_to_train_days"]!.GetValue<double>(), goodput = json["goodput"]!.GetValue<double>();

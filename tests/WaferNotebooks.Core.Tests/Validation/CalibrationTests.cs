@@ -189,7 +189,7 @@ public class CalibrationTests
         }
         Assert.Equal(Share(SimulatorCatalog.Default), ((GpuCluster)Estimate().Target.System).Device.SustainedMatmulShare!.Value);
         var (lm, core) = (Estimate(("framework", "megatron-lm")), Estimate(("framework", "megatron-core")));
-        double TokensPerS(EstimateRequest r) => CommandExecutor.Default.Execute(r).Shared is Results.Estimate e ? e.TokensPerS : 0;
+        double TokensPerS(EstimateRequest r) => CommandExecutor.Default.Execute(r).Shared<Results.Estimate>().TokensPerS;
         Assert.NotEqual(TokensPerS(lm), TokensPerS(core));
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Validation.Calibration;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
@@ -49,18 +48,35 @@ public sealed class CalibrateCommand : Subcommand<CalibrateRequest, CalibrationR
     public override ResultView View(CalibrationResult c)
     {
         var fit = c.Fit;
-        var table = new ViewTableBuilder(Text("group"), Text("constant"), Number("was"), Number("fitted"), Text("band (rows 10-90%)"), Number("rows"), Number("|error| mean before"), Number("after"),
-            Number("median before"), Number("after"));
+        // Also written to JSON as "values", one object per fitted constant, beside the overlay's own form of the fit.
+        var table = new ViewTableBuilder(Text("group", "group"), Text("constant", "constant"), Number("was", "previous"), Number("fitted", "value"),
+            Text("band (rows 10-90%)"), Number("low", "low") with { Shown = false }, Number("high", "high") with { Shown = false }, Number("rows", "rows"),
+            Number("|error| mean before", "mean_abs_error_before"), Number("after", "mean_abs_error_after"),
+            Number("median before", "median_abs_error_before"), Number("after", "median_abs_error_after")) { Key = "values" };
         foreach (var v in fit.Values)
-            table.Add(Group(v), v.Constant, Constant(v.Previous), Constant(v.Value), v.Low is { } lo && v.High is { } hi ? $"{Constant(lo)}–{Constant(hi)}" : "", Count(v.Rows.Count),
-                Percent(v.Before.MeanAbsError), Percent(v.After.MeanAbsError), Percent(v.Before.MedianAbsError), Percent(v.After.MedianAbsError));
+        {
+            var (low, high) = (ViewNumber.Of(v.Low, ViewUnit.Constant), ViewNumber.Of(v.High, ViewUnit.Constant));
+            table.Add(Group(v), v.Constant, new ViewNumber(v.Previous, ViewUnit.Constant), new ViewNumber(v.Value, ViewUnit.Constant),
+                low is not null && high is not null ? ViewPhrase.Of($"{low}–{high}") : "", low, high, (ViewValue)v.Rows.Count,
+                new ViewNumber(v.Before.MeanAbsError, ViewUnit.Fraction), new ViewNumber(v.After.MeanAbsError, ViewUnit.Fraction),
+                new ViewNumber(v.Before.MedianAbsError, ViewUnit.Fraction), new ViewNumber(v.After.MedianAbsError, ViewUnit.Fraction));
+        }
         int used = fit.Data.Sum(d => d.Rows.Count);
+        // The fit as the overlay records it, the rows not used and why, notes, and the file written.
+        var record = new ViewRecord
+        {
+            ["fit"] = new ViewDocument(CalibrationOverlay.ToNode(c.Fit)),
+            ["unused"] = ViewArray.Of(c.Unused, u => new ViewRecord { ["file"] = u.File, ["id"] = u.Id, ["reason"] = u.Reason }),
+            ["notes"] = ViewValue.Strings(c.Notes),
+            ["written"] = c.Written,
+        };
         return new ResultView($"Calibration: {string.Join(", ", fit.Fit)} by {fit.By}, each of the {fit.Weighting} weighing once",
             $"{used} rows used of {string.Join(", ", fit.Data.Select(d => $"{d.File} ({d.Rows.Count})"))}; {c.Unused.Count} not used; " +
             (c.Written is { } path
                 ? $"written: {path} (use it with --catalog {path}, or list it in {UserCatalogs.EnvironmentVariable})"
                 : "not written (give --out FILE)"))
         {
+            Record = record,
             Tables = [table.Build()],
             Notes =
             [
@@ -72,13 +88,4 @@ public sealed class CalibrateCommand : Subcommand<CalibrateRequest, CalibrationR
     }
 
     private static string Group(CalibrationValue v) => v.Framework is { } fw ? $"{v.Accelerator}/{fw}" : v.Accelerator;
-
-    /// <summary>The fit as the overlay records it, the rows not used and why, notes, and the file written.</summary>
-    public override JsonNode Json(CalibrationResult c) => new JsonObject
-    {
-        ["fit"] = CalibrationOverlay.ToNode(c.Fit),
-        ["unused"] = ResultJson.Array(c.Unused, u => new JsonObject { ["file"] = u.File, ["id"] = u.Id, ["reason"] = u.Reason }),
-        ["notes"] = ResultJson.Strings(c.Notes),
-        ["written"] = c.Written,
-    };
 }

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
-using static WaferNotebooks.Core.Commands.ValueText;
 
 namespace WaferNotebooks.Core.Commands;
 
@@ -22,44 +20,25 @@ public sealed class CatalogCommand : Subcommand<CatalogRequest, CatalogListing>
         r.Kinds.Contains(CatalogKind.Accelerators) ? context.Catalog.Accelerators : [],
         r.Kinds.Contains(CatalogKind.Systems) ? context.Catalog.Systems : []);
 
+    /// <summary>A table per kind, written to JSON under its name with the columns' snake_case keys; numbers stay numbers.</summary>
     public override ResultView View(CatalogListing listing)
     {
         var tables = listing.Tables();
         return new ResultView("Catalog", string.Join(", ", tables.Select(t => $"{t.Rows.Count} {t.Title.ToLowerInvariant()}")))
         {
             Tables = [.. tables.Select(t => new ViewTable($"{t.Title} ({t.Rows.Count})",
-                [.. t.Columns.Select((c, i) => new ViewColumn(c.Header, t.Rows.Any(r => r[i] is double or int) && t.Rows.All(r => r[i] is null or double or int) ? ColumnKind.Number : ColumnKind.Text))],
-                [.. t.Rows.Select(r => (IReadOnlyList<string?>)[.. r.Select(Cell)])]))],
+                [.. t.Columns.Select((c, i) => new ViewColumn(c.Header,
+                    t.Rows.Any(r => r[i] is double or int) && t.Rows.All(r => r[i] is null or double or int) ? ColumnKind.Number : ColumnKind.Text, c.Key))],
+                [.. t.Rows.Select(r => (IReadOnlyList<ViewPhrase?>)[.. r.Select(Cell)])],
+                t.Title.ToLowerInvariant()))],
         };
     }
 
-    private static string? Cell(object? cell) => cell switch
+    private static ViewPhrase? Cell(object? cell) => cell switch
     {
         null => null,
-        double d => Num(d),
-        int i => Count(i),
+        double d => new ViewNumber(d, ViewUnit.Plain),
+        int i => (ViewValue)i,
         _ => cell.ToString(),
     };
-
-    public override JsonNode Json(CatalogListing listing)
-    {
-        var o = new JsonObject();
-        foreach (var table in listing.Tables())
-        {
-            o[table.Title.ToLowerInvariant()] = ResultJson.Array(table.Rows, row =>
-            {
-                var entry = new JsonObject();
-                for (var i = 0; i < table.Columns.Count; i++)
-                    entry[table.Columns[i].Key] = row[i] switch
-                    {
-                        null => null,
-                        double d => ResultJson.Number(d),
-                        int n => JsonValue.Create(n),
-                        var other => JsonValue.Create(other.ToString()),
-                    };
-                return entry;
-            });
-        }
-        return o;
-    }
 }

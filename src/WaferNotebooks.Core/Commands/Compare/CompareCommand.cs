@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Charting;
-using System.Text.Json.Nodes;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Results;
@@ -47,18 +46,18 @@ public sealed class CompareCommand : Subcommand<CompareRequest, Comparison>
         c.Estimates.All(e => !e.Feasible) ? "no system of the comparison can run the job" : null;
 
     /// <summary>Charts only of what can run: a system that does not fit is a marked gap, never a bar.</summary>
-    public override IReadOnlyList<string> Charts(Comparison c, IChartRenderer charts, bool offline) =>
-        [charts.ComparisonBars(c, offline), charts.ComparisonScatter(c, offline)];
+    public override IReadOnlyList<ChartFigure> Figures(Comparison c, IChartRenderer charts) => charts.Comparison(c);
 
+    /// <summary>A row per system from that system's own estimate view (nested under <c>estimates</c>), so its numbers are the ones estimate shows.</summary>
     public override ResultView View(Comparison c)
     {
-        var table = new ViewTableBuilder(Text("system"), Number("devices"), Text("layout"), Number("days"), Number("tokens/s/device"), Number("MFU"),
-            Number("MWh"), Number("cost"), Number("t CO2"), Text("feasible"), Text("bottleneck"));
-        foreach (var e in c.Estimates)
+        var views = c.Estimates.Select(e => EstimateView.For(e)).ToList();
+        var table = new ViewTableBuilder(Text("system"), Number("devices"), Text("layout"), Ranged("days"), Number("tokens/s/device"), Number("MFU"),
+            Ranged("MWh"), Ranged("cost"), Ranged("t CO2"), Text("feasible"), Text("bottleneck"));
+        foreach (var (e, v) in c.Estimates.Zip(views))
             if (e.Feasible)
-                table.Add(e.SystemId, Count(e.Devices), Compact(e.Layout), WithRange(e.TimeToTrainDays, e.Ranges?.TimeToTrainDays, Num), Num(e.TokensPerSPerDevice),
-                    Percent(e.Mfu), WithRange(e.EnergyMwh, e.Ranges?.EnergyMwh, Num), WithRange(e.CostUsd, e.Ranges?.CostUsd, Usd),
-                    WithRange(e.Co2Tonnes, e.Ranges?.Co2Tonnes, Num), "yes", e.Bottleneck);
+                table.Add(e.SystemId, Count(e.Devices), Compact(e.Layout), v.Record.Number("time_to_train_days"), v.Record.Number("tokens_per_s_per_device"),
+                    v.Record.Number("mfu"), v.Record.Number("energy_mwh"), v.Record.Number("cost_usd"), v.Record.Number("co2_t"), "yes", e.Bottleneck);
             else
                 table.Add(e.SystemId, Count(e.Devices), Compact(e.Layout), null, null, null, null, null, null, "no: " + e.Reason, null);
         var winners = new[] { ("fastest", c.Fastest), ("least energy", c.LeastEnergy), ("cheapest", c.Cheapest), ("least CO2", c.LeastCo2) }
@@ -68,22 +67,23 @@ public sealed class CompareCommand : Subcommand<CompareRequest, Comparison>
             $"layouts chosen for {c.Objective.ToString().ToLowerInvariant()} where not given")
         {
             DoesNotFit = DoesNotFit(c) is { } why ? new DoesNotFitView(why) : null,
+            Record = new()
+            {
+                ["model"] = c.Job.Model.Id,
+                ["objective"] = ViewValue.SnakeCase(c.Objective),
+                ["estimates"] = ViewArray.Of(views, v => new NestedView(v)),
+                ["best"] = Winner(c.Best(c.Objective)),
+                ["fastest"] = Winner(c.Fastest),
+                ["least_energy"] = Winner(c.LeastEnergy),
+                ["cheapest"] = Winner(c.Cheapest),
+                ["least_co2"] = Winner(c.LeastCo2),
+            },
             Tables = [table.Build()],
             Notes = [new("Winners", string.Join("; ", winners))],
         };
     }
 
-    public override JsonNode Json(Comparison c) => new JsonObject
-    {
-        ["model"] = c.Job.Model.Id,
-        ["objective"] = ResultJson.Lower(c.Objective),
-        ["estimates"] = ResultJson.Array(c.Estimates, ResultJson.Estimate),
-        ["best"] = Winner(c.Best(c.Objective)),
-        ["fastest"] = Winner(c.Fastest),
-        ["least_energy"] = Winner(c.LeastEnergy),
-        ["cheapest"] = Winner(c.Cheapest),
-        ["least_co2"] = Winner(c.LeastCo2),
-    };
+    private static ViewColumn Ranged(string header) => Number(header) with { WithRanges = true };
 
-    private static JsonObject? Winner(Estimate? e) => e is null ? null : new JsonObject { ["system"] = e.SystemId, ["devices"] = e.Devices };
+    private static ViewRecord? Winner(Estimate? e) => e is null ? null : new() { ["system"] = e.SystemId, ["devices"] = e.Devices };
 }

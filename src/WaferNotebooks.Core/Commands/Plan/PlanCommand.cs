@@ -1,5 +1,5 @@
 using WaferNotebooks.Core.Charting;
-using System.Text.Json.Nodes;
+using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Simulation;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
@@ -35,65 +35,85 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
 
     public override string? DoesNotFit(PlanResult p) => p.Best is null ? p.Why : null;
 
-    public override IReadOnlyList<string> Charts(PlanResult p, IChartRenderer charts, bool offline) => [charts.PlanScatter(p, offline)];
+    public override IReadOnlyList<ChartFigure> Figures(PlanResult p, IChartRenderer charts) => charts.Plan(p);
 
+    /// <summary>
+    /// The top layouts ranked, each row from that layout's own estimate view (nested under
+    /// <c>top</c>, <c>best</c> and <c>pareto_front</c>), the Pareto front, and why the other layouts
+    /// did not fit; with nothing feasible, only why and the nearest miss.
+    /// </summary>
     public override ResultView View(PlanResult p)
     {
+        var views = new Dictionary<Estimate, ResultView>(ReferenceEqualityComparer.Instance);
+        ResultView ViewOf(Estimate e) => views.TryGetValue(e, out var v) ? v : views[e] = EstimateView.For(e);
+        var record = new ViewRecord
+        {
+            ["model"] = p.Job.Model.Id,
+            ["system"] = p.SystemId,
+            ["devices"] = p.Devices,
+            ["objective"] = ViewValue.SnakeCase(p.Objective),
+            ["evaluated"] = p.Evaluated,
+            ["feasible"] = p.FeasibleCount,
+            ["infeasible"] = p.Infeasible,
+            ["why"] = p.Why,
+            ["best"] = p.Best is { } b ? new NestedView(ViewOf(b)) : null,
+            ["top"] = ViewArray.Of(p.TopK, e => new NestedView(ViewOf(e))),
+            ["pareto_front"] = ViewArray.Of(p.ParetoFront, e => new NestedView(ViewOf(e))),
+            ["points"] = ViewArray.Of(p.Points, pt => new ViewRecord
+            {
+                ["layout"] = EstimateView.Layout(pt.Layout),
+                ["step_time_s"] = new ViewNumber(pt.StepTimeS, ViewUnit.Seconds),
+                ["time_to_train_days"] = new ViewNumber(pt.TimeToTrainDays, ViewUnit.Days),
+                ["energy_mwh"] = new ViewNumber(pt.EnergyMwh, ViewUnit.MegawattHours),
+                ["cost_usd"] = new ViewNumber(pt.CostUsd, ViewUnit.Usd),
+                ["tokens_per_s"] = new ViewNumber(pt.TokensPerS, ViewUnit.TokensPerSecond),
+                ["mfu"] = new ViewNumber(pt.Mfu, ViewUnit.Fraction),
+                ["memory_per_device_gb"] = new ViewNumber(pt.MemoryPerDeviceGb, ViewUnit.Gigabytes),
+                ["on_pareto_front"] = pt.OnParetoFront,
+            }),
+            ["infeasibility_reasons"] = ViewArray.Of(p.InfeasibilityReasons, r => new ViewRecord
+            {
+                ["reason"] = r.Reason,
+                ["count"] = r.Count,
+                ["example_layout"] = EstimateView.Layout(r.Example),
+            }),
+            ["nearest_miss"] = p.NearestMiss is { } miss ? new NestedView(ViewOf(miss)) : null,
+        };
         var title = $"Plan: {p.Job.Model.Id} on {p.SystemId} × {Count(p.Devices)}";
         if (p.Best is null)
-            return EstimateView.DoesNotFitView(title, $"{Count(p.Evaluated)} layouts evaluated, none feasible", p.NearestMiss, p.Why!);
+        {
+            // Why none fits, with what overflows in the nearest miss and its memory table (the numbers nested under nearest_miss).
+            var nearest = p.NearestMiss is { } m ? ViewOf(m) : null;
+            return new ResultView($"{title}: does not fit", $"{Count(p.Evaluated)} layouts evaluated, none feasible")
+            {
+                DoesNotFit = nearest?.DoesNotFit is { } state ? state with { Reason = p.Why! } : new DoesNotFitView(p.Why!),
+                Record = record,
+                Tables = nearest?.Tables ?? [],
+            };
+        }
         var front = p.ParetoFront.ToHashSet();
         var table = new ViewTableBuilder(Number("#"), Text("layout"), Number("step time"), Number("days"), Number("MFU"), Number("memory GB"),
             Number("MWh"), Number("cost"), Text("pareto"), Text("bottleneck"));
         var rank = 0;
         foreach (var e in p.TopK)
-            table.Add((++rank).ToString(System.Globalization.CultureInfo.InvariantCulture), Compact(e.Layout), Duration(e.StepTimeS), Num(e.TimeToTrainDays),
-                Percent(e.Mfu), Num(e.Memory.TotalGb), Num(e.EnergyMwh), Usd(e.CostUsd), front.Contains(e) ? "*" : "", e.Bottleneck);
+        {
+            var n = ViewOf(e).Record;
+            table.Add(Count(++rank), Compact(e.Layout), n.Number("step_time_s"), n.Number("time_to_train_days"), n.Number("mfu"),
+                n.Number("memory_per_device_gb"), n.Number("energy_mwh"), n.Number("cost_usd"), front.Contains(e) ? "*" : "", e.Bottleneck);
+        }
+        var (first, last) = (ViewOf(p.ParetoFront[0]).Record, ViewOf(p.ParetoFront[^1]).Record);
         var notes = new List<ViewNote>
         {
-            new("Pareto front of time vs energy", $"{p.ParetoFront.Count} layout(s), from {Num(p.ParetoFront[0].TimeToTrainDays)} days / {Num(p.ParetoFront[0].EnergyMwh)} MWh " +
-                $"to {Num(p.ParetoFront[^1].TimeToTrainDays)} days / {Num(p.ParetoFront[^1].EnergyMwh)} MWh"),
+            new("Pareto front of time vs energy", ViewPhrase.Of($"{Count(p.ParetoFront.Count)} layout(s), from {first.Number("time_to_train_days")} days / {first.Number("energy_mwh")} MWh " +
+                $"to {last.Number("time_to_train_days")} days / {last.Number("energy_mwh")} MWh")),
         };
         return new ResultView(title,
             $"{Count(p.Evaluated)} layouts tried, {Count(p.FeasibleCount)} fit, {p.ParetoFront.Count} on the Pareto front; ranked by {p.Objective.ToString().ToLowerInvariant()}")
         {
+            Record = record,
             Tables = [table.Build()],
             Notes = notes,
             Lists = p.InfeasibilityReasons.Count == 0 ? [] : [new("layouts that did not fit", [.. p.InfeasibilityReasons.Select(r => $"{Count(r.Count)} × {r.Reason}")])],
         };
     }
-
-    public override JsonNode Json(PlanResult p) => new JsonObject
-    {
-        ["model"] = p.Job.Model.Id,
-        ["system"] = p.SystemId,
-        ["devices"] = p.Devices,
-        ["objective"] = ResultJson.Lower(p.Objective),
-        ["evaluated"] = p.Evaluated,
-        ["feasible"] = p.FeasibleCount,
-        ["infeasible"] = p.Infeasible,
-        ["why"] = p.Why,
-        ["best"] = p.Best is { } b ? ResultJson.Estimate(b) : null,
-        ["top"] = ResultJson.Array(p.TopK, ResultJson.Estimate),
-        ["pareto_front"] = ResultJson.Array(p.ParetoFront, ResultJson.Estimate),
-        ["points"] = ResultJson.Array(p.Points, pt => new JsonObject
-        {
-            ["layout"] = ResultJson.Layout(pt.Layout),
-            ["step_time_s"] = ResultJson.Number(pt.StepTimeS),
-            ["time_to_train_days"] = ResultJson.Number(pt.TimeToTrainDays),
-            ["energy_mwh"] = ResultJson.Number(pt.EnergyMwh),
-            ["cost_usd"] = ResultJson.Number(pt.CostUsd),
-            ["tokens_per_s"] = ResultJson.Number(pt.TokensPerS),
-            ["mfu"] = ResultJson.Number(pt.Mfu),
-            ["memory_per_device_gb"] = ResultJson.Number(pt.MemoryPerDeviceGb),
-            ["on_pareto_front"] = pt.OnParetoFront,
-        }),
-        ["infeasibility_reasons"] = ResultJson.Array(p.InfeasibilityReasons, r => new JsonObject
-        {
-            ["reason"] = r.Reason,
-            ["count"] = r.Count,
-            ["example_layout"] = ResultJson.Layout(r.Example),
-        }),
-        ["nearest_miss"] = p.NearestMiss is { } miss ? ResultJson.Estimate(miss) : null,
-    };
 }

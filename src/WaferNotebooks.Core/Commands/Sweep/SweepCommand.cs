@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Charting;
-using System.Text.Json.Nodes;
 using WaferNotebooks.Core.Sweeps;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
 using static WaferNotebooks.Core.Commands.ValueText;
@@ -49,24 +48,33 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
     public override string? DoesNotFit(SweepResult s) =>
         s.Points.All(p => !p.Estimate.Feasible) ? "no device count of the sweep can run the job" : null;
 
-    public override IReadOnlyList<string> Charts(SweepResult s, IChartRenderer charts, bool offline) =>
-        [charts.SweepScaling(s, offline), charts.SweepMfu(s, offline), .. s.HasGoodput ? [charts.SweepGoodput(s, offline)] : Array.Empty<string>()];
+    public override IReadOnlyList<ChartFigure> Figures(SweepResult s, IChartRenderer charts) => charts.Sweep(s);
 
-    /// <summary>A row per point; a point that does not fit has no throughput, MFU, time or energy, and a note says why.</summary>
+    /// <summary>
+    /// A row per point from the point's own estimate view (nested under <c>points</c> with its
+    /// knob value and scaling efficiency); a point that does not fit has no throughput, MFU, time
+    /// or energy, and a note says why. Counts that cannot be laid out are skipped points.
+    /// </summary>
     public override ResultView View(SweepResult s)
     {
         var columns = new List<ViewColumn> { Number("devices") };
         if (s.Knob is { } knob) columns.Add(Number(KnobHeader(knob)));
         columns.AddRange([Text("layout"), Number("step time"), Number("tokens/s"), Number("tokens/s/device"), Number("scaling eff."), Number("MFU"), Number("days"), Number("MWh")]);
         var table = new ViewTableBuilder([.. columns]);
+        var points = new List<ViewValue?>();
         foreach (var p in s.Points)
         {
             var e = p.Estimate;
-            var cells = new List<string?> { Count(p.Devices) };
-            if (s.Knob is not null) cells.Add(p.KnobValue is { } v ? Scaled(v) : null);
+            var view = EstimateView.For(e);
+            var knobValue = ViewNumber.Of(p.KnobValue, ViewUnit.Scaled);
+            var efficiency = ViewNumber.Of(p.ScalingEfficiency, ViewUnit.Fraction);
+            points.Add(new NestedView(view, new() { ["knob_value"] = knobValue, ["scaling_efficiency"] = efficiency }));
+            var cells = new List<ViewPhrase?> { Count(p.Devices) };
+            if (s.Knob is not null) cells.Add(knobValue);
+            var n = view.Record;
             if (e.Feasible)
-                cells.AddRange([Compact(e.Layout), Duration(e.StepTimeS), Scaled(e.TokensPerS), Num(e.TokensPerSPerDevice),
-                    p.ScalingEfficiency is { } eff ? Percent(eff) : null, Percent(e.Mfu), Num(e.TimeToTrainDays), Num(e.EnergyMwh)]);
+                cells.AddRange([Compact(e.Layout), n.Number("step_time_s"), n.Number("tokens_per_s"), n.Number("tokens_per_s_per_device"),
+                    efficiency, n.Number("mfu"), n.Number("time_to_train_days"), n.Number("energy_mwh")]);
             else
                 cells.AddRange(["does not fit", null, null, null, null, null, null, null]);
             table.Add([.. cells]);
@@ -79,6 +87,21 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
             (s.FixedLayout is null ? $"best layout by {s.Objective.ToString().ToLowerInvariant()} at each count" : $"layout {s.FixedLayout} with dp growing"))
         {
             DoesNotFit = DoesNotFit(s) is { } why ? new DoesNotFitView(why) : null,
+            Record = new()
+            {
+                ["model"] = s.Job.Model.Id,
+                ["system"] = s.SystemId,
+                ["objective"] = ViewValue.SnakeCase(s.Objective),
+                ["fixed_layout"] = s.FixedLayout is { } l ? EstimateView.Layout(l) : null,
+                ["knob"] = s.Knob is { } k ? ViewValue.SnakeCase(k) : null,
+                ["points"] = new ViewArray(points),
+                ["skipped"] = ViewArray.Of(s.Skipped, k => new ViewRecord
+                {
+                    ["devices"] = k.Devices,
+                    ["knob_value"] = ViewNumber.Of(k.KnobValue, ViewUnit.Scaled),
+                    ["reason"] = k.Reason,
+                }),
+            },
             Tables = [table.Build()],
             Notes = [.. notes],
         };
@@ -93,28 +116,5 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         KnobKind.Pue => "PUE",
         KnobKind.Carbon => "g CO2/kWh",
         _ => knob.ToString(),
-    };
-
-    /// <summary>One estimate object per point, with the point's device count, knob value and scaling efficiency.</summary>
-    public override JsonNode Json(SweepResult s) => new JsonObject
-    {
-        ["model"] = s.Job.Model.Id,
-        ["system"] = s.SystemId,
-        ["objective"] = ResultJson.Lower(s.Objective),
-        ["fixed_layout"] = s.FixedLayout is { } l ? ResultJson.Layout(l) : null,
-        ["knob"] = s.Knob is { } k ? ResultJson.Lower(k) : null,
-        ["points"] = ResultJson.Array(s.Points, p =>
-        {
-            var o = ResultJson.Estimate(p.Estimate);
-            o["knob_value"] = p.KnobValue is { } v ? ResultJson.Number(v) : null;
-            o["scaling_efficiency"] = p.ScalingEfficiency is { } eff ? ResultJson.Number(eff) : null;
-            return o;
-        }),
-        ["skipped"] = ResultJson.Array(s.Skipped, k => new JsonObject
-        {
-            ["devices"] = k.Devices,
-            ["knob_value"] = k.KnobValue is { } v ? ResultJson.Number(v) : null,
-            ["reason"] = k.Reason,
-        }),
     };
 }

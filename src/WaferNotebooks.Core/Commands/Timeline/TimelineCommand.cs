@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Charting;
-using System.Text.Json.Nodes;
 using WaferNotebooks.Core.Timeline;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
 using static WaferNotebooks.Core.Commands.ValueText;
@@ -24,22 +23,50 @@ public sealed class TimelineCommand : Subcommand<TimelineRequest, StepTimeline>
 
     public override string? DoesNotFit(StepTimeline t) => t.DoesNotFit;
 
-    public override IReadOnlyList<string> Charts(StepTimeline t, IChartRenderer charts, bool offline) => [charts.Timeline(t, offline)];
+    public override IReadOnlyList<ChartFigure> Figures(StepTimeline t, IChartRenderer charts) => charts.Timeline(t);
 
     /// <summary>Width of the text-art Gantt, in characters.</summary>
     public const int GanttWidth = 64;
 
+    /// <summary>A lane per row with its text-art bar; the record has every segment, with start and duration.</summary>
     public override ResultView View(StepTimeline t)
     {
         var title = $"One step of {t.ModelId} on {t.SystemId}";
+        var fits = t.DoesNotFit is null;
+        var stepTime = new ViewNumber(fits ? t.StepTimeS : double.NaN, ViewUnit.Seconds);
+        var busy = t.Lanes.Select(l => new ViewNumber(l.BusyS, ViewUnit.Seconds)).ToList();
+        var record = new ViewRecord
+        {
+            ["model"] = t.ModelId,
+            ["system"] = t.SystemId,
+            ["layout"] = t.Layout,
+            ["feasible"] = fits,
+            ["reason"] = t.DoesNotFit,
+            ["step_time_s"] = stepTime,
+            ["schedule"] = t.Schedule,
+            ["lanes"] = ViewArray.Of(t.Lanes.Zip(busy), lane => new ViewRecord
+            {
+                ["name"] = lane.First.Name,
+                ["kind"] = lane.First.Kind,
+                ["busy_s"] = lane.Second,
+                ["segments"] = ViewArray.Of(lane.First.Segments, s => new ViewRecord
+                {
+                    ["start_s"] = new ViewNumber(s.StartS, ViewUnit.Seconds),
+                    ["duration_s"] = new ViewNumber(s.DurationS, ViewUnit.Seconds),
+                    ["label"] = s.Label,
+                    ["part"] = s.Part,
+                }),
+            }),
+        };
         if (t.DoesNotFit is { } why)
-            return new ResultView($"{title}: does not fit, so there is no step to draw", t.Layout) { DoesNotFit = new DoesNotFitView(why) };
-        var table = new ViewTableBuilder(Text("lane"), new ViewColumn($"0 … {Duration(t.StepTimeS)}", ColumnKind.Bar), Number("busy"), Number("share"));
-        foreach (var lane in t.Lanes)
-            table.Add(lane.Name, Bar(lane, t.StepTimeS), Duration(lane.BusyS), Percent(lane.BusyS / t.StepTimeS));
+            return new ResultView($"{title}: does not fit, so there is no step to draw", t.Layout) { DoesNotFit = new DoesNotFitView(why), Record = record };
+        var table = new ViewTableBuilder(Text("lane"), new ViewColumn($"0 … {stepTime}", ColumnKind.Bar), Number("busy"), Number("share"));
+        foreach (var (lane, laneBusy) in t.Lanes.Zip(busy))
+            table.Add(lane.Name, Bar(lane, t.StepTimeS), laneBusy, new ViewNumber(lane.BusyS / t.StepTimeS, ViewUnit.Fraction));
         return new ResultView(title, $"{t.Layout}; {t.Schedule}")
         {
-            Facts = [new("step time", Duration(t.StepTimeS)), .. t.Lanes.Select(l => new ViewFact(l.Name, $"{Duration(l.BusyS)} busy"))],
+            Record = record,
+            Facts = [new("step time", stepTime), .. t.Lanes.Zip(busy).Select(l => new ViewFact(l.First.Name, ViewPhrase.Of($"{l.Second} busy")))],
             Tables = [table.Build()],
         };
     }
@@ -62,27 +89,4 @@ public sealed class TimelineCommand : Subcommand<TimelineRequest, StepTimeline>
         }
         return string.Concat(busy.Select(b => b >= cell / 2 ? '█' : b > 0 ? '▁' : '·'));
     }
-
-    public override JsonNode Json(StepTimeline t) => new JsonObject
-    {
-        ["model"] = t.ModelId,
-        ["system"] = t.SystemId,
-        ["layout"] = t.Layout,
-        ["feasible"] = t.DoesNotFit is null,
-        ["reason"] = t.DoesNotFit,
-        ["step_time_s"] = t.DoesNotFit is null ? ResultJson.Number(t.StepTimeS) : null,
-        ["schedule"] = t.Schedule,
-        ["lanes"] = ResultJson.Array(t.Lanes, lane => new JsonObject
-        {
-            ["name"] = lane.Name,
-            ["kind"] = lane.Kind,
-            ["segments"] = ResultJson.Array(lane.Segments, s => new JsonObject
-            {
-                ["start_s"] = ResultJson.Number(s.StartS),
-                ["duration_s"] = ResultJson.Number(s.DurationS),
-                ["label"] = s.Label,
-                ["part"] = s.Part,
-            }),
-        }),
-    };
 }

@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Charting;
-using System.Text.Json.Nodes;
 using WaferNotebooks.Core.Validation;
 using WaferNotebooks.Core.Validation.Calibration;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
@@ -40,61 +39,145 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
         return new ValidateResult(Calibration.Validate(context.Catalog, data, context.Cancellation), null);
     }
 
-    public override object Shared(ValidateResult result) => (object?)result.CrossValidated ?? result.Report;
+    /// <summary>Notebook code holds the cross-validated report when there is one, else the report.</summary>
+    public override TOut Share<TOut>(ValidateResult result, ISharedValueVisitor<TOut> visitor) =>
+        result.CrossValidated is { } cv ? visitor.Visit(cv) : visitor.Visit(result.Report);
 
-    public override IReadOnlyList<Type> SharedTypes => [typeof(ValidationReport), typeof(CrossValidationReport)];
-
-    public override ValidateResult FromShared(object shared) =>
-        shared is CrossValidationReport cv ? new(cv.InSample, cv) : new((ValidationReport)shared, null);
+    public override void VisitSharedTypes(ISharedTypeVisitor visitor)
+    {
+        visitor.Visit<ValidationReport>(report => Result(new(report, null)));
+        visitor.Visit<CrossValidationReport>(cv => Result(new(cv.InSample, cv)));
+    }
 
     /// <summary>The good rows are reported; the malformed ones are input errors, with their line.</summary>
     public override IReadOnlyList<string> InputErrors(ValidateResult result) =>
         [.. result.Report.Rows.Where(r => r.Skipped && r.Reason is { } reason && reason.Contains("malformed row", StringComparison.Ordinal))
             .Select(r => $"{result.Report.Source} {r.Reason}")];
 
-    public override IReadOnlyList<string> Charts(ValidateResult result, IChartRenderer charts, bool offline) =>
-        [charts.ValidationParity(result.CrossValidated is { } cv ? cv.OutOfGroup with { Source = cv.OutOfGroup.Source + ", cross-validated" } : result.Report, offline)];
+    public override IReadOnlyList<ChartFigure> Figures(ValidateResult result, IChartRenderer charts) =>
+        charts.Validation(result.CrossValidated is { } cv ? cv.OutOfGroup with { Source = cv.OutOfGroup.Source + ", cross-validated" } : result.Report);
 
     public override ResultView View(ValidateResult result) => result.CrossValidated is { } cv ? CrossValidatedView(cv) : ReportView(result.Report);
 
+    /// <summary>A row's typed values: what the table shows and the record writes under <c>rows</c>.</summary>
+    private sealed record RowValues(ValidationRow Row, ViewRecord Record)
+    {
+        public ViewNumber Measured => Record.Number("measured");
+
+        public ViewNumber? Predicted => Record["predicted"] as ViewNumber;
+
+        public ViewNumber? Error => Record["error"] as ViewNumber;
+    }
+
+    /// <summary>Per row: id, metric, measured, predicted, error (signed relative), the range over the open knobs (low, high, inside, assumed), skipped and reason.</summary>
+    private static List<RowValues> Rows(ValidationReport v) => [.. v.Rows.Select(r => new RowValues(r, new ViewRecord
+    {
+        ["id"] = r.Id,
+        ["line"] = r.Line,
+        ["metric"] = r.Metric,
+        ["measured"] = new ViewNumber(r.Measured, ViewUnit.Plain),
+        ["predicted"] = ViewNumber.Of(r.Predicted, ViewUnit.Plain),
+        ["error"] = ViewNumber.Of(r.Error, ViewUnit.RelativeError),
+        ["predicted_low"] = ViewNumber.Of(r.PredictedLow, ViewUnit.Plain),
+        ["predicted_high"] = ViewNumber.Of(r.PredictedHigh, ViewUnit.Plain),
+        ["inside_range"] = ViewValue.Of(r.InsideRange),
+        ["assumed"] = ViewValue.Strings(r.Assumed ?? []),
+        ["skipped"] = r.Skipped,
+        ["reason"] = r.Reason,
+        ["system"] = r.SystemId,
+        ["devices"] = r.Devices,
+        ["layout"] = r.Layout,
+        ["notes"] = ViewValue.Strings(r.Notes ?? []),
+    }))];
+
     private static ResultView ReportView(ValidationReport v)
     {
+        var rows = Rows(v);
         var table = new ViewTableBuilder(Text("id"), Text("metric"), Text("system"), Number("measured"), Number("predicted"), Number("low"), Number("high"),
             Text("inside"), Number("error"), Number("devices"), Text("layout"), Text("open knobs"));
-        foreach (var r in v.Rows.Where(r => !r.Skipped))
-            table.Add(r.Id, r.Metric, r.SystemId, Num(r.Measured), r.Predicted is { } p ? Num(p) : null,
-                r.PredictedLow is { } lo ? Num(lo) : null, r.PredictedHigh is { } hi ? Num(hi) : null,
+        foreach (var values in rows.Where(x => !x.Row.Skipped))
+        {
+            var r = values.Row;
+            table.Add(r.Id, r.Metric, r.SystemId, values.Measured, values.Predicted, values.Record["predicted_low"], values.Record["predicted_high"],
                 r.InsideRange switch { true => "yes", false => $"no ({Percent(r.OutsideRange!.Value)} out)", null => null },
-                Signed(r.Error), Count(r.Devices), Compact(r.Layout), r.Assumed is { Count: > 0 } open ? string.Join(",", open) : "-");
+                values.Error, Count(r.Devices), Compact(r.Layout), r.Assumed is { Count: > 0 } open ? string.Join(",", open) : "-");
+        }
+        var (all, throughput) = (Summary(v.Summary), Summary(v.Throughput.Summary));
         return new ResultView($"Validation: {v.Source}", $"{v.Rows.Count} rows")
         {
+            Record = new()
+            {
+                ["source"] = v.Source,
+                ["rows"] = ViewArray.Of(rows, r => r.Record),
+                ["summary"] = all.Record,
+            },
             Tables = [table.Build()],
-            Notes = [new("all rows", SummaryText(v.Summary)), new("throughput rows", SummaryText(v.Throughput.Summary))],
+            Notes = [new("all rows", all.Text), new("throughput rows", throughput.Text)],
             Lists = Skipped(v),
         };
     }
 
+    /// <summary>The in-sample rows, each with its group and cross-validated prediction and error; both summaries (all rows and throughput rows); the folds' refitted values.</summary>
     private static ResultView CrossValidatedView(CrossValidationReport cv)
     {
-        var table = new ViewTableBuilder(Text("id"), Text("group"), Text("metric"), Number("measured"), Number("in-sample"), Number("error"), Number("cross-validated"), Number("error"));
-        for (var i = 0; i < cv.InSample.Rows.Count; i++)
+        var rows = Rows(cv.InSample);
+        for (var i = 0; i < rows.Count; i++)
         {
-            var (r, x) = (cv.InSample.Rows[i], cv.OutOfGroup.Rows[i]);
+            var outside = cv.OutOfGroup.Rows[i];
+            rows[i].Record["group"] = cv.RowGroups[i];
+            rows[i].Record["cv_predicted"] = ViewNumber.Of(outside.Predicted, ViewUnit.Plain);
+            rows[i].Record["cv_error"] = ViewNumber.Of(outside.Error, ViewUnit.RelativeError);
+        }
+        var table = new ViewTableBuilder(Text("id"), Text("group"), Text("metric"), Number("measured"), Number("in-sample"), Number("error"), Number("cross-validated"), Number("error"));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (r, values) = (rows[i].Row, rows[i]);
             if (r.Skipped) continue;
-            table.Add(r.Id, cv.RowGroups[i], r.Metric, Num(r.Measured), r.Predicted is { } p ? Num(p) : null, Signed(r.Error),
-                x.Predicted is { } q ? Num(q) : null, Signed(x.Error));
+            table.Add(r.Id, cv.RowGroups[i], r.Metric, values.Measured, values.Predicted, values.Error, values.Record["cv_predicted"], values.Record["cv_error"]);
         }
         var folds = cv.Folds.Select(f => $"{f.Group} ({f.Rows} rows): " + (f.Refit.Count + f.Uncalibrated.Count == 0
             ? "no calibration used these rows; predictions as in-sample"
             : string.Join("; ", f.Refit.Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant} {Constant(v.Value)} ({v.Rows.Count} rows)")
                 .Concat(f.Uncalibrated.Select(u => $"{u} uncalibrated (no rows left)")))));
-        var summaries = new[] { ("all rows", cv.InSample, cv.OutOfGroup), ("throughput rows", cv.InSample.Throughput, cv.OutOfGroup.Throughput) }
-            .SelectMany(s => new[] { new ViewNote($"{s.Item1}, in-sample", SummaryText(s.Item2.Summary)), new ViewNote($"{s.Item1}, cross-validated", SummaryText(s.Item3.Summary)) });
+        var (all, allCv) = (Summary(cv.InSample.Summary), Summary(cv.OutOfGroup.Summary));
+        var (throughput, throughputCv) = (Summary(cv.InSample.Throughput.Summary), Summary(cv.OutOfGroup.Throughput.Summary));
         return new ResultView($"Cross-validation: {cv.InSample.Source}, leaving out one {cv.By} at a time",
             $"{cv.InSample.Rows.Count} rows, cross-validated leaving out one {cv.By} at a time")
         {
+            Record = new()
+            {
+                ["source"] = cv.InSample.Source,
+                ["rows"] = ViewArray.Of(rows, r => r.Record),
+                ["summary"] = all.Record,
+                ["cv_by"] = cv.By,
+                ["cv_summary"] = allCv.Record,
+                ["throughput_summary"] = throughput.Record,
+                ["throughput_cv_summary"] = throughputCv.Record,
+                ["folds"] = ViewArray.Of(cv.Folds, f => new ViewRecord
+                {
+                    ["group"] = f.Group,
+                    ["rows"] = f.Rows,
+                    ["refit"] = ViewArray.Of(f.Refit, v => new ViewRecord
+                    {
+                        ["accelerator"] = v.Accelerator,
+                        ["framework"] = v.Framework,
+                        ["constant"] = v.Constant,
+                        ["value"] = new ViewNumber(v.Value, ViewUnit.Constant),
+                        ["low"] = ViewNumber.Of(v.Low, ViewUnit.Constant),
+                        ["high"] = ViewNumber.Of(v.High, ViewUnit.Constant),
+                        ["rows"] = v.Rows.Count,
+                    }),
+                    ["uncalibrated"] = ViewValue.Strings(f.Uncalibrated),
+                }),
+                ["notes"] = ViewValue.Strings(cv.Notes),
+            },
             Tables = [table.Build()],
-            Notes = [.. cv.Notes.Select(n => new ViewNote("note", n)), .. summaries],
+            Notes =
+            [
+                .. cv.Notes.Select(n => new ViewNote("note", n)),
+                new("all rows, in-sample", all.Text), new("all rows, cross-validated", allCv.Text),
+                new("throughput rows, in-sample", throughput.Text), new("throughput rows, cross-validated", throughputCv.Text),
+            ],
             Lists = [new("refitted without each group", [.. folds]), .. Skipped(cv.InSample)],
         };
     }
@@ -103,85 +186,24 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
         ? [new("skipped", [.. skipped.Select(r => $"{(r.Id.Length > 0 ? r.Id : $"line {r.Line}")}: {r.Reason}")])]
         : [];
 
-    private static string SummaryText(ValidationSummary s) =>
-        $"{s.Count - s.Skipped} predicted, {s.Skipped} skipped; |error| mean {Percent(s.MeanAbsError)}, median {Percent(s.MedianAbsError)}, p90 {Percent(s.P90AbsError)}, max {Percent(s.MaxAbsError)}; " +
-        $"coverage {Percent(s.Coverage)} inside their range, median range width {Percent(s.MedianRelativeWidth)}, farthest outside {Percent(s.MaxOutsideRange)}";
-
-    public override JsonNode Json(ValidateResult result) => result.CrossValidated is { } cv ? CrossValidated(cv) : Report(result.Report);
-
-    /// <summary>Per row: id, metric, measured, predicted, error (signed relative), the range over the open knobs (low, high, inside, assumed), skipped and reason; then the summary.</summary>
-    private static JsonObject Report(ValidationReport v) => new()
+    /// <summary>A summary's typed values and the sentence that shows them.</summary>
+    private static (ViewRecord Record, string Text) Summary(ValidationSummary s)
     {
-        ["source"] = v.Source,
-        ["rows"] = ResultJson.Array(v.Rows, r => new JsonObject
+        var record = new ViewRecord
         {
-            ["id"] = r.Id,
-            ["line"] = r.Line,
-            ["metric"] = r.Metric,
-            ["measured"] = ResultJson.Number(r.Measured),
-            ["predicted"] = r.Predicted is { } p ? ResultJson.Number(p) : null,
-            ["error"] = r.Error is { } e ? ResultJson.Number(e) : null,
-            ["predicted_low"] = r.PredictedLow is { } lo ? ResultJson.Number(lo) : null,
-            ["predicted_high"] = r.PredictedHigh is { } hi ? ResultJson.Number(hi) : null,
-            ["inside_range"] = r.InsideRange,
-            ["assumed"] = ResultJson.Strings(r.Assumed ?? []),
-            ["skipped"] = r.Skipped,
-            ["reason"] = r.Reason,
-            ["system"] = r.SystemId,
-            ["devices"] = r.Devices,
-            ["layout"] = r.Layout,
-            ["notes"] = ResultJson.Strings(r.Notes ?? []),
-        }),
-        ["summary"] = Summary(v.Summary),
-    };
-
-    /// <summary>The in-sample report, each row with its group and cross-validated prediction and error; both summaries (all rows and throughput rows); the folds' refitted values.</summary>
-    private static JsonObject CrossValidated(CrossValidationReport cv)
-    {
-        var o = Report(cv.InSample);
-        var rows = (JsonArray)o["rows"]!;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = (JsonObject)rows[i]!;
-            var outside = cv.OutOfGroup.Rows[i];
-            row["group"] = cv.RowGroups[i];
-            row["cv_predicted"] = outside.Predicted is { } p ? ResultJson.Number(p) : null;
-            row["cv_error"] = outside.Error is { } e ? ResultJson.Number(e) : null;
-        }
-        o["cv_by"] = cv.By;
-        o["cv_summary"] = Summary(cv.OutOfGroup.Summary);
-        o["throughput_summary"] = Summary(cv.InSample.Throughput.Summary);
-        o["throughput_cv_summary"] = Summary(cv.OutOfGroup.Throughput.Summary);
-        o["folds"] = ResultJson.Array(cv.Folds, f => new JsonObject
-        {
-            ["group"] = f.Group,
-            ["rows"] = f.Rows,
-            ["refit"] = ResultJson.Array(f.Refit, v => new JsonObject
-            {
-                ["accelerator"] = v.Accelerator,
-                ["framework"] = v.Framework,
-                ["constant"] = v.Constant,
-                ["value"] = ResultJson.Number(v.Value),
-                ["low"] = v.Low is { } lo ? ResultJson.Number(lo) : null,
-                ["high"] = v.High is { } hi ? ResultJson.Number(hi) : null,
-                ["rows"] = v.Rows.Count,
-            }),
-            ["uncalibrated"] = ResultJson.Strings(f.Uncalibrated),
-        });
-        o["notes"] = ResultJson.Strings(cv.Notes);
-        return o;
+            ["count"] = s.Count,
+            ["skipped"] = s.Skipped,
+            ["mean_abs_error"] = new ViewNumber(s.MeanAbsError, ViewUnit.Fraction),
+            ["median_abs_error"] = new ViewNumber(s.MedianAbsError, ViewUnit.Fraction),
+            ["p90_abs_error"] = new ViewNumber(s.P90AbsError, ViewUnit.Fraction),
+            ["max_abs_error"] = new ViewNumber(s.MaxAbsError, ViewUnit.Fraction),
+            ["coverage"] = new ViewNumber(s.Coverage, ViewUnit.Fraction),
+            ["median_relative_width"] = new ViewNumber(s.MedianRelativeWidth, ViewUnit.Fraction),
+            ["max_outside_range"] = new ViewNumber(s.MaxOutsideRange, ViewUnit.Fraction),
+        };
+        ViewNumber N(string key) => record.Number(key);
+        return (record, ViewPhrase.Of(
+            $"{s.Count - s.Skipped} predicted, {s.Skipped} skipped; |error| mean {N("mean_abs_error")}, median {N("median_abs_error")}, p90 {N("p90_abs_error")}, max {N("max_abs_error")}; " +
+            $"coverage {N("coverage")} inside their range, median range width {N("median_relative_width")}, farthest outside {N("max_outside_range")}").ToString());
     }
-
-    private static JsonObject Summary(ValidationSummary s) => new()
-    {
-        ["count"] = s.Count,
-        ["skipped"] = s.Skipped,
-        ["mean_abs_error"] = ResultJson.Number(s.MeanAbsError),
-        ["median_abs_error"] = ResultJson.Number(s.MedianAbsError),
-        ["p90_abs_error"] = ResultJson.Number(s.P90AbsError),
-        ["max_abs_error"] = ResultJson.Number(s.MaxAbsError),
-        ["coverage"] = ResultJson.Number(s.Coverage),
-        ["median_relative_width"] = ResultJson.Number(s.MedianRelativeWidth),
-        ["max_outside_range"] = ResultJson.Number(s.MaxOutsideRange),
-    };
 }

@@ -71,6 +71,25 @@ public static class ValueText
     public static string WithRange(double nominal, MetricRange? range, Func<double, string> format) =>
         Range(nominal, range, format) is { } r ? $"{format(nominal)} ({r})" : format(nominal);
 
+    /// <summary>A number in its unit's format, without the unit's word (the fact's words or the column header say it).</summary>
+    public static string Format(double value, ViewUnit unit) => unit switch
+    {
+        ViewUnit.Count => double.IsFinite(value) ? value.ToString("N0", Invariant) : Missing,
+        ViewUnit.Tokens or ViewUnit.TokensPerSecond or ViewUnit.Scaled => Scaled(value),
+        ViewUnit.Seconds => Duration(value),
+        ViewUnit.Fraction => Percent(value),
+        ViewUnit.RelativeError => double.IsFinite(value) ? Signed(value) : Missing,
+        ViewUnit.Usd => Usd(value),
+        ViewUnit.Constant => double.IsFinite(value) ? Constant(value) : Missing,
+        _ => Num(value),
+    };
+
+    /// <summary>A typed number's ranges as a fact shows them (<see cref="Range(double, MetricRange?, ChoiceRange?, Func{double, string})"/>).</summary>
+    public static string? Range(ViewNumber n) => Range(n.Value, n.Range, n.Choices, v => Format(v, n.Unit));
+
+    /// <summary>A typed number with its model range in brackets, for table cells.</summary>
+    public static string WithRange(ViewNumber n) => WithRange(n.Value, n.Range, v => Format(v, n.Unit));
+
     /// <summary>Layout items at their default value, left out of table cells.</summary>
     private static readonly HashSet<string> DefaultItems = ["cp=1", "ep=1", "vpp=1", "zero=0", "recompute=none", "sp=0"];
 
