@@ -35,7 +35,14 @@ internal static class RunnerProcess
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited on its own meanwhile.
+            }
             throw;
         }
         await Task.WhenAll(copyOut, copyErr);
