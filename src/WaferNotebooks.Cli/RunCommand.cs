@@ -2,18 +2,18 @@ using System.CommandLine;
 
 namespace WaferNotebooks.Cli;
 
-/// <summary><c>wafer run NOTEBOOK... [--out DIR]</c>: the command-line face of
-/// <see cref="RunNotebooks"/>.</summary>
+/// <summary><c>wafer run NOTEBOOK... [--out DIR]</c>: parsed here, executed by the notebook
+/// runner in its own process (<see cref="RunnerProcess"/>).</summary>
 public static class RunCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var notebooks = new Argument<FileInfo[]>("NOTEBOOK")
+        var notebooks = new Argument<string[]>("NOTEBOOK")
         {
             Description = "Notebooks to execute (.ipynb or .dib), each in a fresh kernel.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var outDir = new Option<DirectoryInfo?>("--out")
+        var outDir = new Option<string?>("--out")
         {
             Description = "Folder for the executed .ipynb and the .html write-up (created if missing); default: the current folder.",
             HelpName = "DIR",
@@ -26,7 +26,11 @@ public static class RunCommand
             outDir,
         };
         command.SetAction((parse, cancellationToken) =>
-            new RunNotebooks(output, error).RunAsync(parse.GetRequiredValue(notebooks), parse.GetValue(outDir) ?? new DirectoryInfo(Environment.CurrentDirectory), cancellationToken));
+        {
+            // The paths as typed: the runner works in this folder and names them as the user did.
+            string[] args = parse.GetValue(outDir) is { } dir ? ["--out", dir] : [];
+            return RunnerProcess.RunAsync([.. args, "--", .. parse.GetRequiredValue(notebooks)], output, error, cancellationToken);
+        });
         return command;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace WaferNotebooks.Core.Catalog;
 
@@ -23,6 +24,13 @@ internal static class CatalogJson
         TypeInfoResolver = CatalogJsonContext.Default,
     };
 
+    /// <summary>
+    /// The generated metadata of <typeparamref name="T"/> under <paramref name="options"/> (these
+    /// options or a copy of them): the serializer overloads that take options alone resolve types
+    /// by reflection, which trimming removes from the published <c>wafer</c>.
+    /// </summary>
+    public static JsonTypeInfo<T> TypeInfo<T>(JsonSerializerOptions options) => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+
     // ===== System kinds: the one place that maps a system's "kind" to its reader. =====
     // Add a kind with one line here (its reader lives beside its record, e.g. WaferCluster).
     private static readonly Dictionary<string, Func<JsonElement, SystemJsonContext, SystemSpec>> SystemReaders = new()
@@ -36,7 +44,7 @@ internal static class CatalogJson
         CatalogFileShape.Check(json, fileName);
         try
         {
-            return JsonSerializer.Deserialize<CatalogFileDto>(json, Options)
+            return JsonSerializer.Deserialize(json, TypeInfo<CatalogFileDto>(Options))
                    ?? throw new WaferInputException($"Catalog file '{fileName}' is empty (expected an object with \"accelerators\", \"systems\" or \"models\").");
         }
         catch (JsonException e)
@@ -135,7 +143,7 @@ internal static class CatalogJson
 /// <summary>What a system reader gets: the file name for messages, the accelerators known so far, the shared options.</summary>
 internal sealed record SystemJsonContext(string FileName, Func<string, string, AcceleratorEntry> Accelerator)
 {
-    public T Deserialize<T>(JsonElement e) => e.Deserialize<T>(CatalogJson.Options)
+    public T Deserialize<T>(JsonElement e) => e.Deserialize(CatalogJson.TypeInfo<T>(CatalogJson.Options))
         ?? throw new WaferInputException($"Catalog file '{FileName}': a system entry is null.");
 }
 

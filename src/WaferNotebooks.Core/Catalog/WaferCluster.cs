@@ -129,7 +129,7 @@ public sealed record WaferCluster(
     {
         var fields = JsonNode.Parse(entry.GetRawText())!.AsObject();
         fields.Remove("kind");
-        var c = fields.Deserialize<WaferCluster>(JsonOptions) ?? throw new JsonException("a wafer-cluster entry is null");
+        var c = fields.Deserialize(CatalogJson.TypeInfo<WaferCluster>(JsonOptions)) ?? throw new JsonException("a wafer-cluster entry is null");
         string? problem =
             c.MaxSystems < 1 ? "max_systems must be at least 1" :
             c.UsableSramFraction.Value is <= 0 or > 1 ? "usable_sram_fraction must be a fraction in (0, 1]" :

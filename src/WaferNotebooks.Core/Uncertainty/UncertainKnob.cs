@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
@@ -33,12 +34,12 @@ public sealed record UncertainKnob(string Name, Sourced Input, Func<SystemSpec, 
     {
         var knobs = new List<UncertainKnob>();
         var overriddenPrice = economics.PricePerDeviceHour is null ? null : system.PricePerDeviceHour;
-        foreach (var (name, input, set) in Walk(system, ""))
+        foreach (var (name, input, set) in WalkRecord(system, ""))
             if (!ReferenceEquals(input, overriddenPrice))
                 knobs.Add(new(name, input, (s, e, v) => ((SystemSpec)set(s, input.WithValue(v)), e),
                     // The catalog's price range spans price lists (on-demand to reserved), which the user picks.
                     ReferenceEquals(input, system.PricePerDeviceHour) ? ChoiceNames["price_per_device_hour"] : null));
-        foreach (var (name, input, set) in Walk(economics, "economics."))
+        foreach (var (name, input, set) in WalkRecord(economics, "economics."))
         {
             // An economic input not listed as a choice (a failure rate, say) stays model uncertainty.
             knobs.Add(new(name, input, (s, e, v) => (s, (EconomicAssumptions)set(e, input.WithValue(v))), ChoiceNames.GetValueOrDefault(name["economics.".Length..])));
@@ -46,29 +47,49 @@ public sealed record UncertainKnob(string Name, Sourced Input, Func<SystemSpec, 
         return knobs;
     }
 
-    /// <summary>Ranged Sourced properties under <paramref name="record"/>, each with a function that returns a copy of the root with that property replaced.</summary>
-    static IEnumerable<(string Name, Sourced Input, Func<object, Sourced, object> Set)> Walk(object record, string prefix)
+    /// <summary>
+    /// The records whose properties are walked, by their exact type: reflection over a type named
+    /// here is kept by the trimmer of the published <c>wafer</c> (Native AOT), where reflection over
+    /// <c>GetType()</c> of any object would find no properties and drop every range. A system of
+    /// another kind (a test's fake) has no ranged inputs; a record of the catalog inside a walked
+    /// record that is not listed here fails loudly instead of silently losing its ranges.
+    /// </summary>
+    static IEnumerable<(string Name, Sourced Input, Func<object, Sourced, object> Set)> WalkRecord(object record, string prefix) => record switch
     {
-        foreach (var property in record.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
+        GpuCluster r => Walk(r, prefix),
+        WaferCluster r => Walk(r, prefix),
+        Accelerator r => Walk(r, prefix),
+        EconomicAssumptions r => Walk(r, prefix),
+        SystemSpec => [],
+        _ => throw new InvalidOperationException(
+            $"{record.GetType().Name} holds catalog numbers but is not listed in UncertainKnob.WalkRecord, so its ranges would be lost; add it there."),
+    };
+
+    /// <summary>Ranged Sourced properties under <paramref name="record"/>, each with a function that returns a copy of the root with that property replaced.</summary>
+    static IEnumerable<(string Name, Sourced Input, Func<object, Sourced, object> Set)> Walk<[DynamicallyAccessedMembers(Walked)] T>(T record, string prefix)
+        where T : notnull
+    {
+        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
         {
             var value = property.GetValue(record);
             if (value is Sourced { HasRange: true } sourced)
-                yield return (prefix + KeyOf(property), sourced, (root, v) => With(root, property, v));
-            else if (value is not null and not Sourced && IsRecord(value.GetType()) && value.GetType().Namespace == typeof(Sourced).Namespace)
-                foreach (var (name, input, set) in Walk(value, prefix + KeyOf(property) + "."))
-                    yield return (name, input, (root, v) => With(root, property, set(property.GetValue(root)!, v)));
+                yield return (prefix + KeyOf(property), sourced, (root, v) => With<T>(root, property, v));
+            else if (value is not null and not Sourced && value.GetType() is { IsClass: true, IsArray: false } type && type.Namespace == typeof(Sourced).Namespace)
+                foreach (var (name, input, set) in WalkRecord(value, prefix + KeyOf(property) + "."))
+                    yield return (name, input, (root, v) => With<T>(root, property, set(property.GetValue(root)!, v)));
         }
     }
 
+    /// <summary>What <see cref="Walk{T}"/> reads: the properties, and the records' <c>&lt;Clone&gt;$</c>.</summary>
+    const DynamicallyAccessedMemberTypes Walked = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicMethods;
+
     /// <summary>A copy of a record with one init-only property replaced (what a `with` expression does).</summary>
-    static object With(object record, PropertyInfo property, object value)
+    static object With<[DynamicallyAccessedMembers(Walked)] T>(object record, PropertyInfo property, object value)
     {
-        var copy = record.GetType().GetMethod("<Clone>$")!.Invoke(record, null)!;
+        var copy = typeof(T).GetMethod("<Clone>$")!.Invoke(record, null)!;
         property.SetValue(copy, value);
         return copy;
     }
-
-    static bool IsRecord(Type t) => t.GetMethod("<Clone>$") is not null;
 
     /// <summary>The catalog file's key where the record names it, else the property in snake_case.</summary>
     public static string KeyOf(PropertyInfo property) =>

@@ -1,6 +1,6 @@
 namespace WaferNotebooks.Cli.Tests.Run;
 
-/// <summary>Invokes <c>wafer run ...</c> in-process, as the wafer command would, and captures what it prints.</summary>
+/// <summary>Invokes <c>wafer run ...</c> through wafer's entry method, which starts the notebook runner process, and captures what it prints.</summary>
 internal static class WaferRun
 {
     public sealed record Result(int ExitCode, string Output, string Error);

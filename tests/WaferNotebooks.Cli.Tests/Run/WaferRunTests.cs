@@ -73,7 +73,7 @@ public sealed class WaferRunTests
 
         var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("fails-in-second-cell.ipynb"), "--out", output.FullName);
 
-        Assert.Equal(RunNotebooks.CellFailed, run.ExitCode);
+        Assert.Equal(ExitCodes.CellFailed, run.ExitCode);
         Assert.Contains("fails-in-second-cell.ipynb: cell 2 (throw new InvalidOperationException", run.Error);
         Assert.Contains("the second cell breaks", run.Error);
         Assert.DoesNotContain("   at ", run.Error);
@@ -93,7 +93,7 @@ public sealed class WaferRunTests
         var run = await WaferRun.InvokeAsync(
             RepositoryPaths.Sample("fails-in-second-cell.ipynb"), RepositoryPaths.Sample("plain-cells.ipynb"), "--out", output.FullName);
 
-        Assert.Equal(RunNotebooks.CellFailed, run.ExitCode);
+        Assert.Equal(ExitCodes.CellFailed, run.ExitCode);
         Assert.True(File.Exists(Path.Combine(output.FullName, "plain-cells.html")));
         Assert.DoesNotContain("plain-cells.ipynb:", run.Error);
     }
@@ -130,7 +130,7 @@ public sealed class WaferRunTests
     {
         var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("fsharp-cell.ipynb"), "--out", RepositoryPaths.Artifacts("fsharp").FullName);
 
-        Assert.Equal(RunNotebooks.CellFailed, run.ExitCode);
+        Assert.Equal(ExitCodes.CellFailed, run.ExitCode);
         Assert.Contains("cell 1 (printfn \"F#\") failed: this cell is in the 'fsharp' kernel; wafer run hosts only: csharp", run.Error);
     }
 
@@ -141,7 +141,7 @@ public sealed class WaferRunTests
     {
         var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample(notebook), "--out", RepositoryPaths.Artifacts("bad").FullName);
 
-        Assert.Equal(RunNotebooks.BadInput, run.ExitCode);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Contains(message, run.Error);
         Assert.DoesNotContain("   at ", run.Error);
     }
@@ -155,7 +155,7 @@ public sealed class WaferRunTests
 
         var run = await WaferRun.InvokeAsync(broken, RepositoryPaths.Sample("plain-cells.ipynb"), "--out", Path.Combine(output.FullName, "out"));
 
-        Assert.Equal(RunNotebooks.BadInput, run.ExitCode);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("broken.ipynb' could not be read", run.Error);
         Assert.True(File.Exists(Path.Combine(output.FullName, "out", "plain-cells.html")));
     }
@@ -165,7 +165,7 @@ public sealed class WaferRunTests
     {
         var run = await WaferRun.InvokeAsync(RepositoryPaths.Sample("plain-cells.ipynb"), "--out", RepositoryPaths.Samples);
 
-        Assert.Equal(RunNotebooks.BadInput, run.ExitCode);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("would overwrite its source", run.Error);
     }
 

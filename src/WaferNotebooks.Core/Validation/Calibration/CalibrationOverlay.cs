@@ -40,7 +40,7 @@ public static class CalibrationOverlay
         var root = new JsonObject
         {
             ["about"] = About,
-            ["calibrations"] = JsonSerializer.SerializeToNode(fits, WriteOptions),
+            ["calibrations"] = JsonSerializer.SerializeToNode(fits, CatalogJson.TypeInfo<List<CalibrationFit>>(WriteOptions)),
         };
         try
         {
@@ -53,7 +53,7 @@ public static class CalibrationOverlay
     }
 
     /// <summary>A fit as the overlay writes it (snake_case keys).</summary>
-    public static JsonNode ToNode(CalibrationFit fit) => JsonSerializer.SerializeToNode(fit, WriteOptions)!;
+    public static JsonNode ToNode(CalibrationFit fit) => JsonSerializer.SerializeToNode(fit, CatalogJson.TypeInfo<CalibrationFit>(WriteOptions))!;
 
     static bool SameFit(CalibrationFit a, CalibrationFit b) =>
         a.By == b.By && a.Fit.Order().SequenceEqual(b.Fit.Order())

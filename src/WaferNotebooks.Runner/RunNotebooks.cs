@@ -1,7 +1,8 @@
+using WaferNotebooks.Cli;
 using WaferNotebooks.Core;
 using WaferNotebooks.Notebooks;
 
-namespace WaferNotebooks.Cli;
+namespace WaferNotebooks.Runner;
 
 /// <summary>Executes notebooks one after another, prints per-cell progress, writes the
 /// executed .ipynb and the .html write-up of each, and returns the process exit code:
@@ -10,9 +11,6 @@ namespace WaferNotebooks.Cli;
 /// (the first failed cell of each notebook is named).</summary>
 public sealed class RunNotebooks(TextWriter output, TextWriter error)
 {
-    /// <summary>Names kept for callers of the runner; the codes are those of <see cref="ExitCodes"/>.</summary>
-    public const int BadInput = ExitCodes.BadInput, CellFailed = ExitCodes.CellFailed;
-
     public async Task<int> RunAsync(IReadOnlyList<FileInfo> notebooks, DirectoryInfo outputDirectory, CancellationToken cancellationToken = default)
     {
         try
