@@ -152,7 +152,7 @@ sealed class StepModel : EstimateText
     }
 
     public override string? Reason(Estimate estimate) =>
-        HostFits(estimate.Memory) ? MemoryAdvice(estimate.Memory, l)
+        HostFits(estimate.Memory) ? MemoryAdvice(estimate.Memory, l, OffloadThatFits(estimate.Memory))
         : $"the activations offloaded to host memory need {estimate.Memory.HostGb:0.0} GB per device of the host's {system.Device.HostMemoryGb!.Value:0} GB " +
           $"(offload={l.OffloadLayers} layers per stage); offload fewer layers or add recomputation";
 
@@ -368,12 +368,17 @@ sealed class StepModel : EstimateText
         a.PowerLimit < a.TdpW.Value ? $", at {PowerLimitedClock.ClockShare(a):P0} of the TDP clock (power cap {a.PowerLimit:0} W)" : "";
 
     /// <summary>Why a layout does not fit, and what would shrink the part that overflows.</summary>
-    internal static string MemoryAdvice(MemoryBreakdown b, Layout l)
+    internal static string MemoryAdvice(MemoryBreakdown b, Layout l, int? offloadLayers = null)
     {
         var (name, gb) = b.LargestPart;
         // The reason, not the verdict: front ends put "does not fit" in front of it themselves.
-        return $"needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({name} {gb:0.0} GB: {MemoryHints.Phrase(name, l)})";
+        return $"needs {b.TotalGb:0.0} GB per device of {b.CapacityGb:0} GB ({name} {gb:0.0} GB: {MemoryHints.Phrase(name, l, offloadLayers)})";
     }
+
+    /// <summary>Layers per stage whose offload would fit, where the device has a known host link (§5.1).</summary>
+    int? OffloadThatFits(MemoryBreakdown b) =>
+        system.Device.HostLinkGBps is null ? null
+            : MemoryHints.OffloadLayersThatFit(b, part.MaxLayersPerStage, LayoutRules.FewestStageLayers(job.Model.Layers, l));
 
     string Bottleneck(StepBreakdown b, double step, bool ppCrossDomain)
     {

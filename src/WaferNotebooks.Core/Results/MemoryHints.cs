@@ -8,15 +8,36 @@ namespace WaferNotebooks.Core.Results;
 /// recompute, a smaller micro-batch and context parallelism shrink activations only; a higher
 /// ZeRO stage shards optimizer state, gradients and (stage 3) weights over data parallelism;
 /// more tensor or pipeline parallelism splits every per-layer part. (Recompute never shrinks
-/// optimizer state, so it is not offered for it.)
+/// optimizer state, so it is not offered for it.) Where the device's host link is known,
+/// activation offload (<c>offload=N</c>) is offered too, with the N that fits when one does.
 /// </summary>
 public static class MemoryHints
 {
     /// <summary>The part of the breakdown that takes the most memory.</summary>
     public static MemoryPart Largest(MemoryBreakdown memory) => memory.Parts.MaxBy(p => p.Gb)!;
 
-    /// <summary>Changes that shrink <paramref name="part"/> under <paramref name="layout"/>, most effective first.</summary>
-    public static IReadOnlyList<string> For(string part, Layout layout)
+    /// <summary>
+    /// Layers per pipeline stage whose activations, kept in host memory, bring <paramref name="memory"/>
+    /// under its capacity: N = ⌈overflow / (activations / L)⌉ + 1, with L the layers of the fullest
+    /// stage (each offloaded layer frees its share of every micro-batch in flight, and one layer of
+    /// one micro-batch stays on the device in transit, counted here as a whole layer's share, so N
+    /// is at most one more than needed). Null when the activations do not overflow or when N would
+    /// not stay below <paramref name="fewestStageLayers"/> (offload keeps at least one layer per stage).
+    /// </summary>
+    public static int? OffloadLayersThatFit(MemoryBreakdown memory, int stageLayers, int fewestStageLayers)
+    {
+        double over = memory.TotalGb - memory.CapacityGb, activations = memory["activations"];
+        if (over <= 0 || activations <= 0 || stageLayers < 1) return null;
+        double n = Math.Ceiling(over / (activations / stageLayers)) + 1;
+        return n < fewestStageLayers ? (int)n : null;
+    }
+
+    /// <summary>
+    /// Changes that shrink <paramref name="part"/> under <paramref name="layout"/>, most effective first.
+    /// <paramref name="offloadLayers"/>: the <see cref="OffloadLayersThatFit"/> of a device whose host
+    /// link is known (offload is offered only then, and not beside full recompute, which it excludes).
+    /// </summary>
+    public static IReadOnlyList<string> For(string part, Layout layout, int? offloadLayers = null)
     {
         var hints = new List<string>();
         switch (part)
@@ -24,6 +45,8 @@ public static class MemoryHints
             case "activations" or "logits":
                 if (layout.Recompute == Recompute.None) hints.Add("recompute=selective or recompute=full");
                 else if (layout.Recompute == Recompute.Selective || layout.PartialRecompute) hints.Add("recompute=full of every layer");
+                if (part == "activations" && offloadLayers is { } n && layout.Recompute != Recompute.Full && layout.OffloadLayers == 0)
+                    hints.Add($"offload={n} (activations of {n} layers per stage in host memory)");
                 if (layout.MicroBatch > 1) hints.Add("a smaller micro-batch (mb)");
                 hints.Add("context parallelism (cp) for long sequences");
                 hints.Add("more tensor (tp, with sp=1) or pipeline (pp) parallelism");
@@ -51,5 +74,5 @@ public static class MemoryHints
     }
 
     /// <summary>"zero=3 or more pipeline (pp) ..." as one phrase.</summary>
-    public static string Phrase(string part, Layout layout) => "try " + string.Join(", or ", For(part, layout));
+    public static string Phrase(string part, Layout layout, int? offloadLayers = null) => "try " + string.Join(", or ", For(part, layout, offloadLayers));
 }
