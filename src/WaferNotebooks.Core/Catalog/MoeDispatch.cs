@@ -135,5 +135,5 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
         + (Overlap ? ", all-to-all and pipeline sends overlapped with another micro-batch's compute (DualPipe)" : ", not overlapped")
         + (GroupedKernel ? ", each rank's experts in one grouped GEMM kernel" : ", one GEMM per local expert over 4 streams (Transformer Engine GroupedLinear)")
         + (Imbalance > 1 ? $", busiest rank {Imbalance:0.##}× the mean routed tokens" : "")
-        + (HostSync ? ", split sizes synchronised to the host before the all-to-all" : "");
+        + (HostSync ? ", split sizes synchronised to the host before the all-to-all" : ", no host sync before the all-to-all");
 }
