@@ -24,9 +24,13 @@ namespace WaferNotebooks.Core.Catalog;
 /// ranks meet at every all-to-all, so the busiest sets the pace of the experts' GEMMs and of the
 /// exchange. An input, not a fit: <see cref="ImbalanceLow"/>–<see cref="ImbalanceHigh"/> is the
 /// documented range.</item>
+/// <item><see cref="HostSync"/>: the dispatcher copies its split sizes to the host and waits for
+/// them before the all-to-all (Megatron-Core's <c>MoEAlltoAllTokenDispatcher</c>), so the host
+/// cannot run ahead across it (<see cref="Gpu.MoeHostSync"/>). Off for DeepSeek's stack, whose
+/// DualPipe issues another micro-batch's chunk beside the waiting one.</item>
 /// </list>
 /// </summary>
-public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overlap = false, bool GroupedKernel = false, double Imbalance = 1)
+public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overlap = false, bool GroupedKernel = false, double Imbalance = 1, bool HostSync = true)
 {
     /// <summary>
     /// Range of <see cref="Imbalance"/> to try when a run's routing is not forced to balance: 1
@@ -46,8 +50,10 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
     public static MoeDispatch Flat { get; } = new();
 
     /// <summary>DeepSeek-V3's training stack: at most 4 nodes per token (§4.2 hyper-parameters), FP8 dispatch, DualPipe,
-    /// and grouped GEMM kernels (DeepGEMM, released by DeepSeek with the V3 training code's kernels).</summary>
-    public static MoeDispatch DeepSeekV3 { get; } = new(NodeLimit: 4, Fp8: true, Overlap: true, GroupedKernel: true);
+    /// and grouped GEMM kernels (DeepGEMM, released by DeepSeek with the V3 training code's kernels); no GPU idle at a
+    /// host sync: DualPipe issues a forward and a backward chunk of two micro-batches together, so while the host waits for
+    /// one chunk's token counts the other chunk's kernels are queued and running.</summary>
+    public static MoeDispatch DeepSeekV3 { get; } = new(NodeLimit: 4, Fp8: true, Overlap: true, GroupedKernel: true, HostSync: false);
 
     /// <summary>Bytes per element of an FP8 dispatch: the 1-byte value and an fp32 scale per 128-element tile (DeepSeek-V3 §3.3.2, 1×128 activation tiles).</summary>
     public const double Fp8BytesPerElement = 1 + 4.0 / 128;
@@ -69,10 +75,10 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
     }
 
     /// <summary>The keys <see cref="Parse"/> takes.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap", "gemm", "imbalance"];
+    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap", "gemm", "imbalance", "sync"];
 
     /// <summary>
-    /// nodes=M,fp8=on|off,overlap=on|off,gemm=grouped|loop,imbalance=F (nodes=0: the flat exchange); keys left out keep
+    /// nodes=M,fp8=on|off,overlap=on|off,gemm=grouped|loop,imbalance=F,sync=on|off (nodes=0: the flat exchange); keys left out keep
     /// <paramref name="defaults"/>, the framework's. A message naming the key and what it takes otherwise.
     /// </summary>
     public static MoeDispatch Parse(string option, string text, MoeDispatch defaults)
@@ -93,6 +99,7 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
                     : throw new WaferInputException($"{option} nodes={value}: expected a whole number of nodes from 0 (no limit: a flat all-to-all) to {MaxNodeLimit}") },
                 "fp8" => d with { Fp8 = OnOff(option, key, value) },
                 "overlap" => d with { Overlap = OnOff(option, key, value) },
+                "sync" => d with { HostSync = OnOff(option, key, value) },
                 "gemm" => d with { GroupedKernel = value switch
                 {
                     "grouped" => true,
@@ -127,5 +134,6 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
         + (Fp8 ? ", FP8 dispatch (BF16 combine)" : ", BF16 dispatch")
         + (Overlap ? ", all-to-all and pipeline sends overlapped with another micro-batch's compute (DualPipe)" : ", not overlapped")
         + (GroupedKernel ? ", each rank's experts in one grouped GEMM kernel" : ", one GEMM per local expert over 4 streams (Transformer Engine GroupedLinear)")
-        + (Imbalance > 1 ? $", busiest rank {Imbalance:0.##}× the mean routed tokens" : "");
+        + (Imbalance > 1 ? $", busiest rank {Imbalance:0.##}× the mean routed tokens" : "")
+        + (HostSync ? ", split sizes synchronised to the host before the all-to-all" : ", no host sync before the all-to-all");
 }

@@ -42,8 +42,17 @@ public static class GroupedGemm
     public static double Seconds(Accelerator a, Precision p, double m, double n, double k, double experts, bool oneKernel)
     {
         if (oneKernel || experts <= 1) return MatmulEfficiency.Seconds(a, p, m, n, k, experts);
+        return Math.Max(LoopMath(a, p, m, n, k, experts), experts * PerExpertS);
+    }
+
+    /// <summary>The per-expert loop runs at its floor (its GEMMs are shorter than the host's pace), so
+    /// nothing is queued behind its last GEMM (<see cref="MoeHostSync"/>).</summary>
+    public static bool LoopAtFloor(Accelerator a, Precision p, double m, double n, double k, double experts, bool oneKernel) =>
+        !oneKernel && experts > 1 && LoopMath(a, p, m, n, k, experts) < experts * PerExpertS;
+
+    static double LoopMath(Accelerator a, Precision p, double m, double n, double k, double experts)
+    {
         double concurrent = Math.Min(experts, Streams);
-        double math = MatmulEfficiency.Seconds(a, p, m, n, k, concurrent) * (experts / concurrent);
-        return Math.Max(math, experts * PerExpertS);
+        return MatmulEfficiency.Seconds(a, p, m, n, k, concurrent) * (experts / concurrent);
     }
 }

@@ -17,8 +17,10 @@ public readonly record struct FwdBwd(double Forward, double Backward)
 /// split by kind: matmuls, attention scores, memory-bound elementwise work, and the tensor,
 /// context and expert parallel communication the layer cannot hide. Backward matmuls are the
 /// data-gradient and weight-gradient GEMMs, twice the forward FLOPs on the same shapes.
+/// <see cref="HostWait"/>: the GPU idle around an MoE dispatcher's host sync (<see cref="MoeHostSync"/>),
+/// a launch wait outside <see cref="All"/>.
 /// </summary>
-public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep)
+public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep, FwdBwd HostWait = default)
 {
     /// <summary>Bytes per score element when scores are materialised: forward scale-mask-softmax
     /// (read 2, write 2) and dropout (read 2, write 2, mask 1) = 9; backward dropout and softmax
@@ -38,8 +40,10 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         _ => (0, 0, 0),
     };
 
-    /// <summary>Times one layer for a micro-batch of b sequences on one device.</summary>
-    public static LayerTime For(ModelSpec m, bool moeLayer, TrainingJob job, Layout l, GpuCluster system, Collectives net, GpuSoftware sw)
+    /// <summary>Times one layer for a micro-batch of b sequences on one device; <paramref name="hostLayerForwardS"/>
+    /// is the stack's host time to issue a layer's forward (§3.5), which an MoE layer's host sync exposes.</summary>
+    public static LayerTime For(ModelSpec m, bool moeLayer, TrainingJob job, Layout l, GpuCluster system, Collectives net, GpuSoftware sw,
+        double hostLayerForwardS = 0)
     {
         var a = system.Device;
         double peak16 = a.PeakTflops16.Value;
@@ -59,6 +63,8 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
 
         // Linear layers: QKV, attention output, MLP (gated: gate+up fused).
         double gemmF = Gemm(tokens, q / t + 2 * kvPerRank, h, linear) + Gemm(tokens, h, q / t, linear);
+        double attentionSideGemm = gemmF, routerGemm = 0;
+        bool loopAtFloor = false;
         double ffnWidth;
         if (moeLayer && m.Moe is { } moe)
         {
@@ -67,7 +73,9 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
             double localExperts = (double)moe.Experts / l.Ep;
             gemmF += ExpertMlp(moe.ExpertFfnHidden / (double)t, routedTokens, localExperts, sw.MoeDispatch.GroupedKernel);
             if (moe.Shared > 0) gemmF += Mlp(m.Ffn, moe.Shared * moe.ExpertFfnHidden / (double)t, tokens, 1);
-            gemmF += Gemm(tokens, moe.Experts, h, Precision.Bf16); // router
+            routerGemm = Gemm(tokens, moe.Experts, h, Precision.Bf16);
+            gemmF += routerGemm;
+            loopAtFloor = GroupedGemm.LoopAtFloor(a, linear, routedTokens, h, moe.ExpertFfnHidden / (double)t, localExperts, sw.MoeDispatch.GroupedKernel);
             ffnWidth = (moe.Active + moe.Shared) * (double)moe.ExpertFfnHidden;
         }
         else
@@ -149,7 +157,18 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
                                 DataParallelSync.Overlapped(ep.Backward, 2 * gemmF + attention.Backward) - 2 * gemmF - attention.Backward);
         }
 
-        return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep);
+        // The dispatcher's host sync: the GPU's work from the previous combine to the sync against the host's launches (MoeHostSync).
+        FwdBwd hostWait = default;
+        if (moeLayer && m.Moe is { } moe3 && sw.MoeDispatch.HostSync && hostLayerForwardS > 0)
+        {
+            double perOp = (a.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) / MoeHostSync.HostOpsPerLayer;
+            double exchange = ep.Forward / 2;
+            double beforeSync = exchange + attentionSideGemm + attention.Forward + elementwise.Forward / 2 + routerGemm;
+            hostWait = MoeHostSync.Seconds(hostLayerForwardS, perOp, l.Ep, t, (double)moe3.Experts / l.Ep, moe3.Shared > 0,
+                beforeSync, exchange, loopAtFloor);
+        }
+
+        return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep, hostWait);
     }
 
     /// <summary>

@@ -86,10 +86,14 @@ sealed class StepModel : EstimateText
         double hostForward = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale;
         double hostBackward = hostForward * (2 + (l.Recompute == Workload.Recompute.Full ? recomputedShare : 0));
         var (denseAll, moeAll) = (dense.All, moe.All);
-        double forwardWaits = mix.Waits(Math.Max(0, hostForward - denseAll.Forward), Math.Max(0, hostForward - moeAll.Forward));
+        // An MoE layer's host sync (MoeHostSync) adds its own waits, in its forward and again in its recompute.
+        var sync = hasMoe ? moe.HostWait : default;
+        double syncBackward = sync.Backward + recomputedShare * (l.Recompute == Workload.Recompute.Full ? sync.Forward : 0);
+        double forwardWaits = mix.Waits(Math.Max(0, hostForward - denseAll.Forward),
+            Math.Max(sync.Forward, hostForward - moeAll.Forward));
         double backwardWaits = mix.Waits(
             Math.Max(0, hostBackward - denseAll.Backward - recomputedShare * denseRc),
-            Math.Max(0, hostBackward - moeAll.Backward - recomputedShare * moeRc));
+            Math.Max(syncBackward, hostBackward - moeAll.Backward - recomputedShare * moeRc));
         static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
         // DualPipe sends a chunk's activations while another micro-batch's chunk computes.
         if (dualPipe)
@@ -168,7 +172,7 @@ sealed class StepModel : EstimateText
         var net = new Collectives(system);
         var dense = LayerTime.For(m, false, job, l, system, net, sw);
         bool hasMoe = m.Moe is not null;
-        var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw) : default;
+        var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw, (a.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale) : default;
         var logit = LayerTime.Logits(m, job, l, system);
 
         // Pipeline transfers: activations of b·s/cp tokens (split over tp with sequence parallelism or

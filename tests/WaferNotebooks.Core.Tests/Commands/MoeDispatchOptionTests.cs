@@ -16,7 +16,7 @@ public class MoeDispatchOptionTests
     {
         Assert.Null(Estimate().Job.Software);
         Assert.Equal(new MoeDispatch(NodeLimit: 4), Estimate(("--moe-dispatch", "nodes=4")).Job.Software!.MoeDispatch);
-        Assert.Equal(new MoeDispatch(NodeLimit: 4, Fp8: false, Overlap: true, GroupedKernel: true),
+        Assert.Equal(new MoeDispatch(NodeLimit: 4, Fp8: false, Overlap: true, GroupedKernel: true, HostSync: false),
             Estimate(("--framework", "hai-llm"), ("--moe-dispatch", "fp8=off")).Job.Software!.MoeDispatch);
         Assert.Equal(MoeDispatch.DeepSeekV3 with { GroupedKernel = false }, Estimate(("--framework", "hai-llm"), ("--moe-dispatch", "gemm=loop")).Job.Software!.MoeDispatch);
         Assert.Equal(MoeDispatch.Flat with { GroupedKernel = true }, Estimate(("--moe-dispatch", "gemm=grouped")).Job.Software!.MoeDispatch);

@@ -54,7 +54,7 @@ public class GroupedGemmTests
     public void Permutation_bytes_per_token_follow_the_dispatcher_copies(double h, int k, int local, int ep, double bytes) =>
         Assert.Equal(bytes, MoePermutation.BytesPerToken(h, k, local, ep), 1e-9);
 
-    static readonly ModelSpec Qwen3MoeLike = new("qwen3-30b-a3b-test", "Qwen3-30B-A3B test", 48, 2048, 768, FfnKind.SwiGlu, 32, 4, 128, 151936, 4096,
+    internal static readonly ModelSpec Qwen3MoeLike = new("qwen3-30b-a3b-test", "Qwen3-30B-A3B test", 48, 2048, 768, FfnKind.SwiGlu, 32, 4, 128, 151936, 4096,
         new MoeSpec(Experts: 128, Active: 8, Shared: 0, ExpertFfnHidden: 768), Dropout: false);
 
     static LayerTime Layer(bool moe, MoeDispatch dispatch)

@@ -1,0 +1,88 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Gpu;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Tests.GpuTests;
+
+/// <summary>The GPU idle around Megatron-Core's dispatcher host sync (docs/gpu-model.md §4.6).</summary>
+public class MoeHostSyncTests
+{
+    const double Op = 20e-6, Host = 0.8e-3;
+
+    [Fact]
+    public void Kernel_counts_are_those_of_megatron_core_0_15()
+    {
+        Assert.Equal(7, MoeHostSync.RouterKernels);
+        Assert.Equal(8 + 4, MoeHostSync.PreprocessKernels + MoeHostSync.DtohCopies);
+        Assert.Equal(4, MoeHostSync.PermuteKernels);
+        Assert.Equal(2, MoeHostSync.SortKernels);
+        // 0.8 ms per layer forward over its 40 host operations: 20 µs each.
+        Assert.Equal(Op, GpuSoftware.EagerLayerForwardS / MoeHostSync.HostOpsPerLayer, 1e-15);
+    }
+
+    [Fact]
+    public void A_short_stretch_before_the_sync_and_a_host_bound_loop_expose_the_launches()
+    {
+        // EP 8, 16 local experts: before the sync 7 router + 8 preprocess + 4 copies + 4 permute + 1 unpermute = 24 launches
+        // (480 µs) and half a layer's host forward (400 µs) against 300 µs of GPU work: 580 µs.
+        // Wake and the dispatch launch 40 µs; probabilities' all-to-all and sort (60 µs) run under the 150 µs dispatch;
+        // after the loop unsort and combine launch, 60 µs, forward and backward.
+        var w = MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: false, gpuBeforeSyncS: 300e-6, dispatchS: 150e-6, loopHostBound: true);
+        Assert.Equal(580e-6 + 40e-6 + 60e-6, w.Forward, 1e-12);
+        Assert.Equal(60e-6, w.Backward, 1e-12);
+    }
+
+    [Fact]
+    public void Long_gpu_work_hides_everything_but_the_wake()
+    {
+        // 2 ms of GPU work before the sync covers the 880 µs of launches; GEMMs above the loop's floor keep the host ahead.
+        var w = MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: true, gpuBeforeSyncS: 2e-3, dispatchS: 150e-6, loopHostBound: false);
+        Assert.Equal(40e-6, w.Forward, 1e-12);
+        Assert.Equal(0, w.Backward);
+    }
+
+    [Fact]
+    public void Without_expert_or_tensor_parallelism_only_the_local_counts_remain()
+    {
+        // 7 + 2 + 1 + 4 + 1 = 15 launches (300 µs) + 400 µs against 500 µs: 200 µs; wake 20 µs (no all-to-all);
+        // the sort (40 µs) has no dispatch to hide under; after the loop the unsort, 40 µs.
+        var w = MoeHostSync.Seconds(Host, Op, ep: 1, tp: 1, localExperts: 128, shared: false, gpuBeforeSyncS: 500e-6, dispatchS: 0, loopHostBound: true);
+        Assert.Equal(200e-6 + 20e-6 + 40e-6 + 40e-6, w.Forward, 1e-12);
+        Assert.Equal(40e-6, w.Backward, 1e-12);
+    }
+
+    [Fact]
+    public void A_host_that_never_holds_the_gpu_costs_nothing() =>
+        Assert.Equal(default, MoeHostSync.Seconds(0, 0, 8, 1, 16, false, 0, 0, true));
+
+    static LayerTime Layer(bool moe, MoeDispatch dispatch)
+    {
+        var model = GroupedGemmTests.Qwen3MoeLike;
+        var job = new TrainingJob(model, 1e9, 512, 4096, Precision.Bf16);
+        var system = TestSystems.DgxH100;
+        return LayerTime.For(model, moe, job, new Layout(Dp: 8, Ep: 8), system, new Collectives(system),
+            GpuSoftware.Modern.WithMoeDispatch(dispatch), Host);
+    }
+
+    [Fact]
+    public void Only_an_moe_layer_of_a_syncing_dispatcher_waits()
+    {
+        var layer = Layer(true, MoeDispatch.Flat);
+        Assert.True(layer.HostWait.Forward >= 40e-6, $"forward wait {layer.HostWait.Forward * 1e6:0.#} µs");
+        // The wait is outside the layer's GPU time.
+        Assert.Equal(Layer(true, MoeDispatch.Flat with { HostSync = false }).All, layer.All);
+        Assert.Equal(default, Layer(true, MoeDispatch.Flat with { HostSync = false }).HostWait);
+        Assert.Equal(default, Layer(true, MoeDispatch.DeepSeekV3).HostWait);
+        Assert.Equal(default, Layer(false, MoeDispatch.Flat).HostWait);
+    }
+
+    [Fact]
+    public void Sync_parses_onto_the_framework_defaults()
+    {
+        Assert.False(MoeDispatch.Parse("--moe-dispatch", "sync=off", MoeDispatch.Flat).HostSync);
+        Assert.True(MoeDispatch.Parse("--moe-dispatch", "sync=on", MoeDispatch.DeepSeekV3).HostSync);
+        Assert.Contains("sync=maybe: expected on or off",
+            Assert.Throws<WaferInputException>(() => MoeDispatch.Parse("--moe-dispatch", "sync=maybe", MoeDispatch.Flat)).Message);
+    }
+}
