@@ -132,8 +132,13 @@ internal static class CatalogJson
             throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}' has batch_seqs {d.BatchSeqs} (give the published global batch in sequences of seq_len, at least 1, or leave it out).");
         if (d.BatchSeqs is not null && string.IsNullOrWhiteSpace(d.BatchSource))
             throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}' has batch_seqs without batch_source (say where the batch was published).");
+        if (d.WindowedLayers is not null && d.SlidingWindow is null)
+            throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}' has windowed_layers without sliding_window (give the window in tokens).");
+        var mla = d.Mla is { } l ? new LatentAttention(l.QLoraRank, l.KvLoraRank, l.QkRopeHeadDim, l.VHeadDim) : null;
+        var window = d.SlidingWindow is { } w ? new SlidingWindow(w, d.WindowedLayers ?? d.Layers) : null;
         var model = new ModelSpec(d.Id, d.Name, d.Layers, d.Hidden, d.FfnHidden, ffn, d.Heads, d.KvHeads ?? d.Heads, headDim,
-            d.Vocab, d.SeqLen, moe, d.TiedEmbeddings, d.PublishedParamsB, d.Source, d.Notes ?? "", d.BatchSeqs, d.BatchSource ?? "", d.Dropout);
+            d.Vocab, d.SeqLen, moe, d.TiedEmbeddings, d.PublishedParamsB, d.Source, d.Notes ?? "", d.BatchSeqs, d.BatchSource ?? "", d.Dropout,
+            mla, window);
         if (ModelShape.Problem(model, requireDivisibleHeads: d.HeadDim is null) is { } problem)
             throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}': {problem}.");
         return model;
@@ -237,6 +242,12 @@ internal sealed class ModelDto
     public string? BatchSource { get; init; }
     public bool Dropout { get; init; } = true;
     public MoeDto? Moe { get; init; }
+    /// <summary>Multi-head latent attention; head_dim is then qk_nope_head_dim.</summary>
+    public MlaDto? Mla { get; init; }
+    /// <summary>Tokens a windowed layer's query sees (itself included).</summary>
+    public int? SlidingWindow { get; init; }
+    /// <summary>How many layers use the window (default all).</summary>
+    public int? WindowedLayers { get; init; }
     public bool TiedEmbeddings { get; init; }
     public double? PublishedParamsB { get; init; }
     public required string Source { get; init; }
@@ -251,4 +262,13 @@ internal sealed class MoeDto
     public required int ExpertFfnHidden { get; init; }
     public int DenseLayers { get; init; }
     public int DenseFfnHidden { get; init; }
+}
+
+internal sealed class MlaDto
+{
+    /// <summary>Rank of the query bottleneck; 0 or absent: a full query projection.</summary>
+    public int QLoraRank { get; init; }
+    public required int KvLoraRank { get; init; }
+    public required int QkRopeHeadDim { get; init; }
+    public required int VHeadDim { get; init; }
 }

@@ -5,12 +5,16 @@ namespace WaferNotebooks.Core.Catalog;
 /// <summary>
 /// A model described on the command line instead of by catalog id:
 /// <c>layers=48,hidden=6144,heads=64,vocab=51200</c>, optionally with <c>ffn=</c>, <c>kv_heads=</c>,
-/// <c>head_dim=</c>, <c>seq=</c>, <c>act=gelu|swiglu</c>, <c>experts=</c> and <c>active=</c>.
+/// <c>head_dim=</c>, <c>seq=</c>, <c>act=gelu|swiglu</c>, <c>experts=</c> and <c>active=</c>;
+/// multi-head latent attention with <c>kv_lora_rank=</c> and <c>qk_rope_head_dim=</c> (optional
+/// <c>q_lora_rank=</c>, <c>v_head_dim=</c>; head_dim is then the non-rotary query/key width), and
+/// sliding-window layers with <c>sliding_window=</c> (optional <c>windowed_layers=</c>, default all).
 /// </summary>
 public static class InlineModel
 {
     private static readonly string[] Required = ["layers", "hidden", "heads", "vocab"];
-    private static readonly string[] Optional = ["ffn", "kv_heads", "head_dim", "seq", "act", "experts", "active"];
+    private static readonly string[] Optional = ["ffn", "kv_heads", "head_dim", "seq", "act", "experts", "active",
+        "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers"];
 
     /// <summary>GPT-3's training context (Brown et al. 2020, Sec 2.1), the default when seq= is absent.</summary>
     public const int DefaultSeqLen = 2048;
@@ -62,8 +66,21 @@ public static class InlineModel
         if ((experts is null) != (active is null)) throw Fail(text, "experts= and active= go together (e.g. experts=8,active=2).");
         var moe = experts is { } e ? new MoeSpec(e, active!.Value, 0, ffn) : null;
 
+        var kvRank = Int(values, "kv_lora_rank", text);
+        var rope = Int(values, "qk_rope_head_dim", text);
+        var qRank = Int(values, "q_lora_rank", text);
+        var vDim = Int(values, "v_head_dim", text);
+        if ((kvRank is null) != (rope is null))
+            throw Fail(text, "kv_lora_rank= and qk_rope_head_dim= go together for multi-head latent attention (e.g. DeepSeek-V3: kv_lora_rank=512,qk_rope_head_dim=64).");
+        if (kvRank is null && (qRank is not null || vDim is not null))
+            throw Fail(text, "q_lora_rank= and v_head_dim= describe multi-head latent attention; give kv_lora_rank= and qk_rope_head_dim= too.");
+        var window = Int(values, "sliding_window", text);
+        var windowed = Int(values, "windowed_layers", text);
+        if (window is null && windowed is not null) throw Fail(text, "windowed_layers= needs sliding_window= (the window in tokens).");
         var model = new ModelSpec(spec, $"Custom ({layers} layers, hidden {hidden})", layers, hidden, ffn, act, heads, kvHeads,
-            headDim ?? hidden / heads, vocab, seq, moe, Source: "inline architecture given by the user");
+            headDim ?? hidden / heads, vocab, seq, moe, Source: "inline architecture given by the user",
+            Mla: kvRank is { } r ? new LatentAttention(qRank ?? 0, r, rope!.Value, vDim ?? headDim ?? hidden / heads) : null,
+            Window: window is { } w ? new SlidingWindow(w, windowed ?? layers) : null);
         return ModelShape.Problem(model) is { } problem ? throw Fail(text, problem + ".") : model;
     }
 

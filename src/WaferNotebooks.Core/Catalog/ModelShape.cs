@@ -40,6 +40,18 @@ public static class ModelShape
             if (moe.DenseLayers < 0 || moe.DenseLayers >= m.Layers) return $"dense layers ({moe.DenseLayers}) must be between 0 and layers - 1 ({m.Layers - 1})";
             if (moe.DenseLayers > 0 && moe.DenseFfnHidden < 1) return "dense layers need a dense ffn hidden size";
         }
+        if (m.Mla is { } mla)
+        {
+            if (mla.QLoraRank < 0 || mla.QLoraRank > MaxWidth) return $"q_lora_rank must be between 0 (no query compression) and {MaxWidth:N0} (got {mla.QLoraRank})";
+            if (mla.KvLoraRank < 1 || mla.KvLoraRank > MaxWidth) return $"kv_lora_rank must be between 1 and {MaxWidth:N0} (got {mla.KvLoraRank})";
+            if (mla.RopeHeadDim < 0 || mla.RopeHeadDim > MaxWidth) return $"qk_rope_head_dim must be between 0 and {MaxWidth:N0} (got {mla.RopeHeadDim})";
+            if (mla.VHeadDim < 1 || mla.VHeadDim > MaxWidth) return $"v_head_dim must be between 1 and {MaxWidth:N0} (got {mla.VHeadDim})";
+        }
+        if (m.Window is { } w)
+        {
+            if (w.Window < 1) return $"sliding_window must be at least 1 token (got {w.Window})";
+            if (w.WindowedLayers < 1 || w.WindowedLayers > m.Layers) return $"windowed_layers ({w.WindowedLayers}) must be between 1 and layers ({m.Layers})";
+        }
         return null;
     }
 

@@ -38,4 +38,8 @@ public sealed record ModelSpec(
     int? BatchSeqs = null,
     string BatchSource = "",
     /// <summary>Whether pre-training applied dropout, whose 1-byte masks are stored for the backward pass (GPT-3-era models did; LLaMA-style models do not).</summary>
-    bool Dropout = true);
+    bool Dropout = true,
+    /// <summary>Multi-head latent attention's ranks and head widths (DeepSeek-V2/V3); null for standard multi-head/grouped-query attention.</summary>
+    LatentAttention? Mla = null,
+    /// <summary>Sliding-window layers (GPT-OSS, Mistral 7B); null when every layer attends to the whole causal prefix.</summary>
+    SlidingWindow? Window = null);

@@ -15,7 +15,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// 6F (gate, up, product) + h (mask); two norm inputs 4h. Fused attention keeps no s×s scores.
 /// With FP8 GEMMs, Transformer Engine saves the FP8 cast of each linear layer's input for the
 /// weight-gradient GEMM instead of the 16-bit tensor: QKV, output-projection, MLP-in and MLP-out
-/// inputs take 1 byte per element.
+/// inputs take 1 byte per element. Multi-head latent attention keeps Q and K at a·d_qk, V and the
+/// output-projection input at a·d_v, plus its two latents and the shared rotary key.
 /// </summary>
 public static class ActivationMemory
 {
@@ -23,14 +24,18 @@ public static class ActivationMemory
     public static double ReplicatedPerToken(ModelSpec m, bool fp8Inputs)
     {
         double h = m.Hidden, input = fp8Inputs ? 1 : 2;
-        return 4 * h + 2 * input * h + (m.Dropout ? 2 * h : 0);
+        // MLA: each latent's norm input (2 bytes) and up-projection input, and the shared rotary key.
+        double latents = m.Mla is { } mla ? (2 + input) * mla.NormWeights + 2.0 * mla.RopeHeadDim : 0;
+        return 4 * h + 2 * input * h + (m.Dropout ? 2 * h : 0) + latents;
     }
 
     /// <summary>Bytes per token per layer that tensor parallelism splits (Q, K, V, attention output, MLP intermediates): 24·h for GPT.</summary>
     public static double SplitPerToken(ModelSpec m, int ffnHidden, bool fp8Inputs)
     {
         double q = (double)m.Heads * m.HeadDim, kv = (double)m.KvHeads * m.HeadDim, input = fp8Inputs ? 1 : 2;
-        double attention = 2 * q + 2 * kv + 2 * kv + input * q;
+        // MLA: Q and K are a·d_qk wide per token, V and the output-projection input a·d_v.
+        double attention = m.Mla is null ? 2 * q + 2 * kv + 2 * kv + input * q
+            : (double)m.Heads * (4.0 * TransformerArithmetic.QkHeadDim(m) + (2 + input) * TransformerArithmetic.VHeadDim(m));
         // The MLP-out input (activation output, F wide) is a GEMM input; the rest (GELU input, or gate and up) stays 16-bit.
         double mlp = (m.Ffn == FfnKind.SwiGlu ? 4.0 : 2.0) * ffnHidden + input * ffnHidden;
         return attention + mlp;

@@ -107,6 +107,21 @@ public static class AttentionKernels
     };
 
     /// <summary>
+    /// Seconds of a fused causal attention kernel, forward and backward (backward = twice the
+    /// forward FLOPs): <paramref name="queries"/> queries of <paramref name="heads"/> heads against a
+    /// causal length of <paramref name="keys"/>, QKᵀ over <paramref name="qkDim"/> and score·V over
+    /// <paramref name="vDim"/> (2·(d_qk + d_v) FLOPs per score; 4·d_head for standard heads).
+    /// A sliding-window layer passes its <see cref="SlidingWindow.EquivalentCausalKeys"/>.
+    /// </summary>
+    public static FwdBwd FusedSeconds(Accelerator a, AttentionKernel kernel, double queries, double keys, double heads, double qkDim, double vDim, double peakFlops)
+    {
+        var (fwdFrac, bwdFrac) = Fractions(a, kernel, queries, keys, heads, qkDim);
+        double flops = CausalShare(a, keys) * 2 * heads * queries * keys * (qkDim + vDim);
+        return new FwdBwd(flops / (peakFlops * fwdFrac) + MatmulEfficiency.KernelOverheadS,
+                          2 * (flops / (peakFlops * bwdFrac) + MatmulEfficiency.KernelOverheadS));
+    }
+
+    /// <summary>
     /// Fractions of the dense 16-bit peak reached forward and backward by causal attention over
     /// <paramref name="queries"/> queries against <paramref name="keys"/> keys for <paramref name="heads"/> heads.
     /// </summary>

@@ -55,6 +55,7 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         double tokens = l.MicroBatch * s / l.Cp;
         double h = m.Hidden, dh = m.HeadDim;
         double q = m.Heads * dh, kv = m.KvHeads * dh;
+        double dqk = TransformerArithmetic.QkHeadDim(m), dv = TransformerArithmetic.VHeadDim(m);
         // GQA with fewer KV heads than tp ranks replicates K and V (Megatron, PaLM MQA).
         double kvPerRank = Math.Max(kv / t, dh);
 
@@ -62,7 +63,13 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
             MatmulEfficiency.Seconds(a, p, mm, n, k, batch);
 
         // Linear layers: QKV, attention output, MLP (gated: gate+up fused).
-        double gemmF = Gemm(tokens, q / t + 2 * kvPerRank, h, linear) + Gemm(tokens, h, q / t, linear);
+        // MLA: the down-projections to the latents run whole on every tp rank (Megatron-Core's
+        // MLA duplicates them); the up-projections and the output split by heads.
+        double gemmF = m.Mla is { } mla
+            ? Gemm(tokens, (mla.QLoraRank > 0 ? mla.QLoraRank : m.Heads * dqk / t) + mla.KvLoraRank + mla.RopeHeadDim, h, linear)
+              + (mla.QLoraRank > 0 ? Gemm(tokens, m.Heads * dqk / t, mla.QLoraRank, linear) : 0)
+              + Gemm(tokens, m.Heads * (dh + dv) / t, mla.KvLoraRank, linear) + Gemm(tokens, h, m.Heads * dv / t, linear)
+            : Gemm(tokens, q / t + 2 * kvPerRank, h, linear) + Gemm(tokens, h, q / t, linear);
         double attentionSideGemm = gemmF, routerGemm = 0;
         bool loopAtFloor = false;
         double ffnWidth;
@@ -99,15 +106,20 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         FwdBwd attention;
         if (sw.FusedAttention)
         {
-            // Causal kernels skip the masked upper triangle (about half the blocks).
-            var (fwdFrac, bwdFrac) = AttentionKernels.Fractions(a, sw.AttentionKernel, sq, s, heads, dh);
-            double flops = AttentionKernels.CausalShare(a, s) * 4 * heads * sq * s * dh;
-            attention = new FwdBwd(flops / (peak16 * 1e12 * fwdFrac) + MatmulEfficiency.KernelOverheadS,
-                                   2 * (flops / (peak16 * 1e12 * bwdFrac) + MatmulEfficiency.KernelOverheadS));
+            // Causal kernels skip the masked upper triangle (about half the blocks); windowed
+            // layers compute their band only, averaged in by their share of the layers.
+            attention = AttentionKernels.FusedSeconds(a, sw.AttentionKernel, sq, s, heads, dqk, dv, peak16 * 1e12);
+            if (m.Window is { } window && window.Window < s)
+            {
+                var banded = AttentionKernels.FusedSeconds(a, sw.AttentionKernel, sq, SlidingWindow.EquivalentCausalKeys(window.Window, s), heads, dqk, dv, peak16 * 1e12);
+                double share = (double)window.WindowedLayers / m.Layers;
+                attention = (1 - share) * attention + share * banded;
+            }
         }
         else
         {
-            double mm = Gemm(sq, s, dh, Precision.Bf16, heads) + Gemm(sq, dh, s, Precision.Bf16, heads);
+            // Unfused kernels compute the whole square and mask it, windowed or not.
+            double mm = Gemm(sq, s, dqk, Precision.Bf16, heads) + Gemm(sq, dv, s, Precision.Bf16, heads);
             double scores = heads * sq * s;
             attention = new FwdBwd(mm + scores * ScoreBytesForward / hbm, 2 * mm + scores * ScoreBytesBackward / hbm);
         }

@@ -286,6 +286,10 @@ sealed class StepModel : EstimateText
             : "tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)");
         if (m.Moe is { } moeSpec && l.Ep > 1)
             Assume(MoeAssumption(moeSpec, net.Place(l.Ep, l.Tp * l.Cp)));
+        if (m.Mla is { } mla)
+            Assume($"multi-head latent attention (query rank {mla.QLoraRank}, key-value latent {mla.KvLoraRank}): low-rank projections, scores over query/key heads of {m.HeadDim + mla.RopeHeadDim} and value heads of {mla.VHeadDim}; the down-projections run whole on every tp rank (docs/gpu-model.md §2.1)");
+        if (m.Window is { } window && window.Window < job.SeqLen)
+            Assume($"sliding-window attention in {window.WindowedLayers} of {m.Layers} layers ({window.Window} tokens): those layers compute and count only their band (docs/gpu-model.md §2.1)");
         if (dualPipe)
             Assume($"DualPipe schedule (pp={l.Pp}): forward and backward chunks of two micro-batches run together, pipeline sends and expert all-to-alls under their compute; bubble (p/2 − 1)·(F + 2B − 3W) with W = half the backward GEMMs; two stages' parameters, gradients and optimizer state per rank and p + 1 micro-batches of activations (DeepSeek-V3 Sec. 3.2.1, Table 2)");
         else if (sw.MoeDispatch.Overlap && l.Pp > 1)
@@ -341,7 +345,8 @@ sealed class StepModel : EstimateText
                    $"the {(lastIsSlowest ? "last" : $"{part.MaxLayersPerStage}-layer")} stage sets the pace at {slowest.Total * 1e3:0.#} ms per micro-batch; the bubble runs at the mean stage");
         else if (m.Layers % (l.Pp * l.Vpp) != 0)
             Assume($"{m.Layers} layers do not split evenly over pp·vpp = {l.Pp * l.Vpp}: the stage with {part.MaxLayersPerStage} layers sets the pace");
-        Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)");
+        Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)"
+            + (m.Mla is null && m.Window is null ? "" : "; MLA heads count 6·a·(d_qk + d_v)·s per layer, windowed layers the keys of their band (docs/gpu-model.md §2.1)"));
         Assume(PowerLimitedClock.Describe(a));
         Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}");
         foreach (var s in energy.Assumptions) Assume(s);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Gpu;
 
 namespace WaferNotebooks.Core.Validation;
@@ -70,6 +71,14 @@ public sealed record CaseInputs
     /// <summary>Column <c>fp8_param_gather</c>: 1 if FP8 parameters were kept and gathered at 1 byte (Megatron-Core <c>fp8_param_gather</c>), 0 if not; empty: off.</summary>
     public bool? Fp8ParamGather { get; init; }
 
+    /// <summary>Columns <c>q_lora_rank</c>, <c>kv_lora_rank</c>, <c>qk_rope_head_dim</c>, <c>v_head_dim</c>: multi-head latent attention (DeepSeek-V2/V3; head_dim is then the non-rotary query/key width); null without kv_lora_rank.</summary>
+    public LatentAttention? Mla { get; init; }
+
+    /// <summary>Columns <c>sliding_window</c> (tokens) and <c>windowed_layers</c> (default all layers when the model is built).</summary>
+    public int? SlidingWindow { get; init; }
+
+    public int? WindowedLayers { get; init; }
+
     /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
     public TrainingFramework ResolvedFramework => Framework ?? TrainingFramework.Mainstream(SoftwareDate);
 
@@ -79,6 +88,7 @@ public sealed record CaseInputs
         "framework", "software_date", "attention", "dropout", "grad_reduce_dtype", "activation_offload", "power_cap_w",
         "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
         "interleaved", "tensor_parallel", "compiled", "tp_comm_overlap", "fp8_param_gather",
+        "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers",
     ];
 
     /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
@@ -122,6 +132,17 @@ public sealed record CaseInputs
             Compiled = Flag("compiled"),
             TpCommOverlap = Flag("tp_comm_overlap"),
             Fp8ParamGather = Flag("fp8_param_gather"),
+            Mla = integer("kv_lora_rank") is { } kvRank
+                ? new LatentAttention(integer("q_lora_rank") ?? 0, kvRank,
+                    integer("qk_rope_head_dim") ?? throw new FormatException("column kv_lora_rank needs qk_rope_head_dim (the rotary key width, DeepSeek-V3: 64)"),
+                    integer("v_head_dim") ?? integer("head_dim") ?? throw new FormatException("column kv_lora_rank needs v_head_dim or head_dim"))
+                : integer("qk_rope_head_dim") is not null || integer("q_lora_rank") is not null
+                    ? throw new FormatException("columns q_lora_rank and qk_rope_head_dim describe multi-head latent attention and need kv_lora_rank")
+                    : null,
+            SlidingWindow = integer("sliding_window"),
+            WindowedLayers = integer("windowed_layers") is not null && integer("sliding_window") is null
+                ? throw new FormatException("column windowed_layers needs sliding_window (the window in tokens)")
+                : integer("windowed_layers"),
         };
     }
 

@@ -49,7 +49,8 @@ public sealed record ParameterCount(
 /// <summary>
 /// Exact transformer arithmetic: parameter counts from real shapes and FLOPs per token.
 /// Model FLOPs follow PaLM (Chowdhery et al. 2022, App. B): 6 per active matmul weight
-/// (forward 2, backward 4) plus the attention term 12·L·a·d_head·s; the logit layer is a matmul
+/// (forward 2, backward 4) plus the attention term 12·L·a·d_head·s (MLA and sliding windows:
+/// <see cref="AttentionForwardFlopsPerToken"/>); the logit layer is a matmul
 /// of V·h weights and is counted, the input embedding lookup is not. For GPT shapes this equals
 /// Megatron's 72·B·s·L·h²·(1 + s/6h + V/12Lh) per iteration (Korthikanti et al. 2022).
 /// Hardware FLOPs add recomputation: full recompute repeats every layer's forward
@@ -63,15 +64,16 @@ public static class TransformerArithmetic
         double h = m.Hidden;
         double q = (double)m.Heads * m.HeadDim;
         double kv = (double)m.KvHeads * m.HeadDim;
-        double attention = h * q + 2 * h * kv + q * h;
+        double attention = m.Mla is { } mla ? mla.ProjectionWeights(h, m.Heads, m.HeadDim) : h * q + 2 * h * kv + q * h;
         double denseFfn = m.Moe is { DenseFfnHidden: > 0 } moe0 ? moe0.DenseFfnHidden : m.FfnHidden;
         double denseMlp = MlpWeights(m.Ffn, h, denseFfn);
         // LayerNorm has a scale and a bias (2h); gated-MLP families (LLaMA, PaLM) use RMSNorm (h).
         double norm = m.Ffn == FfnKind.SwiGlu ? h : 2 * h;
+        double layerNorms = 2 * norm + (m.Mla?.NormWeights ?? 0);
         double embedding = (double)m.Vocab * h;
         double output = m.TiedEmbeddings ? 0 : embedding;
         if (m.Moe is not { } moe)
-            return new ParameterCount(embedding, output, attention, denseMlp, 0, 0, 2 * norm, norm, m.Layers, 0);
+            return new ParameterCount(embedding, output, attention, denseMlp, 0, 0, layerNorms, norm, m.Layers, 0);
 
         double expert = MlpWeights(m.Ffn, h, moe.ExpertFfnHidden);
         double router = h * moe.Experts;
@@ -80,16 +82,38 @@ public static class TransformerArithmetic
             embedding, output, attention, denseMlp,
             (moe.Experts + moe.Shared) * expert + router,
             (moe.Active + moe.Shared) * expert + router,
-            2 * norm, norm, denseLayers, m.Layers - denseLayers);
+            layerNorms, norm, denseLayers, m.Layers - denseLayers);
     }
 
     /// <summary>Weights of one MLP: h→F→h is 2·h·F; gated (gate, up, down) is 3·h·F.</summary>
     public static double MlpWeights(FfnKind kind, double hidden, double ffn) =>
         (kind == FfnKind.SwiGlu ? 3 : 2) * hidden * ffn;
 
-    /// <summary>Attention-score FLOPs per token, forward only: QKᵀ and score·V, 2·2·a·d_head·s per layer (no causal halving, as PaLM and Megatron count).</summary>
-    public static double AttentionForwardFlopsPerToken(ModelSpec m, int seqLen) =>
-        4.0 * m.Layers * m.Heads * m.HeadDim * seqLen;
+    /// <summary>
+    /// Attention-score FLOPs per token, forward only: QKᵀ and score·V, 2·a·(d_qk + d_v)·k per layer
+    /// for k keys per query. A full layer counts k = s (no causal halving, as PaLM, Megatron and
+    /// DeepSeek LLM §3.1 count: 4·a·d_head·s for d_qk = d_v); MLA heads are d_qk = d_nope + d_rope
+    /// wide for QKᵀ and d_v for score·V. A windowed layer counts the keys it really computes, the
+    /// band's mean w − w(w−1)/2s (<see cref="SlidingWindow.MeanKeys"/>); a window as long as the
+    /// sequence is a full layer.
+    /// </summary>
+    public static double AttentionForwardFlopsPerToken(ModelSpec m, int seqLen)
+    {
+        if (m.Mla is null && m.Window is null) return 4.0 * m.Layers * m.Heads * m.HeadDim * seqLen;
+        return 2.0 * m.Heads * (QkHeadDim(m) + VHeadDim(m)) * CountedKeys(m, seqLen);
+    }
+
+    /// <summary>Width of one head's query and key: head_dim, or MLA's d_nope + d_rope.</summary>
+    public static int QkHeadDim(ModelSpec m) => m.Mla is { } mla ? mla.QkHeadDim(m.HeadDim) : m.HeadDim;
+
+    /// <summary>Width of one head's value: head_dim, or MLA's d_v.</summary>
+    public static int VHeadDim(ModelSpec m) => m.Mla?.VHeadDim ?? m.HeadDim;
+
+    /// <summary>Keys per query summed over the layers, as model FLOPs count them: s for a full layer, the band's mean for a windowed one.</summary>
+    public static double CountedKeys(ModelSpec m, int seqLen) =>
+        m.Window is { } w && w.Window < seqLen
+            ? (m.Layers - w.WindowedLayers) * (double)seqLen + w.WindowedLayers * SlidingWindow.MeanKeys(w.Window, seqLen)
+            : (double)m.Layers * seqLen;
 
     /// <summary>Forward FLOPs per token through the layers' and the logit layer's matmuls (2 per weight) plus attention scores.</summary>
     public static double ForwardFlopsPerToken(ModelSpec m, int seqLen) => ForwardFlopsPerToken(m, Parameters(m), seqLen);

@@ -140,7 +140,7 @@ public class CatalogDataTests
         string[] ids = ["gpt3-125m", "gpt3-350m", "gpt3-760m", "gpt3-1.3b", "gpt3-2.7b", "gpt3-6.7b", "gpt3-13b", "gpt3-175b",
             "megatron-1t", "mtnlg-530b", "gpt-neox-20b", "llama1-7b", "llama1-13b", "llama1-33b", "llama1-65b", "llama2-7b",
             "llama2-13b", "llama2-70b", "llama3-8b", "llama3-70b", "llama3-405b", "bloom-176b", "opt-175b", "palm-540b",
-            "falcon-180b", "mixtral-8x7b", "deepseek-v3", "cerebras-gpt-111m", "cerebras-gpt-256m", "cerebras-gpt-590m",
+            "falcon-180b", "mixtral-8x7b", "deepseek-v3", "deepseek-v2", "gpt-oss-120b", "cerebras-gpt-111m", "cerebras-gpt-256m", "cerebras-gpt-590m",
             "cerebras-gpt-1.3b", "cerebras-gpt-2.7b", "cerebras-gpt-6.7b", "cerebras-gpt-13b"];
         Assert.Equal(ids.Order(), Catalog.Models.Select(m => m.Id).Order());
     }

@@ -70,8 +70,9 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // permutation copies (docs/gpu-model.md §4.6) and attention costed by kernel generation (§3.3) to the levels here.
         // The median rose from 13.3% to 14.9% while the mean fell: rows near the middle (NeMo on H100, torchtitan on A100)
         // moved a few points with the measured attention rates.
-        // The MoE dispatcher's host sync (§4.6) took the mean from 20.0% to 19.8%.
-        Assert.True(s.MeanAbsError <= 0.205, $"mean |error| {s.MeanAbsError:P1} (reached 19.8%)");
+        // The MoE dispatcher's host sync (§4.6) took the mean from 20.0% to 19.8%; MLA from its published ranks and GPT-OSS's
+        // windowed layers (§2.1) moved only the 8 rows of those models, back to 20.0% (median 13.1%, coverage 57.3%).
+        Assert.True(s.MeanAbsError <= 0.205, $"mean |error| {s.MeanAbsError:P1} (reached 20.0%)");
         Assert.True(s.MedianAbsError <= 0.15, $"median |error| {s.MedianAbsError:P1} (reached 14.9%)");
         Assert.True(s.Coverage >= 0.56, $"coverage {s.Coverage:P1} (reached 56.3%)");
         Assert.True(s.Count - s.Skipped >= 103, $"{s.Count - s.Skipped} throughput rows predicted");
@@ -80,28 +81,36 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // dispatcher's host sync (docs/gpu-model.md §4.6, MoeHostSync); 36.7% before it; 35.6% with the
         // per-expert GEMM loop and the permutation copies alone (docs/gpu-model.md §4.6), before cuDNN attention on H100 was costed at
         // its measured rate (§3.3), which makes the two H100 MoE rows, already too fast, faster still; 65.8% before both, 71.4% before
-        // the DeepSeek-V3 row named its framework.
+        // the DeepSeek-V3 row named its framework. Issue 10's attention variants (§2.1) moved it from 36.7% to 39.6%: MLA's
+        // low-rank projections have 60% fewer weights than the 128-head stand-in, which brings the GB200 DeepSeek-V3 rows to
+        // -2.5% and +7.8% (from -26.6% and -10.8%) but makes the B200 one, already too fast, faster (+37.4% -> +57.0%); GPT-OSS's
+        // 128-token windows in half its layers make its three rows, already too fast, faster (+24.5/+55.0/+24.5% ->
+        // +44.3/+59.5/+29.8%). The physics is the published architecture; what the rows still lack is named in
+        // data/validation/published/README.md (router and dispatcher host time, attention sinks, unpublished recipe settings).
         var moe = ValidationData.Load(PublishedCsv, "--data").Rows.Where(r => r.Case.MoeExperts is > 1).Select(r => r.Case.Id).ToHashSet();
         var moeRows = cv.OutOfGroup.Rows.Where(r => moe.Contains(r.Id) && !r.Skipped).ToList();
         Report("MoE rows, cross-validated by source", moeRows);
         Assert.Equal(13, moeRows.Count);
-        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.355, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 35.1%)");
-        // The Megatron-Bridge rows by class (B200 and H100 recipes are the ones still far off). Reached: GB200 16.1%, B200 49.8%, H100 79.7%
-        // with the dispatcher's host sync (§4.6); GB200 16.5%, B200 53.9%, H100 81.2% before it (H100 73.7% before §3.3's attention rates).
+        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.38, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 37.9%; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
+        // The Megatron-Bridge rows by class (B200 and H100 recipes are the ones still far off). Reached: GB200 14.5%, B200 55.7%, H100 82.3%
+        // with MLA from its ranks and GPT-OSS's windowed layers (§2.1), which made the DeepSeek-V3 and GPT-OSS rows faster; GB200 16.1%,
+        // B200 49.8%, H100 79.7% with the dispatcher's host sync (§4.6) before them; 16.5%, 53.9%, 81.2% before that (H100 73.7% before §3.3).
         double Class(string system) => moeRows.Where(r => r.Id.StartsWith("mbridge-") && r.SystemId == system).Average(r => r.AbsError!.Value);
         Assert.True(Class("gb200-nvl72") <= 0.165, $"GB200 MoE {Class("gb200-nvl72"):P1} (reached 16.1%)");
-        Assert.True(Class("dgx-b200") <= 0.50, $"B200 MoE {Class("dgx-b200"):P1} (reached 49.8%)");
-        Assert.True(Class("dgx-h100") <= 0.80, $"H100 MoE {Class("dgx-h100"):P1} (reached 79.7%)");
+        Assert.True(Class("dgx-b200") <= 0.56, $"B200 MoE {Class("dgx-b200"):P1} (reached 55.7%)");
+        Assert.True(Class("dgx-h100") <= 0.83, $"H100 MoE {Class("dgx-h100"):P1} (reached 82.3%)");
 
         // Whole-run rows (GPU-hours, wall days, MLPerf time to train): reported with their ranges. Reached: mean 27.1% (27.0% before
         // the MoE dispatcher's host sync, §4.6: the DeepSeek-V2 row names no framework, so it runs Megatron-Core's dispatcher, +5.2% to +5.8%),
         // 7 of 15 inside (26.8% before attention was costed at its measured kernel rates, §3.3: faster attention on A100/H100/H800
         // shortens runs whose published hours already exceed steady training; 28.5% and 6 of 14 before the MLPerf v0.7 BERT row).
+        // 28.1% since MLA is costed from its ranks (§2.1): DeepSeek-V3's GPU-hours -11.6% -> -20.7%, DeepSeek-V2's +5.2% -> -11.9%
+        // (fewer projection FLOPs than the 128-head stand-in; the multi-token-prediction module is still left out).
         var whole = cv.OutOfGroup.Rows.Where(r => WholeRunMetrics.Contains(r.Metric) && !r.Skipped).ToList();
         Report("whole-run rows, cross-validated by source", whole);
         Assert.Equal(15, whole.Count);
         Assert.All(whole, r => Assert.True(r.PredictedLow <= r.Predicted && r.Predicted <= r.PredictedHigh, r.Id));
-        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.275, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 27.1%)");
+        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.281, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 28.0%; 27.1% before MLA from its ranks made the DeepSeek-V2/V3 runs shorter)");
     }
 
     [Fact]
@@ -114,7 +123,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 98, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.24, $"held-out mean |error| {mean:P1} (reached 23.7% over 98 rows with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        Assert.True(mean <= 0.241, $"held-out mean |error| {mean:P1} (reached 24.0% over 98 rows with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 

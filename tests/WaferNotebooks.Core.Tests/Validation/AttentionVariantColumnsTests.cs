@@ -1,0 +1,38 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Validation;
+using WaferNotebooks.Core.Validation.Calibration;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Tests.ValidationTests;
+
+/// <summary>The attention-variant columns of the published rows build the same models as the catalog entries.</summary>
+public class AttentionVariantColumnsTests
+{
+    static ModelSpec Row(string id) => CaseModel.Build(
+        ValidationData.Load(Path.Combine(DataFiles.Dir, "published", "runs.csv"), "--data").Rows.Single(r => r.Case.Id == id).Case);
+
+    [Theory]
+    [InlineData("deepseek-v3-pretrain-gpu-hours", "deepseek-v3")]
+    [InlineData("mbridge-2511-moe-dsv3-gb200-256-bf16", "deepseek-v3")]
+    [InlineData("deepseek-v2-gpu-hours-per-t", "deepseek-v2")]
+    [InlineData("mbridge-2511-moe-gptoss-h100-64-bf16", "gpt-oss-120b")]
+    public void Rows_carry_the_catalog_models_attention(string row, string model)
+    {
+        var fromRow = Row(row);
+        var catalog = SimulatorCatalog.Default.FindModel(model);
+        Assert.Equal(catalog.Mla, fromRow.Mla);
+        Assert.Equal(catalog.Window, fromRow.Window);
+        Assert.Equal(TransformerArithmetic.Parameters(catalog).Total, TransformerArithmetic.Parameters(fromRow).Total);
+    }
+
+    [Fact]
+    public void A_latent_rank_without_its_rotary_width_is_refused()
+    {
+        string csv = "id,model,layers,hidden,heads,seq_len,system,metric,value,kv_lora_rank\n"
+                   + "bad,x,4,512,8,1024,dgx-h100,tokens_per_s_per_device,1000,64\n";
+        var report = new ValidationRun().Run(csv, "bad.csv");
+        var row = report.Rows.Single();
+        Assert.True(row.Skipped);
+        Assert.Contains("qk_rope_head_dim", row.Reason);
+    }
+}
