@@ -53,6 +53,9 @@ public class FrontEndParityTests : IAsyncLifetime
         { "estimate --model llama2-7b --on dgx-h100:64 --layout tp=8,offload=0", Outcome.Done, "" },
         { "estimate --model llama2-7b --on cs-3:4 --layout offload=2", Outcome.BadInput, "so offload must be 0" },
         { "estimate --model llama2-7b --on cs-3:4 --layout offload=0", Outcome.Done, "" },
+        // --moe-dispatch on a dense model used to pass, costing nothing and printing a dispatch assumption.
+        { "estimate --model llama2-7b --on dgx-h100:64 --moe-dispatch gemm=grouped", Outcome.BadInput, "--moe-dispatch: llama2-7b is a dense model (no experts), so there are no tokens to dispatch; leave --moe-dispatch out" },
+        { "estimate --model mixtral-8x7b --on dgx-h100:64 --tokens 1T --moe-dispatch gemm=grouped,imbalance=1.2", Outcome.Done, "" },
         // Layout rules are bad input, not "does not fit" (one rulebook decides).
         { "estimate --model llama2-7b --on dgx-h100:64 --seq 4098 --layout cp=2", Outcome.BadInput, "--layout: cp=2 needs the sequence length 4098 divisible by 2·cp = 4" },
         { "estimate --model llama2-7b --on cs-3:4 --layout tp=2", Outcome.BadInput, "--layout: a wafer-scale cluster runs pure data parallelism" },
