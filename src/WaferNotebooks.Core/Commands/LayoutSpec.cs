@@ -64,8 +64,7 @@ public sealed record LayoutSpec(
                 "last" => spec with { LastStageLayers = ValueParsers.ParsePositiveInt(name, value) },
                 "shard" => spec with { ShardGroup = ValueParsers.ParsePositiveInt(name, value) },
                 "hpz" => spec with { SecondaryShard = ValueParsers.ParsePositiveInt(name, value) },
-                // offload=0 is the default written out (no layer offloaded), as zero=0 is.
-                "offload" => spec with { OffloadLayers = value == "0" ? 0 : ValueParsers.ParsePositiveInt(name, value) },
+                "offload" => spec with { OffloadLayers = ValueParsers.ParsePositiveInt(name, value) },
                 _ => throw new WaferInputException($"{Option} '{text}': unknown key '{key}';{DidYouMean(key)} expected {string.Join(", ", Keys)}"),
             };
         }
