@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace WaferNotebooks.Cli.Tests;
 
 /// <summary>"Does not fit" is a state, not an answer: no headline numbers for what cannot run.</summary>
@@ -14,6 +16,26 @@ public class DoesNotFitTests
         Assert.DoesNotContain("recompute=selective", run.Out);
         foreach (var headline in new[] { "time to train", "throughput", "MFU", "energy", "cost" })
             Assert.DoesNotContain(headline, run.Out);
+    }
+
+    [Fact]
+    public void An_estimate_that_does_not_fit_says_each_hint_once()
+    {
+        // The reason line used to repeat the largest part and its hints, which the next lines list.
+        var run = CliRunner.Run("estimate", "--model", "llama3-70b", "--on", "dgx-h100:8", "--tokens", "1T", "--layout", "tp=8");
+        Assert.Equal(ExitCodes.Infeasible, run.ExitCode);
+        Assert.Matches(@"does not fit: needs [\d.]+ GB per device of 80\.0 GB HBM\n", run.Out);
+        Assert.Single(Regex.Matches(run.Out, "optimizer [\\d.]+ GB"));
+        Assert.Single(Regex.Matches(run.Out, Regex.Escape("more pipeline (pp) or tensor (tp) parallelism")));
+    }
+
+    [Fact]
+    public void A_plan_with_nothing_feasible_names_its_nearest_layout_and_lists_the_reasons()
+    {
+        var run = CliRunner.Run("plan", "--model", "llama3-405b", "--on", "dgx-h100:8", "--tokens", "1T");
+        Assert.Equal(ExitCodes.Infeasible, run.ExitCode);
+        Assert.Matches(@"does not fit: none of the 1,\d{3} layouts fits; the nearest, tp=\d+[^ ]*, needs [\d.]+ GB per device of 80\.0 GB HBM\n", run.Out);
+        Assert.Matches(@"layouts that did not fit\n  - [\d,]+ × needs ", run.Out);
     }
 
     [Fact]

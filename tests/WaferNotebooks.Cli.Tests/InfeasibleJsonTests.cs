@@ -9,7 +9,7 @@ public class InfeasibleJsonTests
     [
         "step_time_s", "tokens_per_s", "tokens_per_s_per_device", "model_tflops_per_device", "hardware_tflops_per_device", "mfu", "hfu",
         "time_to_train_days", "expected_interruptions", "goodput", "time_to_train_days_with_downtime", "device_hours", "average_power_kw",
-        "energy_mwh", "cost_usd", "co2_t", "breakdown",
+        "energy_mwh", "cost_usd", "co2_t", "breakdown", "bottleneck",
     ];
 
     private static void AssertNoRunFigures(JsonNode estimate, string reasonStart, string overflowingPart)

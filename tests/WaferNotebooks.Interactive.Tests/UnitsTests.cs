@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace WaferNotebooks.Interactive.Tests;
 
-/// <summary>Durations in cards read like the charts' axes: seconds from a second up, milliseconds below, three figures.</summary>
+/// <summary>Durations in cards read like the charts' axes: seconds from a second up, milliseconds below, microseconds below a millisecond, three figures.</summary>
 public class UnitsTests
 {
     [Theory]
@@ -16,7 +16,10 @@ public class UnitsTests
     [InlineData(0.9996, "1.00 s")]
     [InlineData(9.996, "10.0 s")]
     [InlineData(0, "0 ms")]
-    public void Duration_switches_to_seconds_at_one_second_with_three_significant_figures(double seconds, string expected)
+    [InlineData(0.00001, "10.0 µs")]
+    [InlineData(0.0009996, "1.00 ms")]
+    [InlineData(0.000000532, "0.532 µs")]
+    public void Duration_switches_to_seconds_at_one_second_and_to_microseconds_below_a_millisecond_with_three_significant_figures(double seconds, string expected)
     {
         var culture = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

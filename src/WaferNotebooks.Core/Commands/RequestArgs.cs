@@ -74,6 +74,9 @@ public sealed class RequestArgs
         var software = One(CommandGrammar.Framework) is { } f ? ValueParsers.ParseFramework(CommandGrammar.Framework.Name, f).Software : null;
         if (One(CommandGrammar.MoeDispatch) is { } dispatch)
         {
+            // Accepted silently, it would cost nothing and still print a dispatch assumption for a dense model.
+            if (model.Moe is null)
+                throw new WaferInputException($"{CommandGrammar.MoeDispatch.Name}: {model.Id} is a dense model (no experts), so there are no tokens to dispatch; leave {CommandGrammar.MoeDispatch.Name} out, or choose a mixture-of-experts model such as mixtral-8x7b");
             var stack = software ?? GpuSoftware.Modern;
             software = stack.WithMoeDispatch(MoeDispatch.Parse(CommandGrammar.MoeDispatch.Name, dispatch, stack.MoeDispatch));
         }

@@ -56,7 +56,7 @@ public static class LayoutRules
             Rule.PartialWithoutFull => $"rl={l.RecomputeLayers} recomputes {l.RecomputeLayers} layers of each stage in full, so it needs recompute=full",
             Rule.WaferModelParallel => $"a wafer-scale cluster runs pure data parallelism over its systems: tp, pp, cp and ep must be 1 (got {l})",
             Rule.WaferSelective => "Selective recompute is a GPU technique; on a wafer-scale system use recompute=none or recompute=full",
-            Rule.WaferOffload => $"offload={l.OffloadLayers} moves activations to a GPU host's memory; a wafer-scale system keeps its activations on the wafer, so offload must be 0",
+            Rule.WaferOffload => $"offload={l.OffloadLayers} moves activations to a GPU host's memory; a wafer-scale system keeps its activations on the wafer, so leave offload= out",
             Rule.OffloadFullRecompute => $"offload={l.OffloadLayers} moves the activations a layer stores to host memory; with recompute=full a layer stores only its input, so use recompute=none or selective with offload= (Megatron-Core offloads beside selective recomputation)",
             Rule.OffloadNoHostLink => $"offload={l.OffloadLayers} needs the host-link bandwidth of {((GpuCluster)system).Device.Name}, which the catalog does not know, so the transfer time cannot be costed; " +
                                       "leave offload= out, or give the accelerator a host_link_gbps in a user catalog",

@@ -48,6 +48,13 @@ public class FrontEndParityTests : IAsyncLifetime
         { "estimate --model llama2-7b --on dgx-h100:192 --layout tp=3", Outcome.BadInput, "--layout: tp=3 does not divide the 32 attention heads" },
         { "estimate --on dgx-h100:64", Outcome.BadInput, "estimate needs --model ID" },
         { "plan --model llama2-7b --on dgx-h100:64 --top 0", Outcome.BadInput, "--top '0'" },
+        // Layout keys: a misspelled key gets the closest one; offload takes a positive count, so the wafer's refusal
+        // says to leave it out (it used to ask for offload=0, which the parser refuses).
+        { "estimate --model llama2-7b --on dgx-h100:64 --layout tp=8,ofload=4", Outcome.BadInput, "unknown key 'ofload'; did you mean offload? expected tp," },
+        { "estimate --model llama2-7b --on cs-3:4 --layout offload=2", Outcome.BadInput, "a wafer-scale system keeps its activations on the wafer, so leave offload= out" },
+        // --moe-dispatch on a dense model used to pass, costing nothing and printing a dispatch assumption.
+        { "estimate --model llama2-7b --on dgx-h100:64 --moe-dispatch gemm=grouped", Outcome.BadInput, "--moe-dispatch: llama2-7b is a dense model (no experts), so there are no tokens to dispatch; leave --moe-dispatch out" },
+        { "estimate --model mixtral-8x7b --on dgx-h100:64 --tokens 1T --moe-dispatch gemm=grouped,imbalance=1.2", Outcome.Done, "" },
         // Layout rules are bad input, not "does not fit" (one rulebook decides).
         { "estimate --model llama2-7b --on dgx-h100:64 --seq 4098 --layout cp=2", Outcome.BadInput, "--layout: cp=2 needs the sequence length 4098 divisible by 2·cp = 4" },
         { "estimate --model llama2-7b --on cs-3:4 --layout tp=2", Outcome.BadInput, "--layout: a wafer-scale cluster runs pure data parallelism" },

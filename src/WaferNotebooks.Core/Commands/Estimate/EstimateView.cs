@@ -1,3 +1,4 @@
+using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Results;
 using static WaferNotebooks.Core.Commands.ValueText;
@@ -69,7 +70,7 @@ public static class EstimateView
             },
             ["feasible"] = fits,
             ["reason"] = e.Reason,
-            ["bottleneck"] = e.Bottleneck,
+            ["bottleneck"] = fits ? e.Bottleneck : null,
             ["step_time_s"] = stepTime,
             ["breakdown"] = fits ? ViewRecord.Map(breakdown.Select(p => (p.Name, p.Number))) : null,
             ["tokens_per_s"] = tokensPerS,
@@ -169,9 +170,13 @@ public static class EstimateView
         if (e.Memory is not { Parts.Count: > 0 } m || m.Fits)
             return new DoesNotFitView(why);
         var largest = MemoryHints.Largest(m);
-        return new DoesNotFitView(why,
-            $"{Num(m.TotalGb)} GB per device of {Num(m.CapacityGb)} GB {m.Where}; largest part: {largest.Name} {Num(largest.Gb)} GB ({largest.Description})",
-            MemoryHints.For(largest.Name, e.Layout)) { OverflowingPart = largest.Name };
+        var needs = $"needs {Num(m.TotalGb)} GB per device of {Num(m.CapacityGb)} GB {m.Where}";
+        var part = $"largest part: {largest.Name} {Num(largest.Gb)} GB ({largest.Description})";
+        // The GPU model's reason already names the largest part and its hints, which the state
+        // gives on lines of their own: say it once.
+        return why == StepModel.MemoryAdvice(m, e.Layout)
+            ? new DoesNotFitView(needs, part, MemoryHints.For(largest.Name, e.Layout)) { OverflowingPart = largest.Name }
+            : new DoesNotFitView(why, $"{needs}; {part}", MemoryHints.For(largest.Name, e.Layout)) { OverflowingPart = largest.Name };
     }
 
     private static ViewTable MemoryTable(IEnumerable<(string Name, ViewNumber Gb, string Description)> parts)

@@ -82,13 +82,18 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
         var title = $"Plan: {p.Job.Model.Id} on {p.SystemId} × {Count(p.Devices)}";
         if (p.Best is null)
         {
-            // Why none fits, with what overflows in the nearest miss and its memory table (the numbers nested under nearest_miss).
+            // Why none fits: the nearest miss named with what overflows in it, its memory table (the
+            // numbers nested under nearest_miss) and the tally of reasons as a list, not one long line.
             var nearest = p.NearestMiss is { } m ? ViewOf(m) : null;
+            var none = $"none of the {Count(p.Evaluated)} layouts fits";
             return new ResultView($"{title}: does not fit", $"{Count(p.Evaluated)} layouts evaluated, none feasible")
             {
-                DoesNotFit = nearest?.DoesNotFit is { } state ? state with { Reason = p.Why! } : new DoesNotFitView(p.Why!),
+                DoesNotFit = nearest?.DoesNotFit is { } state
+                    ? state with { Reason = $"{none}; the nearest, {Compact(p.NearestMiss!.Layout)}, {state.Reason}" }
+                    : new DoesNotFitView(p.Why!),
                 Record = record,
                 Tables = nearest?.Tables ?? [],
+                Lists = Tally(p),
             };
         }
         var front = p.ParetoFront.ToHashSet();
@@ -113,7 +118,10 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
             Record = record,
             Tables = [table.Build()],
             Notes = notes,
-            Lists = p.InfeasibilityReasons.Count == 0 ? [] : [new("layouts that did not fit", [.. p.InfeasibilityReasons.Select(r => $"{Count(r.Count)} × {r.Reason}")])],
+            Lists = Tally(p),
         };
     }
+
+    private static IReadOnlyList<ViewList> Tally(PlanResult p) =>
+        p.InfeasibilityReasons.Count == 0 ? [] : [new("layouts that did not fit", [.. p.InfeasibilityReasons.Select(r => $"{Count(r.Count)} × {r.Reason}")])];
 }

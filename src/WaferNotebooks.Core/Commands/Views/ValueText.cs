@@ -24,14 +24,17 @@ public static class ValueText
     public static string Count(int n) => n.ToString("N0", Invariant);
 
     /// <summary>
-    /// Seconds once a duration reaches a second, milliseconds below, to three significant figures
-    /// ("1.90 s", "532 ms"); rounded before the unit is chosen, so 0.9996 s reads "1.00 s".
+    /// Seconds once a duration reaches a second, milliseconds below, microseconds below a
+    /// millisecond (a SwarmX reduction of 10 µs read "0.0100 ms"), to three significant figures
+    /// ("1.90 s", "532 ms", "10.0 µs"); rounded before the unit is chosen, so 0.9996 s reads "1.00 s".
     /// </summary>
     public static string Duration(double seconds)
     {
         if (!double.IsFinite(seconds)) return Missing;
         var rounded = ThreeFigures(seconds);
-        return Math.Abs(rounded) >= 1 ? $"{SignificantFigures.Three(rounded)} s" : $"{SignificantFigures.Three(ThreeFigures(rounded * 1e3))} ms";
+        if (Math.Abs(rounded) >= 1) return $"{SignificantFigures.Three(rounded)} s";
+        var ms = ThreeFigures(rounded * 1e3);
+        return Math.Abs(ms) >= 1 || ms == 0 ? $"{SignificantFigures.Three(ms)} ms" : $"{SignificantFigures.Three(ThreeFigures(ms * 1e3))} µs";
     }
 
     public static string Percent(double fraction) => double.IsFinite(fraction) ? (fraction * 100).ToString("F1", Invariant) + "%" : Missing;
