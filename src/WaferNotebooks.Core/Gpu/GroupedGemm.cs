@@ -45,10 +45,11 @@ public static class GroupedGemm
         return Math.Max(LoopMath(a, p, m, n, k, experts), experts * PerExpertS);
     }
 
-    /// <summary>The per-expert loop runs at its floor (its GEMMs are shorter than the host's pace), so
-    /// nothing is queued behind its last GEMM (<see cref="MoeHostSync"/>).</summary>
-    public static bool LoopAtFloor(Accelerator a, Precision p, double m, double n, double k, double experts, bool oneKernel) =>
-        !oneKernel && experts > 1 && LoopMath(a, p, m, n, k, experts) < experts * PerExpertS;
+    /// <summary>How far the per-expert loop's GEMMs run beyond the host's pace (its floor): 0 when the loop
+    /// is at its floor, so nothing is queued behind its last GEMM; infinite for one grouped kernel or a
+    /// single expert, which the host never holds up (<see cref="MoeHostSync"/>).</summary>
+    public static double LoopSlack(Accelerator a, Precision p, double m, double n, double k, double experts, bool oneKernel) =>
+        oneKernel || experts <= 1 ? double.PositiveInfinity : Math.Max(0, LoopMath(a, p, m, n, k, experts) - experts * PerExpertS);
 
     static double LoopMath(Accelerator a, Precision p, double m, double n, double k, double experts)
     {

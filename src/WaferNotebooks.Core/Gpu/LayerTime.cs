@@ -71,7 +71,7 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
               + Gemm(tokens, m.Heads * (dh + dv) / t, mla.KvLoraRank, linear) + Gemm(tokens, h, m.Heads * dv / t, linear)
             : Gemm(tokens, q / t + 2 * kvPerRank, h, linear) + Gemm(tokens, h, q / t, linear);
         double attentionSideGemm = gemmF, routerGemm = 0;
-        bool loopAtFloor = false;
+        double loopSlack = double.PositiveInfinity;
         double ffnWidth;
         if (moeLayer && m.Moe is { } moe)
         {
@@ -82,7 +82,7 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
             if (moe.Shared > 0) gemmF += Mlp(m.Ffn, moe.Shared * moe.ExpertFfnHidden / (double)t, tokens, 1);
             routerGemm = Gemm(tokens, moe.Experts, h, Precision.Bf16);
             gemmF += routerGemm;
-            loopAtFloor = GroupedGemm.LoopAtFloor(a, linear, routedTokens, h, moe.ExpertFfnHidden / (double)t, localExperts, sw.MoeDispatch.GroupedKernel);
+            loopSlack = GroupedGemm.LoopSlack(a, linear, routedTokens, h, moe.ExpertFfnHidden / (double)t, localExperts, sw.MoeDispatch.GroupedKernel);
             ffnWidth = (moe.Active + moe.Shared) * (double)moe.ExpertFfnHidden;
         }
         else
@@ -175,9 +175,11 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         {
             double perOp = (a.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) / MoeHostSync.HostOpsPerLayer;
             double exchange = ep.Forward / 2;
-            double beforeSync = exchange + attentionSideGemm + attention.Forward + elementwise.Forward / 2 + routerGemm;
+            // The attention half's exposed communication (all of CP's ring exchange, half of TP's) also keeps the GPU busy before the sync,
+            // so a faster attention that leaves more of the ring exposed does not add to the wait as well.
+            double beforeSync = exchange + attentionSideGemm + attention.Forward + elementwise.Forward / 2 + routerGemm + cp.Forward + tp.Forward / 2;
             hostWait = MoeHostSync.Seconds(hostLayerForwardS, perOp, l.Ep, t, (double)moe3.Experts / l.Ep, moe3.Shared > 0,
-                beforeSync, exchange, loopAtFloor);
+                beforeSync, exchange, loopSlack);
         }
 
         return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep, hostWait);

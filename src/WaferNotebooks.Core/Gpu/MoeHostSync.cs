@@ -52,11 +52,13 @@ public static class MoeHostSync
     /// by the stack's kernel count, over <see cref="HostOpsPerLayer"/>);
     /// <paramref name="gpuBeforeSyncS"/>: the GPU work between the previous layer's combine launch and
     /// this layer's sync (the combine itself, the attention half of the layer, the router);
-    /// <paramref name="dispatchS"/>: the dispatch all-to-all; <paramref name="loopHostBound"/>: the
-    /// per-expert GEMM loop runs at its host floor (<see cref="GroupedGemm"/>), so nothing is queued after it.
+    /// <paramref name="dispatchS"/>: the dispatch all-to-all; <paramref name="loopSlackS"/>: how far the
+    /// per-expert GEMM loop's forward math runs beyond its host floor (<see cref="GroupedGemm.LoopSlack"/>; 0 at
+    /// the floor, infinite for one grouped kernel): the launches after the loop hide in that lead, so the
+    /// wait shrinks continuously as the GPU gets slower and a faster GPU is never slower.
     /// </summary>
     public static FwdBwd Seconds(double hostLayerForwardS, double perOpS, int ep, int tp, double localExperts, bool shared,
-        double gpuBeforeSyncS, double dispatchS, bool loopHostBound)
+        double gpuBeforeSyncS, double dispatchS, double loopSlackS)
     {
         if (perOpS <= 0) return default;
         bool exchange = ep > 1 || tp > 1, sorted = localExperts > 1;
@@ -70,8 +72,10 @@ public static class MoeHostSync
         double wake = (1 + a2a) * perOpS;
         // While the dispatch runs: the probabilities' all-to-all, TP all-gathers, the sort.
         double middle = Math.Max(0, (a2a + 2 * tpComm + (sorted ? SortKernels : 0)) * perOpS - dispatchS);
-        // After a host-bound expert loop: the unsort, TP reduce-scatter and the combine's launch (and their backward).
-        double afterLoop = loopHostBound ? ((sorted ? SortKernels : 0) + tpComm + a2a) * perOpS : 0;
-        return new FwdBwd(waitBefore + wake + middle + afterLoop, afterLoop);
+        // After the expert loop: the unsort, TP reduce-scatter and the combine's launch (and their backward),
+        // less what the loop's GPU work beyond its floor keeps queued (the backward's GEMMs are twice as long).
+        double afterLaunches = ((sorted ? SortKernels : 0) + tpComm + a2a) * perOpS;
+        double afterForward = Math.Max(0, afterLaunches - loopSlackS), afterBackward = Math.Max(0, afterLaunches - 2 * loopSlackS);
+        return new FwdBwd(waitBefore + wake + middle + afterForward, afterBackward);
     }
 }

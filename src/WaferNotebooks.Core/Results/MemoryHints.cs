@@ -40,6 +40,8 @@ public static class MemoryHints
     public static IReadOnlyList<string> For(string part, Layout layout, int? offloadLayers = null)
     {
         var hints = new List<string>();
+        // ZeRO shards over the data-parallel ranks (dp·cp, or shard=); with one rank it saves nothing.
+        bool canShard = layout.ShardSize > 1;
         switch (part)
         {
             case "activations" or "logits":
@@ -52,17 +54,20 @@ public static class MemoryHints
                 hints.Add("more tensor (tp, with sp=1) or pipeline (pp) parallelism");
                 break;
             case "optimizer":
-                if (layout.ZeroStage < 1) hints.Add("zero=1 (shard the optimizer state over data parallelism)");
+                if (!canShard) hints.Add(NoRanksToShard);
+                else if (layout.ZeroStage < 1) hints.Add("zero=1 (shard the optimizer state over data parallelism)");
                 else if (layout.ZeroStage < 3) hints.Add("zero=3 (shard weights, gradients and optimizer state)");
                 hints.Add("more pipeline (pp) or tensor (tp) parallelism");
                 hints.Add("more devices, so each shard is smaller");
                 break;
             case "gradients":
-                if (layout.ZeroStage < 2) hints.Add("zero=2 or zero=3 (shard the gradients over data parallelism)");
+                if (!canShard) hints.Add(NoRanksToShard);
+                else if (layout.ZeroStage < 2) hints.Add("zero=2 or zero=3 (shard the gradients over data parallelism)");
                 hints.Add("more pipeline (pp) or tensor (tp) parallelism");
                 break;
             case "weights":
-                if (layout.ZeroStage < 3) hints.Add("zero=3 (shard the weights over data parallelism)");
+                if (!canShard) hints.Add(NoRanksToShard);
+                else if (layout.ZeroStage < 3) hints.Add("zero=3 (shard the weights over data parallelism)");
                 hints.Add("more pipeline (pp) or tensor (tp) parallelism");
                 hints.Add("a system with more memory per device");
                 break;
@@ -72,6 +77,8 @@ public static class MemoryHints
         }
         return hints;
     }
+
+    private const string NoRanksToShard = "data parallelism (dp > 1) with a ZeRO stage: with one data-parallel rank there is nothing to shard over";
 
     /// <summary>"zero=3 or more pipeline (pp) ..." as one phrase.</summary>
     public static string Phrase(string part, Layout layout, int? offloadLayers = null) => "try " + string.Join(", or ", For(part, layout, offloadLayers));

@@ -28,7 +28,7 @@ public class MoeHostSyncTests
         // (480 µs) and half a layer's host forward (400 µs) against 300 µs of GPU work: 580 µs.
         // Wake and the dispatch launch 40 µs; probabilities' all-to-all and sort (60 µs) run under the 150 µs dispatch;
         // after the loop unsort and combine launch, 60 µs, forward and backward.
-        var w = MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: false, gpuBeforeSyncS: 300e-6, dispatchS: 150e-6, loopHostBound: true);
+        var w = MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: false, gpuBeforeSyncS: 300e-6, dispatchS: 150e-6, loopSlackS: 0);
         Assert.Equal(580e-6 + 40e-6 + 60e-6, w.Forward, 1e-12);
         Assert.Equal(60e-6, w.Backward, 1e-12);
     }
@@ -37,7 +37,7 @@ public class MoeHostSyncTests
     public void Long_gpu_work_hides_everything_but_the_wake()
     {
         // 2 ms of GPU work before the sync covers the 880 µs of launches; GEMMs above the loop's floor keep the host ahead.
-        var w = MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: true, gpuBeforeSyncS: 2e-3, dispatchS: 150e-6, loopHostBound: false);
+        var w = MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: true, gpuBeforeSyncS: 2e-3, dispatchS: 150e-6, loopSlackS: double.PositiveInfinity);
         Assert.Equal(40e-6, w.Forward, 1e-12);
         Assert.Equal(0, w.Backward);
     }
@@ -47,14 +47,34 @@ public class MoeHostSyncTests
     {
         // 7 + 2 + 1 + 4 + 1 = 15 launches (300 µs) + 400 µs against 500 µs: 200 µs; wake 20 µs (no all-to-all);
         // the sort (40 µs) has no dispatch to hide under; after the loop the unsort, 40 µs.
-        var w = MoeHostSync.Seconds(Host, Op, ep: 1, tp: 1, localExperts: 128, shared: false, gpuBeforeSyncS: 500e-6, dispatchS: 0, loopHostBound: true);
+        var w = MoeHostSync.Seconds(Host, Op, ep: 1, tp: 1, localExperts: 128, shared: false, gpuBeforeSyncS: 500e-6, dispatchS: 0, loopSlackS: 0);
         Assert.Equal(200e-6 + 20e-6 + 40e-6 + 40e-6, w.Forward, 1e-12);
         Assert.Equal(40e-6, w.Backward, 1e-12);
     }
 
     [Fact]
+    public void The_launches_after_the_loop_hide_in_its_lead_over_the_floor_so_a_faster_gpu_never_waits_more()
+    {
+        // After the loop: unsort 2 + combine 1 = 60 µs of launches. A loop 25 µs above its floor hides 25 µs
+        // forward and 50 µs backward (its GEMMs are twice as long); 60 µs above hides them all.
+        static FwdBwd After(double slack) => MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: false,
+            gpuBeforeSyncS: 2e-3, dispatchS: 150e-6, loopSlackS: slack);
+        Assert.Equal(40e-6 + 35e-6, After(25e-6).Forward, 1e-12);
+        Assert.Equal(10e-6, After(25e-6).Backward, 1e-12);
+        Assert.Equal(40e-6, After(60e-6).Forward, 1e-12);
+        // The step's share of it, loop math plus wait, never falls as the loop's math grows (a slower GPU).
+        double floor = 16 * GroupedGemm.PerExpertS, last = 0;
+        for (double math = 0; math < floor + 100e-6; math += 5e-6)
+        {
+            double slack = Math.Max(0, math - floor), step = Math.Max(math, floor) + After(slack).Forward;
+            Assert.True(step >= last - 1e-15, $"loop math {math * 1e6:0} µs");
+            last = step;
+        }
+    }
+
+    [Fact]
     public void A_host_that_never_holds_the_gpu_costs_nothing() =>
-        Assert.Equal(default, MoeHostSync.Seconds(0, 0, 8, 1, 16, false, 0, 0, true));
+        Assert.Equal(default, MoeHostSync.Seconds(0, 0, 8, 1, 16, false, 0, 0, 0));
 
     static LayerTime Layer(bool moe, MoeDispatch dispatch)
     {
