@@ -12,7 +12,7 @@ public class DoesNotFitTests
         Assert.Equal(ExitCodes.Infeasible, run.ExitCode);
         Assert.Contains("does not fit: needs", run.Out);
         Assert.Matches(@"largest part: (optimizer|weights) ", run.Out);
-        Assert.Contains("zero=3", run.Out);
+        Assert.Contains("data parallelism (dp > 1) with a ZeRO stage", run.Out);
         Assert.DoesNotContain("recompute=selective", run.Out);
         foreach (var headline in new[] { "time to train", "throughput", "MFU", "energy", "cost" })
             Assert.DoesNotContain(headline, run.Out);

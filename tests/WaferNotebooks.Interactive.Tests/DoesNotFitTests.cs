@@ -12,7 +12,7 @@ public class DoesNotFitTests : NotebookKernelTests
         Assert.True(ok, error);
         Assert.Contains(": does not fit", html);
         Assert.Contains("Overflows", html);
-        Assert.Contains("zero=3", html);
+        Assert.Contains("data parallelism (dp &gt; 1) with a ZeRO stage", html);
         Assert.DoesNotContain("recompute=selective", html);
         Assert.DoesNotContain("time to train", html);
         Assert.DoesNotContain("Plotly.newPlot", html);

@@ -112,7 +112,7 @@ public class EstimateWordsTests
 
         """,
         ["70b-8-overflows"] = """
-        mode 3d-parallel; feasible False; reason needs 224.0 GB per device of 80 GB (optimizer 103.5 GB: try zero=1 (shard the optimizer state over data parallelism), or more pipeline (pp) or tensor (tp) parallelism, or more devices, so each shard is smaller)
+        mode 3d-parallel; feasible False; reason needs 224.0 GB per device of 80 GB (optimizer 103.5 GB: try data parallelism (dp > 1) with a ZeRO stage: with one data-parallel rank there is nothing to shard over, or more pipeline (pp) or tensor (tp) parallelism, or more devices, so each shard is smaller)
         bottleneck compute-bound: matmuls and attention: 63 % of the step
         assume fused (flash) attention: no s×s scores in HBM; host issues a layer forward in 0.8 ms (launch-bound below that); data-parallel gradient reduction bucketed and overlapped with backward
         assume gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)
