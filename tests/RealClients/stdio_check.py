@@ -144,7 +144,7 @@ WaferCharts.Draw(figure.ToJsonString())''')
 
     ok, msg, html = submit(INFEASIBLE)
     joined = "\n".join(html)
-    expect(ok and ": does not fit" in joined and "Overflows" in joined and "zero=3" in joined,
+    expect(ok and ": does not fit" in joined and "Overflows" in joined and "with a ZeRO stage" in joined,
            f"an estimate that does not fit shows a card saying so, with what overflows and a hint ({msg})")
     expect(not any(word in joined for word in HEADLINES) and "Plotly.newPlot" not in joined,
            "an estimate that does not fit has no headline numbers and no charts")
