@@ -136,7 +136,7 @@ public static class AttentionKernels
         int units = MatmulEfficiency.ComputeUnits(a);
         double blocks = Math.Max(1, heads) * Math.Ceiling(Math.Max(1, queries) / QueryBlock);
         double waveUse = blocks / (Math.Ceiling(blocks / units) * units);
-        double common = a.MatmulEfficiency.Value * MatmulEfficiency.SustainedShare(a) * Energy.PowerLimitedClock.ClockShare(a)
+        double common = MatmulEfficiency.SustainedMaximum(a)
             * keys / (keys + HalfRateSeqLen) * waveUse;
         return (common * forward, common * backward);
     }

@@ -43,8 +43,12 @@ public static class MatmulEfficiency
     /// <summary>SMs or CUs that tiles are spread over: the catalog's <c>compute_units</c>, else <see cref="DefaultComputeUnits"/>.</summary>
     public static int ComputeUnits(Accelerator a) => a.ComputeUnits is { } units ? (int)units.Value : DefaultComputeUnits;
 
-    /// <summary>Share of the microbenchmark maximum that GEMMs sustain inside a training step (<see cref="Accelerator.SustainedShare"/>).</summary>
-    public static double SustainedShare(Accelerator a) => a.SustainedShare;
+    /// <summary>Fraction of dense peak the device's tensor cores sustain in a training step at
+    /// <paramref name="precision"/>: the measured matmul maximum, the share of it GEMMs keep inside a step
+    /// (<see cref="Accelerator.SustainedShare"/>) and the power-limited clock. GEMMs and fused attention
+    /// both start from it.</summary>
+    public static double SustainedMaximum(Accelerator a, Precision precision = Precision.Bf16) =>
+        a.MatmulEfficiencyAt(precision) * a.SustainedShare * Energy.PowerLimitedClock.ClockShare(a);
 
     /// <summary>Fraction of dense peak achieved by a GEMM of this shape (before the memory roofline).</summary>
     public static double ComputeFraction(Accelerator a, double m, double n, double k, double batch = 1, Precision precision = Precision.Bf16)
@@ -64,7 +68,7 @@ public static class MatmulEfficiency
             TileShare(m, n, batch, units, 128, 64, 0.88)),
             TileShare(m, n, batch, units, 64, 64, 0.75));
         double kUse = k / (k + TileOverheadK);
-        return measured * SustainedShare(a) * Energy.PowerLimitedClock.ClockShare(a) * best * kUse;
+        return SustainedMaximum(a, precision) * best * kUse;
     }
 
     /// <summary>Share of the ceiling one tile shape reaches on an m×n output: its tile use (partial edge tiles do full work) times its wave use (a partial last wave idles units).</summary>

@@ -71,7 +71,7 @@ public class NamespaceCycleTests
     [Fact]
     public void The_layer_check_sees_a_use_of_a_higher_layer()
     {
-        // The catalog read a GPU estimator constant (MatmulEfficiency.SustainedShare) until the
+        // The catalog read a GPU estimator constant (the sustained matmul share) until the
         // default moved onto Accelerator; that use alone makes no cycle but breaks the layering.
         var graph = CoreGraph();
         graph.Edges["WaferNotebooks.Core.Catalog"].TryAdd("WaferNotebooks.Core.Gpu", "probe");

@@ -128,7 +128,7 @@ public class ArithmeticTests
         var a = TestSystems.A100();
         double big = MatmulEfficiency.ComputeFraction(a, 16384, 12288, 12288);
         double skinny = MatmulEfficiency.ComputeFraction(a, 1024, 128, 1024);
-        Assert.InRange(big, 0.80 * MatmulEfficiency.SustainedShare(a), 0.87 * MatmulEfficiency.SustainedShare(a));
+        Assert.InRange(big, 0.80 * a.SustainedShare, 0.87 * a.SustainedShare);
         Assert.True(skinny < 0.6 * big);
     }
 
@@ -141,7 +141,7 @@ public class ArithmeticTests
     {
         var a = SimulatorCatalog.Default.FindAccelerator(id);
         Assert.Equal(units, MatmulEfficiency.ComputeUnits(a));
-        Assert.Equal(share, MatmulEfficiency.SustainedShare(a));
+        Assert.Equal(share, a.SustainedShare);
     }
 
     [Fact]

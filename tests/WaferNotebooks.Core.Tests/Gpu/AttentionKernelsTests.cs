@@ -33,7 +33,7 @@ public class AttentionKernelsTests
     public void On_A100_FlashAttention_2_is_native_and_carries_the_sustained_share()
     {
         var a100 = Device("a100-80gb");
-        double share = MatmulEfficiency.SustainedShare(a100);
+        double share = a100.SustainedShare;
         // 108 SMs: 132 blocks take two waves, the second 24 of 108 full: 132/216.
         double wave = 132.0 / 216;
         var (f, b) = AttentionKernels.Fractions(a100, AttentionKernel.AmpereMma, Queries, Keys, Heads, 128);
