@@ -93,6 +93,22 @@ public sealed class ModelPartition
     public (double Dense, double Expert) FirstStageWeights => StageWeights(FirstStageLayers, true, Layout.Pp == 1);
     public (double Dense, double Expert) LastStageWeights => StageWeights(LastStageLayers, Layout.Pp == 1, true);
 
+    /// <summary>
+    /// Weights on one device of each stage, summed over the pipeline's stages: every layer once, the
+    /// embedding (first stage), the logit layer's matrix and the final norm (last stage). Without a
+    /// pipeline, the one stage's weights.
+    /// </summary>
+    public (double Dense, double Expert) WeightsOverStages
+    {
+        get
+        {
+            var all = StageWeights(Layers, true, Layout.Pp == 1);
+            if (Layout.Pp == 1) return all;
+            var last = StageWeights(0, false, true);
+            return (all.Dense + last.Dense, all.Expert + last.Expert);
+        }
+    }
+
     /// <summary>The stage with the most weights on one device: the first, the last, or (when first=/last= shrink those) one between.</summary>
     public (double Dense, double Expert) HeaviestStageWeights { get; }
 

@@ -13,9 +13,13 @@ public static class OptimizerStep
 {
     public const double BytesPerParameter = 34;
 
-    public static double Seconds(ModelPartition part, Layout l, Accelerator a)
+    /// <summary>The update of the heaviest stage, which every stage waits for.</summary>
+    public static double Seconds(ModelPartition part, Layout l, Accelerator a) => Seconds(part.HeaviestStageWeights, l, a);
+
+    /// <summary>The update of <paramref name="weights"/> (non-expert, expert) held on one device.</summary>
+    public static double Seconds((double Dense, double Expert) weights, Layout l, Accelerator a)
     {
-        var (dense, expert) = part.HeaviestStageWeights;
+        var (dense, expert) = weights;
         int shard = l.ZeroStage >= 1 ? l.Dp * l.Cp : 1;
         int expertShard = l.ZeroStage >= 1 ? Math.Max(1, l.Dp * l.Cp / l.Ep) : 1;
         double parameters = dense / shard + expert / expertShard;

@@ -222,10 +222,16 @@ sealed class StepModel : EstimateText
 
         double steps = job.Steps;
         double hours = steps * step / 3600;
-        double busy = (compute + recompute + other + optimizer) / step;
         // Busy kernels draw the power limit: the TDP, or the operator's cap, which the clock is lowered to meet.
-        // Exposed communication, bubbles and launch waits leave the math units idle: idle power.
-        double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);
+        // Exposed communication, bubbles, launch waits and a stage's wait for the slowest stage leave the math
+        // units idle: idle power. Each stage is busy for its own kernels, so the devices' busy seconds add up
+        // over the stages; every layer runs on one stage, so that sum is the work of all layers (the logit
+        // layer once) plus each stage's own optimizer update. The slowest stage's busy time alone would jump
+        // when faster links change which stage is slowest.
+        double busyOverStages = mb * everything.Compute + mb * everything.Recompute + mb * everything.Other
+            + OptimizerStep.Seconds(part.WeightsOverStages, l, a);
+        double busy = busyOverStages / (l.Pp * step);
+        double deviceW = DevicePower.PipelineWatts(a.IdleW.Value, a.PowerLimit, busyOverStages, l.Pp, step);
         var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics, describe: describe);
 
         // An evaluation iteration: the global batch forward only, at the slowest stage's forward pace with its forward
@@ -348,7 +354,8 @@ sealed class StepModel : EstimateText
         Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)"
             + (m.Mla is null && m.Window is null ? "" : "; MLA heads count 6·a·(d_qk + d_v)·s per layer, windowed layers the keys of their band (docs/gpu-model.md §2.1)"));
         Assume(PowerLimitedClock.Describe(a));
-        Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}");
+        Assume($"device power {deviceW:0} W: idle {a.IdleW.Value:0} W + ({(a.PowerLimit < a.TdpW.Value ? "power cap" : "TDP")} {a.PowerLimit:0} W − idle) × busy share {busy:P0}" +
+               (l.Pp > 1 ? $" (each stage's own kernels over the step, averaged over the {l.Pp} stages)" : ""));
         foreach (var s in energy.Assumptions) Assume(s);
         var evaluation = economics.Evaluations;
         Assume($"evaluation: {evaluation.Iterations.Value:0} forward-only global batches ({evalStep:0.###} s each) every {evaluation.IntervalSteps.Value:N0} steps, " +

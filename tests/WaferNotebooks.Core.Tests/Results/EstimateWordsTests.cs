@@ -86,8 +86,8 @@ public class EstimateWordsTests
         assume NVIDIA H100 SXM5 80GB: not calibrated to training runs; GEMMs are assumed to sustain the measured matmul maximum
         assume MFU and HFU against the dense 16-bit peak of 989 TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)
         assume NVIDIA H100 SXM5 80GB: power limit = TDP 700 W, the state the matmul maximum was measured in (clock share 1)
-        assume device power 519 W: idle 75 W + (TDP 700 W − idle) × busy share 71 %
-        assume power: 512 × 519 W per device + 64 × 4600 W node overhead, × PUE 1.2 (Uptime Institute Global Data Center Survey 2023: average annual PUE 1.58; hyperscale AI halls report 1.1–1.2 (Google fleet 1.10, 2023). 1.2 taken as a modern AI data centre.)
+        assume device power 514 W: idle 75 W + (TDP 700 W − idle) × busy share 70 % (each stage's own kernels over the step, averaged over the 4 stages)
+        assume power: 512 × 514 W per device + 64 × 4600 W node overhead, × PUE 1.2 (Uptime Institute Global Data Center Survey 2023: average annual PUE 1.58; hyperscale AI halls report 1.1–1.2 (Google fleet 1.10, 2023). 1.2 taken as a modern AI data centre.)
         assume price: $2.5 per device-hour (Secondary: 2024-25 on-demand market rates for H100 SXM of about $1.9-3.0 per GPU-hour (public price lists of GPU clouds); high end = AWS p5.48xlarge on-demand list $98.32/h / 8 GPUs (2023-24, before AWS's 2025 price cut))
         assume carbon: 367 g CO2/kWh (IEA/Ember 2023 world average electricity carbon intensity, about 0.37 kg CO2/kWh (US grid 2023: 369 g/kWh, EIA).)
         assume evaluation: 100 forward-only global batches (2.723 s each) every 1,000 steps, 1.5 days in all (Megatron-LM default --eval-interval 1000 (training steps between evaluations); Megatron-LM default --eval-iters 100 (global batches per evaluation)); counted in the wall days with downtime, not in time to train
