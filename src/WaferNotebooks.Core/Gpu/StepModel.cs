@@ -63,59 +63,89 @@ sealed class StepModel : EstimateText
     /// <summary>The device runs this job's GEMMs on 8-bit inputs (FP8 asked for and supported).</summary>
     readonly bool eightBitGemms;
 
-    /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial);
-    /// <paramref name="offloaded"/> of them copy their activations to host memory and back, <paramref name="offloadCopyS"/> each way (<see cref="ActivationOffload"/>).</summary>
-    /// <remarks>Written without delegates: the planner calls it three times per candidate, thousands of times per plan.</remarks>
-    StageTime Stage(double layers, double recomputed, bool logits, in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double p2p,
-        double offloaded = 0, double offloadCopyS = 0)
+    /// <summary>
+    /// What every stage reads per layer (dense, MoE and logit layer), worked out once per estimate:
+    /// <see cref="Stage"/> runs three times per candidate, thousands of times per plan.
+    /// </summary>
+    readonly record struct PerLayer(
+        bool HasMoe,
+        (double Compute, double Elementwise, double Comm) DenseRcParts, (double Compute, double Elementwise, double Comm) MoeRcParts,
+        double DenseRc, double MoeRc,
+        double DenseCompute, double MoeCompute, double LogitCompute,
+        double DenseOther, double MoeOther, double LogitOther,
+        double DenseTp, double MoeTp, double LogitTp,
+        double DenseCp, double MoeCp, double LogitCp,
+        double DenseEp, double MoeEp, double LogitEp,
+        FwdBwd DenseAll, FwdBwd MoeAll, double LogitForward,
+        double DenseWeightGrad, double MoeWeightGrad, double LogitWeightGrad,
+        double HostForward, FwdBwd Sync, double DenseForwardWait, double MoeForwardWait,
+        double DenseOffload, double MoeOffload);
+
+    PerLayer PerLayerOf(in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double offloadCopyS)
     {
-        double moeLayers = layers * part.MoeShare, denseLayers = layers - moeLayers;
-        double recomputedShare = l.Recompute == Workload.Recompute.Full && layers > 0 ? recomputed / layers : 1;
-        var mix = new StageMix(denseLayers, moeLayers, hasMoe, logits);
         var denseRcParts = dense.Recompute(l.Recompute, sw.FusedAttention);
         var moeRcParts = hasMoe ? moe.Recompute(l.Recompute, sw.FusedAttention) : default;
-        var (denseRc, moeRc) = (Total(denseRcParts), hasMoe ? Total(moeRcParts) : 0);
-        double compute = mix.Sum(dense.Compute.Total, moe.Compute.Total, logit.Compute.Total);
+        static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
         // Launch-bound layers: each pass takes the longer of its GPU time and the host's time to
         // issue it: 1 forward, 2 forwards' worth for the backward (+1 for a recompute, which runs
-        // inside the backward). Per pass, so that both windows the data-parallel sync hides under
-        // are wall times and only shrink when the hardware gets faster.
+        // inside the backward; see Stage). Per pass, so that both windows the data-parallel sync
+        // hides under are wall times and only shrink when the hardware gets faster.
         // A launch cost fitted for the device (catalog launch_s) replaces the stack's default.
         // That cost is per layer of Megatron's fused kernels; a stack launching more kernels per
         // layer (eager PyTorch, FP8 casts) takes proportionally longer (ElementwiseKernels).
         double hostForward = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale;
-        double hostBackward = hostForward * (2 + (l.Recompute == Workload.Recompute.Full ? recomputedShare : 0));
         var (denseAll, moeAll) = (dense.All, moe.All);
         // An MoE layer's host sync (MoeHostSync) adds its own waits, in its forward and again in its recompute.
         var sync = hasMoe ? moe.HostWait : default;
-        double syncBackward = sync.Backward + recomputedShare * (l.Recompute == Workload.Recompute.Full ? sync.Forward : 0);
-        double forwardWaits = mix.Waits(Math.Max(0, hostForward - denseAll.Forward),
-            Math.Max(sync.Forward, hostForward - moeAll.Forward));
+        bool offload = offloadCopyS > 0;
+        return new PerLayer(hasMoe, denseRcParts, moeRcParts, Total(denseRcParts), hasMoe ? Total(moeRcParts) : 0,
+            dense.Compute.Total, moe.Compute.Total, logit.Compute.Total,
+            dense.Elementwise.Total, moe.Elementwise.Total, logit.Elementwise.Total,
+            dense.Tp.Total, moe.Tp.Total, logit.Tp.Total,
+            dense.Cp.Total, moe.Cp.Total, logit.Cp.Total,
+            dense.Ep.Total, moe.Ep.Total, logit.Ep.Total,
+            denseAll, moeAll, logit.All.Forward,
+            // The weight-gradient GEMMs: half of the backward GEMMs (dW and dX have the same FLOPs).
+            dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2,
+            hostForward, sync, Math.Max(0, hostForward - denseAll.Forward), Math.Max(sync.Forward, hostForward - moeAll.Forward),
+            offload ? ActivationOffload.ExposedPerLayer(offloadCopyS, denseAll.Forward, denseAll.Backward) : 0,
+            offload ? ActivationOffload.ExposedPerLayer(offloadCopyS, moeAll.Forward, moeAll.Backward) : 0);
+    }
+
+    /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial);
+    /// <paramref name="offloaded"/> of them copy their activations to host memory and back (<see cref="ActivationOffload"/>).</summary>
+    /// <remarks>Written without delegates: the planner calls it three times per candidate, thousands of times per plan.</remarks>
+    StageTime Stage(double layers, double recomputed, bool logits, in PerLayer p, double p2p, double offloaded = 0)
+    {
+        double moeLayers = layers * part.MoeShare, denseLayers = layers - moeLayers;
+        bool full = l.Recompute == Workload.Recompute.Full;
+        double recomputedShare = full && layers > 0 ? recomputed / layers : 1;
+        var mix = new StageMix(denseLayers, moeLayers, p.HasMoe, logits);
+        double compute = mix.Sum(p.DenseCompute, p.MoeCompute, p.LogitCompute);
+        double hostBackward = p.HostForward * (2 + (full ? recomputedShare : 0));
+        double syncBackward = p.Sync.Backward + recomputedShare * (full ? p.Sync.Forward : 0);
+        double forwardWaits = mix.Waits(p.DenseForwardWait, p.MoeForwardWait);
         double backwardWaits = mix.Waits(
-            Math.Max(0, hostBackward - denseAll.Backward - recomputedShare * denseRc),
-            Math.Max(syncBackward, hostBackward - moeAll.Backward - recomputedShare * moeRc));
-        static double Total((double Compute, double Elementwise, double Comm) r) => r.Compute + r.Elementwise + r.Comm;
+            Math.Max(0, hostBackward - p.DenseAll.Backward - recomputedShare * p.DenseRc),
+            Math.Max(syncBackward, hostBackward - p.MoeAll.Backward - recomputedShare * p.MoeRc));
         // DualPipe sends a chunk's activations while another micro-batch's chunk computes.
         if (dualPipe)
         {
-            double computing = compute + recomputedShare * mix.Waits(denseRcParts.Compute, moeRcParts.Compute);
+            double computing = compute + recomputedShare * mix.Waits(p.DenseRcParts.Compute, p.MoeRcParts.Compute);
             p2p = DataParallelSync.Overlapped(p2p, computing) - computing;
         }
         return new StageTime(
             Compute: compute,
-            Recompute: recomputedShare * mix.Waits(denseRc, moeRc),
-            Other: mix.Sum(dense.Elementwise.Total, moe.Elementwise.Total, logit.Elementwise.Total),
+            Recompute: recomputedShare * mix.Waits(p.DenseRc, p.MoeRc),
+            Other: mix.Sum(p.DenseOther, p.MoeOther, p.LogitOther),
             LaunchWait: forwardWaits + backwardWaits,
-            Tp: mix.Sum(dense.Tp.Total, moe.Tp.Total, logit.Tp.Total),
-            Cp: mix.Sum(dense.Cp.Total, moe.Cp.Total, logit.Cp.Total),
-            Ep: mix.Sum(dense.Ep.Total, moe.Ep.Total, logit.Ep.Total),
+            Tp: mix.Sum(p.DenseTp, p.MoeTp, p.LogitTp),
+            Cp: mix.Sum(p.DenseCp, p.MoeCp, p.LogitCp),
+            Ep: mix.Sum(p.DenseEp, p.MoeEp, p.LogitEp),
             Pp: p2p,
-            ForwardWallS: mix.Sum(denseAll.Forward, moeAll.Forward, logit.All.Forward) + forwardWaits,
-            // The weight-gradient GEMMs: half of the backward GEMMs (dW and dX have the same FLOPs).
-            WeightGradS: mix.Sum(dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2),
-            Offload: offloaded > 0 ? offloaded / layers * mix.Waits(
-                ActivationOffload.ExposedPerLayer(offloadCopyS, denseAll.Forward, denseAll.Backward),
-                ActivationOffload.ExposedPerLayer(offloadCopyS, moeAll.Forward, moeAll.Backward)) : 0);
+            ForwardWallS: mix.Sum(p.DenseAll.Forward, p.MoeAll.Forward, p.LogitForward) + forwardWaits,
+            WeightGradS: mix.Sum(p.DenseWeightGrad, p.MoeWeightGrad, p.LogitWeightGrad),
+            Offload: offloaded > 0 ? offloaded / layers * mix.Waits(p.DenseOffload, p.MoeOffload) : 0);
     }
 
     /// <summary>How a stage weighs its dense layers, its MoE layers and (on the last stage) the logit layer.</summary>
@@ -188,11 +218,12 @@ sealed class StepModel : EstimateText
             ? ActivationOffload.CopySeconds(ActivationMemory.PerLayer(m, DeviceMemory.EffectiveFfn(m), job.SeqLen, (double)l.MicroBatch * job.SeqLen / l.Cp,
                 l.Tp, l.SequenceParallel, l.Recompute, sw.FusedAttention, eightBitGemms), a.HostLinkGBps!.Value)
             : 0;
-        var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, dense, hasMoe, moe, logit, p2p, offload, offloadCopyS);
-        var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, dense, hasMoe, moe, logit, p2p, offload, offloadCopyS);
+        var perLayer = PerLayerOf(dense, hasMoe, moe, logit, offloadCopyS);
+        var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, perLayer, p2p, offload);
+        var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, perLayer, p2p, offload);
         var slowest = l.Pp == 1 ? widest : (last.Total > widest.Total ? last : widest);
         double recomputedInAll = l.RecomputedLayers(m.Layers, l.Pp);
-        var everything = Stage(m.Layers, recomputedInAll, true, dense, hasMoe, moe, logit, p2p * l.Pp, (double)offload * l.Pp, offloadCopyS);
+        var everything = Stage(m.Layers, recomputedInAll, true, perLayer, p2p * l.Pp, (double)offload * l.Pp);
         double meanStage = everything.Total / l.Pp;
         double bubble = dualPipe
             ? PipelineSchedule.DualPipeBubbleSeconds(l.Pp, everything.ForwardWallS / l.Pp, everything.BackwardWallS / l.Pp, everything.WeightGradS / l.Pp)
