@@ -9,6 +9,8 @@ public static class Workloads
 {
     public static SystemSpec DgxH100 => SimulatorCatalog.Default.FindSystem("dgx-h100");
 
+    public static SystemSpec Cs3 => SimulatorCatalog.Default.FindSystem("cs-3");
+
     /// <summary>Llama 2 70B: 2T tokens, 4M-token batches of 4,096-token sequences (Touvron et al. 2023, table 1).</summary>
     public static TrainingJob Llama2_70b => new(SimulatorCatalog.Default.FindModel("llama2-70b"), 2e12, 1024, 4096);
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
 using WaferNotebooks.Core.Energy;
@@ -26,9 +25,6 @@ sealed class StepModel : EstimateText
     readonly bool dualPipe;
     EconomicAssumptions economics = EconomicAssumptions.Default;
 
-    /// <summary>Parameter counts per model: a plan estimates thousands of layouts of one model.</summary>
-    static readonly ConditionalWeakTable<ModelSpec, ParameterCount> ParameterCounts = new();
-
     // Built once: one estimate per planner candidate must not format constant text.
     static readonly string[] RecomputeDescriptions =
         Enum.GetValues<Recompute>().Select(r => $"activation recomputation ({r.ToString().ToLowerInvariant()})").ToArray();
@@ -47,7 +43,7 @@ sealed class StepModel : EstimateText
     public StepModel(TrainingJob job, GpuCluster system, int devices, Layout layout, GpuSoftware sw)
     {
         (this.job, this.system, this.devices, l, this.sw) = (job, system, devices, layout, sw);
-        part = new ModelPartition(job.Model, ParameterCounts.GetValue(job.Model, TransformerArithmetic.Parameters), layout);
+        part = new ModelPartition(job.Model, ParameterCounts.Of(job.Model), layout);
         microBatches = LayoutRules.MicroBatches(job, layout);
         eightBitGemms = MatmulEfficiency.RunsEightBit(system.Device, job.Precision);
         Fp8Casts? fp8 = eightBitGemms ? sw.Fp8Casts : null;

@@ -16,7 +16,7 @@ public static class LayerPipelined
     public static WaferStep Step(WaferCluster c, ModelSpec spec, StreamedModel model, WaferActivations act, int systems, int sequences, Recompute recompute)
     {
         var memory = WaferMemory.Pipelined(c, act, model.Params, model.SeqLen, recompute);
-        double hardwareFlops = sequences * model.SeqLen * TransformerArithmetic.HardwareFlopsPerToken(spec, (int)model.SeqLen, recompute);
+        double hardwareFlops = sequences * model.SeqLen * TransformerArithmetic.HardwareFlopsPerToken(spec, ParameterCounts.Of(spec), (int)model.SeqLen, recompute);
         double compute = hardwareFlops / c.PipelinedFlops;
         double bubble = compute * (act.Layers - 1) / Math.Max(1, sequences);
         // The Adam step reads and writes the resident state at SRAM bandwidth.

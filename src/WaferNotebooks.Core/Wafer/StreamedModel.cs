@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Workload;
 
@@ -18,16 +20,23 @@ public sealed record StreamedBlock(string Name, double Params, double ForwardFlo
 /// </summary>
 public sealed record StreamedModel(IReadOnlyList<StreamedBlock> Blocks, double SeqLen)
 {
-    public double Params => Blocks.Sum(b => b.Params);
+    public double Params { get; } = Blocks.Sum(b => b.Params);
 
-    public double ForwardFlopsPerToken => Blocks.Sum(b => b.ForwardFlopsPerToken);
+    public double ForwardFlopsPerToken { get; } = Blocks.Sum(b => b.ForwardFlopsPerToken);
 
     /// <summary>The block whose weights are needed first and whose gradients come back last.</summary>
     public StreamedBlock First => Blocks[0];
 
+    /// <summary>Built once per model and sequence length: every estimate of a plan or sweep streams the same blocks.</summary>
+    static readonly ConditionalWeakTable<ModelSpec, ConcurrentDictionary<int, StreamedModel>> Built = new();
+
+    /// <summary><see cref="From"/>, kept per model and sequence length.</summary>
+    public static StreamedModel Of(ModelSpec m, int seqLen) =>
+        Built.GetValue(m, _ => new()).GetOrAdd(seqLen, s => From(m, s));
+
     public static StreamedModel From(ModelSpec m, int seqLen)
     {
-        var p = TransformerArithmetic.Parameters(m);
+        var p = ParameterCounts.Of(m);
         double attentionFlops = TransformerArithmetic.AttentionForwardFlopsPerToken(m, seqLen) / Math.Max(1, m.Layers);
         var blocks = new List<StreamedBlock>();
         if (p.Output > 0)

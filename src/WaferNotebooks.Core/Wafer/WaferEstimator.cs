@@ -58,7 +58,7 @@ public sealed class WaferEstimator : IEstimator
     (WaferCluster, WaferStep Streaming, WaferStep Pipelined) BothModes(TrainingJob job, SystemSpec system, int devices, Layout layout)
     {
         var c = Cluster(system);
-        var model = StreamedModel.From(job.Model, job.SeqLen);
+        var model = StreamedModel.Of(job.Model, job.SeqLen);
         var act = WaferActivations.For(job.Model);
         int perSystem = SequencesPerSystem(job, devices);
         int microBatch = Math.Clamp(layout.MicroBatch, 1, Math.Max(1, perSystem));
@@ -83,7 +83,7 @@ public sealed class WaferEstimator : IEstimator
         double stepS = step.StepTimeS;
         double tokensPerS = job.TokensPerStep / stepS;
         double peak = c.PeakTflops16.Value * 1e12;
-        double modelTflops = TransformerArithmetic.ModelFlopsPerToken(job.Model, job.SeqLen) * tokensPerS / devices / 1e12;
+        double modelTflops = TransformerArithmetic.ModelFlopsPerToken(job.Model, ParameterCounts.Of(job.Model), job.SeqLen) * tokensPerS / devices / 1e12;
         double hardwareTflops = step.HardwareFlopsPerSystem / stepS / 1e12;
         double seconds = job.Steps * stepS;
         double hours = seconds / 3600;

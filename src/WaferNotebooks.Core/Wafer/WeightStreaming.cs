@@ -64,7 +64,7 @@ public static class WeightStreaming
             new("other", c.StepOverheadMs.Value / 1e3, "per-step runtime synchronisation and input hand-off"),
         };
 
-        double hardwareFlops = sequencesPerSystem * model.SeqLen * TransformerArithmetic.HardwareFlopsPerToken(spec, (int)model.SeqLen, recompute);
+        double hardwareFlops = sequencesPerSystem * model.SeqLen * TransformerArithmetic.HardwareFlopsPerToken(spec, ParameterCounts.Of(spec), (int)model.SeqLen, recompute);
         return new WaferStep(ExecutionMode.WeightStreaming, new StepBreakdown(parts), memory, passes, tokensPerPass, hardwareFlops, offload,
             SramProblem(c, act, memory, recompute, model.SeqLen));
     }
