@@ -186,6 +186,18 @@ sealed class StepModel : EstimateText
         : $"the activations offloaded to host memory need {estimate.Memory.HostGb:0.0} GB per device of the host's {system.Device.HostMemoryGb!.Value:0} GB " +
           $"(offload={l.OffloadLayers} layers per stage); offload fewer layers or add recomputation";
 
+    /// <summary>
+    /// What <see cref="Reason"/> turns on besides numbers: the host memory, or the part that
+    /// overflows and what <see cref="MemoryHints.For"/> reads of the layout to choose its hints.
+    /// </summary>
+    readonly record struct ShortfallKind(bool Host, string? Part, Recompute Recompute, bool PartialRecompute, bool OffloadFits, bool Offloads,
+        bool SeveralSequences, bool CanShard, int ZeroStage);
+
+    internal override object? ReasonKind(Estimate estimate) =>
+        !HostFits(estimate.Memory) ? new ShortfallKind(true, null, default, false, false, false, false, false, 0)
+        : new ShortfallKind(false, estimate.Memory.LargestPart.Name, l.Recompute, l.PartialRecompute, OffloadThatFits(estimate.Memory) is not null,
+            l.OffloadLayers > 0, l.MicroBatch > 1, l.ShardSize > 1, l.ZeroStage);
+
     /// <summary>The offloaded activations fit the host memory per device, where the catalog knows it.</summary>
     bool HostFits(MemoryBreakdown memory) => l.OffloadLayers == 0 || system.Device.HostMemoryGb is not { } host || memory.HostGb <= host.Value;
 

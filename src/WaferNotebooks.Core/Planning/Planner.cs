@@ -69,16 +69,19 @@ public static partial class Planner
     /// <summary>
     /// What the ranking needs of one candidate. Full estimates are not kept: holding thousands of
     /// them pushes them into older GC generations; the few that the result returns are estimated
-    /// again at the end (estimators are pure functions of their inputs).
+    /// again at the end (estimators are pure functions of their inputs). <see cref="Reason"/> is
+    /// the kind of reason of an unusable candidate (<see cref="Estimate.ReasonKind"/>), or its
+    /// text when the estimator gave text: a plan shows a few reasons of thousands of candidates
+    /// that do not fit, so the rest are never written.
     /// </summary>
     private readonly record struct Score(
         bool Usable, double StepTimeS, double TimeToTrainDays, double EnergyMwh, double CostUsd,
-        double TokensPerS, double Mfu, double MemoryGb, double MemoryShare, string? Reason, bool ActivationsOverflow)
+        double TokensPerS, double Mfu, double MemoryGb, double MemoryShare, object? Reason, bool ActivationsOverflow)
     {
         public static Score Of(Estimate e) => new(
             IsUsable(e), e.StepTimeS, e.TimeToTrainDays, e.EnergyMwh, e.CostUsd, e.TokensPerS, e.Mfu, e.Memory.TotalGb,
             e.Memory.CapacityGb > 0 ? e.Memory.TotalGb / e.Memory.CapacityGb : double.PositiveInfinity,
-            e.Feasible ? (IsUsable(e) ? null : NonFinite) : e.Reason ?? "no reason given",
+            e.Feasible ? (IsUsable(e) ? null : NonFinite) : e.ReasonKind ?? e.Reason ?? NoReason,
             !e.Memory.Fits && e.Memory.TotalGb - e.Memory["activations"] <= e.Memory.CapacityGb);
 
         /// <summary>Feasible with finite metrics: a NaN must never win a comparison.</summary>
@@ -87,6 +90,8 @@ public static partial class Planner
             double.IsFinite(e.EnergyMwh) && double.IsFinite(e.CostUsd);
 
         private const string NonFinite = "the estimator returned a non-finite time, energy or cost";
+
+        public const string NoReason = "no reason given";
 
         public double Key(Objective objective) => objective.Pick(TimeToTrainDays, EnergyMwh, CostUsd);
     }
@@ -178,7 +183,7 @@ public static partial class Planner
         return new PlanResult(
             job, system.Id, devices, objective,
             top.FirstOrDefault(), top, front.Select(Again).ToArray(), points,
-            scores.Length, infeasible.Count, Reasons(candidates, scores, infeasible),
+            scores.Length, infeasible.Count, Reasons(candidates, scores, infeasible, Again),
             infeasible.Count == 0 ? null : Again(infeasible.MinBy(i => scores[i].MemoryShare)));
     }
 
@@ -211,11 +216,18 @@ public static partial class Planner
         return front;
     }
 
-    /// <summary>Groups failure messages that differ only in their numbers, most frequent first.</summary>
-    private static InfeasibilityReason[] Reasons(Layout[] candidates, Score[] scores, List<int> infeasible) =>
+    /// <summary>
+    /// Groups failure messages that differ only in their numbers, most frequent first. The
+    /// candidates are grouped by their kinds of reason first; each kind's reason is written once,
+    /// for its first candidate (estimated again), and kinds whose reasons differ only in their
+    /// numbers are merged, so the groups are those of the written reasons.
+    /// </summary>
+    private static InfeasibilityReason[] Reasons(Layout[] candidates, Score[] scores, List<int> infeasible, Func<int, Estimate> again) =>
         infeasible
-            .GroupBy(i => Numbers().Replace(scores[i].Reason!, "#"))
-            .Select(g => new InfeasibilityReason(scores[g.First()].Reason!, g.Count(), candidates[g.First()]))
+            .GroupBy(i => scores[i].Reason!)
+            .Select(g => (First: g.First(), Count: g.Count(), Text: g.Key as string ?? again(g.First()).Reason ?? Score.NoReason))
+            .GroupBy(kind => Numbers().Replace(kind.Text, "#"))
+            .Select(g => new InfeasibilityReason(g.First().Text, g.Sum(kind => kind.Count), candidates[g.First().First]))
             .OrderByDescending(r => r.Count)
             .Take(ReasonsShown)
             .ToArray();

@@ -62,6 +62,9 @@ public sealed record Estimate
         init => _reason = value;
     }
 
+    /// <summary>The kind of <see cref="Reason"/> when <see cref="Text"/> writes it and can tell its kind without writing it (<see cref="EstimateText.ReasonKind"/>).</summary>
+    internal object? ReasonKind => _reason is null && !Feasible ? Text?.ReasonKind(this) : null;
+
     /// <summary>The bottleneck in words, for the summary card.</summary>
     public string Bottleneck
     {

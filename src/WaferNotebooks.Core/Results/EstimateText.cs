@@ -25,4 +25,11 @@ public abstract class EstimateText
 
     /// <summary>Why the estimate is infeasible, from its numbers (called only when it is).</summary>
     public abstract string? Reason(Estimate estimate);
+
+    /// <summary>
+    /// The kind of <see cref="Reason"/>, without writing it: infeasible estimates of equal kinds have
+    /// reasons that differ at most in their numbers. Null when the text cannot tell without writing.
+    /// A plan groups thousands of infeasible layouts by it and writes the reasons of a few.
+    /// </summary>
+    internal virtual object? ReasonKind(Estimate estimate) => null;
 }

@@ -1,7 +1,9 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Comparisons;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Estimation;
 using WaferNotebooks.Core.Gpu;
+using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Planning;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Simulation;
@@ -100,6 +102,48 @@ public class RealEstimatorPlanTests
         Assert.Equal(time.Layout, cost.Layout);
         Assert.True(energy.EnergyMwh <= time.EnergyMwh);
         Assert.True(time.TimeToTrainDays <= energy.TimeToTrainDays);
+    }
+
+    /// <summary>Records every layout the planner estimates, with the estimate's reason written out.</summary>
+    private sealed class Recording(IEstimator inner) : IEstimator
+    {
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<Layout, string?> Reasons = new();
+        public bool Supports(SystemSpec system) => inner.Supports(system);
+        public IEnumerable<Layout> CandidateLayouts(TrainingJob job, SystemSpec system, int devices) => inner.CandidateLayouts(job, system, devices);
+        public IEnumerable<Layout> Refinements(TrainingJob job, SystemSpec system, int devices, Layout layout) => inner.Refinements(job, system, devices, layout);
+        public Estimate Estimate(TrainingJob job, SystemSpec system, int devices, Layout layout, EconomicAssumptions economics)
+        {
+            var e = inner.Estimate(job, system, devices, layout, economics);
+            Reasons[layout] = e.Feasible ? null : e.Reason;
+            return e;
+        }
+    }
+
+    /// <summary>
+    /// The plan writes the reasons of a few kinds of failure, not of every layout that does not
+    /// fit; its groups must still be those of the written reasons with their numbers masked.
+    /// </summary>
+    [Theory]
+    [InlineData("llama3-405b", 1024)]
+    [InlineData("llama3-405b", 8)]
+    [InlineData("llama2-70b", 64)]
+    [InlineData("mixtral-8x7b", 64)]
+    public void Infeasibility_reasons_group_the_written_reasons_of_every_layout_that_does_not_fit(string model, int devices)
+    {
+        var job = new TrainingJob(Catalog.FindModel(model), 1e12, 1024, 4096);
+        var recording = new Recording(Simulator.EstimatorFor(DgxH100));
+        var plan = Planner.Plan(recording, job, DgxH100, devices);
+        var numbers = new System.Text.RegularExpressions.Regex(@"\d+(?:[.,]\d+)*");
+        var groups = recording.Reasons.Values.Where(r => r is not null)
+            .GroupBy(r => numbers.Replace(r!, "#")).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(recording.Reasons.Count(r => r.Value is not null), plan.Infeasible);
+        Assert.NotEmpty(plan.InfeasibilityReasons);
+        Assert.Equal(groups.Values.OrderDescending().Take(Planner.ReasonsShown), plan.InfeasibilityReasons.Select(r => r.Count));
+        foreach (var r in plan.InfeasibilityReasons)
+        {
+            Assert.Equal(groups[numbers.Replace(r.Reason, "#")], r.Count);
+            Assert.Equal(r.Reason, recording.Reasons[r.Example]);
+        }
     }
 
     [Fact]
