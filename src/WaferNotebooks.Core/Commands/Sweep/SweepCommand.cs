@@ -36,7 +36,7 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         var layoutSpec = a.LayoutSpec();
         if (layoutSpec?.Dp is not null)
             throw new WaferInputException($"{Layout.Name}: sweep grows dp with the device count; leave dp out");
-        var system = a.WithRelease(a.WithPowerCap(a.Catalog.FindSystem(id)));
+        var system = a.ForSystem(a.Catalog.FindSystem(id));
         // The layout is checked at the first count; a later count it cannot use is a skipped point of the sweep.
         var layout = layoutSpec?.Resolve(counts[0], job, system);
         return new SweepRequest(job, system, counts, layout, knob, a.Economics(), a.Objective());
