@@ -63,7 +63,7 @@ public sealed class CompareCommand : Subcommand<CompareRequest, Comparison>
                 table.Add(e.SystemId, Count(e.Devices), Compact(e.Layout), null, null, null, null, null, null, "no: " + e.Reason, null);
         var winners = new[] { ("fastest", c.Fastest), ("least energy", c.LeastEnergy), ("cheapest", c.Cheapest), ("least CO2", c.LeastCo2) }
             .Select(w => $"{w.Item1}: {(w.Item2 is { } e ? $"{e.SystemId}:{e.Devices}" : "none feasible")}");
-        return new ResultView($"{c.Job.Model.Id}: {c.Estimates.Count} {(c.Estimates.Count == 1 ? "system" : "systems")} compared",
+        return new ResultView($"{c.Job.Model.Id}: {Count(c.Estimates.Count, "system")} compared",
             $"{Scaled(c.Job.Tokens)} tokens, batch {Count(c.Job.GlobalBatchSeqs)} × {Count(c.Job.SeqLen)}, {c.Job.Precision.ToString().ToLowerInvariant()}; " +
             $"layouts chosen for {c.Objective.ToString().ToLowerInvariant()} where not given")
         {

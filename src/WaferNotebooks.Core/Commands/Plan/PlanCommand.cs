@@ -127,7 +127,7 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
         var (first, last) = (front[0], front[^1]);
         var (days, mwh) = (first.Number("time_to_train_days"), first.Number("energy_mwh"));
         if (days.ToString() != last.Number("time_to_train_days").ToString() || mwh.ToString() != last.Number("energy_mwh").ToString())
-            return ViewPhrase.Of($"{Count(front.Count)} layouts, from {days} days / {mwh} MWh (fastest) to {last.Number("time_to_train_days")} days / {last.Number("energy_mwh")} MWh (least energy)");
+            return ViewPhrase.Of($"{Count(front.Count, "layout")}, from {days} days / {mwh} MWh (fastest) to {last.Number("time_to_train_days")} days / {last.Number("energy_mwh")} MWh (least energy)");
         return front.Count == 1
             ? ViewPhrase.Of($"one layout, {days} days / {mwh} MWh: it is the fastest and uses the least energy")
             : ViewPhrase.Of($"{Count(front.Count)} layouts tie at {days} days / {mwh} MWh: each is the fastest and uses the least energy");

@@ -82,7 +82,7 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         var notes = s.Points.Where(p => !p.Estimate.Feasible)
             .Select(p => new ViewNote($"{Count(p.Devices)} devices", $"does not fit: {p.Estimate.Reason ?? "no layout fits"}"))
             .Concat(s.Skipped.Select(k => new ViewNote($"{Count(k.Devices)} devices{(k.KnobValue is { } v ? $" at {Scaled(v)}" : "")}", $"skipped: {k.Reason}")));
-        return new ResultView($"{s.Job.Model.Id} on {s.SystemId}: {s.Points.Count} points",
+        return new ResultView($"{s.Job.Model.Id} on {s.SystemId}: {Count(s.Points.Count, "point")}",
             $"{Scaled(s.Job.Tokens)} tokens, " +
             (s.FixedLayout is null ? $"best layout by {s.Objective.ToString().ToLowerInvariant()} at each count" : $"layout {s.FixedLayout} with dp growing"))
         {
