@@ -260,8 +260,9 @@ public static class ValueParsers
         var t = text.Trim();
         if (t.Contains(',') && ParsePlain(t.Replace(",", "")) is not null)
             return $"write numbers without commas: a dot for decimals and no thousands separator, e.g. {example}";
+        // A number too large for a double (1e400) is a number, not one with a unit.
         var digits = t.TakeWhile(c => char.IsDigit(c) || c is '.' or '-' or '+').Count();
-        return digits > 0 && digits < t.Length && ParsePlain(t[..digits]) is { } number
+        return !double.TryParse(t, Decimal, CultureInfo.InvariantCulture, out _) && digits > 0 && digits < t.Length && ParsePlain(t[..digits]) is { } number
             ? $"give the number alone, without the unit '{t[digits..].Trim()}': {number.ToString(CultureInfo.InvariantCulture)}"
             : $"expected a number, e.g. {example}";
     }
