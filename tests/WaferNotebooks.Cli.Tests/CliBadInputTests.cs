@@ -22,6 +22,19 @@ public class CliBadInputTests
             "--on dgx-h100:-4: device count must be a positive integer");
 
     [Fact]
+    public void A_device_count_beyond_the_limit_is_not_called_negative() =>
+        CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:99999999999"),
+            "--on dgx-h100:99999999999: the simulator takes at most 2,147,483,647 devices");
+
+    [Theory]
+    [InlineData("--power-cap", "700W", "--power-cap '700W': give the number alone, without the unit 'W': 700")]
+    [InlineData("--checkpoint-bandwidth", "2 GB/s", "--checkpoint-bandwidth '2 GB/s': give the number alone, without the unit 'GB/s': 2")]
+    [InlineData("--carbon", "1,5", "--carbon '1,5': write numbers without commas: a dot for decimals and no thousands separator, e.g. 400")]
+    [InlineData("--eval-interval", "1.5", "--eval-interval 1.5: expected a whole number, e.g. 1000")]
+    public void Numbers_with_units_decimal_commas_or_fractions_of_a_step_say_how_to_write_them(string option, string value, string message) =>
+        CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", option, value), message);
+
+    [Fact]
     public void Impossible_layout() =>
         CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:192", "--layout", "tp=3"),
             "--layout: tp=3 does not divide the 64 attention heads");

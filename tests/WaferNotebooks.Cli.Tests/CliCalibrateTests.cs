@@ -85,7 +85,7 @@ public sealed class CliCalibrateTests : IDisposable
     [Fact]
     public void Bad_calibrate_input_is_refused_with_what_would_be_right()
     {
-        CliRunner.AssertRefused(CliRunner.Run("calibrate", "--data", Bridge, "--fit", "share"), "'share' is not a constant that can be fitted", "sustained_matmul_share, launch_s");
+        CliRunner.AssertRefused(CliRunner.Run("calibrate", "--data", Bridge, "--fit", "share"), "--fit 'share': did you mean sustained_matmul_share? expected one of sustained_matmul_share, launch_s");
         CliRunner.AssertRefused(CliRunner.Run("validate", "--data", Bridge, "--cv", "row"), "--cv");
     }
 }

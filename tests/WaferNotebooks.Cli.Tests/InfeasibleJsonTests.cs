@@ -42,6 +42,24 @@ public class InfeasibleJsonTests
     }
 
     [Fact]
+    public void The_assumptions_of_a_job_that_does_not_fit_are_only_those_that_applied()
+    {
+        // Goodput, evaluation, power, price and carbon describe a run; a job that does not fit has none.
+        string[] runOnly = ["goodput ", "evaluation: ", "device power ", "power: ", "price: ", "carbon: ", "MFU and HFU "];
+        static string[] Assumptions(params string[] args) =>
+            [.. JsonNode.Parse(CliRunner.Run(["estimate", .. args, "--json"]).Out)!["assumptions"]!.AsArray().Select(a => a!.GetValue<string>())];
+
+        var misfit = Assumptions("--model", "llama3-405b", "--on", "dgx-h100:8", "--tokens", "1T", "--layout", "tp=8,zero=1");
+        Assert.Contains(misfit, a => a.StartsWith("gradients ", StringComparison.Ordinal));
+        foreach (var start in runOnly)
+            Assert.DoesNotContain(misfit, a => a.StartsWith(start, StringComparison.Ordinal));
+        // The same job on enough devices runs, and every one of them applies.
+        var fits = Assumptions("--model", "llama3-405b", "--on", "dgx-h100:1024", "--tokens", "1T");
+        foreach (var start in runOnly)
+            Assert.Contains(fits, a => a.StartsWith(start, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Compare_and_sweep_points_that_do_not_fit_have_null_figures_beside_those_that_do()
     {
         // No layout fits 8 devices: the estimate shown is the planner's nearest miss, with why none fits.

@@ -103,8 +103,37 @@ public sealed class RequestArgs
     {
         var spec = LayoutSpec();
         var target = Target(Required(CommandGrammar.On), spec);
-        target = target with { System = WithRelease(WithPowerCap(target.System)) };
+        target = target with { System = ForSystem(target.System) };
         return (target, spec?.Resolve(target.Devices, job, target.System));
+    }
+
+    /// <summary>
+    /// The one system a command runs on, with the options of its kind applied (--power-cap on a
+    /// GPU-class system, --release on a wafer-scale one) and the options of the other kind refused.
+    /// </summary>
+    public SystemSpec ForSystem(SystemSpec system)
+    {
+        RefuseGpuSoftware([system]);
+        return WithRelease(WithPowerCap(system));
+    }
+
+    /// <summary>
+    /// --framework and --moe-dispatch describe a GPU training stack; the wafer-scale estimator runs
+    /// the Cerebras stack and reads neither, so given with only wafer-scale systems they would
+    /// change nothing while the user believes they did.
+    /// </summary>
+    public void RefuseGpuSoftware(IReadOnlyCollection<SystemSpec> systems)
+    {
+        if (!systems.All(s => s is WaferCluster)) return;
+        foreach (var option in new[] { CommandGrammar.Framework, CommandGrammar.MoeDispatch })
+            if (One(option) is { } text)
+                throw new WaferInputException(
+                    $"{option.Name} {text}: {Describe(systems)} wafer-scale, which runs the Cerebras software stack, not a GPU training framework; " +
+                    $"leave {option.Name} out (choose the Cerebras software with {CommandGrammar.Release.Name}, e.g. {CommandGrammar.Release.Name} 2.1.1), " +
+                    "or run on a GPU-class system such as dgx-h100:512");
+
+        static string Describe(IReadOnlyCollection<SystemSpec> systems) =>
+            systems.Count == 1 ? $"{systems.First().Id} is" : "every system given is";
     }
 
     /// <summary>
@@ -178,15 +207,19 @@ public sealed class RequestArgs
         if (One(CommandGrammar.EvalInterval) is { } interval)
         {
             given = true;
-            double steps = ValueParsers.ParseNumber(CommandGrammar.EvalInterval.Name, interval, 1, "1000", EconomicLimits.MaxEvalIntervalSteps);
-            e = e with { IntervalSteps = UserValue(Math.Round(steps), CommandGrammar.EvalInterval) };
+            double steps = Whole(CommandGrammar.EvalInterval, interval, ValueParsers.ParseNumber(CommandGrammar.EvalInterval.Name, interval, 1, "1000", EconomicLimits.MaxEvalIntervalSteps), "1000");
+            e = e with { IntervalSteps = UserValue(steps, CommandGrammar.EvalInterval) };
         }
         if (One(CommandGrammar.EvalIters) is { } iters)
         {
             given = true;
-            e = e with { Iterations = UserValue(Math.Round(ValueParsers.ParseNumber(CommandGrammar.EvalIters.Name, iters, 0, "100", EconomicLimits.MaxEvalIterations)), CommandGrammar.EvalIters) };
+            e = e with { Iterations = UserValue(Whole(CommandGrammar.EvalIters, iters, ValueParsers.ParseNumber(CommandGrammar.EvalIters.Name, iters, 0, "100", EconomicLimits.MaxEvalIterations), "100"), CommandGrammar.EvalIters) };
         }
         return given ? e : null;
+
+        // Steps and batches come whole; rounding 1.5 to 2 would run what nobody asked for.
+        static double Whole(OptionSpec option, string text, double value, string example) =>
+            value == Math.Floor(value) ? value : throw new WaferInputException($"{option.Name} {text}: expected a whole number, e.g. {example}");
     }
 
     /// <summary>--mtbf, --checkpoint-bandwidth and --restart-min over their defaults; null when none is given.</summary>

@@ -89,7 +89,7 @@ public static class ValueParsers
     /// <summary>A finite decimal number between <paramref name="minimum"/> and <paramref name="maximum"/>.</summary>
     public static double ParseNumber(string option, string text, double minimum, string example, double maximum = double.MaxValue)
     {
-        var value = ParsePlain(text) ?? throw Bad(option, text, $"expected a number, e.g. {example}");
+        var value = ParsePlain(text) ?? throw Bad(option, text, NotANumber(text, example));
         if (!(value >= minimum))
             throw Bad(option, text, minimum == 0 ? "must not be negative" : $"must be at least {minimum.ToString(CultureInfo.InvariantCulture)}");
         return value <= maximum && double.IsFinite(value)
@@ -109,8 +109,10 @@ public static class ValueParsers
             return (id, null);
         var countText = trimmed[(colon + 1)..];
         var count = ParseScaled(countText, DecimalSuffixes);
-        if (count is not { } c || c != Math.Floor(c) || c < 1 || c > int.MaxValue)
+        if (count is not { } c || c != Math.Floor(c) || c < 1)
             throw new WaferInputException($"{option} {text}: device count must be a positive integer, e.g. {id}:512");
+        if (c > int.MaxValue)
+            throw new WaferInputException($"{option} {text}: the simulator takes at most {int.MaxValue:N0} devices, e.g. {id}:512");
         return (id, (int)c);
     }
 
@@ -137,7 +139,7 @@ public static class ValueParsers
         bool compiled = parts[0].EndsWith(compiledSuffix, StringComparison.OrdinalIgnoreCase);
         string name = compiled ? parts[0][..^compiledSuffix.Length] : parts[0];
         var framework = Gpu.TrainingFramework.Find(name)
-            ?? throw Bad(option, text, $"expected one of {string.Join(", ", Gpu.TrainingFramework.Names)}, optionally with +compiled (torch.compile) and @YYYY-MM (torchtitan+compiled, deepspeed@2022-03)");
+            ?? throw Bad(option, text, DidYouMean(name, Gpu.TrainingFramework.Names) + $"expected one of {string.Join(", ", Gpu.TrainingFramework.Names)}, optionally with +compiled (torch.compile) and @YYYY-MM (torchtitan+compiled, deepspeed@2022-03)");
         DateOnly? month = null;
         if (parts.Length == 2)
             month = Gpu.TrainingFramework.TryParseMonth(parts[1], out var date)
@@ -147,10 +149,17 @@ public static class ValueParsers
         return (framework, compiled ? software.WithEagerKernels(false) : software);
     }
 
-    /// <summary>One of <paramref name="allowed"/>, case-insensitive; returns the canonical spelling.</summary>
+    /// <summary>
+    /// One of <paramref name="allowed"/>, case-insensitive; returns the canonical spelling. A word
+    /// that is not one is refused with every allowed word and the close ones first (--objective tme: did you mean time?).
+    /// </summary>
     public static string ParseChoice(string option, string text, IReadOnlyList<string> allowed) =>
         allowed.FirstOrDefault(a => string.Equals(a, text.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw Bad(option, text, $"expected one of {string.Join(", ", allowed)}");
+        ?? throw Bad(option, text, DidYouMean(text, allowed) + $"expected one of {string.Join(", ", allowed)}");
+
+    /// <summary>"did you mean X? " for the known words close to <paramref name="typed"/>, or nothing when none is (a number is no typo: zero=4 is not "3").</summary>
+    internal static string DidYouMean(string typed, IEnumerable<string> known) =>
+        ParsePlain(typed) is null && CloseMatches.Find(typed, known, max: 2, minBudget: 1) is { Count: > 0 } close ? $"did you mean {string.Join(" or ", close)}? " : "";
 
     /// <summary>
     /// Device counts: a list (8,16,32), a doubling range (8..4096: 8, 16, ..., 4096, ending at
@@ -243,6 +252,19 @@ public static class ValueParsers
         if (value is not { } v || v != Math.Floor(v) || v > int.MaxValue)
             throw Bad(option, text, expected);
         return v >= 1 ? (int)v : throw Bad(option, text, "device counts must be positive");
+    }
+
+    /// <summary>Why a text is not a plain number: a decimal comma or a unit after the number get their own advice.</summary>
+    private static string NotANumber(string text, string example)
+    {
+        var t = text.Trim();
+        if (t.Contains(',') && ParsePlain(t.Replace(",", "")) is not null)
+            return $"write numbers without commas: a dot for decimals and no thousands separator, e.g. {example}";
+        // A number too large for a double (1e400) is a number, not one with a unit.
+        var digits = t.TakeWhile(c => char.IsDigit(c) || c is '.' or '-' or '+').Count();
+        return !double.TryParse(t, Decimal, CultureInfo.InvariantCulture, out _) && digits > 0 && digits < t.Length && ParsePlain(t[..digits]) is { } number
+            ? $"give the number alone, without the unit '{t[digits..].Trim()}': {number.ToString(CultureInfo.InvariantCulture)}"
+            : $"expected a number, e.g. {example}";
     }
 
     private static double? ParsePlain(string text) =>

@@ -390,6 +390,7 @@ sealed class StepModel : EstimateText
                    $"the {(lastIsSlowest ? "last" : $"{part.MaxLayersPerStage}-layer")} stage sets the pace at {slowest.Total * 1e3:0.#} ms per micro-batch; the bubble runs at the mean stage");
         else if (m.Layers % (l.Pp * l.Vpp) != 0)
             Assume($"{m.Layers} layers do not split evenly over pp·vpp = {l.Pp * l.Vpp}: the stage with {part.MaxLayersPerStage} layers sets the pace");
+        int runFrom = assumptions.Count; // from here on, what only a run's figures rest on
         Assume($"MFU and HFU against the dense 16-bit peak of {a.PeakTflops16.Value:0} TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)"
             + (m.Mla is null && m.Window is null ? "" : "; MLA heads count 6·a·(d_qk + d_v)·s per layer, windowed layers the keys of their band (docs/gpu-model.md §2.1)"));
         Assume(PowerLimitedClock.Describe(a));
@@ -401,7 +402,7 @@ sealed class StepModel : EstimateText
                $"{evaluationDays:0.##} days in all ({evaluation.IntervalSteps.Source}; {evaluation.Iterations.Source}); counted in the wall days with downtime, not in time to train");
         Assume(goodput.Describe());
 
-        return new EstimateWords(Bottleneck(e.Breakdown, e.StepTimeS, ppCrossDomain), assumptions, steps, memory);
+        return new EstimateWords(Bottleneck(e.Breakdown, e.StepTimeS, ppCrossDomain), assumptions[..runFrom], steps, memory) { RunAssumptions = assumptions[runFrom..] };
     }
 
     /// <summary>How the expert traffic is costed, with the expected nodes per token when the EP group spans nodes.</summary>

@@ -72,10 +72,10 @@ public sealed record Estimate
         init => _bottleneck = value;
     }
 
-    /// <summary>The modelling assumptions behind the numbers, most general first.</summary>
+    /// <summary>The modelling assumptions behind the numbers, most general first; for a job that does not fit, only those its memory and layout rest on.</summary>
     public IReadOnlyList<string> Assumptions
     {
-        get => _assumptions ?? Text?.Words.Assumptions ?? [];
+        get => _assumptions ?? Text?.Words.Applying(Feasible) ?? [];
         init => _assumptions = value;
     }
 

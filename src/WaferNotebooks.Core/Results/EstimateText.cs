@@ -1,11 +1,22 @@
 namespace WaferNotebooks.Core.Results;
 
-/// <summary>The words of one estimate: its bottleneck, assumptions and the descriptions of its parts, in breakdown order.</summary>
+/// <summary>
+/// The words of one estimate: its bottleneck, assumptions and the descriptions of its parts, in
+/// breakdown order. <see cref="Assumptions"/> are what the job, its layout and its memory rest on;
+/// <see cref="RunAssumptions"/> what only the figures of a run rest on (MFU, power, energy, price,
+/// carbon, evaluation, goodput), which a job that does not fit has none of.
+/// </summary>
 public sealed record EstimateWords(
     string Bottleneck,
     IReadOnlyList<string> Assumptions,
     IReadOnlyList<string> StepDescriptions,
-    IReadOnlyList<string> MemoryDescriptions);
+    IReadOnlyList<string> MemoryDescriptions)
+{
+    public IReadOnlyList<string> RunAssumptions { get; init; } = [];
+
+    /// <summary>The assumptions that apply: all of them for a job that runs, those of the job and its memory for one that does not fit.</summary>
+    public IReadOnlyList<string> Applying(bool feasible) => feasible ? [.. Assumptions, .. RunAssumptions] : Assumptions;
+}
 
 /// <summary>
 /// Writes the words of an estimate from the inputs it was computed from, on first read, and then

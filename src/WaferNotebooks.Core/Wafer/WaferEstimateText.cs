@@ -40,9 +40,12 @@ sealed class WaferEstimateText(WaferCluster c, TrainingJob job, WaferStep step, 
 
     protected override EstimateWords Describe() => new(
         Bottleneck(),
-        [.. Assumptions(), .. power.Energy(c, describe: true).Assumptions],
+        Assumptions(),
         step.Breakdown.Parts.Select(p => p.Description).ToArray(),
-        step.Memory.Parts.Select(p => p.Description).ToArray());
+        step.Memory.Parts.Select(p => p.Description).ToArray())
+    {
+        RunAssumptions = power.Energy(c, describe: true).Assumptions,
+    };
 
     string Why()
     {

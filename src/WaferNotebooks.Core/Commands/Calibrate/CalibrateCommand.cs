@@ -23,7 +23,7 @@ public sealed class CalibrateCommand : Subcommand<CalibrateRequest, CalibrationR
         // Kept as given (not made absolute), so the overlay records a path another machine can follow.
         var data = a.All(DataRepeated).ToList();
         foreach (var path in data) ValueParsers.ExistingFile(Data.Name, path);
-        var fit = List(a.Required(Fit)).Select(n => CalibratedConstant.Find(n, Fit.Name)).Distinct().ToList();
+        var fit = List(a.Required(Fit)).Select(n => CalibratedConstant.Find(ValueParsers.ParseChoice(Fit.Name, n, Fit.AllowedValues!), Fit.Name)).Distinct().ToList();
         var by = a.Choice(By) ?? CalibrationFit.ByAccelerator;
         var weight = a.Choice(Weight) ?? CalibrationFit.WeightRows;
         var rows = a.One(Rows) is { } r ? List(r) : [];

@@ -26,6 +26,7 @@ public sealed class CompareCommand : Subcommand<CompareRequest, Comparison>
             .Select(text => a.Target(text, layout))
             .Select(t => new ComparisonTarget(a.WithRelease(a.WithPowerCap(t.System, gpuClassOnly: true), wafersOnly: true), t.Devices, layout?.Resolve(t.Devices, job, t.System)))
             .ToList();
+        a.RefuseGpuSoftware([.. targets.Select(t => t.System)]);
         if (a.One(PowerCap) is { } cap && targets.All(t => t.System is not GpuCluster))
             throw new WaferInputException($"{PowerCap.Name} {cap}: none of the compared systems is GPU-class; wafer-scale systems have no user power limit");
         if (a.One(Release) is { } release && targets.All(t => t.System is not WaferCluster))
@@ -62,7 +63,7 @@ public sealed class CompareCommand : Subcommand<CompareRequest, Comparison>
                 table.Add(e.SystemId, Count(e.Devices), Compact(e.Layout), null, null, null, null, null, null, "no: " + e.Reason, null);
         var winners = new[] { ("fastest", c.Fastest), ("least energy", c.LeastEnergy), ("cheapest", c.Cheapest), ("least CO2", c.LeastCo2) }
             .Select(w => $"{w.Item1}: {(w.Item2 is { } e ? $"{e.SystemId}:{e.Devices}" : "none feasible")}");
-        return new ResultView($"{c.Job.Model.Id}: {c.Estimates.Count} systems compared",
+        return new ResultView($"{c.Job.Model.Id}: {Count(c.Estimates.Count, "system")} compared",
             $"{Scaled(c.Job.Tokens)} tokens, batch {Count(c.Job.GlobalBatchSeqs)} × {Count(c.Job.SeqLen)}, {c.Job.Precision.ToString().ToLowerInvariant()}; " +
             $"layouts chosen for {c.Objective.ToString().ToLowerInvariant()} where not given")
         {

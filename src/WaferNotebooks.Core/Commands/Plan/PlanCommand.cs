@@ -25,7 +25,7 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
     {
         var job = a.Job();
         var target = a.Target(a.Required(On), null);
-        target = target with { System = a.WithRelease(a.WithPowerCap(target.System)) };
+        target = target with { System = a.ForSystem(target.System) };
         var top = a.One(Top) is { } t ? ValueParsers.ParsePositiveInt(Top.Name, t) : DefaultTop;
         return new PlanRequest(job, target, a.Economics(), a.Objective(), top);
     }
@@ -96,7 +96,8 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
                 Lists = Tally(p),
             };
         }
-        var front = p.ParetoFront.ToHashSet();
+        // By layout: the planner estimates each front layout again, so the top rows are equal estimates, not the same objects.
+        var front = p.ParetoFront.Select(e => e.Layout).ToHashSet();
         var table = new ViewTableBuilder(Number("#"), Text("layout"), Number("step time"), Number("days"), Number("MFU"), Number("memory GB"),
             Number("MWh"), Number("cost"), Text("pareto"), Text("bottleneck"));
         var rank = 0;
@@ -104,14 +105,9 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
         {
             var n = ViewOf(e).Record;
             table.Add(Count(++rank), Compact(e.Layout), n.Number("step_time_s"), n.Number("time_to_train_days"), n.Number("mfu"),
-                n.Number("memory_per_device_gb"), n.Number("energy_mwh"), n.Number("cost_usd"), front.Contains(e) ? "*" : "", e.Bottleneck);
+                n.Number("memory_per_device_gb"), n.Number("energy_mwh"), n.Number("cost_usd"), front.Contains(e.Layout) ? "*" : "", e.Bottleneck);
         }
-        var (first, last) = (ViewOf(p.ParetoFront[0]).Record, ViewOf(p.ParetoFront[^1]).Record);
-        var notes = new List<ViewNote>
-        {
-            new("Pareto front of time vs energy", ViewPhrase.Of($"{Count(p.ParetoFront.Count)} layout(s), from {first.Number("time_to_train_days")} days / {first.Number("energy_mwh")} MWh " +
-                $"to {last.Number("time_to_train_days")} days / {last.Number("energy_mwh")} MWh")),
-        };
+        var notes = new List<ViewNote> { new("Pareto front of time vs energy", ParetoNote([.. p.ParetoFront.Select(e => ViewOf(e).Record)])) };
         return new ResultView(title,
             $"{Count(p.Evaluated)} layouts tried, {Count(p.FeasibleCount)} fit, {p.ParetoFront.Count} on the Pareto front; ranked by {p.Objective.ToString().ToLowerInvariant()}")
         {
@@ -120,6 +116,21 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
             Notes = notes,
             Lists = Tally(p),
         };
+    }
+
+    /// <summary>
+    /// The front in one sentence, fastest to most frugal; layouts that read alike (one layout, or
+    /// a tie to the digits shown) are one point, not a span "from X to X".
+    /// </summary>
+    private static ViewPhrase ParetoNote(IReadOnlyList<ViewRecord> front)
+    {
+        var (first, last) = (front[0], front[^1]);
+        var (days, mwh) = (first.Number("time_to_train_days"), first.Number("energy_mwh"));
+        if (days.ToString() != last.Number("time_to_train_days").ToString() || mwh.ToString() != last.Number("energy_mwh").ToString())
+            return ViewPhrase.Of($"{Count(front.Count, "layout")}, from {days} days / {mwh} MWh (fastest) to {last.Number("time_to_train_days")} days / {last.Number("energy_mwh")} MWh (least energy)");
+        return front.Count == 1
+            ? ViewPhrase.Of($"one layout, {days} days / {mwh} MWh: it is the fastest and uses the least energy")
+            : ViewPhrase.Of($"{Count(front.Count)} layouts tie at {days} days / {mwh} MWh: each is the fastest and uses the least energy");
     }
 
     private static IReadOnlyList<ViewList> Tally(PlanResult p) =>

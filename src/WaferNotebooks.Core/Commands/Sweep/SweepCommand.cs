@@ -36,7 +36,7 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         var layoutSpec = a.LayoutSpec();
         if (layoutSpec?.Dp is not null)
             throw new WaferInputException($"{Layout.Name}: sweep grows dp with the device count; leave dp out");
-        var system = a.WithRelease(a.WithPowerCap(a.Catalog.FindSystem(id)));
+        var system = a.ForSystem(a.Catalog.FindSystem(id));
         // The layout is checked at the first count; a later count it cannot use is a skipped point of the sweep.
         var layout = layoutSpec?.Resolve(counts[0], job, system);
         return new SweepRequest(job, system, counts, layout, knob, a.Economics(), a.Objective());
@@ -82,7 +82,7 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         var notes = s.Points.Where(p => !p.Estimate.Feasible)
             .Select(p => new ViewNote($"{Count(p.Devices)} devices", $"does not fit: {p.Estimate.Reason ?? "no layout fits"}"))
             .Concat(s.Skipped.Select(k => new ViewNote($"{Count(k.Devices)} devices{(k.KnobValue is { } v ? $" at {Scaled(v)}" : "")}", $"skipped: {k.Reason}")));
-        return new ResultView($"{s.Job.Model.Id} on {s.SystemId}: {s.Points.Count} points",
+        return new ResultView($"{s.Job.Model.Id} on {s.SystemId}: {Count(s.Points.Count, "point")}",
             $"{Scaled(s.Job.Tokens)} tokens, " +
             (s.FixedLayout is null ? $"best layout by {s.Objective.ToString().ToLowerInvariant()} at each count" : $"layout {s.FixedLayout} with dp growing"))
         {

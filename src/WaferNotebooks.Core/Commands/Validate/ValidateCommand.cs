@@ -103,7 +103,7 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
                 values.Error, Count(r.Devices), Compact(r.Layout), r.Assumed is { Count: > 0 } open ? string.Join(",", open) : "-");
         }
         var (all, throughput) = (Summary(v.Summary), Summary(v.Throughput.Summary));
-        return new ResultView($"Validation: {v.Source}", $"{v.Rows.Count} rows")
+        return new ResultView($"Validation: {v.Source}", Count(v.Rows.Count, "row"))
         {
             Record = new()
             {
@@ -142,7 +142,7 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
         var (all, allCv) = (Summary(cv.InSample.Summary), Summary(cv.OutOfGroup.Summary));
         var (throughput, throughputCv) = (Summary(cv.InSample.Throughput.Summary), Summary(cv.OutOfGroup.Throughput.Summary));
         return new ResultView($"Cross-validation: {cv.InSample.Source}, leaving out one {cv.By} at a time",
-            $"{cv.InSample.Rows.Count} rows, cross-validated leaving out one {cv.By} at a time")
+            $"{Count(cv.InSample.Rows.Count, "row")}, cross-validated leaving out one {cv.By} at a time")
         {
             Record = new()
             {

@@ -23,6 +23,9 @@ public static class ValueText
 
     public static string Count(int n) => n.ToString("N0", Invariant);
 
+    /// <summary>A count with its noun, singular for one: "1 point", "7 points".</summary>
+    public static string Count(int n, string noun) => $"{Count(n)} {noun}{(n == 1 ? "" : "s")}";
+
     /// <summary>
     /// Seconds once a duration reaches a second, milliseconds below, microseconds below a
     /// millisecond (a SwarmX reduction of 10 µs read "0.0100 ms"), to three significant figures
