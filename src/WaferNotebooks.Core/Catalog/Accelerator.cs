@@ -35,7 +35,9 @@ public sealed record Accelerator(
     /// <summary>Link to host memory per device and direction, GB/s (PCIe, Infinity Fabric, NVLink-C2C); null: unknown, so activations cannot be offloaded.</summary>
     Sourced? HostLinkGBps = null,
     /// <summary>Host memory per device, GB (the node's system memory over its devices); null: unknown, not checked.</summary>
-    Sourced? HostMemoryGb = null)
+    Sourced? HostMemoryGb = null,
+    /// <summary>Measured board power against locked clock under training load; null: the generic clock/power law (Energy.PowerLimitedClock).</summary>
+    ClockPowerCurve? ClockPower = null)
 {
     /// <summary>The power limit in force: the operator's cap, else the TDP.</summary>
     public double PowerLimit => PowerLimitW?.Value ?? TdpW.Value;

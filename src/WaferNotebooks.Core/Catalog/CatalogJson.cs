@@ -68,11 +68,13 @@ internal static class CatalogJson
                 ? $"launch_s ({d.LaunchS.Value}) must be between 0 and {CalibratedConstant.MaxLaunchS} seconds" :
             d.ComputeUnits is { Value: var units } && (units < 1 || units != Math.Floor(units))
                 ? $"compute_units ({units}) must be a whole number of at least 1" :
+            d.ClockPowerCurve is { } curve ? ClockPowerCurve.Problem(curve.ClockMhz, curve.Watts, d.IdleW.Value, curve.Source) :
             null;
         if (problem is not null) throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}': {problem}.");
         var device = new Accelerator(d.Id, d.Name, d.Vendor, d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps,
             d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "", d.MatmulEfficiencyFp8,
-            d.ComputeUnits, d.SustainedMatmulShare, d.LaunchS, PeakTflopsFp4: d.PeakTflopsFp4, HostLinkGBps: d.HostLinkGbps, HostMemoryGb: d.HostMemoryGb);
+            d.ComputeUnits, d.SustainedMatmulShare, d.LaunchS, PeakTflopsFp4: d.PeakTflopsFp4, HostLinkGBps: d.HostLinkGbps, HostMemoryGb: d.HostMemoryGb,
+            ClockPower: d.ClockPowerCurve?.ToCurve(d.Id, fileName));
         if (d.CalibrationGroup is { } group) CatalogIds.Check(group, $"calibration_group of accelerator '{d.Id}'", $"Catalog file '{fileName}'");
         return new AcceleratorEntry(device, d.Aliases ?? [], d.DefaultSystem, d.PricePerHour, d.CalibrationGroup ?? d.Id);
     }
@@ -197,6 +199,8 @@ internal sealed class AcceleratorDto
     /// <summary>Link to host memory per direction, GB/s, where known (activation offload).</summary>
     public Sourced? HostLinkGbps { get; init; }
     public Sourced? HostMemoryGb { get; init; }
+    /// <summary>Measured board power against locked clock under training load (power-capped clocks).</summary>
+    public ClockPowerCurveDto? ClockPowerCurve { get; init; }
     /// <summary>Accelerators of one group (the same die and clocks) share fitted constants.</summary>
     public string? CalibrationGroup { get; init; }
     public Sourced? OnChipSramMb { get; init; }
@@ -205,6 +209,24 @@ internal sealed class AcceleratorDto
     /// <summary>The system a bare accelerator id (--on h100) stands for.</summary>
     public string? DefaultSystem { get; init; }
     public string? Notes { get; init; }
+}
+
+/// <summary><c>{"clock_mhz": [high … low], "watts": [...], "source": "...", "confidence": "measured"}</c>.</summary>
+internal sealed class ClockPowerCurveDto
+{
+    public required List<double> ClockMhz { get; init; }
+    public required List<double> Watts { get; init; }
+    public required string Source { get; init; }
+    public string? Confidence { get; init; }
+
+    public ClockPowerCurve ToCurve(string id, string fileName)
+    {
+        var confidence = Catalog.Confidence.Measured;
+        if (Confidence is { } text && !Enum.TryParse(text, ignoreCase: true, out confidence) || int.TryParse(Confidence, out _))
+            throw new WaferInputException($"Catalog file '{fileName}': accelerator '{id}': clock_power_curve has unknown confidence '{Confidence}' " +
+                                          $"(allowed: {string.Join(", ", Enum.GetNames<Catalog.Confidence>().Select(n => n.ToLowerInvariant()))}).");
+        return new ClockPowerCurve(ClockMhz, Watts, Source, confidence);
+    }
 }
 
 internal sealed class GpuClusterDto

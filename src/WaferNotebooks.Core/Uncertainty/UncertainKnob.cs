@@ -60,6 +60,8 @@ public sealed record UncertainKnob(string Name, Sourced Input, Func<SystemSpec, 
         WaferCluster r => Walk(r, prefix),
         Accelerator r => Walk(r, prefix),
         EconomicAssumptions r => Walk(r, prefix),
+        // Measured points without ranges: the curve's spread is not published, so it adds no knob.
+        ClockPowerCurve => [],
         SystemSpec => [],
         _ => throw new InvalidOperationException(
             $"{record.GetType().Name} holds catalog numbers but is not listed in UncertainKnob.WalkRecord, so its ranges would be lost; add it there."),

@@ -34,6 +34,64 @@ public class PowerLimitedClockTests
         }
     }
 
+    /// <summary>A device with a measured curve: 1,500 MHz at 600 W, 1,200 at 400, 900 at 250; idle 100 W, TDP 500 W.</summary>
+    static Accelerator Curved(double cap) => TestSystems.H100 with
+    {
+        TdpW = new Sourced(500, "test"),
+        IdleW = new Sourced(100, "test"),
+        PowerLimitW = new Sourced(cap, "test"),
+        ClockPower = new ClockPowerCurve([1500, 1200, 900], [600, 400, 250], "test"),
+    };
+
+    [Theory]
+    // f(TDP 500 W) = 1200 + 300·(500 − 400)/(600 − 400) = 1350 MHz.
+    [InlineData(500, 1.0)]
+    [InlineData(400, 1200.0 / 1350)]
+    [InlineData(300, 1000.0 / 1350)]   // 900 + 300·(300 − 250)/(400 − 250)
+    [InlineData(175, 450.0 / 1350)]    // below the lowest point: straight to idle at 0 MHz, 900·(175 − 100)/(250 − 100)
+    public void A_measured_curve_replaces_the_cubic_law(double cap, double share) =>
+        Assert.Equal(share, PowerLimitedClock.ClockShare(Curved(cap)), 1e-12);
+
+    [Fact]
+    public void A_curve_whose_top_lies_below_the_TDP_pins_the_clock_there()
+    {
+        // The curve tops out at 600 W; with a 700 W TDP every cap from 600 W up keeps the top clock.
+        var a = Curved(650) with { TdpW = new Sourced(700, "test") };
+        Assert.Equal(1.0, PowerLimitedClock.ClockShare(a), 1e-12);
+        Assert.Equal(1200.0 / 1500, PowerLimitedClock.ClockShare(a with { PowerLimitW = new Sourced(400, "test") }), 1e-12);
+    }
+
+    [Theory]
+    // Segments P = a + b·f: 1200–1500 MHz a = −400 W, 900–1200 a = −200 W, 0–900 a = idle; margin = idle − a.
+    [InlineData(1250, 1450, 500)]
+    [InlineData(1000, 1100, 300)]
+    [InlineData(1000, 1300, 300)]
+    [InlineData(700, 1100, 0)]
+    public void The_energy_saving_margin_is_the_least_over_the_curve_segments_spanned(double lowMhz, double highMhz, double margin) =>
+        Assert.Equal(margin, PowerLimitedClock.EnergySavingMarginW(Curved(500), lowMhz / 1350, highMhz / 1350), 1e-9);
+
+    [Fact]
+    public void The_energy_saving_margin_of_the_cubic_law_is_twice_its_dynamic_power_above_the_voltage_floor()
+    {
+        // H100 test device: idle 75 W, TDP 700 W → 2·625·r³ at the low end; 0 below φ = ½.
+        Assert.Equal(2 * 625 * 0.729, PowerLimitedClock.EnergySavingMarginW(TestSystems.H100, 0.9, 0.95), 1e-9);
+        Assert.Equal(0, PowerLimitedClock.EnergySavingMarginW(TestSystems.H100, 0.4, 0.95));
+    }
+
+    [Fact]
+    public void The_catalog_A100_follows_its_measured_training_curve()
+    {
+        var a100 = SimulatorCatalog.Default.FindAccelerator("a100-80gb");
+        Assert.NotNull(a100.ClockPower);
+        // Catalog points (Perseus GPT-3 175B stages): 1,230 MHz 364.5 W, 1,290 MHz 411.5 W → 400 W at 1,230 + 60·35.5/47;
+        // 1,170 MHz 326.7 W → 350 W at 1,170 + 60·23.3/37.8.
+        double atTdp = 1230 + 60 * 35.5 / 47, at350 = 1170 + 60 * 23.3 / 37.8;
+        var capped = a100 with { PowerLimitW = new Sourced(350, "test") };
+        Assert.Equal(at350 / atTdp, PowerLimitedClock.ClockShare(capped), 1e-9);
+        Assert.Contains("measured clock/power curve", PowerLimitedClock.Describe(capped));
+        Assert.Contains("no measured clock/power curve", PowerLimitedClock.Describe(Capped(500)));
+    }
+
     static Accelerator Capped(double cap) => TestSystems.H100 with { PowerLimitW = new Sourced(cap, "test") };
 
     [Fact]

@@ -123,9 +123,10 @@ public class EstimatorProperties
 
     /// <summary>
     /// Energy per token (the job's tokens are fixed, so the run's MWh) never rises when the cap is
-    /// lowered, as long as both clocks lie above the energy-optimal clock. With the cubic law, a
-    /// step of C/r math-bound seconds at clock share r and M other busy seconds uses
-    /// P_s·(C/r + …) + (TDP − P_s)·r³·(C/r + M); it falls with r while 2·(TDP − P_s)·r³ ≥ P_s, where
+    /// lowered, as long as both clocks lie above the energy-optimal clock. A step of C/r math-bound
+    /// seconds at clock share r and M other busy seconds uses P_s·(C/r + …) + (P(r) − idle)·(C/r + M);
+    /// it falls with r while r·P'(r) − (P(r) − idle) ≥ P_s over the whole span of clocks
+    /// (<see cref="PowerLimitedClock.EnergySavingMarginW"/>; with the cubic law 2·(TDP − P_s)·r³), where
     /// P_s is everything drawn whatever the clock: idle power plus the device's share of its
     /// node's overhead. The pipeline bubble is idle time that stretches with the stage time, so
     /// static power weighs (1 + (p−1)/(v·m)) times as much there. Below that clock static power
@@ -140,8 +141,8 @@ public class EstimatorProperties
             double staticW = d.IdleW.Value + g.Nodes(x.Case.Devices) * g.NodeOverheadW.Value / x.Case.Devices;
             var l = x.Case.Layout!;
             double bubble = (l.Pp - 1.0) / (l.Vpp * (x.Case.Job.GlobalBatchSeqs / (l.Dp * l.MicroBatch)));
-            double optimal = Math.Max(PowerLimitedClock.VoltageFloorClockShare, Math.Cbrt(staticW * (1 + bubble) / (2 * (d.TdpW.Value - d.IdleW.Value))));
-            if (PowerLimitedClock.ClockShare(Capped(g, x.Low).Device) < optimal) return;
+            double rLow = PowerLimitedClock.ClockShare(Capped(g, x.Low).Device), rHigh = PowerLimitedClock.ClockShare(Capped(g, x.High).Device);
+            if (PowerLimitedClock.EnergySavingMarginW(d, rLow, rHigh) < staticW * (1 + bubble)) return;
             var (low, high) = (x.Case.Run(Capped(g, x.Low)), x.Case.Run(Capped(g, x.High)));
             if (!high.Feasible) return;
             Assert.True(low.EnergyMwh <= high.EnergyMwh * (1 + 1e-9),
