@@ -6,7 +6,8 @@ namespace WaferNotebooks.Core.Catalog;
 /// data-parallel gradient reduction is bucketed and overlapped with the backward pass, whether
 /// the pipeline schedule can interleave model chunks, and in what precision gradients are
 /// accumulated and reduced; whether its elementwise work runs as fused kernels or op by op
-/// (eager PyTorch), and how it produces FP8 GEMM inputs (<see cref="Gpu.ElementwiseKernels"/>).
+/// (eager PyTorch), and how it produces FP8 GEMM inputs (<see cref="Gpu.ElementwiseKernels"/>);
+/// how its loss kernel holds the logits (<see cref="CrossEntropyKernel"/>).
 /// </summary>
 public sealed record GpuSoftware(
     bool FusedAttention = true,
@@ -22,7 +23,8 @@ public sealed record GpuSoftware(
     Fp8Casts Fp8Casts = Fp8Casts.TransformerEngine,
     MoeDispatch? Moe = null,
     bool PerChunkGradientReduction = true,
-    AttentionKernel AttentionKernel = AttentionKernel.Native)
+    AttentionKernel AttentionKernel = AttentionKernel.Native,
+    CrossEntropyKernel CrossEntropy = CrossEntropyKernel.Fp32Copy)
 {
     /// <summary>How expert-parallel tokens travel (<see cref="Catalog.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
     public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
@@ -147,6 +149,12 @@ public sealed record GpuSoftware(
         + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8, when used, by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8, when used, by Transformer Engine linears (weights cast every micro-batch)")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
         + (MoeDispatch == MoeDispatch.Flat ? "" : "; MoE dispatch: " + MoeDispatch.Describe())
+        + (CrossEntropy switch
+        {
+            CrossEntropyKernel.InPlace16 => "; cross entropy by Transformer Engine's fused kernel, gradient in place in the 16-bit logits",
+            CrossEntropyKernel.Fp32LogSoftmax => "; cross entropy on an fp32 copy of the logits, fp32 log-softmax saved",
+            _ => "",
+        })
         + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
             : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")
               + (Zero3SyncPerTensorS > 0 ? $", one synchronised gather per parameter tensor ({Zero3SyncPerTensorS * 1e3:0.##} ms each)" : ""));

@@ -10,8 +10,12 @@ namespace WaferNotebooks.Core.Gpu;
 /// direction; what the neighbouring layer's pass does not cover is exposed:
 /// <code>exposed per micro-batch = N · (max(0, x/B − t_forward) + max(0, x/B − t_backward))</code>
 /// The copies run on DMA copy engines, not the SMs; their HBM traffic (2x per layer and
-/// micro-batch) is a few percent of HBM bandwidth and is not charged. Device memory keeps the
-/// other layers' activations and one offloaded layer in transit; host memory holds the N layers of
+/// micro-batch) is a few percent of HBM bandwidth and is not charged. Transformer Engine's
+/// offload synchronizer lets the copy of layer i finish as late as layer L − N + i and starts its
+/// reload L − N layers ahead of its backward, so a copy may spread over more than one neighbouring
+/// layer: hiding each under one layer's pass, as above, is the conservative side. The same schedule
+/// keeps the device's saved activations at (L − N) layers' worth (TE's <c>get_cpu_offload_context</c>
+/// documentation): device memory holds the other layers' activations, host memory the N layers of
 /// every micro-batch in flight.
 /// </summary>
 public static class ActivationOffload

@@ -17,11 +17,16 @@ namespace WaferNotebooks.Core.Gpu;
 /// the stage's weights and gradients whole through the step (<see cref="DataParallelSync.ShardsWeightsDuringStep"/>). Activations follow
 /// <see cref="ActivationMemory"/>; 1F1B keeps min(p, m) micro-batches in flight on the first
 /// stage, interleaving multiplies that by 1 + (p−1)/(p·v) (Korthikanti et al. 2022, Sec. 4.2.3).
-/// The last stage holds the logits of one micro-batch in 16 and 32 bit. Measured memory runs
+/// The last stage holds the logits of one micro-batch as the stack's loss kernel keeps them
+/// (<see cref="ActivationMemory.LogitBytesPerElement"/>). Measured memory runs
 /// above the formulas: <see cref="FixedBuffersGb"/> and <see cref="FragmentationShare"/> are added.
 /// With offload=N (<see cref="ActivationOffload"/>), N layers of each stage keep their activations in
-/// host memory (the breakdown's <see cref="MemoryBreakdown.HostPart"/>, off the device) and the
-/// device holds one of those layers of one micro-batch in transit.
+/// host memory (the breakdown's <see cref="MemoryBreakdown.HostPart"/>, off the device); the device
+/// keeps the other layers' activations and nothing more: Transformer Engine's offload synchronizer
+/// (TE 2.10, <c>get_cpu_offload_context</c>) lets layer i's copy finish as late as layer L − N + i
+/// and starts its reload at the mirror point of the backward, so the saved activations peak at
+/// (L − N) layers' worth. With fp8_param_gather under ZeRO-3, the linear layers' sharded and
+/// gathered weights are FP8 (1 byte).
 /// </summary>
 public static class DeviceMemory
 {
@@ -68,11 +73,20 @@ public static class DeviceMemory
         (dense, expert) = (dense * ParameterCopies(dualPipe), expert * ParameterCopies(dualPipe));
         bool shardedWeights = DataParallelSync.ShardsWeightsDuringStep(l);
         double weights = 2 * (shardedWeights ? dense / shard + expert / expertShard : dense + expert);
+        bool fp8Params = fp8Gemms && sw.Fp8ParamGather;
         if (shardedWeights)
+        {
             // The computing layer and the prefetched ones, and ZeRO++ hpZ's secondary partition.
-            weights += 2 * (1 + sw.Zero3PrefetchLayers) * part.DenseWeightsPerLayer(part.MoeShare > 0)
+            double gatheredLayer = part.DenseWeightsPerLayer(part.MoeShare > 0);
+            weights += 2 * (1 + sw.Zero3PrefetchLayers) * gatheredLayer
                 + (l.SecondaryShard > 0 ? 2 * (dense / l.SecondaryShard + expert / Math.Max(1, l.SecondaryShard / l.Ep)) : 0);
-        else if (fp8Gemms && !sw.Fp8ParamGather)
+            if (fp8Params)
+                // fp8_param_gather: the linear layers' shards and gathered copies are FP8, 1 byte
+                // instead of 2 (Megatron FSDP keeps no 16-bit copy of them; norms and embeddings stay 16-bit).
+                weights -= ParameterCopies(dualPipe) * part.MaxLayersPerStage * LinearShard(part, shard, expertShard)
+                    + (1 + sw.Zero3PrefetchLayers) * (gatheredLayer - part.Params.NormsPerLayer);
+        }
+        else if (fp8Gemms && !fp8Params)
             // FP8 weight and transpose cached beside the 16-bit weights; with fp8_param_gather they
             // replace the 16-bit copy of the linear layers (1 + 1 bytes), so nothing is added.
             weights += 2 * ParameterCopies(dualPipe) * part.MaxLayersPerStage * part.LinearWeightsPerLayer;
@@ -109,16 +123,13 @@ public static class DeviceMemory
         double recomputed = l.RecomputedLayers(stageLayers);
         // Offloaded: the N layers of every micro-batch the first stage holds in flight (the most), and
         // on the device one layer of one micro-batch in transit.
-        double offloaded = 0;
-        if (l.OffloadLayers > 0)
-        {
-            offloaded = l.OffloadLayers * PerLayer(others) * InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l);
-            activations += PerLayer(others);
-        }
+        double offloaded = l.OffloadLayers > 0
+            ? l.OffloadLayers * PerLayer(others) * InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l)
+            : 0;
         if (l.Recompute == Recompute.Full)
             activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
-        // Logits of the micro-batch on the last stage: 16-bit output and fp32 for the loss.
-        double logits = tokens * m.Vocab / l.Tp * (2 + 4);
+        // Logits of the micro-batch on the last stage, as the stack's loss kernel holds them.
+        double logits = ActivationMemory.Logits(m, tokens, l.Tp, sw.CrossEntropy);
         double fragmentation = FragmentationShare * (activations + logits);
 
         const double Gb = 1e9;
@@ -129,15 +140,15 @@ public static class DeviceMemory
             return new Result(new MemoryBreakdown(names, gb, capacityGb, "HBM", text), (activations + logits) / Gb);
         string[] descriptions =
         [
-            (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? $"16-bit weights, sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers" + (l.SecondaryShard > 0 ? $" and a secondary copy sharded over {l.SecondaryShard} ranks (hpZ)" : "")
+            (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? (fp8Params ? "FP8 linear-layer and 16-bit other weights" : "16-bit weights") + $", sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers" + (l.SecondaryShard > 0 ? $" and a secondary copy sharded over {l.SecondaryShard} ranks (hpZ)" : "")
                 : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard"),
             $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
                 : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : ""),
             "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : ""),
             $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}"
                 + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : "")
-                + (l.OffloadLayers > 0 ? $"; {Math.Min(l.OffloadLayers, stageLayers)} of the layers offloaded to host memory, one of them of one micro-batch in transit" : ""),
-            "logits of one micro-batch, 16-bit and fp32 (last stage)",
+                + (l.OffloadLayers > 0 ? $"; {Math.Min(l.OffloadLayers, stageLayers)} of the layers offloaded to host memory" : ""),
+            LogitsDescription(sw.CrossEntropy),
             $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation",
         ];
         if (l.OffloadLayers > 0)
@@ -147,6 +158,21 @@ public static class DeviceMemory
             parts[i] = new MemoryPart(names[i], gb[i], descriptions[i]);
         return new Result(new MemoryBreakdown(parts, capacityGb), (activations + logits) / Gb);
     }
+
+    /// <summary>Linear-layer weights of one layer on one device under ZeRO-3 sharding (non-expert over the shard, routed experts over theirs).</summary>
+    static double LinearShard(ModelPartition part, int shard, int expertShard)
+    {
+        double moe = part.MoeShare;
+        double dense = (1 - moe) * part.DenseWeightsPerLayer(false) + moe * part.DenseWeightsPerLayer(true) - part.Params.NormsPerLayer;
+        return dense / shard + moe * part.ExpertWeightsPerLayer / expertShard;
+    }
+
+    static string LogitsDescription(CrossEntropyKernel kernel) => kernel switch
+    {
+        CrossEntropyKernel.InPlace16 => "logits of one micro-batch, 16-bit, the loss's gradient written into them (Transformer Engine cross entropy; last stage)",
+        CrossEntropyKernel.Fp32LogSoftmax => "logits of one micro-batch, 16-bit, an fp32 copy and the fp32 log-softmax (last stage)",
+        _ => "logits of one micro-batch, 16-bit and fp32 (last stage)",
+    };
 
     /// <summary>MLP width per token for activation purposes: MoE tokens pass through their active and shared experts.</summary>
     public static int EffectiveFfn(Catalog.ModelSpec m) => m.Moe is { } moe

@@ -33,7 +33,13 @@ namespace WaferNotebooks.Core.Gpu;
 /// the <c>compiled</c> column or <c>+compiled</c> says otherwise) and FP8 goes through
 /// Transformer Engine <c>te.Linear</c> layers (llm-foundry's <c>fc_type: te</c>).</item>
 /// <item>torchtitan (2024–): FSDP2 with the modern stack, eager PyTorch kernels unless compiled,
-/// FP8 by torchao's dynamic tensorwise scaling.</item>
+/// FP8 by torchao's dynamic tensorwise scaling; its loss is <c>F.cross_entropy(pred.float(), ...)</c>
+/// (torchtitan components/loss.py), which holds an fp32 copy and the fp32 log-softmax beside the
+/// 16-bit logits (<see cref="CrossEntropyKernel.Fp32LogSoftmax"/>).</item>
+/// <item>Megatron-Bridge: Megatron-Core's stack; from 2025-09 to 2026-06 its recipes take
+/// Transformer Engine's cross entropy, which writes the gradient into the 16-bit logits
+/// (<see cref="MegatronBridge"/>). Megatron-Core itself and NeMo use the fp32 copy
+/// (<see cref="CrossEntropyKernel.Fp32Copy"/>, every other stack's default too).</item>
 /// <item>Attention kernels (<see cref="AttentionKernels"/>): Megatron-Core, NeMo and Megatron-Bridge
 /// run Transformer Engine's cuDNN fused attention, native on Hopper; the PyTorch-native stacks
 /// (FSDP/llm-foundry, torchtitan) and DeepSpeed from 2023 run FlashAttention-2-class kernels written
@@ -58,6 +64,8 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     static readonly DateOnly TorchSdpa = new(2023, 3, 1);
     static readonly DateOnly TorchFlash2 = new(2024, 1, 1);
     static readonly DateOnly PallasFlash = new(2024, 1, 1);
+    static readonly DateOnly BridgeTeCrossEntropy = new(2025, 9, 1);
+    static readonly DateOnly TeFp32CrossEntropy = new(2026, 7, 1);
 
     static GpuSoftware Before(DateOnly? date, DateOnly boundary, GpuSoftware old, GpuSoftware current) =>
         date is { } d && d < boundary ? old : current;
@@ -82,9 +90,22 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
         d => Before(d, MegatronOverlap, GpuSoftware.Megatron2021, GpuSoftware.Modern));
 
     public static TrainingFramework MegatronCore { get; } = new("megatron-core",
-        "Megatron-Core and the stacks built on it (NeMo, Megatron-Bridge): fused attention, overlapped bucketed reduction",
-        ["nemo", "megatron-bridge"],
+        "Megatron-Core and the stacks built on it (NeMo): fused attention, overlapped bucketed reduction",
+        ["nemo"],
         d => Before(d, new DateOnly(2023, 1, 1), MegatronLm.SoftwareAt(d), GpuSoftware.Modern));
+
+    /// <summary>
+    /// NVIDIA Megatron-Bridge: Megatron-Core under Bridge's recipes, whose performance configurations
+    /// take Transformer Engine's cross entropy (<see cref="CrossEntropyKernel.InPlace16"/>):
+    /// <c>cross_entropy_fusion_impl = "te"</c> in the performance scripts from Bridge PR #403
+    /// (2025-08-28) and in the Llama 3 and Qwen recipes from PR #1154 (2025-11-05). From 2026-07 TE's
+    /// kernel keeps the gradient in fp32 (TransformerEngine PR #3193), the bytes of the fp32 copy again.
+    /// </summary>
+    public static TrainingFramework MegatronBridge { get; } = new("megatron-bridge",
+        "NVIDIA Megatron-Bridge (Megatron-Core with Bridge's recipes): from 2025-09 to 2026-06 Transformer Engine's cross entropy, gradient in place in the 16-bit logits",
+        [],
+        d => Before(d, BridgeTeCrossEntropy, MegatronCore.SoftwareAt(d),
+            Before(d, TeFp32CrossEntropy, MegatronCore.SoftwareAt(d) with { CrossEntropy = CrossEntropyKernel.InPlace16 }, MegatronCore.SoftwareAt(d))));
 
     public static TrainingFramework DeepSpeed { get; } = new("deepspeed",
         "DeepSpeed pipeline engine (Megatron-DeepSpeed, GPT-NeoX): plain 1F1B, reduction after the flush",
@@ -100,7 +121,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
 
     public static TrainingFramework Torchtitan { get; } = new("torchtitan",
         "torchtitan (PyTorch-native FSDP2, TP, PP, CP): eager PyTorch kernels unless compiled, FP8 by torchao dynamic scaling", [],
-        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic), PreferredZeroStage: 3);
+        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic) with { CrossEntropy = CrossEntropyKernel.Fp32LogSoftmax }, PreferredZeroStage: 3);
 
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",
@@ -120,7 +141,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
         "DeepSeek HAI-LLM (DeepSeek-V3): node-limited expert routing, FP8 dispatch, DualPipe", ["deepseek"],
         _ => GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.DeepSeekV3));
 
-    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron, HaiLlm];
+    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron, HaiLlm, MegatronBridge];
 
     /// <summary>Every accepted name, canonical names first.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(f => f.Name), .. All.SelectMany(f => f.Aliases)];

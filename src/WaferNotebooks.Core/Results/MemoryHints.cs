@@ -18,17 +18,16 @@ public static class MemoryHints
 
     /// <summary>
     /// Layers per pipeline stage whose activations, kept in host memory, bring <paramref name="memory"/>
-    /// under its capacity: N = ⌈overflow / (activations / L)⌉ + 1, with L the layers of the fullest
-    /// stage (each offloaded layer frees its share of every micro-batch in flight, and one layer of
-    /// one micro-batch stays on the device in transit, counted here as a whole layer's share, so N
-    /// is at most one more than needed). Null when the activations do not overflow or when N would
+    /// under its capacity: N = ⌈overflow / (activations / L)⌉, with L the layers of the fullest
+    /// stage (each offloaded layer frees its share of every micro-batch in flight; the copies in
+    /// flight hold no more, <see cref="Gpu.ActivationOffload"/>). Null when the activations do not overflow or when N would
     /// not stay below <paramref name="fewestStageLayers"/> (offload keeps at least one layer per stage).
     /// </summary>
     public static int? OffloadLayersThatFit(MemoryBreakdown memory, int stageLayers, int fewestStageLayers)
     {
         double over = memory.TotalGb - memory.CapacityGb, activations = memory["activations"];
         if (over <= 0 || activations <= 0 || stageLayers < 1) return null;
-        double n = Math.Ceiling(over / (activations / stageLayers)) + 1;
+        double n = Math.Ceiling(over / (activations / stageLayers));
         return n < fewestStageLayers ? (int)n : null;
     }
 

@@ -29,7 +29,7 @@ public sealed record CaseInputs
     /// <summary>Column <c>grad_reduce_dtype</c>: fp32 (accumulate and reduce in fp32) or bf16/fp16.</summary>
     public bool? GradientsInFp32 { get; init; }
 
-    /// <summary>Column <c>activation_offload</c>: layers whose activations were offloaded to the host (recorded and reported; not applied to the row's layout).</summary>
+    /// <summary>Column <c>activation_offload</c>: layers per pipeline stage whose activations were offloaded to host memory, applied to the row's layout as <c>offload=N</c> (Megatron-Core <c>cpu_offloading_num_layers</c>).</summary>
     public int? ActivationOffloadLayers { get; init; }
 
     /// <summary>Column <c>power_cap_w</c>: the devices' power limit in the run, below the TDP (sets the sustained clock, docs/gpu-model.md §3.6).</summary>

@@ -24,7 +24,9 @@ namespace WaferNotebooks.Core.Validation;
 /// tp ≥ 2 when the row has sequence parallelism or <c>tensor_parallel</c> = 1, tp = 1 when <c>tensor_parallel</c> = 0;</item>
 /// <item>recompute none if it fits, else selective, else full of the fewest layers per stage that
 /// fit (a quarter, half, three quarters, all; checkpointing is opt-in);</item>
-/// <item>sequence parallelism with tp &gt; 1 (the planner's rule).</item>
+/// <item>sequence parallelism with tp &gt; 1 (the planner's rule);</item>
+/// <item>no activation offload unless the row's <c>activation_offload</c> gives it (then applied as
+/// <c>offload=N</c>, and full recompute, which it excludes, is not a candidate).</item>
 /// </list>
 /// Candidates come out in order of preference: the first that fits is the framework's choice.
 /// </summary>
@@ -66,12 +68,17 @@ public static class UnpublishedKnobs
         if (c.Dp is { } givenDp && givenDp != dp) yield break;
         var job = jobFor(dp);
         int zero = c.ZeroStage ?? l.ZeroStage;
+        // A published offload is part of the layout; it excludes full recompute (LayoutRules), so a
+        // candidate whose unpublished recompute is full does not hold together with it.
+        int offload = c.Inputs.ActivationOffloadLayers ?? l.OffloadLayers;
+        if (offload > 0 && (c.Recompute ?? l.Recompute) == Recompute.Full) yield break;
         var fixedFields = l with
         {
             Tp = tp, Pp = pp, Dp = dp, Cp = cp, Ep = c.Ep ?? l.Ep, ZeroStage = zero,
             Recompute = c.Recompute ?? l.Recompute, SequenceParallel = c.SequenceParallel ?? tp > 1,
             // A published "full" means every layer; partial recompute only fills an unpublished knob.
             RecomputeLayers = c.Recompute is null ? l.RecomputeLayers : 0,
+            OffloadLayers = offload,
         };
         if (policy == LayoutPolicy.Fastest || c.MicroBatch is not null)
         {

@@ -75,6 +75,8 @@ public sealed record ValidationCase(
         if (SequenceParallel == true && Tp == 1) return "sequence_parallel = 1 with tp = 1: sequence parallelism shards along the tensor-parallel group";
         if (Inputs.TensorParallel == false && Tp > 1) return $"tensor_parallel = 0 but tp = {Tp}";
         if (Inputs.TensorParallel == true && Tp == 1) return "tensor_parallel = 1 but tp = 1";
+        if (Inputs.ActivationOffloadLayers is { } offload && Recompute == Workload.Recompute.Full)
+            return $"activation_offload = {offload} with recompute = full: a fully recomputed layer stores only its input, so nothing is left to offload (offload goes with recompute none or selective)";
         if (GlobalBatchSeqs is { } seqs && Inputs.BatchTokens is { } tokens && Math.Abs((double)seqs * SeqLen - tokens) > 0.05 * tokens)
             return $"global_batch_seqs = {seqs} ({(double)seqs * SeqLen:N0} tokens) and batch_tokens = {tokens:N0} disagree by more than 5%";
         return null;

@@ -150,7 +150,7 @@ public sealed class ValidationRun(
             return Skip($"line {c.Line}: malformed row: impossible shape: {shape}");
         var notes = new List<string>();
         if (system is GpuCluster) notes.Add(stack.Describe());
-        if (c.Inputs.ActivationOffloadLayers is { } offloaded) notes.Add($"activation_offload = {offloaded} layers: not applied to this row's layout (offload=N is an estimator option), those activations count in device memory");
+        if (c.Inputs.ActivationOffloadLayers is { } offloaded) notes.Add($"activation_offload = {offloaded} layers per stage: their activations in host memory (offload={offloaded}), copied over the host link");
         if (c.Inputs.PowerCapW is { } capW) notes.Add($"power cap {capW:0} W: the tensor clock and busy power follow it");
         if (c.Inputs.Includes.Count > 0) notes.Add($"the measured figure includes {string.Join(", ", c.Inputs.Includes)}: not modelled");
         if (IsWholeRun(c.Metric) && c.TokensB is null) return Skip($"whole-run metric {c.Metric} needs tokens_b");

@@ -37,12 +37,14 @@ public class ActivationOffloadTests
     const double LayerBytes = 131_584.0 * 4096;
 
     [Fact]
-    public void Offloaded_layers_leave_the_device_for_host_memory_with_one_in_transit()
+    public void Offloaded_layers_leave_the_device_for_host_memory()
     {
         var kept = Run("tp=1,pp=1,dp=64,recompute=selective");
         var offloaded = Run("tp=1,pp=1,dp=64,recompute=selective,offload=16");
-        // 16 of 32 layers go, one comes back as the layer in transit: 15 layers' bytes fewer on the device.
-        Assert.Equal(15 * LayerBytes / 1e9, kept.Memory["activations"] - offloaded.Memory["activations"], 1e-9);
+        // 16 of 32 layers go: 16 layers' bytes fewer on the device. Transformer Engine's schedule holds
+        // each offloaded layer until layer L − N + i, so the copies in flight add nothing to the peak
+        // of (L − N) layers.
+        Assert.Equal(16 * LayerBytes / 1e9, kept.Memory["activations"] - offloaded.Memory["activations"], 1e-9);
         // Host: 16 layers × 1 micro-batch in flight (no pipeline).
         Assert.Equal(16 * LayerBytes / 1e9, offloaded.Memory.HostGb, 1e-9);
         Assert.Equal(0, kept.Memory.HostGb);

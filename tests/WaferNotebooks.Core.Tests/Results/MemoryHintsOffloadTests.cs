@@ -14,14 +14,15 @@ public class MemoryHintsOffloadTests
         new([new MemoryPart("weights", otherGb, ""), new MemoryPart("activations", activationsGb, "")], capacityGb);
 
     [Fact]
-    public void The_layers_to_offload_are_the_overflow_over_one_layers_share_plus_the_one_in_transit()
+    public void The_layers_to_offload_are_the_overflow_over_one_layers_share()
     {
-        // 40 GB of activations over 10 layers = 4 GB a layer; 90 GB of 80 is 10 GB over: ⌈10/4⌉ + 1 = 4.
-        Assert.Equal(4, MemoryHints.OffloadLayersThatFit(Breakdown(40, 50, 80), stageLayers: 10, fewestStageLayers: 10));
-        // Exactly 8 GB over: ⌈2⌉ + 1 = 3.
-        Assert.Equal(3, MemoryHints.OffloadLayersThatFit(Breakdown(40, 48, 80), 10, 10));
-        // Offload keeps a layer per stage on the device: 4 is not below a smallest stage of 4 layers.
-        Assert.Null(MemoryHints.OffloadLayersThatFit(Breakdown(40, 50, 80), 10, 4));
+        // 40 GB of activations over 10 layers = 4 GB a layer; 90 GB of 80 is 10 GB over: ⌈10/4⌉ = 3
+        // (the copies in flight hold nothing beyond the kept layers, Transformer Engine's offload schedule).
+        Assert.Equal(3, MemoryHints.OffloadLayersThatFit(Breakdown(40, 50, 80), stageLayers: 10, fewestStageLayers: 10));
+        // Exactly 8 GB over: ⌈2⌉ = 2.
+        Assert.Equal(2, MemoryHints.OffloadLayersThatFit(Breakdown(40, 48, 80), 10, 10));
+        // Offload keeps a layer per stage on the device: 3 is not below a smallest stage of 3 layers.
+        Assert.Null(MemoryHints.OffloadLayersThatFit(Breakdown(40, 50, 80), 10, 3));
         // Nothing over, nothing to offload.
         Assert.Null(MemoryHints.OffloadLayersThatFit(Breakdown(40, 30, 80), 10, 10));
     }

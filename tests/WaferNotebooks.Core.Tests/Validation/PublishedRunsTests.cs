@@ -74,7 +74,11 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // windowed layers (§2.1) moved only the 8 rows of those models, back to 20.0% (median 13.1%, coverage 57.3%).
         Assert.True(s.MeanAbsError <= 0.205, $"mean |error| {s.MeanAbsError:P1} (reached 20.0%)");
         Assert.True(s.MedianAbsError <= 0.15, $"median |error| {s.MedianAbsError:P1} (reached 14.9%)");
-        Assert.True(s.Coverage >= 0.56, $"coverage {s.Coverage:P1} (reached 56.3%)");
+        // The loss kernels' logits (docs/gpu-model.md §5) took coverage from 57.3% to 55.3%: torchtitan's fp32 copy and
+        // log-softmax (10 bytes a logit) overflow the catalog's 80 GB H100 at 32K and 128K tokens by 1.2 GB, so their ranges
+        // shrink to the nominal and the 32K row falls outside (the benchmark ran 96 GB H100s and reports 84 GiB used, above
+        // the model's 81 GB); GPT-OSS on H100 runs with less recompute and leaves its range. Mean 20.1%, median 13.1%.
+        Assert.True(s.Coverage >= 0.55, $"coverage {s.Coverage:P1} (reached 55.3%)");
         Assert.True(s.Count - s.Skipped >= 103, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -91,14 +95,17 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var moeRows = cv.OutOfGroup.Rows.Where(r => moe.Contains(r.Id) && !r.Skipped).ToList();
         Report("MoE rows, cross-validated by source", moeRows);
         Assert.Equal(13, moeRows.Count);
-        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.38, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 37.9%; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
+        // The logits as Transformer Engine's cross entropy holds them (2 bytes, no fp32 copy of GPT-OSS's 201K-wide
+        // vocabulary) let the two GPT-OSS rows recompute fewer layers: +59.3% -> +64.2% (B200), +29.6% -> +36.1% (H100).
+        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.388, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 38.7% with the loss kernels' logits; 37.9% before; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
         // The Megatron-Bridge rows by class (B200 and H100 recipes are the ones still far off). Reached: GB200 14.5%, B200 55.7%, H100 82.3%
         // with MLA from its ranks and GPT-OSS's windowed layers (§2.1), which made the DeepSeek-V3 and GPT-OSS rows faster; GB200 16.1%,
         // B200 49.8%, H100 79.7% with the dispatcher's host sync (§4.6) before them; 16.5%, 53.9%, 81.2% before that (H100 73.7% before §3.3).
         double Class(string system) => moeRows.Where(r => r.Id.StartsWith("mbridge-") && r.SystemId == system).Average(r => r.AbsError!.Value);
         Assert.True(Class("gb200-nvl72") <= 0.165, $"GB200 MoE {Class("gb200-nvl72"):P1} (reached 16.1%)");
-        Assert.True(Class("dgx-b200") <= 0.56, $"B200 MoE {Class("dgx-b200"):P1} (reached 55.7%)");
-        Assert.True(Class("dgx-h100") <= 0.83, $"H100 MoE {Class("dgx-h100"):P1} (reached 82.3%)");
+        // GPT-OSS recomputing fewer layers with Transformer Engine's cross entropy (above): B200 55.7% -> 57.0%, H100 82.3% -> 85.5%.
+        Assert.True(Class("dgx-b200") <= 0.571, $"B200 MoE {Class("dgx-b200"):P1} (reached 57.0%)");
+        Assert.True(Class("dgx-h100") <= 0.856, $"H100 MoE {Class("dgx-h100"):P1} (reached 85.5%)");
 
         // Whole-run rows (GPU-hours, wall days, MLPerf time to train): reported with their ranges. Reached: mean 27.1% (27.0% before
         // the MoE dispatcher's host sync, §4.6: the DeepSeek-V2 row names no framework, so it runs Megatron-Core's dispatcher, +5.2% to +5.8%),
@@ -123,7 +130,10 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 98, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.241, $"held-out mean |error| {mean:P1} (reached 24.0% over 98 rows with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        // 24.1% since the logits are held as each stack's loss kernel holds them: Megatron-Bridge's GPT-OSS rows fit
+        // with less recompute (Transformer Engine's cross entropy keeps no fp32 copy of the 201K-wide logits) and run
+        // faster, further over their measurements.
+        Assert.True(mean <= 0.242, $"held-out mean |error| {mean:P1} (reached 24.1% with the loss kernels' logits, 24.0% over 98 rows with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 

@@ -1,0 +1,75 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Gpu;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Tests.GpuTests;
+
+/// <summary>The last stage's logits as each stack's loss kernel holds them, and FP8 weights under ZeRO-3 with fp8_param_gather (docs/gpu-model.md §5).</summary>
+public class LogitsMemoryTests
+{
+    static readonly ModelSpec Llama7 = SimulatorCatalog.Default.FindModel("llama2-7b");
+    static readonly Layout Tp2 = new(2, 1, 32, 1, 1, 1, 1, 1, Recompute.Selective, true);
+
+    static Results.Estimate Run(GpuSoftware sw, TrainingJob job, Layout layout) =>
+        new GpuEstimator(sw).Estimate(job, TestSystems.DgxH100, 64, layout, EconomicAssumptions.Default);
+
+    [Fact]
+    public void Each_loss_kernel_keeps_its_own_bytes_per_logit()
+    {
+        // Megatron-Core: 16-bit logits + the fp32 copy; torchtitan: + the fp32 log-softmax; TE: in place.
+        Assert.Equal(6, ActivationMemory.LogitBytesPerElement(CrossEntropyKernel.Fp32Copy));
+        Assert.Equal(10, ActivationMemory.LogitBytesPerElement(CrossEntropyKernel.Fp32LogSoftmax));
+        Assert.Equal(2, ActivationMemory.LogitBytesPerElement(CrossEntropyKernel.InPlace16));
+    }
+
+    [Theory]
+    [InlineData(CrossEntropyKernel.Fp32Copy, 0.393216)]
+    [InlineData(CrossEntropyKernel.Fp32LogSoftmax, 0.65536)]
+    [InlineData(CrossEntropyKernel.InPlace16, 0.131072)]
+    public void The_logits_part_is_one_micro_batch_of_the_vocabulary_split_over_tp(CrossEntropyKernel kernel, double gb)
+    {
+        // Llama 2 7B, 4,096 tokens, 32,000 vocabulary over tp = 2: 65,536,000 logits per device;
+        // × 6 = 0.393 GB, × 10 = 0.655 GB, × 2 = 0.131 GB.
+        var job = new TrainingJob(Llama7, 1e11, 512, 4096);
+        var e = Run(GpuSoftware.Modern with { CrossEntropy = kernel }, job, Tp2);
+        Assert.Equal(gb, e.Memory["logits"], 1e-9);
+    }
+
+    [Fact]
+    public void Megatron_bridge_recipes_take_te_cross_entropy_from_2025_09_until_te_keeps_the_gradient_in_fp32()
+    {
+        CrossEntropyKernel At(TrainingFramework f, int year, int month) => f.SoftwareAt(new DateOnly(year, month, 1)).CrossEntropy;
+        var bridge = TrainingFramework.Parse("megatron-bridge");
+        Assert.Same(TrainingFramework.MegatronBridge, bridge);
+        Assert.Equal(CrossEntropyKernel.Fp32Copy, At(bridge, 2025, 8));
+        Assert.Equal(CrossEntropyKernel.InPlace16, At(bridge, 2025, 11));
+        Assert.Equal(CrossEntropyKernel.InPlace16, At(bridge, 2026, 2));
+        Assert.Equal(CrossEntropyKernel.Fp32Copy, At(bridge, 2026, 7));
+        // Megatron-Core itself and NeMo keep the fp32 copy; torchtitan casts and keeps the log-softmax.
+        Assert.Equal(CrossEntropyKernel.Fp32Copy, At(TrainingFramework.Parse("nemo"), 2026, 2));
+        Assert.Equal(CrossEntropyKernel.Fp32Copy, At(TrainingFramework.MegatronCore, 2026, 2));
+        Assert.Equal(CrossEntropyKernel.Fp32LogSoftmax, At(TrainingFramework.Torchtitan, 2025, 6));
+        // Apart from the loss, Bridge runs Megatron-Core's stack.
+        Assert.Equal(TrainingFramework.MegatronCore.SoftwareAt(new DateOnly(2026, 2, 1)),
+            TrainingFramework.MegatronBridge.SoftwareAt(new DateOnly(2026, 2, 1)) with { CrossEntropy = CrossEntropyKernel.Fp32Copy });
+    }
+
+    [Fact]
+    public void Under_zero3_fp8_param_gather_keeps_the_linear_shards_and_gathered_layers_at_one_byte()
+    {
+        // Llama 2 7B under ZeRO-3 over 64 ranks, FP8 GEMMs. Linear weights per layer: attention 4h² and
+        // SwiGLU 3·h·F = 4·4096² + 3·4096·11008 = 202,375,168. FP8 parameters save 1 byte on each:
+        // the stage's 32 layers of shards, 32 · 202,375,168 / 64 = 101,187,584, and the two gathered
+        // layers (computing and prefetched), 2 · 202,375,168 = 404,750,336: 505,937,920 bytes in all.
+        var job = new TrainingJob(Llama7, 1e11, 512, 4096, Precision.Fp8);
+        var zero3 = new Layout(1, 1, 64, 1, 1, 1, 1, 3, Recompute.Selective, false);
+        var plain = Run(GpuSoftware.Modern, job, zero3);
+        var fp8 = Run(GpuSoftware.Modern.WithFp8ParamGather(), job, zero3);
+        Assert.Equal(0.50593792, plain.Memory["weights"] - fp8.Memory["weights"], 1e-9);
+        // Without FP8 GEMMs the flag changes nothing.
+        var bf16 = job with { Precision = Precision.Bf16 };
+        Assert.Equal(Run(GpuSoftware.Modern, bf16, zero3).Memory["weights"], Run(GpuSoftware.Modern.WithFp8ParamGather(), bf16, zero3).Memory["weights"]);
+    }
+}
