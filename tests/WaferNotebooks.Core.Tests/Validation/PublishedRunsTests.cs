@@ -72,7 +72,11 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // moved a few points with the measured attention rates.
         // The MoE dispatcher's host sync (§4.6) took the mean from 20.0% to 19.8%; MLA from its published ranks and GPT-OSS's
         // windowed layers (§2.1) moved only the 8 rows of those models, back to 20.0% (median 13.1%, coverage 57.3%).
-        Assert.True(s.MeanAbsError <= 0.205, $"mean |error| {s.MeanAbsError:P1} (reached 20.0%)");
+        // Re-set from 20.5% (reached 20.0%) when the Megatron-Bridge MoE rows took the recipes' own settings (recompute, bf16 gradient
+        // reduction, ZeRO-1, FP8 parameter gather, no offload; scripts/performance at the cited commit) instead of the open-knob prior:
+        // the prior had given GPT-OSS on B200/H100 and DeepSeek-V3 BF16 on GB200 full recompute their recipes do not run, which hid part
+        // of those rows' optimism (reached 21.0%). The target stays mean < 15%.
+        Assert.True(s.MeanAbsError <= 0.211, $"mean |error| {s.MeanAbsError:P1} (reached 21.0%)");
         Assert.True(s.MedianAbsError <= 0.15, $"median |error| {s.MedianAbsError:P1} (reached 14.9%)");
         // The loss kernels' logits (docs/gpu-model.md §5) took coverage from 57.3% to 55.3%: torchtitan's fp32 copy and
         // log-softmax (10 bytes a logit) overflow the catalog's 80 GB H100 at 32K and 128K tokens by 1.2 GB, so their ranges
@@ -95,17 +99,19 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var moeRows = cv.OutOfGroup.Rows.Where(r => moe.Contains(r.Id) && !r.Skipped).ToList();
         Report("MoE rows, cross-validated by source", moeRows);
         Assert.Equal(13, moeRows.Count);
-        // The logits as Transformer Engine's cross entropy holds them (2 bytes, no fp32 copy of GPT-OSS's 201K-wide
-        // vocabulary) let the two GPT-OSS rows recompute fewer layers: +59.3% -> +64.2% (B200), +29.6% -> +36.1% (H100).
-        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.388, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 38.7% with the loss kernels' logits; 37.9% before; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
+        // Re-set from 38% (reached 37.9%) when the rows took their recipes' settings (above): 45.9%. GPT-OSS on B200 runs without recompute
+        // (its recipe lists recompute_modules but leaves recompute_granularity unset, under which Megatron-Core recomputes nothing) and bf16
+        // gradients: +59% -> +125%; on H100 +30% -> +66%. The settings are the runs'; the B200/H100 mechanism they expose is open (issue 10 §6).
+        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.46, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 45.9%; 37.9% with the open-knob prior's recompute; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
         // The Megatron-Bridge rows by class (B200 and H100 recipes are the ones still far off). Reached: GB200 14.5%, B200 55.7%, H100 82.3%
         // with MLA from its ranks and GPT-OSS's windowed layers (§2.1), which made the DeepSeek-V3 and GPT-OSS rows faster; GB200 16.1%,
         // B200 49.8%, H100 79.7% with the dispatcher's host sync (§4.6) before them; 16.5%, 53.9%, 81.2% before that (H100 73.7% before §3.3).
         double Class(string system) => moeRows.Where(r => r.Id.StartsWith("mbridge-") && r.SystemId == system).Average(r => r.AbsError!.Value);
-        Assert.True(Class("gb200-nvl72") <= 0.165, $"GB200 MoE {Class("gb200-nvl72"):P1} (reached 16.1%)");
-        // GPT-OSS recomputing fewer layers with Transformer Engine's cross entropy (above): B200 55.7% -> 57.0%, H100 82.3% -> 85.5%.
-        Assert.True(Class("dgx-b200") <= 0.571, $"B200 MoE {Class("dgx-b200"):P1} (reached 57.0%)");
-        Assert.True(Class("dgx-h100") <= 0.856, $"H100 MoE {Class("dgx-h100"):P1} (reached 85.5%)");
+        // With the recipes' settings (above): GB200 14.7%, B200 72.8% (re-set from 56%), H100 100.3% (re-set from 83%); the prior's recompute
+        // had given 14.5%, 55.7%, 82.3%.
+        Assert.True(Class("gb200-nvl72") <= 0.165, $"GB200 MoE {Class("gb200-nvl72"):P1} (reached 14.7%)");
+        Assert.True(Class("dgx-b200") <= 0.73, $"B200 MoE {Class("dgx-b200"):P1} (reached 72.8%)");
+        Assert.True(Class("dgx-h100") <= 1.01, $"H100 MoE {Class("dgx-h100"):P1} (reached 100.3%)");
 
         // Whole-run rows (GPU-hours, wall days, MLPerf time to train): reported with their ranges. Reached: mean 27.1% (27.0% before
         // the MoE dispatcher's host sync, §4.6: the DeepSeek-V2 row names no framework, so it runs Megatron-Core's dispatcher, +5.2% to +5.8%),
@@ -130,10 +136,8 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 98, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        // 24.1% since the logits are held as each stack's loss kernel holds them: Megatron-Bridge's GPT-OSS rows fit
-        // with less recompute (Transformer Engine's cross entropy keeps no fp32 copy of the 201K-wide logits) and run
-        // faster, further over their measurements.
-        Assert.True(mean <= 0.242, $"held-out mean |error| {mean:P1} (reached 24.1% with the loss kernels' logits, 24.0% over 98 rows with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        // Re-set from 24.1% when the Megatron-Bridge MoE rows took their recipes' settings (PublishedRunsTests above): 25.1%.
+        Assert.True(mean <= 0.252, $"held-out mean |error| {mean:P1} (reached 25.1% over 98 rows with the MoE recipes' own settings; 24.0% with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
