@@ -218,9 +218,9 @@ public class CalibrationTests
     public void Every_shipped_calibration_is_reproduced_by_its_recorded_fit()
     {
         var shipped = SimulatorCatalog.Default.Calibrations;
-        Assert.Equal(6, shipped.Count);
+        Assert.Equal(7, shipped.Count);
         Assert.Equal(["a100 sustained_matmul_share", "blackwell sustained_matmul_share", "a100 launch_s", "gaudi2 sustained_matmul_share", "tpu-v5p sustained_matmul_share",
-                "mi350x sustained_matmul_share", "mi355x sustained_matmul_share"],
+                "mi350x sustained_matmul_share", "mi355x sustained_matmul_share", "mi250x sustained_matmul_share"],
             shipped.SelectMany(f => f.Values).Select(v => $"{v.Accelerator} {v.Constant}"));
         foreach (var fit in shipped)
         {
