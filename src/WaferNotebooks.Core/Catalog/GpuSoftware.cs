@@ -22,7 +22,8 @@ public sealed record GpuSoftware(
     Fp8Casts Fp8Casts = Fp8Casts.TransformerEngine,
     MoeDispatch? Moe = null,
     bool PerChunkGradientReduction = true,
-    AttentionKernel AttentionKernel = AttentionKernel.Native)
+    AttentionKernel AttentionKernel = AttentionKernel.Native,
+    bool OpSelectiveRecompute = false)
 {
     /// <summary>How expert-parallel tokens travel (<see cref="Catalog.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
     public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
@@ -130,6 +131,10 @@ public sealed record GpuSoftware(
     /// </summary>
     public GpuSoftware WithMoeDispatch(MoeDispatch dispatch) => this with { Moe = dispatch };
 
+    /// <summary>Selective recompute checkpointed by op (torchtitan's <c>selective_ac_option = 'op'</c>): every
+    /// second matmul of a layer and all its elementwise ops recomputed (<see cref="Gpu.OpSelectiveRecompute"/>).</summary>
+    public GpuSoftware WithOpSelectiveRecompute() => this with { OpSelectiveRecompute = true };
+
     /// <summary>Fused attention by the given kernel generation (FlashAttention-2 or the first generation instead of the device's own): <see cref="AttentionKernels"/>.</summary>
     public GpuSoftware WithAttentionKernel(AttentionKernel kernel) => this with { AttentionKernel = kernel };
 
@@ -143,7 +148,8 @@ public sealed record GpuSoftware(
         + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")
         + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
         + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
-        + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each" : "")
+        + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each, the loss over fp32 logits op by op" : "")
+        + (OpSelectiveRecompute ? "; selective recompute by op (torchtitan): every second matmul of a layer and its elementwise ops recomputed" : "")
         + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8, when used, by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8, when used, by Transformer Engine linears (weights cast every micro-batch)")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
         + (MoeDispatch == MoeDispatch.Flat ? "" : "; MoE dispatch: " + MoeDispatch.Describe())

@@ -33,7 +33,9 @@ namespace WaferNotebooks.Core.Gpu;
 /// the <c>compiled</c> column or <c>+compiled</c> says otherwise) and FP8 goes through
 /// Transformer Engine <c>te.Linear</c> layers (llm-foundry's <c>fc_type: te</c>).</item>
 /// <item>torchtitan (2024–): FSDP2 with the modern stack, eager PyTorch kernels unless compiled,
-/// FP8 by torchao's dynamic tensorwise scaling.</item>
+/// FP8 by torchao's dynamic tensorwise scaling; selective recompute is its op-level policy, every
+/// second matmul and the elementwise ops recomputed (<see cref="OpSelectiveRecompute"/>; the same
+/// policy from 2024-04 to 2024-12).</item>
 /// <item>Attention kernels (<see cref="AttentionKernels"/>): Megatron-Core, NeMo and Megatron-Bridge
 /// run Transformer Engine's cuDNN fused attention, native on Hopper; the PyTorch-native stacks
 /// (FSDP/llm-foundry, torchtitan) and DeepSpeed from 2023 run FlashAttention-2-class kernels written
@@ -100,7 +102,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
 
     public static TrainingFramework Torchtitan { get; } = new("torchtitan",
         "torchtitan (PyTorch-native FSDP2, TP, PP, CP): eager PyTorch kernels unless compiled, FP8 by torchao dynamic scaling", [],
-        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic), PreferredZeroStage: 3);
+        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic).WithOpSelectiveRecompute(), PreferredZeroStage: 3);
 
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",
