@@ -23,7 +23,8 @@ public sealed record GpuSoftware(
     MoeDispatch? Moe = null,
     bool PerChunkGradientReduction = true,
     AttentionKernel AttentionKernel = AttentionKernel.Native,
-    bool OpSelectiveRecompute = false)
+    bool OpSelectiveRecompute = false,
+    bool EagerLoss = false)
 {
     /// <summary>How expert-parallel tokens travel (<see cref="Catalog.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
     public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
@@ -135,6 +136,13 @@ public sealed record GpuSoftware(
     /// second matmul of a layer and all its elementwise ops recomputed (<see cref="Gpu.OpSelectiveRecompute"/>).</summary>
     public GpuSoftware WithOpSelectiveRecompute() => this with { OpSelectiveRecompute = true };
 
+    /// <summary>The loss runs op by op even when the model is compiled (torchtitan 2024: its <c>torch.compile</c> of
+    /// the loss is commented out, "causes CUDA errors"); <see cref="LossOpByOp"/>.</summary>
+    public GpuSoftware WithEagerLoss() => this with { EagerLoss = true };
+
+    /// <summary>The cross-entropy runs op by op over fp32 logits (<see cref="Gpu.ElementwiseKernels.CrossEntropyBytesPerLogit"/>).</summary>
+    public bool LossOpByOp => EagerKernels || EagerLoss;
+
     /// <summary>Fused attention by the given kernel generation (FlashAttention-2 or the first generation instead of the device's own): <see cref="AttentionKernels"/>.</summary>
     public GpuSoftware WithAttentionKernel(AttentionKernel kernel) => this with { AttentionKernel = kernel };
 
@@ -149,6 +157,7 @@ public sealed record GpuSoftware(
         + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
         + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
         + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each, the loss over fp32 logits op by op" : "")
+        + (EagerLoss && !EagerKernels ? "; the loss over fp32 logits op by op (not compiled)" : "")
         + (OpSelectiveRecompute ? "; selective recompute by op (torchtitan): every second matmul of a layer and its elementwise ops recomputed" : "")
         + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8, when used, by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8, when used, by Transformer Engine linears (weights cast every micro-batch)")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")

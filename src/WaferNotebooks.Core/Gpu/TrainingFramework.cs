@@ -35,7 +35,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// <item>torchtitan (2024–): FSDP2 with the modern stack, eager PyTorch kernels unless compiled,
 /// FP8 by torchao's dynamic tensorwise scaling; selective recompute is its op-level policy, every
 /// second matmul and the elementwise ops recomputed (<see cref="OpSelectiveRecompute"/>; the same
-/// policy from 2024-04 to 2024-12).</item>
+/// policy from 2024-04 to 2024-12); the loss stays eager when the model is compiled (its
+/// <c>torch.compile</c> is commented out in <c>train.py</c> of 2024-12).</item>
 /// <item>Attention kernels (<see cref="AttentionKernels"/>): Megatron-Core, NeMo and Megatron-Bridge
 /// run Transformer Engine's cuDNN fused attention, native on Hopper; the PyTorch-native stacks
 /// (FSDP/llm-foundry, torchtitan) and DeepSpeed from 2023 run FlashAttention-2-class kernels written
@@ -102,7 +103,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
 
     public static TrainingFramework Torchtitan { get; } = new("torchtitan",
         "torchtitan (PyTorch-native FSDP2, TP, PP, CP): eager PyTorch kernels unless compiled, FP8 by torchao dynamic scaling", [],
-        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic).WithOpSelectiveRecompute(), PreferredZeroStage: 3);
+        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic).WithOpSelectiveRecompute().WithEagerLoss(), PreferredZeroStage: 3);
 
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",

@@ -86,6 +86,23 @@ public class OpSelectiveRecomputeTests
     }
 
     [Fact]
+    public void Torchtitan_compiled_keeps_its_loss_eager()
+    {
+        var compiled = WaferNotebooks.Core.Commands.ValueParsers.ParseFramework("--framework", "torchtitan+compiled@2024-12").Software;
+        Assert.False(compiled.EagerKernels);
+        Assert.True(compiled.LossOpByOp);
+        Assert.False(TrainingFramework.MegatronCore.SoftwareAt(null).LossOpByOp);
+        Assert.True(TrainingFramework.Fsdp.SoftwareAt(new DateOnly(2023, 10, 1)).LossOpByOp);
+        // At one layout, the compiled torchtitan step differs from the same stack with a compiled loss by the loss's extra bytes alone:
+        // 2 × 8192 tokens × 128,256 logits × (48 − 16) bytes at the HBM's achievable bandwidth.
+        var job = new TrainingJob(Llama, 1e10, 64, 8192);
+        var layout = new Layout(1, 1, 8, 1, 1, 1, 2, 3, Recompute.None, false);
+        double Other(GpuSoftware sw) => new GpuEstimator(sw).Estimate(job, TestSystems.DgxH100, 8, layout, EconomicAssumptions.Default).Breakdown["other"];
+        double hbm = 3.35e12 * MatmulEfficiency.HbmEfficiency;
+        Assert.Equal(2 * 8192 * 128256.0 * 32 / hbm * 4, Other(compiled) - Other(compiled with { EagerLoss = false }), 1e-9);
+    }
+
+    [Fact]
     public void The_torchtitan_benchmark_part_is_in_the_catalog_as_stated()
     {
         var catalog = SimulatorCatalog.Default;

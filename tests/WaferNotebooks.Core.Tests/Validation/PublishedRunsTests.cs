@@ -74,7 +74,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // windowed layers (§2.1) moved only the 8 rows of those models, back to 20.0% (median 13.1%, coverage 57.3%).
         // torchtitan's op-level selective recompute (§3.7), the eager fp32 loss, the Grand Teton H100's own HBM (96 GB
         // HBM2e, 2.4 TB/s) and torchtitan's pipeline defaults (8 micro-batches, 2 stages per rank) took it to 17.8%
-        // (median 10.1%, coverage 61.2%): torchtitan H100 49.4% -> 33.2%, torchtitan A100 7.7% -> 2.2%, llm-foundry A100 6.2% -> 4.2%.
+        // (median 10.1%, coverage 61.2%): torchtitan H100 49.4% -> 32.4%, torchtitan A100 7.7% -> 2.2%, llm-foundry A100 6.2% -> 4.2%.
         Assert.True(s.MeanAbsError <= 0.18, $"mean |error| {s.MeanAbsError:P1} (reached 17.8%)");
         Assert.True(s.MedianAbsError <= 0.105, $"median |error| {s.MedianAbsError:P1} (reached 10.1%)");
         Assert.True(s.Coverage >= 0.61, $"coverage {s.Coverage:P1} (reached 61.2%)");
@@ -126,7 +126,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 98, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.218, $"held-out mean |error| {mean:P1} (reached 21.7% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        Assert.True(mean <= 0.218, $"held-out mean |error| {mean:P1} (reached 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
