@@ -24,7 +24,9 @@ public sealed record GpuSoftware(
     MoeDispatch? Moe = null,
     bool PerChunkGradientReduction = true,
     AttentionKernel AttentionKernel = AttentionKernel.Native,
-    CrossEntropyKernel CrossEntropy = CrossEntropyKernel.Fp32Copy)
+    CrossEntropyKernel CrossEntropy = CrossEntropyKernel.Fp32Copy,
+    bool OpSelectiveRecompute = false,
+    bool EagerLoss = false)
 {
     /// <summary>How expert-parallel tokens travel (<see cref="Catalog.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
     public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
@@ -132,6 +134,17 @@ public sealed record GpuSoftware(
     /// </summary>
     public GpuSoftware WithMoeDispatch(MoeDispatch dispatch) => this with { Moe = dispatch };
 
+    /// <summary>Selective recompute checkpointed by op (torchtitan's <c>selective_ac_option = 'op'</c>): every
+    /// second matmul of a layer and all its elementwise ops recomputed (<see cref="Gpu.OpSelectiveRecompute"/>).</summary>
+    public GpuSoftware WithOpSelectiveRecompute() => this with { OpSelectiveRecompute = true };
+
+    /// <summary>The loss runs op by op even when the model is compiled (torchtitan 2024: its <c>torch.compile</c> of
+    /// the loss is commented out, "causes CUDA errors"); <see cref="LossOpByOp"/>.</summary>
+    public GpuSoftware WithEagerLoss() => this with { EagerLoss = true };
+
+    /// <summary>The cross-entropy runs op by op over fp32 logits (<see cref="Gpu.ElementwiseKernels.CrossEntropyBytesPerLogit"/>).</summary>
+    public bool LossOpByOp => EagerKernels || EagerLoss;
+
     /// <summary>Fused attention by the given kernel generation (FlashAttention-2 or the first generation instead of the device's own): <see cref="AttentionKernels"/>.</summary>
     public GpuSoftware WithAttentionKernel(AttentionKernel kernel) => this with { AttentionKernel = kernel };
 
@@ -145,7 +158,9 @@ public sealed record GpuSoftware(
         + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")
         + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
         + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
-        + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each" : "")
+        + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each, the loss over fp32 logits op by op" : "")
+        + (EagerLoss && !EagerKernels ? "; the loss over fp32 logits op by op (not compiled)" : "")
+        + (OpSelectiveRecompute ? "; selective recompute by op (torchtitan): every second matmul of a layer and its elementwise ops recomputed" : "")
         + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8, when used, by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8, when used, by Transformer Engine linears (weights cast every micro-batch)")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
         + (MoeDispatch == MoeDispatch.Flat ? "" : "; MoE dispatch: " + MoeDispatch.Describe())

@@ -18,9 +18,11 @@ public readonly record struct FwdBwd(double Forward, double Backward)
 /// context and expert parallel communication the layer cannot hide. Backward matmuls are the
 /// data-gradient and weight-gradient GEMMs, twice the forward FLOPs on the same shapes.
 /// <see cref="HostWait"/>: the GPU idle around an MoE dispatcher's host sync (<see cref="MoeHostSync"/>),
-/// a launch wait outside <see cref="All"/>.
+/// a launch wait outside <see cref="All"/>. <see cref="SelectiveGemmS"/>: forward GEMM seconds that
+/// selective recompute repeats when the stack checkpoints by op (<see cref="OpSelectiveRecompute"/>).
 /// </summary>
-public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep, FwdBwd HostWait = default)
+public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep, FwdBwd HostWait = default,
+    double SelectiveGemmS = 0)
 {
     /// <summary>Bytes per score element when scores are materialised: forward scale-mask-softmax
     /// (read 2, write 2) and dropout (read 2, write 2, mask 1) = 9; backward dropout and softmax
@@ -32,11 +34,12 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
     public FwdBwd All => Gemm + Attention + Elementwise + Tp + Cp + Ep;
 
     /// <summary>Work done again in backward: full recompute repeats the forward of everything;
-    /// selective recompute repeats the attention-score part only.</summary>
+    /// selective recompute repeats the attention-score part only (Megatron), or, checkpointed by op,
+    /// every second GEMM and all the elementwise work (<see cref="OpSelectiveRecompute"/>).</summary>
     public (double Compute, double Elementwise, double Comm) Recompute(Recompute r, bool fused) => r switch
     {
         Workload.Recompute.Full => (Gemm.Forward + Attention.Forward, Elementwise.Forward, Tp.Forward + Cp.Forward + Ep.Forward),
-        Workload.Recompute.Selective => (fused ? 0 : Attention.Forward, 0, 0),
+        Workload.Recompute.Selective => ((fused ? 0 : Attention.Forward) + SelectiveGemmS, SelectiveGemmS > 0 ? Elementwise.Forward : 0, 0),
         _ => (0, 0, 0),
     };
 
@@ -182,7 +185,11 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
                 beforeSync, exchange, loopSlack);
         }
 
-        return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep, hostWait);
+        // Checkpointing by op saves only every other matmul's output: the others are recomputed in the backward.
+        double selectiveGemm = sw.OpSelectiveRecompute && l.Recompute == Workload.Recompute.Selective
+            ? OpSelectiveRecompute.GemmShare(m, ffnWidth, moeLayer && m.Moe is not null) * (moeLayer && m.Moe is not null ? attentionSideGemm : gemmF)
+            : 0;
+        return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep, hostWait, selectiveGemm);
     }
 
     /// <summary>
@@ -194,16 +201,16 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
     public static double OverlappedTp(double comm, double gemm, int t) =>
         Math.Max(comm / t, DataParallelSync.Overlapped(comm, gemm) - gemm);
 
-    /// <summary>The logit layer and the cross-entropy loss on the last stage for one micro-batch.</summary>
-    public static LayerTime Logits(ModelSpec m, TrainingJob job, Layout l, GpuCluster system)
+    /// <summary>The logit layer and the cross-entropy loss on the last stage for one micro-batch;
+    /// <paramref name="eager"/>: the loss as eager PyTorch runs it (<see cref="ElementwiseKernels.CrossEntropyBytesPerLogit"/>).</summary>
+    public static LayerTime Logits(ModelSpec m, TrainingJob job, Layout l, GpuCluster system, bool eager = false)
     {
         var a = system.Device;
         double tokens = l.MicroBatch * (double)job.SeqLen / l.Cp;
         // The output layer stays 16-bit in FP8 recipes (Transformer Engine keeps it in BF16).
         double gemm = MatmulEfficiency.Seconds(a, Precision.Bf16, tokens, m.Vocab / (double)l.Tp, m.Hidden);
-        // Softmax cross-entropy over fp32 logits: write, read for max/sum, read+write for the gradient.
-        double bytes = tokens * m.Vocab / (double)l.Tp * 4 * 4;
-        double ce = bytes / (a.HbmTBps.Value * 1e12 * MatmulEfficiency.HbmEfficiency);
-        return new LayerTime(new FwdBwd(gemm, 2 * gemm), default, new FwdBwd(ce / 2, ce / 2), default, default, default);
+        var (forwardBytes, backwardBytes) = ElementwiseKernels.CrossEntropyBytesPerLogit(eager);
+        double logits = tokens * m.Vocab / (double)l.Tp, hbm = a.HbmTBps.Value * 1e12 * MatmulEfficiency.HbmEfficiency;
+        return new LayerTime(new FwdBwd(gemm, 2 * gemm), default, new FwdBwd(logits * forwardBytes / hbm, logits * backwardBytes / hbm), default, default, default);
     }
 }

@@ -35,7 +35,10 @@ namespace WaferNotebooks.Core.Gpu;
 /// <item>torchtitan (2024–): FSDP2 with the modern stack, eager PyTorch kernels unless compiled,
 /// FP8 by torchao's dynamic tensorwise scaling; its loss is <c>F.cross_entropy(pred.float(), ...)</c>
 /// (torchtitan components/loss.py), which holds an fp32 copy and the fp32 log-softmax beside the
-/// 16-bit logits (<see cref="CrossEntropyKernel.Fp32LogSoftmax"/>).</item>
+/// 16-bit logits (<see cref="CrossEntropyKernel.Fp32LogSoftmax"/>); selective recompute is its op-level policy, every
+/// second matmul and the elementwise ops recomputed (<see cref="OpSelectiveRecompute"/>; the same
+/// policy from 2024-04 to 2024-12); the loss stays eager when the model is compiled (its
+/// <c>torch.compile</c> is commented out in <c>train.py</c> of 2024-12).</item>
 /// <item>Megatron-Bridge: Megatron-Core's stack; from 2025-09 to 2026-06 its recipes take
 /// Transformer Engine's cross entropy, which writes the gradient into the 16-bit logits
 /// (<see cref="MegatronBridge"/>). Megatron-Core itself and NeMo use the fp32 copy
@@ -121,7 +124,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
 
     public static TrainingFramework Torchtitan { get; } = new("torchtitan",
         "torchtitan (PyTorch-native FSDP2, TP, PP, CP): eager PyTorch kernels unless compiled, FP8 by torchao dynamic scaling", [],
-        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic) with { CrossEntropy = CrossEntropyKernel.Fp32LogSoftmax }, PreferredZeroStage: 3);
+        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic).WithOpSelectiveRecompute().WithEagerLoss() with { CrossEntropy = CrossEntropyKernel.Fp32LogSoftmax }, PreferredZeroStage: 3);
 
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",

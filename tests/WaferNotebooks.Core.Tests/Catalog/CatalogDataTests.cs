@@ -38,7 +38,7 @@ public class CatalogDataTests
     [Fact]
     public void The_required_accelerators_exist()
     {
-        string[] ids = ["a100-40gb", "a100-80gb", "h100-sxm", "h100-pcie", "h800", "h200", "b200", "gb200", "mi250x", "mi300x",
+        string[] ids = ["a100-40gb", "a100-80gb", "h100-sxm", "h100-sxm-96gb", "h100-pcie", "h800", "h200", "b200", "gb200", "mi250x", "mi300x",
             "mi325x", "mi350x", "mi355x", "gaudi2", "gaudi3", "trainium1", "trainium2", "tpu-v3", "tpu-v4", "tpu-v5e", "tpu-v5p", "v100"];
         Assert.Equal(ids.Order(), Catalog.Accelerators.Select(a => a.Id).Order());
     }

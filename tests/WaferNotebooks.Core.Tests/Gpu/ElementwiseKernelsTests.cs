@@ -12,8 +12,8 @@ namespace WaferNotebooks.Core.Tests.GpuTests;
 public class ElementwiseKernelsTests
 {
     // Llama 3 8B shape (GQA 32/8, SwiGLU 14336, no dropout) and an MPT-7B shape (MHA, GELU 4h).
-    static readonly ModelSpec Llama = new("l8", "Llama 8B", 32, 4096, 14336, FfnKind.SwiGlu, 32, 8, 128, 128256, 8192, Dropout: false);
-    static readonly ModelSpec Mpt = new("m7", "MPT 7B", 32, 4096, 16384, FfnKind.Gelu, 32, 32, 128, 50368, 2048, Dropout: false);
+    internal static readonly ModelSpec Llama = new("l8", "Llama 8B", 32, 4096, 14336, FfnKind.SwiGlu, 32, 8, 128, 128256, 8192, Dropout: false);
+    internal static readonly ModelSpec Mpt = new("m7", "MPT 7B", 32, 4096, 16384, FfnKind.Gelu, 32, 32, 128, 50368, 2048, Dropout: false);
 
     [Fact]
     public void Eager_llama_block_bytes_are_the_sum_of_its_ops()
