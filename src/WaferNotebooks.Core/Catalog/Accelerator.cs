@@ -35,7 +35,9 @@ public sealed record Accelerator(
     /// <summary>Link to host memory per device and direction, GB/s (PCIe, Infinity Fabric, NVLink-C2C); null: unknown, so activations cannot be offloaded.</summary>
     Sourced? HostLinkGBps = null,
     /// <summary>Host memory per device, GB (the node's system memory over its devices); null: unknown, not checked.</summary>
-    Sourced? HostMemoryGb = null)
+    Sourced? HostMemoryGb = null,
+    /// <summary>Silicon generation (catalog <c>architecture</c>): which kernel measurements apply; <see cref="DeviceArchitecture.Unknown"/> when not stated.</summary>
+    DeviceArchitecture Architecture = DeviceArchitecture.Unknown)
 {
     /// <summary>The power limit in force: the operator's cap, else the TDP.</summary>
     public double PowerLimit => PowerLimitW?.Value ?? TdpW.Value;
