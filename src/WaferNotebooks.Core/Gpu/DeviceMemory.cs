@@ -64,10 +64,22 @@ public static class DeviceMemory
         int shard = l.ShardSize;
         int expertShard = Math.Max(1, shard / l.Ep);
         bool dualPipe = PipelineSchedule.IsDualPipe(l, sw);
-        var (dense, expert) = part.HeaviestStageWeights;
-        (dense, expert) = (dense * ParameterCopies(dualPipe), expert * ParameterCopies(dualPipe));
         bool shardedWeights = DataParallelSync.ShardsWeightsDuringStep(l);
-        double weights = 2 * (shardedWeights ? dense / shard + expert / expertShard : dense + expert);
+        double gradBytes = GradientBytes(job.Precision, sw);
+        // The stage whose weights, gradients and optimizer state take the most bytes: ZeRO shards expert
+        // and dense weights over different rank counts, so the stage with the most raw weights (a last stage
+        // carrying a multi-token prediction module's experts) need not be it.
+        (double Weights, double Grads, double Optimizer) State((double Dense, double Expert) stage)
+        {
+            var (d, e) = (stage.Dense * ParameterCopies(dualPipe), stage.Expert * ParameterCopies(dualPipe));
+            double w = 2 * (shardedWeights ? d / shard + e / expertShard : d + e);
+            double g = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? d / shard + e / expertShard : d + e);
+            return (w, g, 12 * (l.ZeroStage >= 1 ? d / shard + e / expertShard : d + e));
+        }
+        var heaviest = new[] { part.HeaviestStageWeights, part.FirstStageWeights, part.LastStageWeights }
+            .MaxBy(stage => State(stage) is var x ? x.Weights + x.Grads + x.Optimizer : 0);
+        var (weights, grads, optimizer) = State(heaviest);
+        var (dense, expert) = (heaviest.Dense * ParameterCopies(dualPipe), heaviest.Expert * ParameterCopies(dualPipe));
         if (shardedWeights)
             // The computing layer and the prefetched ones, and ZeRO++ hpZ's secondary partition.
             weights += 2 * (1 + sw.Zero3PrefetchLayers) * part.DenseWeightsPerLayer(part.MoeShare > 0)
@@ -76,9 +88,6 @@ public static class DeviceMemory
             // FP8 weight and transpose cached beside the 16-bit weights; with fp8_param_gather they
             // replace the 16-bit copy of the linear layers (1 + 1 bytes), so nothing is added.
             weights += 2 * ParameterCopies(dualPipe) * part.MaxLayersPerStage * part.LinearWeightsPerLayer;
-        double gradBytes = GradientBytes(job.Precision, sw);
-        double grads = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? dense / shard + expert / expertShard : dense + expert);
-        double optimizer = 12 * (l.ZeroStage >= 1 ? dense / shard + expert / expertShard : dense + expert);
 
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         int ffn = EffectiveFfn(m);
