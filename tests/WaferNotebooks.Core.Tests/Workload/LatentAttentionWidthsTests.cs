@@ -2,6 +2,7 @@ using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Parallel;
 using WaferNotebooks.Core.Workload;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Tests.GpuTests;
 
 namespace WaferNotebooks.Core.Tests.WorkloadTests;
@@ -97,6 +98,20 @@ public class LatentAttentionWidthsTests
         Assert.Equal(part.DenseWeightsPerLayer(true) + 2.0 * 7168 * 7168 / 8 + 3 * 7168 + 129_280.0 * 7168 / 8, with.Dense - without.Dense, 3);
         Assert.Equal(part.ExpertWeightsPerLayer, with.Expert - without.Expert, 3);
         Assert.Equal(new ModelPartition(V3 with { MtpLayers = 0 }, p, layout).FirstStageWeights, part.FirstStageWeights);
+    }
+
+    [Fact]
+    public void The_estimate_states_the_module_and_the_ring_width()
+    {
+        var job = new TrainingJob(V3, 1e12, 1024, 4096, Precision.Bf16);
+        var estimate = Simulator.Estimate(job, SimulatorCatalog.Default.FindSystem("dgx-h100"), 1024,
+            new Layout(Tp: 8, Pp: 8, Dp: 16, Ep: 16, Recompute: Recompute.Full));
+        Assert.Contains(estimate.Assumptions, a => a.StartsWith("1 multi-token prediction module on the last pipeline stage: one more MoE layer"));
+        Assert.Contains(estimate.Assumptions, a => a.Contains("context parallelism rings the per-head keys and values, not the latent"));
+        var without = Simulator.Estimate(job with { Model = V3 with { MtpLayers = 0 } }, SimulatorCatalog.Default.FindSystem("dgx-h100"), 1024,
+            new Layout(Tp: 8, Pp: 8, Dp: 16, Ep: 16, Recompute: Recompute.Full));
+        Assert.True(estimate.StepTimeS > without.StepTimeS);
+        Assert.DoesNotContain(without.Assumptions, a => a.Contains("multi-token prediction"));
     }
 
     [Fact]
