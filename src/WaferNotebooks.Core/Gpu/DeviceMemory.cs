@@ -76,8 +76,11 @@ public static class DeviceMemory
             double g = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? d / shard + e / expertShard : d + e);
             return (w, g, 12 * (l.ZeroStage >= 1 ? d / shard + e / expertShard : d + e));
         }
-        var heaviest = new[] { part.HeaviestStageWeights, part.FirstStageWeights, part.LastStageWeights }
-            .MaxBy(stage => State(stage) is var x ? x.Weights + x.Grads + x.Optimizer : 0);
+        double Bytes((double Dense, double Expert) stage) => State(stage) is var x ? x.Weights + x.Grads + x.Optimizer : 0;
+        var heaviest = part.HeaviestStageWeights;
+        // Written without a collection: the planner sizes thousands of candidates.
+        if (Bytes(part.FirstStageWeights) > Bytes(heaviest)) heaviest = part.FirstStageWeights;
+        if (Bytes(part.LastStageWeights) > Bytes(heaviest)) heaviest = part.LastStageWeights;
         var (weights, grads, optimizer) = State(heaviest);
         var (dense, expert) = (heaviest.Dense * ParameterCopies(dualPipe), heaviest.Expert * ParameterCopies(dualPipe));
         if (shardedWeights)
