@@ -37,7 +37,9 @@ public sealed record Accelerator(
     /// <summary>Host memory per device, GB (the node's system memory over its devices); null: unknown, not checked.</summary>
     Sourced? HostMemoryGb = null,
     /// <summary>Measured board power against locked clock under training load; null: the generic clock/power law (Energy.PowerLimitedClock).</summary>
-    ClockPowerCurve? ClockPower = null)
+    ClockPowerCurve? ClockPower = null,
+    /// <summary>Silicon generation (catalog <c>architecture</c>): which kernel measurements apply; <see cref="DeviceArchitecture.Unknown"/> when not stated.</summary>
+    DeviceArchitecture Architecture = DeviceArchitecture.Unknown)
 {
     /// <summary>The power limit in force: the operator's cap, else the TDP.</summary>
     public double PowerLimit => PowerLimitW?.Value ?? TdpW.Value;

@@ -69,12 +69,16 @@ internal static class CatalogJson
             d.ComputeUnits is { Value: var units } && (units < 1 || units != Math.Floor(units))
                 ? $"compute_units ({units}) must be a whole number of at least 1" :
             d.ClockPowerCurve is { } curve ? ClockPowerCurve.Problem(curve.ClockMhz, curve.Watts, d.IdleW.Value, curve.Source) :
+            d.Architecture is { } arch && DeviceArchitectureNames.Parse(arch) is null
+                ? $"architecture '{arch}' is not known (known: {string.Join(", ", DeviceArchitectureNames.All)}; leave it out for a device of none of these)" :
             null;
         if (problem is not null) throw new WaferInputException($"Catalog file '{fileName}': accelerator '{d.Id}': {problem}.");
         var device = new Accelerator(d.Id, d.Name, d.Vendor, d.PeakTflops16, d.PeakTflopsFp8, d.HbmGb, d.HbmTbps,
             d.ScaleUpGbps, d.ScaleOutGbps, d.TdpW, d.IdleW, d.MatmulEfficiency, d.OnChipSramMb, d.Notes ?? "", d.MatmulEfficiencyFp8,
             d.ComputeUnits, d.SustainedMatmulShare, d.LaunchS, PeakTflopsFp4: d.PeakTflopsFp4, HostLinkGBps: d.HostLinkGbps, HostMemoryGb: d.HostMemoryGb,
-            ClockPower: d.ClockPowerCurve?.ToCurve(d.Id, fileName));
+            ClockPower: d.ClockPowerCurve?.ToCurve(d.Id, fileName),
+
+            Architecture: d.Architecture is { } a ? DeviceArchitectureNames.Parse(a)!.Value : DeviceArchitecture.Unknown);
         if (d.CalibrationGroup is { } group) CatalogIds.Check(group, $"calibration_group of accelerator '{d.Id}'", $"Catalog file '{fileName}'");
         return new AcceleratorEntry(device, d.Aliases ?? [], d.DefaultSystem, d.PricePerHour, d.CalibrationGroup ?? d.Id);
     }
@@ -140,7 +144,7 @@ internal static class CatalogJson
         var window = d.SlidingWindow is { } w ? new SlidingWindow(w, d.WindowedLayers ?? d.Layers) : null;
         var model = new ModelSpec(d.Id, d.Name, d.Layers, d.Hidden, d.FfnHidden, ffn, d.Heads, d.KvHeads ?? d.Heads, headDim,
             d.Vocab, d.SeqLen, moe, d.TiedEmbeddings, d.PublishedParamsB, d.Source, d.Notes ?? "", d.BatchSeqs, d.BatchSource ?? "", d.Dropout,
-            mla, window);
+            mla, window, d.MtpLayers ?? 0);
         if (ModelShape.Problem(model, requireDivisibleHeads: d.HeadDim is null) is { } problem)
             throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}': {problem}.");
         return model;
@@ -177,6 +181,8 @@ internal sealed class AcceleratorDto
     public required string Id { get; init; }
     public required string Name { get; init; }
     public required string Vendor { get; init; }
+    /// <summary>Silicon generation (hopper, cdna3, …): which kernel measurements apply.</summary>
+    public string? Architecture { get; init; }
     /// <summary>Other ids that name this accelerator (e.g. "h100" for "h100-sxm").</summary>
     public List<string>? Aliases { get; init; }
     [JsonPropertyName("peak_tflops_16")] public required Sourced PeakTflops16 { get; init; }
@@ -270,6 +276,8 @@ internal sealed class ModelDto
     public int? SlidingWindow { get; init; }
     /// <summary>How many layers use the window (default all).</summary>
     public int? WindowedLayers { get; init; }
+    /// <summary>Multi-token prediction modules (DeepSeek-V3: 1); absent: none.</summary>
+    public int? MtpLayers { get; init; }
     public bool TiedEmbeddings { get; init; }
     public double? PublishedParamsB { get; init; }
     public required string Source { get; init; }

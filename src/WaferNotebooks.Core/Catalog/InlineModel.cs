@@ -8,13 +8,14 @@ namespace WaferNotebooks.Core.Catalog;
 /// <c>head_dim=</c>, <c>seq=</c>, <c>act=gelu|swiglu</c>, <c>experts=</c> and <c>active=</c>;
 /// multi-head latent attention with <c>kv_lora_rank=</c> and <c>qk_rope_head_dim=</c> (optional
 /// <c>q_lora_rank=</c>, <c>v_head_dim=</c>; head_dim is then the non-rotary query/key width), and
-/// sliding-window layers with <c>sliding_window=</c> (optional <c>windowed_layers=</c>, default all).
+/// sliding-window layers with <c>sliding_window=</c> (optional <c>windowed_layers=</c>, default all), and
+/// multi-token prediction modules with <c>mtp_layers=</c> (DeepSeek-V3: 1).
 /// </summary>
 public static class InlineModel
 {
     private static readonly string[] Required = ["layers", "hidden", "heads", "vocab"];
     private static readonly string[] Optional = ["ffn", "kv_heads", "head_dim", "seq", "act", "experts", "active",
-        "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers"];
+        "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers", "mtp_layers"];
 
     /// <summary>GPT-3's training context (Brown et al. 2020, Sec 2.1), the default when seq= is absent.</summary>
     public const int DefaultSeqLen = 2048;
@@ -80,7 +81,8 @@ public static class InlineModel
         var model = new ModelSpec(spec, $"Custom ({layers} layers, hidden {hidden})", layers, hidden, ffn, act, heads, kvHeads,
             headDim ?? hidden / heads, vocab, seq, moe, Source: "inline architecture given by the user",
             Mla: kvRank is { } r ? new LatentAttention(qRank ?? 0, r, rope!.Value, vDim ?? headDim ?? hidden / heads) : null,
-            Window: window is { } w ? new SlidingWindow(w, windowed ?? layers) : null);
+            Window: window is { } w ? new SlidingWindow(w, windowed ?? layers) : null,
+            MtpLayers: Int(values, "mtp_layers", text) ?? 0);
         return ModelShape.Problem(model) is { } problem ? throw Fail(text, problem + ".") : model;
     }
 

@@ -47,6 +47,7 @@ public static class ModelShape
             if (mla.RopeHeadDim < 0 || mla.RopeHeadDim > MaxWidth) return $"qk_rope_head_dim must be between 0 and {MaxWidth:N0} (got {mla.RopeHeadDim})";
             if (mla.VHeadDim < 1 || mla.VHeadDim > MaxWidth) return $"v_head_dim must be between 1 and {MaxWidth:N0} (got {mla.VHeadDim})";
         }
+        if (m.MtpLayers < 0 || m.MtpLayers > MaxLayers) return $"mtp_layers must be between 0 (no multi-token prediction) and {MaxLayers:N0} (got {m.MtpLayers})";
         if (m.Window is { } w)
         {
             if (w.Window < 1) return $"sliding_window must be at least 1 token (got {w.Window})";

@@ -42,4 +42,7 @@ public sealed record ModelSpec(
     /// <summary>Multi-head latent attention's ranks and head widths (DeepSeek-V2/V3); null for standard multi-head/grouped-query attention.</summary>
     LatentAttention? Mla = null,
     /// <summary>Sliding-window layers (GPT-OSS, Mistral 7B); null when every layer attends to the whole causal prefix.</summary>
-    SlidingWindow? Window = null);
+    SlidingWindow? Window = null,
+    /// <summary>Multi-token prediction modules trained beside the model (DeepSeek-V3 §2.2: D = 1; Megatron-Core <c>mtp_num_layers</c>), each one more
+    /// transformer layer and a 2h→h projection predicting one token further, sharing the embedding and the output head; 0: none.</summary>
+    int MtpLayers = 0);

@@ -63,17 +63,13 @@ public static class AttentionKernels
     /// <summary>Query rows per thread block of a flash kernel (FlashAttention-2/3, cuDNN: 128).</summary>
     const int QueryBlock = 128;
 
-    /// <summary>True for Hopper devices, where the FA3 paper's measurements apply: the catalog's H100 SXM and PCIe, H800 and H200, and overlays whose id starts alike (h100-oc).</summary>
-    public static bool IsHopper(Accelerator a) => IdStartsWith(a.Id, 'h', "100") || IdStartsWith(a.Id, 'h', "800") || IdStartsWith(a.Id, 'h', "200");
+    /// <summary>True for Hopper devices (catalog <c>architecture: hopper</c>: H100 SXM and PCIe, H800, H200), where the FA3 paper's measurements apply.</summary>
+    public static bool IsHopper(Accelerator a) => a.Architecture == DeviceArchitecture.Hopper;
 
-    /// <summary>True for Ampere A100s (ids starting a100), where the FA2 paper's measurements apply.</summary>
-    public static bool IsAmpere(Accelerator a) => IdStartsWith(a.Id, 'a', "100");
+    /// <summary>True for Ampere devices (<c>architecture: ampere</c>: the A100s), where the FA2 paper's measurements apply.</summary>
+    public static bool IsAmpere(Accelerator a) => a.Architecture == DeviceArchitecture.Ampere;
 
-    /// <summary>Id starts with the letter (either case) and the digits; char tests, since every layer time asks.</summary>
-    static bool IdStartsWith(string id, char letter, string digits) =>
-        id.Length >= 4 && (id[0] | 0x20) == letter && id[1] == digits[0] && id[2] == digits[1] && id[3] == digits[2];
-
-    /// <summary>True where a kernel benchmark measured fused attention on the device (A100, the Hopper parts); elsewhere <see cref="PriorFractions"/>.</summary>
+    /// <summary>True where a kernel benchmark measured fused attention on the device's generation (Ampere, Hopper); elsewhere, and for a device whose catalog entry states no architecture, <see cref="PriorFractions"/>.</summary>
     public static bool Measured(Accelerator a) => IsHopper(a) || IsAmpere(a);
 
     /// <summary>

@@ -69,10 +69,25 @@ public static class DeviceMemory
         int shard = l.ShardSize;
         int expertShard = Math.Max(1, shard / l.Ep);
         bool dualPipe = PipelineSchedule.IsDualPipe(l, sw);
-        var (dense, expert) = part.HeaviestStageWeights;
-        (dense, expert) = (dense * ParameterCopies(dualPipe), expert * ParameterCopies(dualPipe));
         bool shardedWeights = DataParallelSync.ShardsWeightsDuringStep(l);
-        double weights = 2 * (shardedWeights ? dense / shard + expert / expertShard : dense + expert);
+        double gradBytes = GradientBytes(job.Precision, sw);
+        // The stage whose weights, gradients and optimizer state take the most bytes: ZeRO shards expert
+        // and dense weights over different rank counts, so the stage with the most raw weights (a last stage
+        // carrying a multi-token prediction module's experts) need not be it.
+        (double Weights, double Grads, double Optimizer) State((double Dense, double Expert) stage)
+        {
+            var (d, e) = (stage.Dense * ParameterCopies(dualPipe), stage.Expert * ParameterCopies(dualPipe));
+            double w = 2 * (shardedWeights ? d / shard + e / expertShard : d + e);
+            double g = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? d / shard + e / expertShard : d + e);
+            return (w, g, 12 * (l.ZeroStage >= 1 ? d / shard + e / expertShard : d + e));
+        }
+        double Bytes((double Dense, double Expert) stage) => State(stage) is var x ? x.Weights + x.Grads + x.Optimizer : 0;
+        var heaviest = part.HeaviestStageWeights;
+        // Written without a collection: the planner sizes thousands of candidates.
+        if (Bytes(part.FirstStageWeights) > Bytes(heaviest)) heaviest = part.FirstStageWeights;
+        if (Bytes(part.LastStageWeights) > Bytes(heaviest)) heaviest = part.LastStageWeights;
+        var (weights, grads, optimizer) = State(heaviest);
+        var (dense, expert) = (heaviest.Dense * ParameterCopies(dualPipe), heaviest.Expert * ParameterCopies(dualPipe));
         bool fp8Params = fp8Gemms && sw.Fp8ParamGather;
         if (shardedWeights)
         {
@@ -90,9 +105,6 @@ public static class DeviceMemory
             // FP8 weight and transpose cached beside the 16-bit weights; with fp8_param_gather they
             // replace the 16-bit copy of the linear layers (1 + 1 bytes), so nothing is added.
             weights += 2 * ParameterCopies(dualPipe) * part.MaxLayersPerStage * part.LinearWeightsPerLayer;
-        double gradBytes = GradientBytes(job.Precision, sw);
-        double grads = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? dense / shard + expert / expertShard : dense + expert);
-        double optimizer = 12 * (l.ZeroStage >= 1 ? dense / shard + expert / expertShard : dense + expert);
 
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         int ffn = EffectiveFfn(m);
@@ -121,8 +133,8 @@ public static class DeviceMemory
         }
         int stageLayers = part.StageLayersAt(stage);
         double recomputed = l.RecomputedLayers(stageLayers);
-        // Offloaded: the N layers of every micro-batch the first stage holds in flight (the most), and
-        // on the device one layer of one micro-batch in transit.
+        // Offloaded: the N layers of every micro-batch the first stage holds in flight (the most); no
+        // layer is counted in transit on the device (Transformer Engine's offload keeps L − N layers).
         double offloaded = l.OffloadLayers > 0
             ? l.OffloadLayers * PerLayer(others) * InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l)
             : 0;

@@ -1,4 +1,5 @@
 using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Gpu;
 
@@ -44,7 +45,8 @@ public static class ElementwiseKernels
     public static double BytesPerToken(ModelSpec m, double ffnWidth, int tp, bool sequenceParallel, bool eager)
     {
         double hShard = m.Hidden / (double)(sequenceParallel ? tp : 1);
-        double f = ffnWidth / tp, q = m.Heads * (double)m.HeadDim / tp, kv = m.KvHeads * (double)m.HeadDim / tp;
+        var w = TransformerArithmetic.Widths(m);
+        double f = ffnWidth / tp, q = w.Query / tp, kv = w.Key / tp;
         bool gated = m.Ffn == FfnKind.SwiGlu;
         double dropout = m.Dropout ? 1 : 0;
         if (!eager)
@@ -53,8 +55,21 @@ public static class ElementwiseKernels
         if (!gated)
             return (2 * 4 + residualAndDropout) * hShard + 4 * f;
         double repeatKv = m.KvHeads < m.Heads ? 2 * (2 * kv + 2 * q) : 0;
+        if (m.Mla is { } mla)
+            return (2 * 36 + residualAndDropout) * hShard + EagerLatentAttention(mla, w, m.Heads, tp) + 10 * f;
         return (2 * 36 + residualAndDropout) * hShard + 20 * (q + kv) + repeatKv + 4 * q + 10 * f;
     }
+
+    /// <summary>
+    /// Eager MLA's attention-side bytes per token on one rank (torchtitan <c>models/deepseek_v3/model.py</c>
+    /// <c>Attention.forward</c>): RMSNorm on each latent, 36 bytes per element, whole on every rank
+    /// (the down-projections are replicated); rotary on the query's a·d_rope part and the one shared
+    /// d_rope key, 20 bytes per element; <c>torch.cat</c> of the non-rotary and rotary parts into the
+    /// a·d_qk query and key (the shared rotary key expanded to every head), r2 w2 each; and the
+    /// a·d_v attention output made contiguous, r2 w2.
+    /// </summary>
+    static double EagerLatentAttention(LatentAttention mla, AttentionWidths w, int heads, int tp) =>
+        36.0 * mla.NormWeights + 20 * (w.RotaryQuery / tp + w.RotaryKey) + 4 * (w.Query / tp + w.Key / tp) + 4 * w.Output(heads) / tp;
 
     /// <summary>Kernels the host launches for one layer's forward (GEMMs, attention and
     /// elementwise work, FP8 casts when the GEMMs run 8-bit); the counts of the summary.</summary>
@@ -111,11 +126,12 @@ public static class ElementwiseKernels
     /// the micro-batch's tokens.</summary>
     public static double Fp8BytesPerToken(ModelSpec m, double ffnWidth, int tp, bool sequenceParallel, double tokens, Fp8Casts casts, bool eager)
     {
-        double h = m.Hidden, q = m.Heads * (double)m.HeadDim, kv = m.KvHeads * (double)m.HeadDim;
+        double h = m.Hidden, output = TransformerArithmetic.Widths(m).Output(m.Heads);
         double perElement = Fp8CastBytesPerElement(casts, eager);
-        double activations = 2 * h / (sequenceParallel ? tp : 1) + (q + ffnWidth) / tp;
+        // The output projection's input is a·d_v wide; MLA's up-projections also cast their latent inputs, whole on every rank.
+        double activations = 2 * h / (sequenceParallel ? tp : 1) + (output + ffnWidth) / tp + (m.Mla?.NormWeights ?? 0);
         double weights = casts == Fp8Casts.TransformerEngine ? 0
-            : (h * (q + 2 * kv) + q * h + (m.Ffn == FfnKind.SwiGlu ? 3 : 2) * h * ffnWidth) / tp / tokens;
+            : (TransformerArithmetic.AttentionWeightsPerRank(m, tp) + (m.Ffn == FfnKind.SwiGlu ? 3 : 2) * h * ffnWidth / tp) / tokens;
         return perElement * (activations + weights);
     }
 }

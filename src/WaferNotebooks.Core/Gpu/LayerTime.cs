@@ -153,9 +153,10 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
             : new FwdBwd(2 * tpOne, 2 * tpOne);
 
         // Context parallel: K and V circulate around the ring (forward), and again with their
-        // gradients (backward); the transfers overlap the attention blocks they feed.
+        // gradients (backward); the transfers overlap the attention blocks they feed. MLA rings
+        // its up-projected per-head K (d_qk) and V (d_v), not the latent (AttentionWidths).
         var cpGroup = net.Place(l.Cp, t);
-        double kvBytes = 2 * tokens * kvPerRank * 2 * l.Cp;
+        double kvBytes = 2 * tokens * TransformerArithmetic.Widths(m).KeyValuePerRank(t) * l.Cp;
         double cpF = net.AllGather(kvBytes, cpGroup);
         var cp = new FwdBwd(Math.Max(0, cpF - attention.Forward), Math.Max(0, 2 * cpF - attention.Backward));
 
@@ -200,6 +201,25 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
     /// </summary>
     public static double OverlappedTp(double comm, double gemm, int t) =>
         Math.Max(comm / t, DataParallelSync.Overlapped(comm, gemm) - gemm);
+
+    /// <summary>
+    /// What the last stage runs after its layers for one micro-batch: the logit layer and the loss,
+    /// and each multi-token prediction module (Megatron-Core puts them on the last stage by default):
+    /// its transformer layer (<paramref name="mtpLayer"/>, the model's last kind of layer), the 2h→h
+    /// projection split by tp, and another pass through the shared output head and a loss.
+    /// </summary>
+    public static LayerTime OutputHeads(ModelSpec m, TrainingJob job, Layout l, GpuCluster system, in LayerTime mtpLayer, bool eager = false)
+    {
+        var logits = Logits(m, job, l, system, eager);
+        if (m.MtpLayers == 0) return logits;
+        double tokens = l.MicroBatch * (double)job.SeqLen / l.Cp;
+        double projection = MatmulEfficiency.Seconds(system.Device, job.Precision, tokens, m.Hidden / (double)l.Tp, 2.0 * m.Hidden);
+        var module = new LayerTime(mtpLayer.Gemm + logits.Gemm + new FwdBwd(projection, 2 * projection), mtpLayer.Attention,
+            mtpLayer.Elementwise + logits.Elementwise, mtpLayer.Tp, mtpLayer.Cp, mtpLayer.Ep);
+        double d = m.MtpLayers;
+        return new LayerTime(logits.Gemm + d * module.Gemm, d * module.Attention, logits.Elementwise + d * module.Elementwise,
+            d * module.Tp, d * module.Cp, d * module.Ep);
+    }
 
     /// <summary>The logit layer and the cross-entropy loss on the last stage for one micro-batch;
     /// <paramref name="eager"/>: the loss as eager PyTorch runs it (<see cref="ElementwiseKernels.CrossEntropyBytesPerLogit"/>).</summary>

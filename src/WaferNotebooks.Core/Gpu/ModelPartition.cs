@@ -86,7 +86,16 @@ public sealed class ModelPartition
         if (first) dense += vocab;
         if (last && (!first || !Model.TiedEmbeddings)) dense += vocab;
         if (last) dense += Params.FinalNorm;
-        return (dense, moeLayers * ExpertWeightsPerLayer);
+        double expert = moeLayers * ExpertWeightsPerLayer;
+        // Multi-token prediction modules sit on the last stage, which then also needs the input embedding (Megatron-Core GPTModel builds it where mtp_process).
+        if (last && Params.MtpModules > 0)
+        {
+            bool moeModule = Model.Moe is not null;
+            dense += Params.MtpModules * (DenseWeightsPerLayer(moeModule) + (2.0 * Model.Hidden * Model.Hidden) / Layout.Tp + 3 * Params.FinalNorm);
+            if (moeModule) expert += Params.MtpModules * ExpertWeightsPerLayer;
+            if (!first && !Model.TiedEmbeddings) dense += vocab;
+        }
+        return (dense, expert);
     }
 
     /// <summary>Weights on the device of the first stage and of the last stage.</summary>

@@ -211,7 +211,7 @@ sealed class StepModel : EstimateText
         var dense = LayerTime.For(m, false, job, l, system, net, sw);
         bool hasMoe = m.Moe is not null;
         var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw, (a.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale) : default;
-        var logit = LayerTime.Logits(m, job, l, system, sw.LossOpByOp);
+        var logit = LayerTime.OutputHeads(m, job, l, system, hasMoe ? moe : dense, sw.LossOpByOp);
 
         // Pipeline transfers: activations of b·s/cp tokens (split over tp with sequence parallelism or
         // Megatron's scatter/gather), over NVLink when adjacent stages share a domain, else the network.
@@ -332,7 +332,9 @@ sealed class StepModel : EstimateText
         if (m.Moe is { } moeSpec && l.Ep > 1)
             Assume(MoeAssumption(moeSpec, net.Place(l.Ep, l.Tp * l.Cp)));
         if (m.Mla is { } mla)
-            Assume($"multi-head latent attention (query rank {mla.QLoraRank}, key-value latent {mla.KvLoraRank}): low-rank projections, scores over query/key heads of {m.HeadDim + mla.RopeHeadDim} and value heads of {mla.VHeadDim}; the down-projections run whole on every tp rank (docs/gpu-model.md §2.1)");
+            Assume($"multi-head latent attention (query rank {mla.QLoraRank}, key-value latent {mla.KvLoraRank}): low-rank projections, scores over query/key heads of {m.HeadDim + mla.RopeHeadDim} and value heads of {mla.VHeadDim}; the down-projections run whole on every tp rank, and context parallelism rings the per-head keys and values, not the latent (docs/gpu-model.md §2.1)");
+        if (m.MtpLayers > 0)
+            Assume($"{m.MtpLayers} multi-token prediction module{(m.MtpLayers > 1 ? "s" : "")} on the last pipeline stage: one more {(m.Moe is null ? "dense" : "MoE")} layer, a 2h→h projection and another pass through the output head and loss each, counted in the model FLOPs; not recomputed (docs/gpu-model.md §2.1)");
         if (m.Window is { } window && window.Window < job.SeqLen)
             Assume($"sliding-window attention in {window.WindowedLayers} of {m.Layers} layers ({window.Window} tokens): those layers compute and count only their band (docs/gpu-model.md §2.1)");
         if (dualPipe)

@@ -79,6 +79,9 @@ public sealed record CaseInputs
 
     public int? WindowedLayers { get; init; }
 
+    /// <summary>Column <c>mtp_layers</c>: multi-token prediction modules trained with the model (DeepSeek-V3: 1); empty: none.</summary>
+    public int? MtpLayers { get; init; }
+
     /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
     public TrainingFramework ResolvedFramework => Framework ?? TrainingFramework.Mainstream(SoftwareDate);
 
@@ -88,7 +91,7 @@ public sealed record CaseInputs
         "framework", "software_date", "attention", "dropout", "grad_reduce_dtype", "activation_offload", "power_cap_w",
         "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
         "interleaved", "tensor_parallel", "compiled", "tp_comm_overlap", "fp8_param_gather",
-        "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers",
+        "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers", "mtp_layers",
     ];
 
     /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
@@ -143,6 +146,7 @@ public sealed record CaseInputs
             WindowedLayers = integer("windowed_layers") is not null && integer("sliding_window") is null
                 ? throw new FormatException("column windowed_layers needs sliding_window (the window in tokens)")
                 : integer("windowed_layers"),
+            MtpLayers = integer("mtp_layers"),
         };
     }
 

@@ -28,7 +28,8 @@ public static class CaseModel
             c.Vocab ?? 51200, c.SeqLen, moe, false, c.ParamsB, "validation row " + c.Id, "",
             Dropout: inputs.Dropout is not { } p || p > 0,
             Mla: inputs.Mla,
-            Window: inputs.SlidingWindow is { } w ? new SlidingWindow(w, inputs.WindowedLayers ?? c.Layers) : null);
+            Window: inputs.SlidingWindow is { } w ? new SlidingWindow(w, inputs.WindowedLayers ?? c.Layers) : null,
+            MtpLayers: inputs.MtpLayers ?? 0);
 
         FfnKind[] kinds = inputs.GatedMlp switch { true => [FfnKind.SwiGlu], false => [FfnKind.Gelu], null => [FfnKind.Gelu, FfnKind.SwiGlu] };
         if (c.ParamsB is not { } published)

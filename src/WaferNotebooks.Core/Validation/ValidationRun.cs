@@ -94,8 +94,10 @@ public sealed class ValidationRun(
         {
             try
             {
-                if (record.Fields.Count != records[0].Fields.Count)
-                    throw new FormatException($"has {record.Fields.Count} fields, the header has {records[0].Fields.Count}");
+                // A row may stop before trailing optional columns it leaves empty (a column added later need not touch every row).
+                int fields = record.Fields.Count, columns = records[0].Fields.Count;
+                if (fields > columns || (fields < columns && !records[0].Fields.Skip(fields).All(c => CaseInputs.Columns.Contains(c.Trim()))))
+                    throw new FormatException($"has {fields} fields, the header has {columns}");
                 cases.Add(ValidationCase.From(record, header));
             }
             catch (FormatException e)

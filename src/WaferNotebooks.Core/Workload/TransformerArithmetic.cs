@@ -23,7 +23,13 @@ public sealed record ParameterCount(
     double NormsPerLayer,
     double FinalNorm,
     int DenseLayers,
-    int MoeLayers)
+    int MoeLayers,
+    /// <summary>Multi-token prediction modules (<see cref="ModelSpec.MtpLayers"/>).</summary>
+    int MtpModules = 0,
+    /// <summary>Weights of one multi-token prediction module: its transformer layer, the 2h→h projection and three norms (the embedding and output head are shared).</summary>
+    double MtpPerModule = 0,
+    /// <summary>Matmul weights one token passes through in one module: the layer's attention and active MLP, and the projection.</summary>
+    double MtpActiveMatmulPerModule = 0)
 {
     public int Layers => DenseLayers + MoeLayers;
 
@@ -44,6 +50,12 @@ public sealed record ParameterCount(
 
     /// <summary>The logit projection as a matmul (V·h), whether or not it is tied to the embedding.</summary>
     public double LogitMatmul => Embedding;
+
+    /// <summary>Weights of the multi-token prediction modules, trained and stored beside <see cref="Total"/> (which is the model as published: DeepSeek-V3's 671B leaves its 14B module out).</summary>
+    public double Mtp => MtpModules * MtpPerModule;
+
+    /// <summary>Matmul weights per token of the prediction modules, each with its own pass through the shared output head.</summary>
+    public double MtpMatmul => MtpModules * (MtpActiveMatmulPerModule + LogitMatmul);
 }
 
 /// <summary>
@@ -72,17 +84,22 @@ public static class TransformerArithmetic
         double layerNorms = 2 * norm + (m.Mla?.NormWeights ?? 0);
         double embedding = (double)m.Vocab * h;
         double output = m.TiedEmbeddings ? 0 : embedding;
+        // A multi-token prediction module (DeepSeek-V3 §2.2): RMSNorm on the hidden state and on the
+        // next token's embedding, M_k (2h → h), one transformer layer of the model's last kind, and a
+        // final norm before the shared head (Megatron-Core MultiTokenPredictionLayer: enorm, hnorm, eh_proj, final_layernorm).
+        double projection = 2 * h * h, mtpNorms = 3 * norm;
         if (m.Moe is not { } moe)
-            return new ParameterCount(embedding, output, attention, denseMlp, 0, 0, layerNorms, norm, m.Layers, 0);
+            return new ParameterCount(embedding, output, attention, denseMlp, 0, 0, layerNorms, norm, m.Layers, 0,
+                m.MtpLayers, attention + layerNorms + denseMlp + projection + mtpNorms, attention + denseMlp + projection);
 
         double expert = MlpWeights(m.Ffn, h, moe.ExpertFfnHidden);
         double router = h * moe.Experts;
         int denseLayers = Math.Clamp(moe.DenseLayers, 0, m.Layers);
+        double moeMlp = (moe.Experts + moe.Shared) * expert + router, moeActive = (moe.Active + moe.Shared) * expert + router;
         return new ParameterCount(
-            embedding, output, attention, denseMlp,
-            (moe.Experts + moe.Shared) * expert + router,
-            (moe.Active + moe.Shared) * expert + router,
-            layerNorms, norm, denseLayers, m.Layers - denseLayers);
+            embedding, output, attention, denseMlp, moeMlp, moeActive,
+            layerNorms, norm, denseLayers, m.Layers - denseLayers,
+            m.MtpLayers, attention + layerNorms + moeMlp + projection + mtpNorms, attention + moeActive + projection);
     }
 
     /// <summary>Weights of one MLP: h→F→h is 2·h·F; gated (gate, up, down) is 3·h·F.</summary>
@@ -109,6 +126,30 @@ public static class TransformerArithmetic
     /// <summary>Width of one head's value: head_dim, or MLA's d_v.</summary>
     public static int VHeadDim(ModelSpec m) => m.Mla?.VHeadDim ?? m.HeadDim;
 
+    /// <summary>Per-token widths of the tensors the attention core reads and writes (<see cref="AttentionWidths"/>).</summary>
+    public static AttentionWidths Widths(ModelSpec m) => m.Mla is { } mla
+        ? new AttentionWidths((double)m.Heads * mla.QkHeadDim(m.HeadDim), m.Heads, mla.QkHeadDim(m.HeadDim), mla.VHeadDim,
+            (double)m.Heads * mla.RopeHeadDim, mla.RopeHeadDim)
+        : new AttentionWidths((double)m.Heads * m.HeadDim, m.KvHeads, m.HeadDim, m.HeadDim,
+            (double)m.Heads * m.HeadDim, (double)m.KvHeads * m.HeadDim);
+
+    /// <summary>
+    /// Attention weights of one layer on one of <paramref name="tp"/> tensor-parallel ranks: every
+    /// projection split by heads; MLA's down-projections
+    /// h·(r_q + r_kv + d_rope) whole on every rank (Megatron-Core duplicates them), the rest split.
+    /// </summary>
+    public static double AttentionWeightsPerRank(ModelSpec m, int tp)
+    {
+        double h = m.Hidden;
+        if (m.Mla is { } mla)
+        {
+            double down = h * (mla.QLoraRank + mla.KvLoraRank + mla.RopeHeadDim);
+            return down + (mla.ProjectionWeights(h, m.Heads, m.HeadDim) - down) / tp;
+        }
+        var w = Widths(m);
+        return (h * (w.Query + 2 * w.Key) + w.Query * h) / tp;
+    }
+
     /// <summary>Keys per query summed over the layers, as model FLOPs count them: s for a full layer, the band's mean for a windowed one.</summary>
     public static double CountedKeys(ModelSpec m, int seqLen) =>
         m.Window is { } w && w.Window < seqLen
@@ -120,7 +161,15 @@ public static class TransformerArithmetic
 
     /// <summary>As above, with the model's parameter count <paramref name="p"/> already worked out (the estimators keep one per model).</summary>
     public static double ForwardFlopsPerToken(ModelSpec m, ParameterCount p, int seqLen) =>
-        2 * (p.ActiveLayerMatmul + p.LogitMatmul) + AttentionForwardFlopsPerToken(m, seqLen);
+        2 * (p.ActiveLayerMatmul + p.LogitMatmul) + AttentionForwardFlopsPerToken(m, seqLen) + MtpForwardFlopsPerToken(m, p, seqLen);
+
+    /// <summary>
+    /// Forward FLOPs per token of the multi-token prediction modules: 2 per matmul weight of each
+    /// module's layer, projection and pass through the output head, plus one full layer's scores,
+    /// 2·a·(d_qk + d_v)·s (the module's layer attends to the whole prefix).
+    /// </summary>
+    public static double MtpForwardFlopsPerToken(ModelSpec m, ParameterCount p, int seqLen) =>
+        m.MtpLayers == 0 ? 0 : 2 * p.MtpMatmul + m.MtpLayers * 2.0 * m.Heads * (QkHeadDim(m) + VHeadDim(m)) * seqLen;
 
     /// <summary>Model FLOPs per token (MFU numerator, PaLM App. B): 6·N_matmul + 12·L·a·d_head·s.</summary>
     public static double ModelFlopsPerToken(ModelSpec m, int seqLen) => ModelFlopsPerToken(m, Parameters(m), seqLen);
@@ -149,3 +198,34 @@ public static class TransformerArithmetic
     /// <summary>Whole-run model FLOPs.</summary>
     public static double TrainingFlops(TrainingJob job) => ModelFlopsPerToken(job.Model, job.SeqLen) * job.Tokens;
 }
+
+/// <summary>
+/// Per-token widths of one layer's attention tensors, as the attention core receives them. Grouped-
+/// query attention: <see cref="KeyValueHeads"/> = kv_heads of d_head, every element rotary. Multi-head
+/// latent attention (Megatron-Core <c>MultiLatentAttention</c>, DeepSeek-V3
+/// arXiv 2412.19437 §2.1): the up-projections rebuild a key and a value for every head, keys
+/// d_nope + d_rope wide (the shared rotary key expanded to each head), values d_v, so the core
+/// sees a·d_qk queries and keys and a·d_v values; only the d_rope parts pass the rotary kernel,
+/// a·d_rope of the query (<see cref="RotaryQuery"/>) and one shared d_rope key (<see cref="RotaryKey"/>).
+/// </summary>
+public readonly record struct AttentionWidths(double Query, double KeyValueHeads, double KeyHeadDim, double ValueHeadDim, double RotaryQuery, double RotaryKey)
+{
+    /// <summary>Keys per token, summed over heads: kv_heads·d_head, or MLA's a·d_qk.</summary>
+    public double Key => KeyValueHeads * KeyHeadDim;
+
+    /// <summary>Values per token: kv_heads·d_head, or MLA's a·d_v; also the attention output over kv_heads.</summary>
+    public double Value => KeyValueHeads * ValueHeadDim;
+
+    /// <summary>The attention output, the output projection's input: one value per query head.</summary>
+    public double Output(double heads) => heads * ValueHeadDim;
+
+    /// <summary>
+    /// Key and value elements per token on one of <paramref name="tp"/> tensor-parallel ranks: heads
+    /// split by tp, but a rank holds at least one whole key-value head (GQA with fewer key-value heads
+    /// than ranks replicates them, Megatron, PaLM MQA). The context-parallel ring moves these
+    /// (Transformer Engine's ring concatenates the rank's K and V, no padding of V to d_qk).
+    /// </summary>
+    public double KeyValuePerRank(int tp) =>
+        Math.Max(Key / tp, KeyHeadDim) + Math.Max(Value / tp, ValueHeadDim);
+}
+

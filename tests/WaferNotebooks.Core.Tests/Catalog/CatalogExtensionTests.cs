@@ -138,6 +138,7 @@ public class CatalogExtensionTests
     [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 90, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 0.8, \"source\": \"s\"}, \"clock_power_curve\": {\"clock_mhz\": [1500, 1200], \"watts\": [600], \"source\": \"s\"}}]}", "2 clocks but 1 powers")]
     [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 90, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 0.8, \"source\": \"s\"}, \"clock_power_curve\": {\"clock_mhz\": [1500, 1200], \"watts\": [600, 80], \"source\": \"s\"}}]}", "must have a positive clock and draw more than idle_w (90 W)")]
     [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 90, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 0.8, \"source\": \"s\"}, \"clock_power_curve\": {\"clock_mhz\": [1500, 1200], \"watts\": [600, 400], \"source\": \"s\", \"confidence\": \"sure\"}}]}", "clock_power_curve has unknown confidence 'sure'")]
+    [InlineData(BadAcceleratorStart + "\"idle_w\": {\"value\": 90, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 0.8, \"source\": \"s\"}, \"architecture\": \"hoper\"}]}", "architecture 'hoper' is not known (known: volta, ampere, hopper, blackwell, cdna2")]
     public void A_bad_user_file_gets_a_message_naming_the_file_and_the_problem(string json, string expected)
     {
         var e = Assert.Throws<WaferInputException>(() => Catalog.ExtendFromJsonText(json, "mine.json"));
@@ -150,6 +151,22 @@ public class CatalogExtensionTests
           "hbm_gb": {"value": 80, "source": "s"}, "hbm_tbps": {"value": 3, "source": "s"}, "scale_up_gbps": {"value": 450, "source": "s"},
           "scale_out_gbps": {"value": 50, "source": "s"}, "tdp_w": {"value": 700, "source": "s"},
         """;
+
+    [Fact]
+    public void The_architecture_is_read_from_the_entry_never_from_the_id()
+    {
+        Assert.Equal(DeviceArchitecture.Hopper, Catalog.FindAccelerator("h800").Architecture);
+        Assert.Equal(DeviceArchitecture.Ampere, Catalog.FindAccelerator("a100-40gb").Architecture);
+        Assert.Equal(DeviceArchitecture.TpuV5p, Catalog.FindAccelerator("tpu-v5p").Architecture);
+        Assert.All(Catalog.Accelerators, a => Assert.NotEqual(DeviceArchitecture.Unknown, a.Architecture));
+        const string rest = "\"idle_w\": {\"value\": 90, \"source\": \"s\"}, \"matmul_efficiency\": {\"value\": 0.8, \"source\": \"s\"}";
+        // An id that starts like an H100 is not a Hopper unless the entry says so.
+        var unstated = Catalog.ExtendFromJsonText(BadAcceleratorStart.Replace("\"x\"", "\"h100-oc\"") + rest + "}]}");
+        Assert.Equal(DeviceArchitecture.Unknown, unstated.FindAccelerator("h100-oc").Architecture);
+        var stated = Catalog.ExtendFromJsonText(BadAcceleratorStart + rest + ", \"architecture\": \"Hopper\"}]}");
+        Assert.Equal(DeviceArchitecture.Hopper, stated.FindAccelerator("x").Architecture);
+        Assert.Equal("tpu-v5e", DeviceArchitectureNames.Name(DeviceArchitecture.TpuV5e));
+    }
 
     [Fact]
     public void A_system_on_an_unknown_accelerator_suggests_close_ones()

@@ -51,6 +51,6 @@ public class InlineModelTests
         var e = Assert.Throws<WaferInputException>(() => Catalog.FindModel(text));
         Assert.Contains(expected, e.Message);
         Assert.StartsWith($"Inline model '{text}': ", e.Message);
-        Assert.EndsWith("Allowed keys: layers, hidden, heads, vocab (required); ffn, kv_heads, head_dim, seq, act, experts, active, q_lora_rank, kv_lora_rank, qk_rope_head_dim, v_head_dim, sliding_window, windowed_layers.", e.Message);
+        Assert.EndsWith("Allowed keys: layers, hidden, heads, vocab (required); ffn, kv_heads, head_dim, seq, act, experts, active, q_lora_rank, kv_lora_rank, qk_rope_head_dim, v_head_dim, sliding_window, windowed_layers, mtp_layers.", e.Message);
     }
 }

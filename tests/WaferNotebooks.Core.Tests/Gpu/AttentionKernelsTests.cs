@@ -68,6 +68,19 @@ public class AttentionKernelsTests
     }
 
     [Fact]
+    public void The_measured_rates_follow_the_catalog_architecture_not_the_id()
+    {
+        var h100 = Device("h100-sxm");
+        var renamed = h100 with { Id = "my-gpu" };
+        var unstated = h100 with { Architecture = DeviceArchitecture.Unknown };
+        Assert.Equal(AttentionKernels.Fractions(h100, AttentionKernel.Native, Queries, Keys, Heads, 128),
+            AttentionKernels.Fractions(renamed, AttentionKernel.Native, Queries, Keys, Heads, 128));
+        double prior = MatmulEfficiency.ComputeFraction(unstated, Queries, Keys, 128, Heads) * 0.75;
+        Assert.False(AttentionKernels.Measured(unstated));
+        Assert.Equal((prior, prior), AttentionKernels.Fractions(unstated, AttentionKernel.Native, Queries, Keys, Heads, 128));
+    }
+
+    [Fact]
     public void Frameworks_choose_their_kernel_by_era()
     {
         Assert.Equal(AttentionKernel.Native, TrainingFramework.MegatronCore.SoftwareAt(new DateOnly(2024, 7, 1)).AttentionKernel);

@@ -8,10 +8,12 @@ static class TestSystems
     static Sourced S(double v) => new(v, "test value (datasheet)");
 
     public static Accelerator A100(double hbmGb = 80, double hbmTBps = 2.039) => new(
-        "a100-test", "A100 SXM4 test", "NVIDIA", S(312), null, S(hbmGb), S(hbmTBps), S(300), S(25), S(400), S(60), S(0.87));
+        "a100-test", "A100 SXM4 test", "NVIDIA", S(312), null, S(hbmGb), S(hbmTBps), S(300), S(25), S(400), S(60), S(0.87),
+        Architecture: DeviceArchitecture.Ampere);
 
     public static Accelerator H100 { get; } = new(
-        "h100-test", "H100 SXM5 test", "NVIDIA", S(989), S(1979), S(80), S(3.35), S(450), S(50), S(700), S(75), S(0.80));
+        "h100-test", "H100 SXM5 test", "NVIDIA", S(989), S(1979), S(80), S(3.35), S(450), S(50), S(700), S(75), S(0.80),
+        Architecture: DeviceArchitecture.Hopper);
 
     public static GpuCluster Cluster(string id, Accelerator a, double upGBps, double outGBps, int perNode = 8) =>
         new(id, id, a, perNode, perNode, S(upGBps), S(outGBps), S(3), S(8), S(1500), null, S(2.0));

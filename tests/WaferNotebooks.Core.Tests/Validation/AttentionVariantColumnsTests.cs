@@ -22,7 +22,21 @@ public class AttentionVariantColumnsTests
         var catalog = SimulatorCatalog.Default.FindModel(model);
         Assert.Equal(catalog.Mla, fromRow.Mla);
         Assert.Equal(catalog.Window, fromRow.Window);
+        Assert.Equal(catalog.MtpLayers, fromRow.MtpLayers);
         Assert.Equal(TransformerArithmetic.Parameters(catalog).Total, TransformerArithmetic.Parameters(fromRow).Total);
+    }
+
+    [Fact]
+    public void A_row_may_stop_before_trailing_optional_columns_but_not_run_past_the_header()
+    {
+        const string header = "id,model,layers,hidden,heads,seq_len,system,metric,value,sliding_window,mtp_layers\n";
+        var shortRow = new ValidationRun().Run(header + "short,x,4,512,8,1024,dgx-h100,tokens_per_s_per_device,1000\n", "short.csv").Rows.Single();
+        Assert.False(shortRow.Skipped);
+        var longRow = new ValidationRun().Run(header + "long,x,4,512,8,1024,dgx-h100,tokens_per_s_per_device,1000,,1,7\n", "long.csv").Rows.Single();
+        Assert.Contains("has 12 fields, the header has 11", longRow.Reason);
+        // A row that stops before a required column is still refused.
+        var cut = new ValidationRun().Run("id,model,layers,hidden,heads,seq_len,system,metric,value\ncut,x,4,512,8,1024,dgx-h100,tokens_per_s_per_device\n", "cut.csv").Rows.Single();
+        Assert.Contains("has 8 fields, the header has 9", cut.Reason);
     }
 
     [Fact]
