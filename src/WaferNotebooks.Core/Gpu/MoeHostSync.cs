@@ -45,6 +45,18 @@ public static class MoeHostSync
     /// chunk map and the sort, each way, when a rank holds several experts.</summary>
     public const int SortKernels = 2;
 
+    /// <summary>Host operations per expert weight in the backward of Transformer Engine's per-expert
+    /// <c>GroupedLinear</c> (v2.9, <c>grouped_linear.py</c>), after its weight-gradient loop: each expert
+    /// is its own parameter (<c>weight{i}</c>), so TE hands Megatron's DDP a placeholder gradient per
+    /// expert (<c>handle_custom_ddp_from_mcore</c>: a <c>torch.empty</c>, the real gradient having gone
+    /// into <c>main_grad</c>), and autograd runs one <c>AccumulateGrad</c> node per expert with the
+    /// post-hook Megatron-Core registers on every parameter (<c>_make_backward_post_hook</c>,
+    /// <c>distributed_data_parallel.py</c>, core_v0.15.0): 2. No kernels, so nothing queued covers them.</summary>
+    public const int ExpertWeightBackwardOps = 2;
+
+    /// <summary>Grouped linears per expert MLP: the up (gated) and the down projection.</summary>
+    public const int GroupedLinearsPerExpertMlp = 2;
+
     /// <summary>
     /// Seconds the GPU waits on the host in one MoE layer, forward and backward, for one micro-batch.
     /// <paramref name="hostLayerForwardS"/>: the stack's host time to issue a layer's forward (§3.5);
@@ -55,7 +67,10 @@ public static class MoeHostSync
     /// <paramref name="dispatchS"/>: the dispatch all-to-all; <paramref name="loopSlackS"/>: how far the
     /// per-expert GEMM loop's forward math runs beyond its host floor (<see cref="GroupedGemm.LoopSlack"/>; 0 at
     /// the floor, infinite for one grouped kernel): the launches after the loop hide in that lead, so the
-    /// wait shrinks continuously as the GPU gets slower and a faster GPU is never slower.
+    /// wait shrinks continuously as the GPU gets slower and a faster GPU is never slower. The backward also
+    /// pays, after each grouped linear's weight-gradient loop, the per-expert gradient hand-back
+    /// (<see cref="ExpertWeightBackwardOps"/>), less that linear's lead (its data- and weight-gradient
+    /// loops: twice the forward's).
     /// </summary>
     public static FwdBwd Seconds(double hostLayerForwardS, double perOpS, int ep, int tp, double localExperts, bool shared,
         double gpuBeforeSyncS, double dispatchS, double loopSlackS)
@@ -76,6 +91,7 @@ public static class MoeHostSync
         // less what the loop's GPU work beyond its floor keeps queued (the backward's GEMMs are twice as long).
         double afterLaunches = ((sorted ? SortKernels : 0) + tpComm + a2a) * perOpS;
         double afterForward = Math.Max(0, afterLaunches - loopSlackS), afterBackward = Math.Max(0, afterLaunches - 2 * loopSlackS);
-        return new FwdBwd(waitBefore + wake + middle + afterForward, afterBackward);
+        double handBack = GroupedLinearsPerExpertMlp * Math.Max(0, ExpertWeightBackwardOps * localExperts * perOpS - 2 * loopSlackS);
+        return new FwdBwd(waitBefore + wake + middle + afterForward, afterBackward + handBack);
     }
 }

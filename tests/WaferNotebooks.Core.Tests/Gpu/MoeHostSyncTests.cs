@@ -27,10 +27,11 @@ public class MoeHostSyncTests
         // EP 8, 16 local experts: before the sync 7 router + 8 preprocess + 4 copies + 4 permute + 1 unpermute = 24 launches
         // (480 µs) and half a layer's host forward (400 µs) against 300 µs of GPU work: 580 µs.
         // Wake and the dispatch launch 40 µs; probabilities' all-to-all and sort (60 µs) run under the 150 µs dispatch;
-        // after the loop unsort and combine launch, 60 µs, forward and backward.
+        // after the loop unsort and combine launch, 60 µs, forward and backward; the backward also hands back
+        // 16 experts' weight gradients after each of its two grouped linears, 2 operations each: 2 · 32 · 20 µs = 1,280 µs.
         var w = MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: false, gpuBeforeSyncS: 300e-6, dispatchS: 150e-6, loopSlackS: 0);
         Assert.Equal(580e-6 + 40e-6 + 60e-6, w.Forward, 1e-12);
-        Assert.Equal(60e-6, w.Backward, 1e-12);
+        Assert.Equal(60e-6 + 1280e-6, w.Backward, 1e-12);
     }
 
     [Fact]
@@ -46,10 +47,11 @@ public class MoeHostSyncTests
     public void Without_expert_or_tensor_parallelism_only_the_local_counts_remain()
     {
         // 7 + 2 + 1 + 4 + 1 = 15 launches (300 µs) + 400 µs against 500 µs: 200 µs; wake 20 µs (no all-to-all);
-        // the sort (40 µs) has no dispatch to hide under; after the loop the unsort, 40 µs.
+        // the sort (40 µs) has no dispatch to hide under; after the loop the unsort, 40 µs; the backward's
+        // hand-back of 128 experts' gradients, 2 linears · 2 operations · 128 · 20 µs = 10,240 µs.
         var w = MoeHostSync.Seconds(Host, Op, ep: 1, tp: 1, localExperts: 128, shared: false, gpuBeforeSyncS: 500e-6, dispatchS: 0, loopSlackS: 0);
         Assert.Equal(200e-6 + 20e-6 + 40e-6 + 40e-6, w.Forward, 1e-12);
-        Assert.Equal(40e-6, w.Backward, 1e-12);
+        Assert.Equal(40e-6 + 10240e-6, w.Backward, 1e-12);
     }
 
     [Fact]
@@ -60,7 +62,8 @@ public class MoeHostSyncTests
         static FwdBwd After(double slack) => MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: false,
             gpuBeforeSyncS: 2e-3, dispatchS: 150e-6, loopSlackS: slack);
         Assert.Equal(40e-6 + 35e-6, After(25e-6).Forward, 1e-12);
-        Assert.Equal(10e-6, After(25e-6).Backward, 1e-12);
+        // Backward: 10 µs of the after-loop launches, and per grouped linear 32 hand-back operations (640 µs) less 50 µs.
+        Assert.Equal(10e-6 + 2 * 590e-6, After(25e-6).Backward, 1e-12);
         Assert.Equal(40e-6, After(60e-6).Forward, 1e-12);
         // The step's share of it, loop math plus wait, never falls as the loop's math grows (a slower GPU).
         double floor = 16 * GroupedGemm.PerExpertS, last = 0;
@@ -70,6 +73,23 @@ public class MoeHostSyncTests
             Assert.True(step >= last - 1e-15, $"loop math {math * 1e6:0} µs");
             last = step;
         }
+    }
+
+    [Fact]
+    public void The_backward_hands_back_each_experts_weight_gradient_unless_its_loops_run_ahead_of_the_host()
+    {
+        // Transformer Engine 2.9's GroupedLinear: one parameter per expert, a placeholder gradient and an
+        // AccumulateGrad with Megatron's DDP hook each; two grouped linears per expert MLP.
+        Assert.Equal(2, MoeHostSync.ExpertWeightBackwardOps);
+        Assert.Equal(2, MoeHostSync.GroupedLinearsPerExpertMlp);
+        static double Backward(double experts, double slack) => MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: experts,
+            shared: false, gpuBeforeSyncS: 2e-3, dispatchS: 150e-6, loopSlackS: slack).Backward;
+        // 4 local experts at the floor: 60 µs after the loop + 2 · (2 · 4 · 20 µs) = 380 µs; twice the experts, 320 µs more.
+        Assert.Equal(60e-6 + 320e-6, Backward(4, 0), 1e-12);
+        Assert.Equal(Backward(4, 0) + 320e-6, Backward(8, 0), 1e-12);
+        // A loop 100 µs above its floor runs 200 µs ahead backward: 160 µs per linear is hidden; one grouped kernel hides all.
+        Assert.Equal(0, Backward(4, 100e-6), 1e-12);
+        Assert.Equal(0, Backward(16, double.PositiveInfinity));
     }
 
     [Fact]

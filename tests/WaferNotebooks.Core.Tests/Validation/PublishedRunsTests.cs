@@ -79,9 +79,11 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // rows (0.586; each site predicted from the other's fit: 3.6%), the Megatron-Bridge MoE rows carrying their recipes'
         // own settings (worse: the prior had given GPT-OSS full recompute its recipe does not run), the loss kernels' logits
         // memory (§5), the MTP module and MLA widths (§2.1): 16.8%, median 7.5%, coverage 62.4% over 109 rows.
-        Assert.True(s.MeanAbsError <= 0.17, $"mean |error| {s.MeanAbsError:P1} (reached 16.8%)");
-        Assert.True(s.MedianAbsError <= 0.08, $"median |error| {s.MedianAbsError:P1} (reached 7.5%)");
-        Assert.True(s.Coverage >= 0.62, $"coverage {s.Coverage:P1} (reached 62.4%)");
+        // The per-expert weight-gradient hand-back of Transformer Engine's GroupedLinear (§4.6, MoeHostSync): 16.0%, median 7.2%,
+        // coverage 63.3% (the issue's target stays mean < 15% and coverage >= 70%: not met).
+        Assert.True(s.MeanAbsError <= 0.161, $"mean |error| {s.MeanAbsError:P1} (reached 16.0%; 16.8% before the expert gradient hand-back)");
+        Assert.True(s.MedianAbsError <= 0.073, $"median |error| {s.MedianAbsError:P1} (reached 7.2%; 7.5% before)");
+        Assert.True(s.Coverage >= 0.633, $"coverage {s.Coverage:P1} (reached 63.3%; 62.4% before)");
         Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -102,7 +104,8 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // (its recipe lists recompute_modules but leaves recompute_granularity unset, under which Megatron-Core recomputes nothing) and bf16
         // gradients: +59% -> +125%; on H100 +30% -> +66%. The settings are the runs'; the B200/H100 mechanism they expose is open (issue 10 §6).
         // 44.3% with the MTP module, MLA's FP8 cast widths (§2.1) and the loss kernels' logits (§5) merged in.
-        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.445, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 44.3%; 45.9% with the recipes' settings alone; 37.9% with the open-knob prior's recompute; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
+        // 37.5% with the backward's per-expert weight-gradient hand-back (§4.6, MoeHostSync: 2 host operations per expert weight).
+        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.376, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 37.5%; 44.3% before the expert gradient hand-back; 45.9% with the recipes' settings alone; 37.9% with the open-knob prior's recompute; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
         // The Megatron-Bridge rows by class (B200 and H100 recipes are the ones still far off). Reached: GB200 14.5%, B200 55.7%, H100 82.3%
         // with MLA from its ranks and GPT-OSS's windowed layers (§2.1), which made the DeepSeek-V3 and GPT-OSS rows faster; GB200 16.1%,
         // B200 49.8%, H100 79.7% with the dispatcher's host sync (§4.6) before them; 16.5%, 53.9%, 81.2% before that (H100 73.7% before §3.3).
@@ -110,9 +113,11 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // With the recipes' settings (above): GB200 14.7%, B200 72.8% (re-set from 56%), H100 100.3% (re-set from 83%); the prior's recompute
         // had given 14.5%, 55.7%, 82.3%.
         // With the MTP module and MLA's widths merged in (§2.1): GB200 13.5%, B200 69.0% (DeepSeek-V3 on B200 +58.6% -> +43.4%).
-        Assert.True(Class("gb200-nvl72") <= 0.14, $"GB200 MoE {Class("gb200-nvl72"):P1} (reached 13.5%)");
-        Assert.True(Class("dgx-b200") <= 0.695, $"B200 MoE {Class("dgx-b200"):P1} (reached 69.0%)");
-        Assert.True(Class("dgx-h100") <= 1.01, $"H100 MoE {Class("dgx-h100"):P1} (reached 100.3%)");
+        // With the backward's per-expert weight-gradient hand-back (§4.6): GB200 11.4%, B200 55.6%, H100 90.3% (Qwen3-30B on B200
+        // +52.9% -> +26.0%, on GB200 +18.2% -> +6.9%, on H100 +135% -> +115%; Qwen3-235B on B200 +55.1% -> +34.1%).
+        Assert.True(Class("gb200-nvl72") <= 0.115, $"GB200 MoE {Class("gb200-nvl72"):P1} (reached 11.4%; 13.5% before the hand-back)");
+        Assert.True(Class("dgx-b200") <= 0.557, $"B200 MoE {Class("dgx-b200"):P1} (reached 55.6%; 69.0% before)");
+        Assert.True(Class("dgx-h100") <= 0.904, $"H100 MoE {Class("dgx-h100"):P1} (reached 90.3%; 100.3% before)");
 
         // Whole-run rows (GPU-hours, wall days, MLPerf time to train): reported with their ranges. Reached: mean 27.1% (27.0% before
         // the MoE dispatcher's host sync, §4.6: the DeepSeek-V2 row names no framework, so it runs Megatron-Core's dispatcher, +5.2% to +5.8%),
@@ -126,7 +131,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("whole-run rows, cross-validated by source", whole);
         Assert.Equal(15, whole.Count);
         Assert.All(whole, r => Assert.True(r.PredictedLow <= r.Predicted && r.Predicted <= r.PredictedHigh, r.Id));
-        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.281, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 28.0%; 27.1% before MLA from its ranks made the DeepSeek-V2/V3 runs shorter)");
+        Assert.True(whole.Average(r => r.AbsError!.Value) <= 0.278, $"whole-run mean |error| {whole.Average(r => r.AbsError!.Value):P1} (reached 27.7% with the expert gradient hand-back of §4.6, DeepSeek-V2 -11.2% -> -6.6%; 28.0% before; 27.1% before MLA from its ranks made the DeepSeek-V2/V3 runs shorter)");
     }
 
     [Fact]
@@ -141,7 +146,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 96, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.219, $"held-out mean |error| {mean:P1} (reached 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        Assert.True(mean <= 0.21, $"held-out mean |error| {mean:P1} (reached 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
