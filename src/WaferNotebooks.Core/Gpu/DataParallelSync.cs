@@ -15,7 +15,15 @@ namespace WaferNotebooks.Core.Gpu;
 /// are reduce-scattered after its backward (without <c>no_sync</c>, which would hold unsharded
 /// gradients). Gathers run a bounded number of layers ahead (<see cref="GpuSoftware.Zero3PrefetchLayers"/>),
 /// so per layer the pass takes the longer of its compute and its communication; the first
-/// gather of each pass and the last reduce-scatter are exposed.</item>
+/// gather of each pass and the last reduce-scatter are exposed. PyTorch FSDP (1.x–2.1) runs every
+/// collective of a process group on one NCCL stream, in issue order; with composer 0.16's default
+/// <c>backward_prefetch = BACKWARD_POST</c> the post-backward hook of layer i issues the gather of
+/// layer i+1 before layer i's reduce-scatter (torch/distributed/fsdp/_runtime_utils.py,
+/// <c>_post_backward_hook</c>), the order <c>BACKWARD_PRE</c> gives too. The host runs ahead of the
+/// GPU (<c>limit_all_gathers</c> stops it two gathers ahead, no sooner), so while layer i computes,
+/// the stream carries one reduce-scatter and one gather: the backward's per-layer
+/// Overlapped(g + r, c_b) below. A gather serialised with the compute instead is refuted by
+/// llm-foundry's H100 table: equal per-GPU throughput on 8 and 64 GPUs.</item>
 /// </list>
 /// Overlapped collectives slow the compute beside them: NCCL kernels hold
 /// <see cref="CommunicationSmShare"/> of the SMs while they run (Calculon's "processor usage" of
