@@ -42,7 +42,7 @@ public static class WaferCli
         }
         catch (Exception e)
         {
-            await error.WriteLineAsync($"internal error ({e.GetType().Name}): {e.Message}");
+            await error.WriteLineAsync(InternalError.Message(e));
             return ExitCodes.InternalError;
         }
     }

@@ -75,11 +75,19 @@ public static class WaferDirective
             kernel.AddDirective<WaferDirectiveCommand>(sub, HandleAsync);
     }
 
-    private static async Task HandleAsync(WaferDirectiveCommand command, KernelInvocationContext context)
+    private static Task HandleAsync(WaferDirectiveCommand command, KernelInvocationContext context) => Guarded(command, context, RunAsync);
+
+    /// <summary>
+    /// Runs <paramref name="run"/> so that no exception reaches .NET Interactive's own handler, which
+    /// shows a stack trace: bad input fails the cell with its message; anything else (a bug) with the
+    /// terminal's one line (<see cref="InternalError"/>), the details folded under it for a bug report.
+    /// The kernel stays alive either way.
+    /// </summary>
+    internal static async Task Guarded(WaferDirectiveCommand command, KernelInvocationContext context, Func<WaferDirectiveCommand, KernelInvocationContext, Task> run)
     {
         try
         {
-            await RunAsync(command, context);
+            await run(command, context);
         }
         catch (WaferInputException e)
         {
@@ -89,7 +97,17 @@ public static class WaferDirective
         {
             context.Fail(command, message: "Cancelled.");
         }
+        catch (Exception e)
+        {
+            context.Display(InternalErrorDetails(e), HtmlFormatter.MimeType);
+            context.Fail(command, message: InternalError.Message(e));
+        }
     }
+
+    /// <summary>The exception in full, collapsed: closed, the cell shows only the one-line message.</summary>
+    private static IHtmlContent InternalErrorDetails(Exception e) =>
+        new HtmlString("<details class=\"wafer-internal-error\"><summary>details of the internal error (please include them in a bug report)</summary>" +
+            $"<pre style=\"white-space:pre-wrap;font-size:12px\">{System.Net.WebUtility.HtmlEncode(e.ToString())}</pre></details>");
 
     private static async Task RunAsync(WaferDirectiveCommand command, KernelInvocationContext context)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace WaferNotebooks.Cli.Tests;
@@ -35,7 +36,14 @@ public class DoesNotFitTests
         var run = CliRunner.Run("plan", "--model", "llama3-405b", "--on", "dgx-h100:8", "--tokens", "1T");
         Assert.Equal(ExitCodes.Infeasible, run.ExitCode);
         Assert.Matches(@"does not fit: none of the 1,\d{3} layouts fits; the nearest, tp=\d+[^ ]*, needs [\d.]+ GB per device of 80\.0 GB HBM\n", run.Out);
-        Assert.Matches(@"layouts that did not fit\n  - [\d,]+ × needs ", run.Out);
+        // Each kind is quoted by its nearest layout, named, so its figure is that layout's (the review read
+        // "needs 1565.3 GB" beside "the nearest ... needs 922 GB" as a contradiction).
+        var nearest = Regex.Match(run.Out, @"the nearest, (tp=[^ ]*), needs ([\d.]+) GB").Groups;
+        Assert.Matches(@"layouts that did not fit, by kind \(each quoted by its nearest layout\)\n  - [\d,]+ layouts, the nearest tp=[^ ]+: needs ", run.Out);
+        var quoted = Regex.Match(run.Out, $@"layouts, the nearest {Regex.Escape(nearest[1].Value)}: needs ([\d.]+) GB");
+        Assert.True(quoted.Success, run.Out);
+        // The same figure, the header's to three significant figures (921.8 and 922).
+        Assert.Equal(double.Parse(nearest[2].Value, CultureInfo.InvariantCulture), double.Parse(quoted.Groups[1].Value, CultureInfo.InvariantCulture), 0.5);
     }
 
     [Fact]

@@ -41,6 +41,9 @@ public abstract record CommandRequest
 public sealed record EstimateRequest(TrainingJob Job, SystemTarget Target, Layout? Layout, EconomicAssumptions Economics, Objective Objective) : CommandRequest
 {
     public override string Subcommand => "estimate";
+
+    /// <summary>With --moe-dispatch: the stack without it, to tell whether the option changed anything.</summary>
+    public GpuSoftware? SoftwareWithoutMoeDispatch { get; init; }
 }
 
 /// <summary>compare: one job on each of several systems.</summary>

@@ -78,6 +78,7 @@ public sealed class RequestArgs
             if (model.Moe is null)
                 throw new WaferInputException($"{CommandGrammar.MoeDispatch.Name}: {model.Id} is a dense model (no experts), so there are no tokens to dispatch; leave {CommandGrammar.MoeDispatch.Name} out, or choose a mixture-of-experts model such as mixtral-8x7b");
             var stack = software ?? GpuSoftware.Modern;
+            SoftwareWithoutMoeDispatch = stack;
             software = stack.WithMoeDispatch(MoeDispatch.Parse(CommandGrammar.MoeDispatch.Name, dispatch, stack.MoeDispatch));
         }
         var job = new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
@@ -88,6 +89,9 @@ public sealed class RequestArgs
                 "give at least one step's tokens or a smaller --batch");
         return job;
     }
+
+    /// <summary>The software stack the job would have without --moe-dispatch, once <see cref="Job"/> read one; null otherwise.</summary>
+    public GpuSoftware? SoftwareWithoutMoeDispatch { get; private set; }
 
     public LayoutSpec? LayoutSpec() => One(CommandGrammar.Layout) is { } text ? Commands.LayoutSpec.Parse(text) : null;
 

@@ -145,6 +145,12 @@ public static class ValueParsers
             month = Gpu.TrainingFramework.TryParseMonth(parts[1], out var date)
                 ? date
                 : throw Bad(option, text, $"the release month after @ is YYYY-MM, for example {framework.Name}@2021-04");
+        // A month before the framework existed would silently cost its oldest profile.
+        if (month < framework.FirstRelease)
+        {
+            var first = framework.FirstRelease.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            throw Bad(option, text, $"{framework.Name} was first released in {first} ({framework.FirstReleaseSource}); the earliest valid month is {framework.Name}@{first}");
+        }
         var software = framework.SoftwareAt(month);
         return (framework, compiled ? software.WithEagerKernels(false) : software);
     }

@@ -60,6 +60,12 @@ namespace WaferNotebooks.Core.Gpu;
 /// </summary>
 public sealed record TrainingFramework(string Name, string Description, IReadOnlyList<string> Aliases, Func<DateOnly?, GpuSoftware> SoftwareAt, int PreferredZeroStage = 1)
 {
+    /// <summary>The month the framework was first released (its source in <see cref="FirstReleaseSource"/>): an
+    /// <c>@YYYY-MM</c> before it names a stack that did not exist and is refused.</summary>
+    public DateOnly FirstRelease { get; init; }
+
+    public string FirstReleaseSource { get; init; } = "";
+
     static readonly DateOnly MegatronOverlap = new(2023, 10, 1);
     static readonly DateOnly FlashInDeepSpeed = new(2023, 1, 1);
     static readonly DateOnly DeepSpeedGroupedGathers = new(2021, 10, 1);
@@ -90,12 +96,14 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
 
     public static TrainingFramework MegatronLm { get; } = new("megatron-lm",
         "NVIDIA Megatron-LM (2021-22 stack until 2023-09: scores materialised, reduction after backward)", [],
-        d => Before(d, MegatronOverlap, GpuSoftware.Megatron2021, GpuSoftware.Modern));
+        d => Before(d, MegatronOverlap, GpuSoftware.Megatron2021, GpuSoftware.Modern))
+    { FirstRelease = new(2019, 8, 1), FirstReleaseSource = "NVIDIA ADLR, \"MegatronLM: Training Billion+ Parameter Language Models Using GPU Model Parallelism\", 2019-08-13, with the code" };
 
     public static TrainingFramework MegatronCore { get; } = new("megatron-core",
         "Megatron-Core and the stacks built on it (NeMo): fused attention, overlapped bucketed reduction",
         ["nemo"],
-        d => Before(d, new DateOnly(2023, 1, 1), MegatronLm.SoftwareAt(d), GpuSoftware.Modern));
+        d => Before(d, new DateOnly(2023, 1, 1), MegatronLm.SoftwareAt(d), GpuSoftware.Modern))
+    { FirstRelease = new(2019, 8, 1), FirstReleaseSource = "before 2023 it costs NeMo running Megatron-LM's kernels, which date from 2019-08 (NVIDIA ADLR MegatronLM post, 2019-08-13)" };
 
     /// <summary>
     /// NVIDIA Megatron-Bridge: Megatron-Core under Bridge's recipes, whose performance configurations
@@ -108,32 +116,38 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
         "NVIDIA Megatron-Bridge (Megatron-Core with Bridge's recipes): from 2025-09 to 2026-06 Transformer Engine's cross entropy, gradient in place in the 16-bit logits",
         [],
         d => Before(d, BridgeTeCrossEntropy, MegatronCore.SoftwareAt(d),
-            Before(d, TeFp32CrossEntropy, MegatronCore.SoftwareAt(d) with { CrossEntropy = CrossEntropyKernel.InPlace16 }, MegatronCore.SoftwareAt(d))));
+            Before(d, TeFp32CrossEntropy, MegatronCore.SoftwareAt(d) with { CrossEntropy = CrossEntropyKernel.InPlace16 }, MegatronCore.SoftwareAt(d))))
+    { FirstRelease = new(2025, 9, 1), FirstReleaseSource = "Megatron-Bridge 0.1.0 in the NeMo Framework 25.09 container (Megatron-Bridge docs/releases/changelog.md)" };
 
     public static TrainingFramework DeepSpeed { get; } = new("deepspeed",
         "DeepSpeed pipeline engine (Megatron-DeepSpeed, GPT-NeoX): plain 1F1B, reduction after the flush",
         ["megatron-deepspeed", "gpt-neox"],
         d => Before(d, DeepSpeedGroupedGathers, Unfused(GpuSoftware.Modern).WithDeepSpeed2021Zero3(),
-            Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), AmpereAttention(GpuSoftware.Modern))).WithDeepSpeedPipeline());
+            Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), AmpereAttention(GpuSoftware.Modern))).WithDeepSpeedPipeline())
+    { FirstRelease = new(2020, 2, 1), FirstReleaseSource = "open-sourced with the ZeRO & DeepSpeed post, Microsoft Research blog, 2020-02-10" };
 
     public static TrainingFramework Fsdp { get; } = new("fsdp",
         "PyTorch FSDP (llm-foundry, metaseq): full sharding, prefetched gathers, overlapped reduce-scatter; since 2022-03 eager PyTorch kernels, FP8 through Transformer Engine linears",
         ["llm-foundry", "composer", "metaseq", "fairscale"],
         d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), TorchAttention(d, GpuSoftware.Modern)), Fp8Casts.TransformerEngineLinear)),
-        PreferredZeroStage: 3);
+        PreferredZeroStage: 3)
+    { FirstRelease = new(2021, 2, 1), FirstReleaseSource = "FullyShardedDataParallel first released in FairScale 0.3.0, 2021-02-22 (FairScale CHANGELOG)" };
 
     public static TrainingFramework Torchtitan { get; } = new("torchtitan",
         "torchtitan (PyTorch-native FSDP2, TP, PP, CP): eager PyTorch kernels unless compiled, FP8 by torchao dynamic scaling", [],
-        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic).WithOpSelectiveRecompute().WithEagerLoss() with { CrossEntropy = CrossEntropyKernel.Fp32LogSoftmax }, PreferredZeroStage: 3);
+        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic).WithOpSelectiveRecompute().WithEagerLoss() with { CrossEntropy = CrossEntropyKernel.Fp32LogSoftmax }, PreferredZeroStage: 3)
+    { FirstRelease = new(2024, 4, 1), FirstReleaseSource = "pre-release of 2024-04-18 (pytorch/torchtitan PR #254)" };
 
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",
         ["maxtext", "pax", "t5x"],
-        d => Before(d, PallasFlash, Unfused(GpuSoftware.Modern), GpuSoftware.Modern));
+        d => Before(d, PallasFlash, Unfused(GpuSoftware.Modern), GpuSoftware.Modern))
+    { FirstRelease = new(2018, 12, 1), FirstReleaseSource = "the first public JAX release, December 2018 (google/jax)" };
 
     public static TrainingFramework Neuron { get; } = new("neuron",
         "AWS Neuron distributed training (NxD): Megatron-style, fused attention, overlapped reduction", ["nxd"],
-        _ => GpuSoftware.Modern);
+        _ => GpuSoftware.Modern)
+    { FirstRelease = new(2022, 10, 1), FirstReleaseSource = "Neuron SDK 2.3.0 with Trn1 general availability, 2022-10-10, the first Neuron release that trains" };
 
     /// <summary>
     /// DeepSeek's HAI-LLM as DeepSeek-V3 used it (arXiv 2412.19437, Sec. 3.2): node-limited
@@ -142,7 +156,8 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     /// </summary>
     public static TrainingFramework HaiLlm { get; } = new("hai-llm",
         "DeepSeek HAI-LLM (DeepSeek-V3): node-limited expert routing, FP8 dispatch, DualPipe", ["deepseek"],
-        _ => GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.DeepSeekV3));
+        _ => GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.DeepSeekV3))
+    { FirstRelease = new(2023, 11, 1), FirstReleaseSource = "DeepSeek LLM, released 2023-11-29, the first model said to be trained with it (arXiv 2401.02954)" };
 
     public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron, HaiLlm, MegatronBridge];
 

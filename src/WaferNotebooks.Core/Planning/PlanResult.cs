@@ -28,8 +28,13 @@ public sealed record PlanResult(
 {
     public int FeasibleCount => Evaluated - Infeasible;
 
-    /// <summary>Why nothing fits, in one sentence; null when a layout does.</summary>
+    /// <summary>
+    /// Why nothing fits; null when a layout does. It leads with the nearest miss and its own
+    /// numbers, then each kind of failure quoted by the nearest layout of that kind, so no figure
+    /// in it contradicts another.
+    /// </summary>
     public string? Why => Best is not null ? null :
-        $"None of the {Evaluated} layouts of {Job.Model.Id} on {Devices} × {SystemId} is feasible: " +
-        string.Join("; ", InfeasibilityReasons.Select(r => $"{r.Count} × {r.Reason}")) + ".";
+        FormattableString.Invariant($"None of the {Evaluated:N0} layouts of {Job.Model.Id} on {Devices:N0} × {SystemId} is feasible") +
+        (NearestMiss is { Reason: { } nearest } miss ? $"; the nearest, {miss.Layout}, {nearest}" : "") +
+        ". By kind of failure: " + string.Join("; ", InfeasibilityReasons) + ".";
 }

@@ -218,19 +218,28 @@ public static partial class Planner
 
     /// <summary>
     /// Groups failure messages that differ only in their numbers, most frequent first. The
-    /// candidates are grouped by their kinds of reason first; each kind's reason is written once,
-    /// for its first candidate (estimated again), and kinds whose reasons differ only in their
-    /// numbers are merged, so the groups are those of the written reasons.
+    /// candidates are grouped by their kinds of reason first; kinds whose reasons differ only in
+    /// their numbers are merged, so the groups are those of the written reasons. Each group is
+    /// quoted by its nearest layout (the smallest share of memory, as <see cref="PlanResult.NearestMiss"/>
+    /// is chosen), estimated again for its words: a group's "needs N GB" is then the least any of
+    /// its layouts needs, and the group holding the nearest miss quotes the nearest miss's own number.
     /// </summary>
-    private static InfeasibilityReason[] Reasons(Layout[] candidates, Score[] scores, List<int> infeasible, Func<int, Estimate> again) =>
-        infeasible
+    private static InfeasibilityReason[] Reasons(Layout[] candidates, Score[] scores, List<int> infeasible, Func<int, Estimate> again)
+    {
+        string TextOf(int i) => scores[i].Reason as string ?? again(i).Reason ?? Score.NoReason;
+        return infeasible
             .GroupBy(i => scores[i].Reason!)
-            .Select(g => (First: g.First(), Count: g.Count(), Text: g.Key as string ?? again(g.First()).Reason ?? Score.NoReason))
-            .GroupBy(kind => Numbers().Replace(kind.Text, "#"))
-            .Select(g => new InfeasibilityReason(g.First().Text, g.Sum(kind => kind.Count), candidates[g.First().First]))
-            .OrderByDescending(r => r.Count)
+            .GroupBy(kind => Numbers().Replace(TextOf(kind.First()), "#"))
+            .Select(g => g.SelectMany(kind => kind).ToArray())
+            .OrderByDescending(members => members.Length)
             .Take(ReasonsShown)
+            .Select(members =>
+            {
+                var nearest = members.MinBy(i => scores[i].MemoryShare);
+                return new InfeasibilityReason(TextOf(nearest), members.Length, candidates[nearest]);
+            })
             .ToArray();
+    }
 
     [GeneratedRegex(@"\d+(?:[.,]\d+)*")]
     private static partial Regex Numbers();

@@ -56,3 +56,28 @@ public class EvaluationOptionTests
         Assert.Contains("must not be negative", Assert.Throws<WaferInputException>(() => Estimate(("--eval-iters", "-5"))).Message);
     }
 }
+
+/// <summary>--moe-dispatch on a layout with ep=1: the estimate says the option changed nothing, and why.</summary>
+public class MoeDispatchNoEffectTests
+{
+    private static Results.Estimate Run(string layout, string dispatch) =>
+        CommandExecutor.Default.Execute(RequestParser.Default.Parse("estimate", new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["--model"] = ["mixtral-8x7b"], ["--on"] = ["dgx-h100:64"], ["--tokens"] = ["100B"], ["--layout"] = [layout], ["--moe-dispatch"] = [dispatch],
+        })).Shared<Results.Estimate>();
+
+    [Fact]
+    public void With_ep_1_the_assumptions_say_the_option_had_no_effect_and_why()
+    {
+        var e = Run("tp=2,pp=4,dp=8,ep=1", "nodes=2,fp8=on,imbalance=1.3");
+        Assert.Contains(e.Assumptions, a => a.StartsWith("--moe-dispatch had no effect: the layout has ep=1") && a.Contains("no token crosses devices"));
+    }
+
+    [Fact]
+    public void With_ep_above_1_or_a_key_that_acts_at_ep_1_there_is_no_such_note()
+    {
+        Assert.DoesNotContain(Run("tp=2,pp=4,dp=8,ep=8", "fp8=on,overlap=on").Assumptions, a => a.Contains("had no effect"));
+        // overlap=on brings the DualPipe schedule, which acts with ep=1 too.
+        Assert.DoesNotContain(Run("tp=2,pp=4,dp=8,ep=1", "overlap=on").Assumptions, a => a.Contains("had no effect"));
+    }
+}

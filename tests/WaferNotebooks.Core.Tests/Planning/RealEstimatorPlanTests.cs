@@ -108,6 +108,7 @@ public class RealEstimatorPlanTests
     private sealed class Recording(IEstimator inner) : IEstimator
     {
         public readonly System.Collections.Concurrent.ConcurrentDictionary<Layout, string?> Reasons = new();
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<Layout, double> MemoryShare = new();
         public bool Supports(SystemSpec system) => inner.Supports(system);
         public IEnumerable<Layout> CandidateLayouts(TrainingJob job, SystemSpec system, int devices) => inner.CandidateLayouts(job, system, devices);
         public IEnumerable<Layout> Refinements(TrainingJob job, SystemSpec system, int devices, Layout layout) => inner.Refinements(job, system, devices, layout);
@@ -115,6 +116,7 @@ public class RealEstimatorPlanTests
         {
             var e = inner.Estimate(job, system, devices, layout, economics);
             Reasons[layout] = e.Feasible ? null : e.Reason;
+            MemoryShare[layout] = e.Memory.TotalGb / e.Memory.CapacityGb;
             return e;
         }
     }
@@ -143,7 +145,25 @@ public class RealEstimatorPlanTests
         {
             Assert.Equal(groups[numbers.Replace(r.Reason, "#")], r.Count);
             Assert.Equal(r.Reason, recording.Reasons[r.Example]);
+            // Quoted by its nearest layout: no layout of the group needs less than the figure quoted.
+            var group = recording.Reasons.Where(kv => kv.Value is not null && numbers.Replace(kv.Value, "#") == numbers.Replace(r.Reason, "#"));
+            Assert.Equal(group.Min(kv => recording.MemoryShare[kv.Key]), recording.MemoryShare[r.Example]);
         }
+    }
+
+    /// <summary>
+    /// The review's contradiction: the tally quoted one group's first layout ("needs 1565.3 GB")
+    /// while the overflow line quoted the nearest miss ("922 GB") for the same kind of failure.
+    /// The group holding the nearest miss now quotes it, and the sentence leads with it.
+    /// </summary>
+    [Fact]
+    public void When_nothing_fits_the_group_of_the_nearest_miss_quotes_the_nearest_miss()
+    {
+        var plan = Planner.Plan(Simulator.EstimatorFor(DgxH100), new TrainingJob(Catalog.FindModel("llama3-405b"), 1e12, 1024, 4096), DgxH100, 8);
+        var nearest = plan.NearestMiss!;
+        var group = Assert.Single(plan.InfeasibilityReasons, r => r.Example == nearest.Layout);
+        Assert.Equal(nearest.Reason, group.Reason);
+        Assert.StartsWith($"None of the {plan.Evaluated:N0} layouts of llama3-405b on 8 × dgx-h100 is feasible; the nearest, {nearest.Layout}, {nearest.Reason}. By kind", plan.Why);
     }
 
     [Fact]

@@ -34,11 +34,16 @@ public sealed record CatalogListing(IReadOnlyList<ModelSpec> Models, IReadOnlyLi
             tables.Add(Table("Accelerators",
                 [("id", "id"), ("name", "name"), ("vendor", "vendor"), ("peak_tflops_16", "bf16 TFLOP/s"), ("peak_tflops_fp8", "fp8 TFLOP/s"),
                  ("hbm_gb", "HBM GB"), ("hbm_tbps", "HBM TB/s"), ("scale_up_gbps", "scale-up GB/s"), ("scale_out_gbps", "scale-out GB/s"),
-                 ("tdp_w", "TDP W"), ("matmul_efficiency", "matmul eff."), ("source", "source (peak)")],
+                 ("tdp_w", "TDP W"), ("matmul_efficiency", "matmul eff."), ("architecture", "architecture"),
+                 ("clock_power_curve_points", "clock/power points"), ("source", "source (peak)")],
                 Accelerators.Select(a => new object?[]
                 {
                     a.Id, a.Name, a.Vendor, a.PeakTflops16.Value, a.PeakTflopsFp8?.Value, a.HbmGb.Value, a.HbmTBps.Value,
-                    a.ScaleUpGBps.Value, a.ScaleOutGBps.Value, a.TdpW.Value, a.MatmulEfficiency.Value, a.PeakTflops16.Source,
+                    a.ScaleUpGBps.Value, a.ScaleOutGBps.Value, a.TdpW.Value, a.MatmulEfficiency.Value,
+                    // Not stated (a user's device): no generation's kernel measurements apply to it.
+                    a.Architecture == DeviceArchitecture.Unknown ? null : DeviceArchitectureNames.Name(a.Architecture),
+                    // Measured clock/power points (--power-cap follows them); none: the generic cubic law.
+                    a.ClockPower?.ClockMhz.Count, a.PeakTflops16.Source,
                 })));
         if (Systems.Count > 0)
             tables.Add(Table("Systems",

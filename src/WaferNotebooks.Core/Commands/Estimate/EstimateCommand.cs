@@ -14,9 +14,17 @@ public sealed class EstimateCommand : Subcommand<EstimateRequest, Estimate>
         "estimate --model llama2-70b --on dgx-h100:512 --tokens 2T",
         [.. JobOptions, On, Layout, Objective, .. EconomicOptions, .. PhysicsOptions, .. SharedOptions]);
 
-    public override EstimateRequest Parse(RequestArgs a) => a.Run((job, target, layout, economics, objective) => new EstimateRequest(job, target, layout, economics, objective));
+    public override EstimateRequest Parse(RequestArgs a) =>
+        a.Run((job, target, layout, economics, objective) => new EstimateRequest(job, target, layout, economics, objective))
+            with { SoftwareWithoutMoeDispatch = a.SoftwareWithoutMoeDispatch };
 
-    public override Estimate Run(EstimateRequest r, RunContext context) => RangedEstimate.Of(r.Job, r.Target, r.Layout, r.Economics, r.Objective);
+    public override Estimate Run(EstimateRequest r, RunContext context)
+    {
+        var e = RangedEstimate.Of(r.Job, r.Target, r.Layout, r.Economics, r.Objective);
+        return r.SoftwareWithoutMoeDispatch is { } without && MoeDispatchNote.NoEffect(e, r.Job with { Software = without }, r.Target, r.Economics) is { } note
+            ? e with { Assumptions = [.. e.Assumptions, note] }
+            : e;
+    }
 
     public override string? DoesNotFit(Estimate e) => e.Feasible ? null : e.Reason ?? "the layout does not fit";
 

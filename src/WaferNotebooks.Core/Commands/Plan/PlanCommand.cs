@@ -134,5 +134,6 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
     }
 
     private static IReadOnlyList<ViewList> Tally(PlanResult p) =>
-        p.InfeasibilityReasons.Count == 0 ? [] : [new("layouts that did not fit", [.. p.InfeasibilityReasons.Select(r => $"{Count(r.Count)} × {r.Reason}")])];
+        p.InfeasibilityReasons.Count == 0 ? [] : [new("layouts that did not fit, by kind (each quoted by its nearest layout)",
+            [.. p.InfeasibilityReasons.Select(r => $"{Count(r.Count, "layout")}, the nearest {Compact(r.Example)}: {r.Reason}")])];
 }
