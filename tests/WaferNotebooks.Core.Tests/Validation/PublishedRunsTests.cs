@@ -79,9 +79,13 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // rows (0.586; each site predicted from the other's fit: 3.6%), the Megatron-Bridge MoE rows carrying their recipes'
         // own settings (worse: the prior had given GPT-OSS full recompute its recipe does not run), the loss kernels' logits
         // memory (§5), the MTP module and MLA widths (§2.1): 16.8%, median 7.5%, coverage 62.4% over 109 rows.
-        Assert.True(s.MeanAbsError <= 0.17, $"mean |error| {s.MeanAbsError:P1} (reached 16.8%)");
-        Assert.True(s.MedianAbsError <= 0.08, $"median |error| {s.MedianAbsError:P1} (reached 7.5%)");
-        Assert.True(s.Coverage >= 0.62, $"coverage {s.Coverage:P1} (reached 62.4%)");
+        // Re-set (target above unchanged): llm-foundry's loss read from its source (§3.7, flash-attn's xentropy kernel, its
+        // default loss_fn, where the eager fp32 log-softmax had been assumed) takes the 27 llm-foundry rows from 48 to 8 bytes
+        // of loss traffic per logit: 17.4%, median 8.1%, coverage 66.1% (llm-foundry A100 4.2% -> 6.8%, MPT-125M +2.2% -> +23%;
+        // H100 27.8% -> 30.1%). The eager loss had hidden a miss of the small MPT models that is not their loss.
+        Assert.True(s.MeanAbsError <= 0.175, $"mean |error| {s.MeanAbsError:P1} (reached 17.4%; 16.8% with the eager loss wrongly charged to llm-foundry)");
+        Assert.True(s.MedianAbsError <= 0.082, $"median |error| {s.MedianAbsError:P1} (reached 8.1%; 7.5% with the eager loss wrongly charged to llm-foundry)");
+        Assert.True(s.Coverage >= 0.66, $"coverage {s.Coverage:P1} (reached 66.1%)");
         Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -141,7 +145,8 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 96, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.219, $"held-out mean |error| {mean:P1} (reached 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        // Re-set from 0.219: llm-foundry's loss read from its source (flash-attn's xentropy, §3.7) moves its 27 held-out rows.
+        Assert.True(mean <= 0.226, $"held-out mean |error| {mean:P1} (reached 22.5% over 96 rows with llm-foundry's loss as flash-attn's kernel; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
