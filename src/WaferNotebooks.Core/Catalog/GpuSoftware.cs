@@ -7,7 +7,7 @@ namespace WaferNotebooks.Core.Catalog;
 /// the pipeline schedule can interleave model chunks, and in what precision gradients are
 /// accumulated and reduced; whether its elementwise work runs as fused kernels or op by op
 /// (eager PyTorch), and how it produces FP8 GEMM inputs (<see cref="Gpu.ElementwiseKernels"/>);
-/// how its loss kernel holds the logits (<see cref="CrossEntropyKernel"/>).
+/// the loss kernel it runs over the logits (<see cref="CrossEntropyKernel"/>: bytes held and moved per logit).
 /// </summary>
 public sealed record GpuSoftware(
     bool FusedAttention = true,
@@ -24,10 +24,12 @@ public sealed record GpuSoftware(
     MoeDispatch? Moe = null,
     bool PerChunkGradientReduction = true,
     AttentionKernel AttentionKernel = AttentionKernel.Native,
-    CrossEntropyKernel CrossEntropy = CrossEntropyKernel.Fp32Copy,
-    bool OpSelectiveRecompute = false,
-    bool EagerLoss = false)
+    CrossEntropyKernel? Loss = null,
+    bool OpSelectiveRecompute = false)
 {
+    /// <summary>The cross-entropy kernel the stack runs (<see cref="Catalog.CrossEntropyKernel"/>); Megatron-Core's unless the stack says otherwise.</summary>
+    public CrossEntropyKernel CrossEntropy => Loss ?? CrossEntropyKernel.Fp32Copy;
+
     /// <summary>How expert-parallel tokens travel (<see cref="Catalog.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
     public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
 
@@ -138,12 +140,8 @@ public sealed record GpuSoftware(
     /// second matmul of a layer and all its elementwise ops recomputed (<see cref="Gpu.OpSelectiveRecompute"/>).</summary>
     public GpuSoftware WithOpSelectiveRecompute() => this with { OpSelectiveRecompute = true };
 
-    /// <summary>The loss runs op by op even when the model is compiled (torchtitan 2024: its <c>torch.compile</c> of
-    /// the loss is commented out, "causes CUDA errors"); <see cref="LossOpByOp"/>.</summary>
-    public GpuSoftware WithEagerLoss() => this with { EagerLoss = true };
-
-    /// <summary>The cross-entropy runs op by op over fp32 logits (<see cref="Gpu.ElementwiseKernels.CrossEntropyBytesPerLogit"/>).</summary>
-    public bool LossOpByOp => EagerKernels || EagerLoss;
+    /// <summary>The loss by the given cross-entropy kernel (<see cref="Catalog.CrossEntropyKernel"/>).</summary>
+    public GpuSoftware WithCrossEntropy(CrossEntropyKernel kernel) => this with { Loss = kernel };
 
     /// <summary>Fused attention by the given kernel generation (FlashAttention-2 or the first generation instead of the device's own): <see cref="AttentionKernels"/>.</summary>
     public GpuSoftware WithAttentionKernel(AttentionKernel kernel) => this with { AttentionKernel = kernel };
@@ -158,18 +156,13 @@ public sealed record GpuSoftware(
         + (InterleavedSchedule ? "" : "; pipeline engine without an interleaved schedule")
         + (GradientsInFp32 ? "" : "; bf16 gradients reduced in bf16")
         + (TensorParallelOverlap ? "; tensor-parallel collectives pipelined with the GEMMs (tp_comm_overlap)" : "")
-        + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each, the loss over fp32 logits op by op" : "")
-        + (EagerLoss && !EagerKernels ? "; the loss over fp32 logits op by op (not compiled)" : "")
+        + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each" : "")
         + (OpSelectiveRecompute ? "; selective recompute by op (torchtitan): every second matmul of a layer and its elementwise ops recomputed" : "")
         + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8, when used, by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8, when used, by Transformer Engine linears (weights cast every micro-batch)")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
         + (MoeDispatch == MoeDispatch.Flat ? "" : "; MoE dispatch: " + MoeDispatch.Describe())
-        + (CrossEntropy switch
-        {
-            CrossEntropyKernel.InPlace16 => "; cross entropy by Transformer Engine's fused kernel, gradient in place in the 16-bit logits",
-            CrossEntropyKernel.Fp32LogSoftmax => "; cross entropy on an fp32 copy of the logits, fp32 log-softmax saved",
-            _ => "",
-        })
+        + (CrossEntropy == CrossEntropyKernel.Fp32Copy ? ""
+            : $"; cross entropy by {CrossEntropy.Name}: holds {CrossEntropy.HeldBytesPerLogit:0.#} B and moves {CrossEntropy.ForwardBytesPerLogit:0.#} + {CrossEntropy.BackwardBytesPerLogit:0.#} B per logit")
         + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
             : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")
               + (Zero3SyncPerTensorS > 0 ? $", one synchronised gather per parameter tensor ({Zero3SyncPerTensorS * 1e3:0.##} ms each)" : ""));

@@ -18,7 +18,7 @@ namespace WaferNotebooks.Core.Gpu;
 /// inputs take 1 byte per element. Multi-head latent attention keeps Q and K at a·d_qk, V and the
 /// output-projection input at a·d_v, plus its two latents and the shared rotary key.
 /// The last stage also holds one micro-batch's logits at the loss, in the bytes its loss kernel
-/// keeps (<see cref="LogitBytesPerElement"/>).
+/// keeps (<see cref="CrossEntropyKernel.HeldBytesPerLogit"/>).
 /// </summary>
 public static class ActivationMemory
 {
@@ -57,20 +57,9 @@ public static class ActivationMemory
         return tokens * (replicated + split + scores);
     }
 
-    /// <summary>
-    /// Bytes per logit element the last stage holds at the loss (<see cref="CrossEntropyKernel"/>):
-    /// the 16-bit output of the logit layer and what the loss kernel makes of it.
-    /// </summary>
-    public static double LogitBytesPerElement(CrossEntropyKernel kernel) => kernel switch
-    {
-        CrossEntropyKernel.InPlace16 => 2,
-        CrossEntropyKernel.Fp32LogSoftmax => 2 + 4 + 4,
-        _ => 2 + 4,
-    };
-
-    /// <summary>Logit bytes of one micro-batch of <paramref name="tokens"/> tokens on one device of the last stage: the vocabulary split over tp (vocab-parallel output layer and loss).</summary>
+    /// <summary>Logit bytes of one micro-batch of <paramref name="tokens"/> tokens on one device of the last stage: the vocabulary split over tp (vocab-parallel output layer and loss), as the loss kernel holds them.</summary>
     public static double Logits(ModelSpec m, double tokens, int tp, CrossEntropyKernel kernel) =>
-        tokens * m.Vocab / tp * LogitBytesPerElement(kernel);
+        tokens * m.Vocab / tp * kernel.HeldBytesPerLogit;
 
     /// <summary>Working set of the one layer whose backward runs, when full recompute rebuilds it.</summary>
     public static double RecomputeWorkingSet(ModelSpec m, int ffnHidden, int seqLen, double tokens, int tp, bool sequenceParallel, bool fusedAttention, bool fp8Inputs = false) =>

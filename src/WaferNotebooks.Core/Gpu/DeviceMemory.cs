@@ -18,7 +18,7 @@ namespace WaferNotebooks.Core.Gpu;
 /// <see cref="ActivationMemory"/>; 1F1B keeps min(p, m) micro-batches in flight on the first
 /// stage, interleaving multiplies that by 1 + (p−1)/(p·v) (Korthikanti et al. 2022, Sec. 4.2.3).
 /// The last stage holds the logits of one micro-batch as the stack's loss kernel keeps them
-/// (<see cref="ActivationMemory.LogitBytesPerElement"/>). Measured memory runs
+/// (<see cref="CrossEntropyKernel.HeldBytesPerLogit"/>). Measured memory runs
 /// above the formulas: <see cref="FixedBuffersGb"/> and <see cref="FragmentationShare"/> are added.
 /// With offload=N (<see cref="ActivationOffload"/>), N layers of each stage keep their activations in
 /// host memory (the breakdown's <see cref="MemoryBreakdown.HostPart"/>, off the device); the device
@@ -160,7 +160,7 @@ public static class DeviceMemory
             $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}"
                 + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : "")
                 + (l.OffloadLayers > 0 ? $"; {Math.Min(l.OffloadLayers, stageLayers)} of the layers offloaded to host memory" : ""),
-            LogitsDescription(sw.CrossEntropy),
+            sw.CrossEntropy.Holds,
             $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation",
         ];
         if (l.OffloadLayers > 0)
@@ -178,13 +178,6 @@ public static class DeviceMemory
         double dense = (1 - moe) * part.DenseWeightsPerLayer(false) + moe * part.DenseWeightsPerLayer(true) - part.Params.NormsPerLayer;
         return dense / shard + moe * part.ExpertWeightsPerLayer / expertShard;
     }
-
-    static string LogitsDescription(CrossEntropyKernel kernel) => kernel switch
-    {
-        CrossEntropyKernel.InPlace16 => "logits of one micro-batch, 16-bit, the loss's gradient written into them (Transformer Engine cross entropy; last stage)",
-        CrossEntropyKernel.Fp32LogSoftmax => "logits of one micro-batch, 16-bit, an fp32 copy and the fp32 log-softmax (last stage)",
-        _ => "logits of one micro-batch, 16-bit and fp32 (last stage)",
-    };
 
     /// <summary>MLP width per token for activation purposes: MoE tokens pass through their active and shared experts.</summary>
     public static int EffectiveFfn(Catalog.ModelSpec m) => m.Moe is { } moe

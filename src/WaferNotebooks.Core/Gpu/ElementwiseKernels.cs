@@ -96,19 +96,6 @@ public static class ElementwiseKernels
         _ => eager ? 16 : 4,
     };
 
-    /// <summary>
-    /// HBM bytes per logit of the softmax cross-entropy loss, forward and backward. Fused (a loss
-    /// kernel over fp32 logits): write, read for max and sum, read and write for the gradient, 8 and
-    /// 8. Eager PyTorch, as torchtitan writes it (<c>cross_entropy(pred.flatten(0, 1).float(), labels)</c>)
-    /// and as autocast runs llm-foundry's loss (<c>cross_entropy</c> is on autocast's fp32 list): the
-    /// upcast r2 w4; <c>log_softmax</c> on a row too long for shared memory (128K × 4 bytes) reads
-    /// it for the max, for the sum of exponentials and for the output, and writes the output, r12 w4;
-    /// forward 22. Backward: <c>nll_loss</c>'s dense gradient w4; the <c>log_softmax</c> gradient
-    /// reads the incoming gradient for its row sum, then it and the output, and writes, r12 w4; the
-    /// cast back to 16 bits r4 w2; backward 26.
-    /// </summary>
-    public static (double Forward, double Backward) CrossEntropyBytesPerLogit(bool eager) => eager ? (22, 26) : (8, 8);
-
     /// <summary>HBM bytes per element to turn one 16-bit GEMM input into FP8: Transformer Engine
     /// 3 (read 2, write 1, amax in the same kernel); dynamic scaling compiled 5 (amax pass read 2,
     /// then read 2, write 1); dynamic scaling eager 25 (<c>abs</c> r2 w2, <c>max</c> r2, multiply by

@@ -208,9 +208,9 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
     /// its transformer layer (<paramref name="mtpLayer"/>, the model's last kind of layer), the 2h→h
     /// projection split by tp, and another pass through the shared output head and a loss.
     /// </summary>
-    public static LayerTime OutputHeads(ModelSpec m, TrainingJob job, Layout l, GpuCluster system, in LayerTime mtpLayer, bool eager = false)
+    public static LayerTime OutputHeads(ModelSpec m, TrainingJob job, Layout l, GpuCluster system, in LayerTime mtpLayer, CrossEntropyKernel loss)
     {
-        var logits = Logits(m, job, l, system, eager);
+        var logits = Logits(m, job, l, system, loss);
         if (m.MtpLayers == 0) return logits;
         double tokens = l.MicroBatch * (double)job.SeqLen / l.Cp;
         double projection = MatmulEfficiency.Seconds(system.Device, job.Precision, tokens, m.Hidden / (double)l.Tp, 2.0 * m.Hidden);
@@ -221,16 +221,16 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
             d * module.Tp, d * module.Cp, d * module.Ep);
     }
 
-    /// <summary>The logit layer and the cross-entropy loss on the last stage for one micro-batch;
-    /// <paramref name="eager"/>: the loss as eager PyTorch runs it (<see cref="ElementwiseKernels.CrossEntropyBytesPerLogit"/>).</summary>
-    public static LayerTime Logits(ModelSpec m, TrainingJob job, Layout l, GpuCluster system, bool eager = false)
+    /// <summary>The logit layer and the cross-entropy loss on the last stage for one micro-batch, the loss's
+    /// HBM traffic as its kernel moves it (<see cref="CrossEntropyKernel.ForwardBytesPerLogit"/>, <see cref="CrossEntropyKernel.BackwardBytesPerLogit"/>).</summary>
+    public static LayerTime Logits(ModelSpec m, TrainingJob job, Layout l, GpuCluster system, CrossEntropyKernel loss)
     {
         var a = system.Device;
         double tokens = l.MicroBatch * (double)job.SeqLen / l.Cp;
         // The output layer stays 16-bit in FP8 recipes (Transformer Engine keeps it in BF16).
         double gemm = MatmulEfficiency.Seconds(a, Precision.Bf16, tokens, m.Vocab / (double)l.Tp, m.Hidden);
-        var (forwardBytes, backwardBytes) = ElementwiseKernels.CrossEntropyBytesPerLogit(eager);
         double logits = tokens * m.Vocab / (double)l.Tp, hbm = a.HbmTBps.Value * 1e12 * MatmulEfficiency.HbmEfficiency;
-        return new LayerTime(new FwdBwd(gemm, 2 * gemm), default, new FwdBwd(logits * forwardBytes / hbm, logits * backwardBytes / hbm), default, default, default);
+        return new LayerTime(new FwdBwd(gemm, 2 * gemm), default,
+            new FwdBwd(logits * loss.ForwardBytesPerLogit / hbm, logits * loss.BackwardBytesPerLogit / hbm), default, default, default);
     }
 }

@@ -211,7 +211,7 @@ sealed class StepModel : EstimateText
         var dense = LayerTime.For(m, false, job, l, system, net, sw);
         bool hasMoe = m.Moe is not null;
         var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw, (a.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale) : default;
-        var logit = LayerTime.OutputHeads(m, job, l, system, hasMoe ? moe : dense, sw.LossOpByOp);
+        var logit = LayerTime.OutputHeads(m, job, l, system, hasMoe ? moe : dense, sw.CrossEntropy);
 
         // Pipeline transfers: activations of b·s/cp tokens (split over tp with sequence parallelism or
         // Megatron's scatter/gather), over NVLink when adjacent stages share a domain, else the network.

@@ -30,19 +30,19 @@ namespace WaferNotebooks.Core.Gpu;
 /// overlapped, with scores materialised (the 2021 profile). Attention fused from 2023-03, when
 /// PyTorch 2.0 shipped <c>scaled_dot_product_attention</c> with the FlashAttention kernel.
 /// From 2022-03 the model code runs as eager PyTorch kernels (<see cref="ElementwiseKernels"/>;
-/// the <c>compiled</c> column or <c>+compiled</c> says otherwise) and FP8 goes through
-/// Transformer Engine <c>te.Linear</c> layers (llm-foundry's <c>fc_type: te</c>).</item>
+/// the <c>compiled</c> column or <c>+compiled</c> says otherwise), FP8 goes through
+/// Transformer Engine <c>te.Linear</c> layers (llm-foundry's <c>fc_type: te</c>) and the loss is
+/// flash-attn's fused cross entropy (<see cref="CrossEntropyKernel.FlashXentropy"/>: llm-foundry's
+/// default <c>loss_fn: fused_crossentropy</c>, which its benchmark configs keep; TinyLlama's too).</item>
 /// <item>torchtitan (2024–): FSDP2 with the modern stack, eager PyTorch kernels unless compiled,
 /// FP8 by torchao's dynamic tensorwise scaling; its loss is <c>F.cross_entropy(pred.float(), ...)</c>
-/// (torchtitan components/loss.py), which holds an fp32 copy and the fp32 log-softmax beside the
-/// 16-bit logits (<see cref="CrossEntropyKernel.Fp32LogSoftmax"/>); selective recompute is its op-level policy, every
-/// second matmul and the elementwise ops recomputed (<see cref="OpSelectiveRecompute"/>; the same
-/// policy from 2024-04 to 2024-12); the loss stays eager when the model is compiled (its
-/// <c>torch.compile</c> is commented out in <c>train.py</c> of 2024-12).</item>
+/// op by op, also when the model is compiled (<see cref="CrossEntropyKernel.Fp32LogSoftmax"/>);
+/// selective recompute is its op-level policy, every second matmul and the elementwise ops
+/// recomputed (<see cref="OpSelectiveRecompute"/>; the same policy from 2024-04 to 2024-12).</item>
 /// <item>Megatron-Bridge: Megatron-Core's stack; from 2025-09 to 2026-06 its recipes take
 /// Transformer Engine's cross entropy, which writes the gradient into the 16-bit logits
 /// (<see cref="MegatronBridge"/>). Megatron-Core itself and NeMo use the fp32 copy
-/// (<see cref="CrossEntropyKernel.Fp32Copy"/>, every other stack's default too).</item>
+/// (<see cref="CrossEntropyKernel.Fp32Copy"/>, every stack's default unless named here).</item>
 /// <item>Attention kernels (<see cref="AttentionKernels"/>): Megatron-Core, NeMo and Megatron-Bridge
 /// run Transformer Engine's cuDNN fused attention, native on Hopper; the PyTorch-native stacks
 /// (FSDP/llm-foundry, torchtitan) and DeepSpeed from 2023 run FlashAttention-2-class kernels written
@@ -76,14 +76,14 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     static readonly DateOnly BridgeTeCrossEntropy = new(2025, 9, 1);
     static readonly DateOnly TeFp32CrossEntropy = new(2026, 7, 1);
 
-    static GpuSoftware Before(DateOnly? date, DateOnly boundary, GpuSoftware old, GpuSoftware current) =>
+    static T Before<T>(DateOnly? date, DateOnly boundary, T old, T current) =>
         date is { } d && d < boundary ? old : current;
 
     static GpuSoftware Unfused(GpuSoftware s) => s with { FusedAttention = false };
 
     /// <summary>A PyTorch-native stack: the model's Python code runs op by op (no <c>torch.compile</c>
-    /// by default: llm-foundry's benchmark configs and torchtitan's default <c>compile = false</c>).</summary>
-    static GpuSoftware EagerTorch(GpuSoftware s, Fp8Casts fp8) => s.WithEagerKernels() with { Fp8Casts = fp8 };
+    /// by default: llm-foundry's benchmark configs and torchtitan's default <c>compile = false</c>), the loss by its own kernel.</summary>
+    static GpuSoftware EagerTorch(GpuSoftware s, Fp8Casts fp8, CrossEntropyKernel loss) => s.WithEagerKernels().WithCrossEntropy(loss) with { Fp8Casts = fp8 };
 
     /// <summary>FlashAttention-2-class attention (Ampere <c>mma.sync</c> kernels; <see cref="AttentionKernels"/>): PyTorch SDPA's flash
     /// backend, the flash-attn package, Triton flash-attention before Triton's Hopper support.</summary>
@@ -110,13 +110,13 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     /// take Transformer Engine's cross entropy (<see cref="CrossEntropyKernel.InPlace16"/>):
     /// <c>cross_entropy_fusion_impl = "te"</c> in the performance scripts from Bridge PR #403
     /// (2025-08-28) and in the Llama 3 and Qwen recipes from PR #1154 (2025-11-05). From 2026-07 TE's
-    /// kernel keeps the gradient in fp32 (TransformerEngine PR #3193), the bytes of the fp32 copy again.
+    /// kernel keeps the gradient in fp32 (TransformerEngine PR #3193, <see cref="CrossEntropyKernel.TeFp32Gradient"/>).
     /// </summary>
     public static TrainingFramework MegatronBridge { get; } = new("megatron-bridge",
-        "NVIDIA Megatron-Bridge (Megatron-Core with Bridge's recipes): from 2025-09 to 2026-06 Transformer Engine's cross entropy, gradient in place in the 16-bit logits",
+        "NVIDIA Megatron-Bridge (Megatron-Core with Bridge's recipes): Transformer Engine's cross entropy from 2025-09, its gradient in place in the 16-bit logits until 2026-06, in fp32 from 2026-07",
         [],
         d => Before(d, BridgeTeCrossEntropy, MegatronCore.SoftwareAt(d),
-            Before(d, TeFp32CrossEntropy, MegatronCore.SoftwareAt(d) with { CrossEntropy = CrossEntropyKernel.InPlace16 }, MegatronCore.SoftwareAt(d))))
+            MegatronCore.SoftwareAt(d).WithCrossEntropy(Before(d, TeFp32CrossEntropy, CrossEntropyKernel.InPlace16, CrossEntropyKernel.TeFp32Gradient))))
     { FirstRelease = new(2025, 9, 1), FirstReleaseSource = "Megatron-Bridge 0.1.0 in the NeMo Framework 25.09 container (Megatron-Bridge docs/releases/changelog.md)" };
 
     public static TrainingFramework DeepSpeed { get; } = new("deepspeed",
@@ -127,15 +127,15 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     { FirstRelease = new(2020, 2, 1), FirstReleaseSource = "open-sourced with the ZeRO & DeepSpeed post, Microsoft Research blog, 2020-02-10" };
 
     public static TrainingFramework Fsdp { get; } = new("fsdp",
-        "PyTorch FSDP (llm-foundry, metaseq): full sharding, prefetched gathers, overlapped reduce-scatter; since 2022-03 eager PyTorch kernels, FP8 through Transformer Engine linears",
+        "PyTorch FSDP (llm-foundry, metaseq): full sharding, prefetched gathers, overlapped reduce-scatter; since 2022-03 eager PyTorch kernels, FP8 through Transformer Engine linears, flash-attn's fused cross entropy",
         ["llm-foundry", "composer", "metaseq", "fairscale"],
-        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), TorchAttention(d, GpuSoftware.Modern)), Fp8Casts.TransformerEngineLinear)),
+        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), TorchAttention(d, GpuSoftware.Modern)), Fp8Casts.TransformerEngineLinear, CrossEntropyKernel.FlashXentropy)),
         PreferredZeroStage: 3)
     { FirstRelease = new(2021, 2, 1), FirstReleaseSource = "FullyShardedDataParallel first released in FairScale 0.3.0, 2021-02-22 (FairScale CHANGELOG)" };
 
     public static TrainingFramework Torchtitan { get; } = new("torchtitan",
-        "torchtitan (PyTorch-native FSDP2, TP, PP, CP): eager PyTorch kernels unless compiled, FP8 by torchao dynamic scaling", [],
-        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic).WithOpSelectiveRecompute().WithEagerLoss() with { CrossEntropy = CrossEntropyKernel.Fp32LogSoftmax }, PreferredZeroStage: 3)
+        "torchtitan (PyTorch-native FSDP2, TP, PP, CP): eager PyTorch kernels unless compiled, FP8 by torchao dynamic scaling, the loss op by op over fp32 logits", [],
+        _ => EagerTorch(AmpereAttention(GpuSoftware.Modern), Fp8Casts.Dynamic, CrossEntropyKernel.Fp32LogSoftmax).WithOpSelectiveRecompute(), PreferredZeroStage: 3)
     { FirstRelease = new(2024, 4, 1), FirstReleaseSource = "pre-release of 2024-04-18 (pytorch/torchtitan PR #254)" };
 
     public static TrainingFramework Jax { get; } = new("jax",

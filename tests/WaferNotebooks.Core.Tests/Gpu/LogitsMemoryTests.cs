@@ -15,25 +15,36 @@ public class LogitsMemoryTests
     static Results.Estimate Run(GpuSoftware sw, TrainingJob job, Layout layout) =>
         new GpuEstimator(sw).Estimate(job, TestSystems.DgxH100, 64, layout, EconomicAssumptions.Default);
 
-    [Fact]
-    public void Each_loss_kernel_keeps_its_own_bytes_per_logit()
+    static CrossEntropyKernel Kernel(string name) => name switch
     {
-        // Megatron-Core: 16-bit logits + the fp32 copy; torchtitan: + the fp32 log-softmax; TE: in place.
-        Assert.Equal(6, ActivationMemory.LogitBytesPerElement(CrossEntropyKernel.Fp32Copy));
-        Assert.Equal(10, ActivationMemory.LogitBytesPerElement(CrossEntropyKernel.Fp32LogSoftmax));
-        Assert.Equal(2, ActivationMemory.LogitBytesPerElement(CrossEntropyKernel.InPlace16));
-    }
+        "fp32-copy" => CrossEntropyKernel.Fp32Copy,
+        "fp32-log-softmax" => CrossEntropyKernel.Fp32LogSoftmax,
+        "in-place-16" => CrossEntropyKernel.InPlace16,
+        "te-fp32-gradient" => CrossEntropyKernel.TeFp32Gradient,
+        _ => CrossEntropyKernel.FlashXentropy,
+    };
 
     [Theory]
-    [InlineData(CrossEntropyKernel.Fp32Copy, 0.393216)]
-    [InlineData(CrossEntropyKernel.Fp32LogSoftmax, 0.65536)]
-    [InlineData(CrossEntropyKernel.InPlace16, 0.131072)]
-    public void The_logits_part_is_one_micro_batch_of_the_vocabulary_split_over_tp(CrossEntropyKernel kernel, double gb)
+    // Megatron-Core: 16-bit logits + the fp32 copy; torchtitan: + the fp32 log-softmax; TE: in place, then an fp32 gradient; flash-attn: the 16-bit logits.
+    [InlineData("fp32-copy", 6)]
+    [InlineData("fp32-log-softmax", 10)]
+    [InlineData("in-place-16", 2)]
+    [InlineData("te-fp32-gradient", 6)]
+    [InlineData("flash-xentropy", 2)]
+    public void Each_loss_kernel_keeps_its_own_bytes_per_logit(string kernel, double bytes) =>
+        Assert.Equal(bytes, Kernel(kernel).HeldBytesPerLogit);
+
+    [Theory]
+    [InlineData("fp32-copy", 0.393216)]
+    [InlineData("fp32-log-softmax", 0.65536)]
+    [InlineData("in-place-16", 0.131072)]
+    [InlineData("flash-xentropy", 0.131072)]
+    public void The_logits_part_is_one_micro_batch_of_the_vocabulary_split_over_tp(string kernel, double gb)
     {
         // Llama 2 7B, 4,096 tokens, 32,000 vocabulary over tp = 2: 65,536,000 logits per device;
         // × 6 = 0.393 GB, × 10 = 0.655 GB, × 2 = 0.131 GB.
         var job = new TrainingJob(Llama7, 1e11, 512, 4096);
-        var e = Run(GpuSoftware.Modern with { CrossEntropy = kernel }, job, Tp2);
+        var e = Run(GpuSoftware.Modern.WithCrossEntropy(Kernel(kernel)), job, Tp2);
         Assert.Equal(gb, e.Memory["logits"], 1e-9);
     }
 
@@ -46,14 +57,17 @@ public class LogitsMemoryTests
         Assert.Equal(CrossEntropyKernel.Fp32Copy, At(bridge, 2025, 8));
         Assert.Equal(CrossEntropyKernel.InPlace16, At(bridge, 2025, 11));
         Assert.Equal(CrossEntropyKernel.InPlace16, At(bridge, 2026, 2));
-        Assert.Equal(CrossEntropyKernel.Fp32Copy, At(bridge, 2026, 7));
-        // Megatron-Core itself and NeMo keep the fp32 copy; torchtitan casts and keeps the log-softmax.
+        Assert.Equal(CrossEntropyKernel.TeFp32Gradient, At(bridge, 2026, 7));
+        // Megatron-Core itself and NeMo keep the fp32 copy; torchtitan casts and keeps the log-softmax;
+        // llm-foundry runs flash-attn's fused loss, as FSDP stacks from 2022-03 (compiled or not).
         Assert.Equal(CrossEntropyKernel.Fp32Copy, At(TrainingFramework.Parse("nemo"), 2026, 2));
         Assert.Equal(CrossEntropyKernel.Fp32Copy, At(TrainingFramework.MegatronCore, 2026, 2));
         Assert.Equal(CrossEntropyKernel.Fp32LogSoftmax, At(TrainingFramework.Torchtitan, 2025, 6));
+        Assert.Equal(CrossEntropyKernel.FlashXentropy, At(TrainingFramework.Parse("llm-foundry"), 2023, 6));
+        Assert.Equal(CrossEntropyKernel.Fp32Copy, At(TrainingFramework.Fsdp, 2021, 10));
         // Apart from the loss, Bridge runs Megatron-Core's stack.
-        Assert.Equal(TrainingFramework.MegatronCore.SoftwareAt(new DateOnly(2026, 2, 1)),
-            TrainingFramework.MegatronBridge.SoftwareAt(new DateOnly(2026, 2, 1)) with { CrossEntropy = CrossEntropyKernel.Fp32Copy });
+        Assert.Equal(TrainingFramework.MegatronCore.SoftwareAt(new DateOnly(2026, 2, 1)).WithCrossEntropy(CrossEntropyKernel.InPlace16),
+            TrainingFramework.MegatronBridge.SoftwareAt(new DateOnly(2026, 2, 1)));
     }
 
     [Fact]

@@ -70,19 +70,22 @@ public class OpSelectiveRecomputeTests
     }
 
     [Fact]
-    public void The_eager_loss_moves_three_times_the_bytes_of_a_fused_one()
+    public void The_eager_loss_moves_three_times_the_bytes_of_megatrons_fused_pass()
     {
         // Eager: upcast r2 w4, log_softmax r12 w4 = 22 forward; nll gradient w4, log_softmax gradient r12 w4, cast back r4 w2 = 26.
-        Assert.Equal((22.0, 26.0), ElementwiseKernels.CrossEntropyBytesPerLogit(eager: true));
-        Assert.Equal((8.0, 8.0), ElementwiseKernels.CrossEntropyBytesPerLogit(eager: false));
+        var eagerKernel = CrossEntropyKernel.Fp32LogSoftmax;
+        Assert.Equal((22.0, 26.0), (eagerKernel.ForwardBytesPerLogit, eagerKernel.BackwardBytesPerLogit));
         var job = new TrainingJob(Llama, 1e10, 64, 8192);
         var layout = new Layout(1, 1, 8, 1, 1, 1, 2, 3, Recompute.None, false);
-        var eager = LayerTime.Logits(Llama, job, layout, TestSystems.DgxH100, eager: true);
-        var fused = LayerTime.Logits(Llama, job, layout, TestSystems.DgxH100);
+        var eager = LayerTime.Logits(Llama, job, layout, TestSystems.DgxH100, eagerKernel);
+        var fused = LayerTime.Logits(Llama, job, layout, TestSystems.DgxH100, CrossEntropyKernel.Fp32Copy);
         Assert.Equal(3, eager.Elementwise.Total / fused.Elementwise.Total, 12);
         // 2 × 8192 tokens × 128,256 logits × 16 bytes at the HBM's achievable bandwidth.
         double hbm = 3.35e12 * MatmulEfficiency.HbmEfficiency;
         Assert.Equal(2 * 8192 * 128256.0 * 16 / hbm, fused.Elementwise.Total, 1e-9);
+        // flash-attn's xentropy kernel (llm-foundry): r2 r2 forward, r2 w2 backward, 8 bytes: half the fused pass.
+        var xentropy = LayerTime.Logits(Llama, job, layout, TestSystems.DgxH100, CrossEntropyKernel.FlashXentropy);
+        Assert.Equal(2 * 8192 * 128256.0 * 8 / hbm, xentropy.Elementwise.Total, 1e-9);
     }
 
     [Fact]
@@ -90,16 +93,17 @@ public class OpSelectiveRecomputeTests
     {
         var compiled = WaferNotebooks.Core.Commands.ValueParsers.ParseFramework("--framework", "torchtitan+compiled@2024-12").Software;
         Assert.False(compiled.EagerKernels);
-        Assert.True(compiled.LossOpByOp);
-        Assert.False(TrainingFramework.MegatronCore.SoftwareAt(null).LossOpByOp);
-        Assert.True(TrainingFramework.Fsdp.SoftwareAt(new DateOnly(2023, 10, 1)).LossOpByOp);
-        // At one layout, the compiled torchtitan step differs from the same stack with a compiled loss by the loss's extra bytes alone:
+        Assert.Equal(CrossEntropyKernel.Fp32LogSoftmax, compiled.CrossEntropy);
+        // Compiling llm-foundry's model leaves its loss, a CUDA kernel already, as it was.
+        Assert.Equal(CrossEntropyKernel.FlashXentropy,
+            WaferNotebooks.Core.Commands.ValueParsers.ParseFramework("--framework", "llm-foundry+compiled@2023-10").Software.CrossEntropy);
+        // At one layout, the compiled torchtitan step differs from the same stack with Megatron's loss by the loss's extra bytes alone:
         // 2 × 8192 tokens × 128,256 logits × (48 − 16) bytes at the HBM's achievable bandwidth.
         var job = new TrainingJob(Llama, 1e10, 64, 8192);
         var layout = new Layout(1, 1, 8, 1, 1, 1, 2, 3, Recompute.None, false);
         double Other(GpuSoftware sw) => new GpuEstimator(sw).Estimate(job, TestSystems.DgxH100, 8, layout, EconomicAssumptions.Default).Breakdown["other"];
         double hbm = 3.35e12 * MatmulEfficiency.HbmEfficiency;
-        Assert.Equal(2 * 8192 * 128256.0 * 32 / hbm * 4, Other(compiled) - Other(compiled with { EagerLoss = false }), 1e-9);
+        Assert.Equal(2 * 8192 * 128256.0 * 32 / hbm * 4, Other(compiled) - Other(compiled.WithCrossEntropy(CrossEntropyKernel.Fp32Copy)), 1e-9);
     }
 
     [Fact]

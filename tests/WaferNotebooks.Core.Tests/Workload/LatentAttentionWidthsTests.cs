@@ -81,13 +81,14 @@ public class LatentAttentionWidthsTests
         var net = new Collectives(system);
         var layout = new Layout(Tp: 8, Pp: 4, Dp: 1, Ep: 1);
         var moe = LayerTime.For(V3, true, job, layout, system, net, GpuSoftware.Modern);
-        var logits = LayerTime.Logits(V3, job, layout, system);
-        var heads = LayerTime.OutputHeads(V3, job, layout, system, moe);
+        var loss = GpuSoftware.Modern.CrossEntropy;
+        var logits = LayerTime.Logits(V3, job, layout, system, loss);
+        var heads = LayerTime.OutputHeads(V3, job, layout, system, moe, loss);
         double projection = MatmulEfficiency.Seconds(system.Device, Precision.Bf16, 4096, 7168 / 8.0, 2 * 7168);
         Assert.Equal(2 * logits.Gemm.Forward + moe.Gemm.Forward + projection, heads.Gemm.Forward, 12);
         Assert.Equal(moe.Attention, heads.Attention);
         Assert.Equal(2 * logits.Elementwise.Total + moe.Elementwise.Total, heads.Elementwise.Total, 12);
-        Assert.Equal(logits, LayerTime.OutputHeads(V3 with { MtpLayers = 0 }, job, layout, system, moe));
+        Assert.Equal(logits, LayerTime.OutputHeads(V3 with { MtpLayers = 0 }, job, layout, system, moe, loss));
 
         // Weights: the last stage adds the module's layer (non-expert split by tp, experts by ep·tp), projection/tp,
         // three norms, and an embedding copy (untied, not the first stage).
