@@ -79,9 +79,11 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // rows (0.586; each site predicted from the other's fit: 3.6%), the Megatron-Bridge MoE rows carrying their recipes'
         // own settings (worse: the prior had given GPT-OSS full recompute its recipe does not run), the loss kernels' logits
         // memory (§5), the MTP module and MLA widths (§2.1): 16.8%, median 7.5%, coverage 62.4% over 109 rows.
+        // torchtitan's op-level selective recompute kept in memory as its policy saves (docs/gpu-model.md §3.7): the three
+        // Llama 3.1 8B selective rows fit the 96 GB part, so their ranges carry the inputs' spread: coverage 65.1%.
         Assert.True(s.MeanAbsError <= 0.17, $"mean |error| {s.MeanAbsError:P1} (reached 16.8%)");
         Assert.True(s.MedianAbsError <= 0.08, $"median |error| {s.MedianAbsError:P1} (reached 7.5%)");
-        Assert.True(s.Coverage >= 0.62, $"coverage {s.Coverage:P1} (reached 62.4%)");
+        Assert.True(s.Coverage >= 0.65, $"coverage {s.Coverage:P1} (reached 65.1%; target 70%)");
         Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
