@@ -11,8 +11,8 @@ public sealed class CliValidateTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private static readonly string[] RowKeys = ["id", "metric", "measured", "predicted", "error", "predicted_low", "predicted_high", "inside_range", "assumed", "skipped", "reason"];
-    private static readonly string[] SummaryKeys = ["count", "skipped", "mean_abs_error", "median_abs_error", "p90_abs_error", "max_abs_error", "coverage", "median_relative_width", "max_outside_range"];
+    private static readonly string[] RowKeys = ["id", "metric", "measured", "predicted", "error", "predicted_low", "predicted_high", "inside_range", "assumed", "skipped", "reason", "does_not_fit"];
+    private static readonly string[] SummaryKeys = ["count", "skipped", "mean_abs_error", "median_abs_error", "p90_abs_error", "max_abs_error", "coverage", "median_relative_width", "max_outside_range", "does_not_fit"];
 
     private static JsonObject Validate(string path)
     {

@@ -8,7 +8,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// 1-byte dropout masks (Korthikanti et al. 2022, Sec. 4 and Table 2). For GPT shapes
 /// (FFN = 4h, MHA, dropout) with no parallelism this is s·b·h·(34 + 5·a·s/h); with tensor
 /// parallel s·b·h·(10 + 24/t + 5·a·s/(h·t)); with sequence parallel everything divides by t;
-/// selective recompute drops the 5·a·s/h score terms; full recompute keeps only the 2·s·b·h
+/// (Megatron's) selective recompute drops the 5·a·s/h score terms, torchtitan's selective
+/// recompute by op keeps its own list (<see cref="OpSelectivePerLayer"/>); full recompute keeps only the 2·s·b·h
 /// layer input. The 34 is built from the real shapes so GQA, gated MLPs and models trained
 /// without dropout count right: attention 2h (QKV input) + 2q + 2kv (Q, K) + 2kv (V) + 2q
 /// (output-projection input) + h (dropout mask); MLP 2h (input) + 4F (GELU input and output) or
@@ -42,6 +43,17 @@ public static class ActivationMemory
         double mlp = (m.Ffn == FfnKind.SwiGlu ? 4.0 : 2.0) * ffnHidden + input * ffnHidden;
         return attention + mlp;
     }
+
+    /// <summary>
+    /// Bytes one layer keeps for one micro-batch of <paramref name="tokens"/> tokens on one device under
+    /// torchtitan's selective checkpointing by op (<see cref="OpSelectiveRecompute.SavedBytesPerToken"/>):
+    /// the checkpoint's input and the outputs of the ops its policy saves, whatever the layer's own
+    /// shapes would store without it. <paramref name="eager"/>: PyTorch's checkpoint cache keeps every
+    /// saved output; compiled, only those the backward reads.
+    /// </summary>
+    public static double OpSelectivePerLayer(ModelSpec m, int ffnHidden, double tokens, int tp, bool sequenceParallel, bool fusedAttention, bool fp8Gemms, bool eager) =>
+        tokens * OpSelectiveRecompute.SavedBytesPerToken(m, ffnHidden, tp, sequenceParallel, fusedAttention, fp8Gemms, eager)
+        + OpSelectiveRecompute.SavedBytesPerLayer(m, ffnHidden, tp, fp8Gemms, eager);
 
     /// <summary>Score bytes per token per layer when attention is not fused: softmax output 2·a·s, and with dropout its mask a·s and output 2·a·s.</summary>
     public static double ScoresPerToken(ModelSpec m, int seqLen) => (m.Dropout ? 5.0 : 2.0) * m.Heads * seqLen;

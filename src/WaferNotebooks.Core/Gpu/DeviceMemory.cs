@@ -15,7 +15,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// ZeRO-1 shards the optimizer state over the data-parallel group, ZeRO-2 also the gradients,
 /// ZeRO-3 also the weights (plus the gathered layers in flight); under a pipeline, ZeRO-3 keeps
 /// the stage's weights and gradients whole through the step (<see cref="DataParallelSync.ShardsWeightsDuringStep"/>). Activations follow
-/// <see cref="ActivationMemory"/>; 1F1B keeps min(p, m) micro-batches in flight on the first
+/// <see cref="ActivationMemory"/> (torchtitan's selective checkpointing by op: <see cref="ActivationMemory.OpSelectivePerLayer"/>,
+/// plus what the layer in its backward rebuilds); 1F1B keeps min(p, m) micro-batches in flight on the first
 /// stage, interleaving multiplies that by 1 + (p−1)/(p·v) (Korthikanti et al. 2022, Sec. 4.2.3).
 /// The last stage holds the logits of one micro-batch as the stack's loss kernel keeps them
 /// (<see cref="CrossEntropyKernel.HeldBytesPerLogit"/>). Measured memory runs
@@ -108,7 +109,10 @@ public static class DeviceMemory
 
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         int ffn = EffectiveFfn(m);
-        double PerLayer(Recompute r) => ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, r, sw.FusedAttention, fp8Gemms);
+        bool opSelective = sw.OpSelectiveRecompute && l.Recompute == Recompute.Selective;
+        double PerLayer(Recompute r) => r == Recompute.Selective && opSelective
+            ? ActivationMemory.OpSelectivePerLayer(m, ffn, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms, sw.EagerKernels)
+            : ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, r, sw.FusedAttention, fp8Gemms);
         // Recomputed layers keep only their input; the others keep what their policy stores
         // (under partial full recompute: everything).
         var others = l.Recompute == Recompute.Full ? Recompute.None : l.Recompute;
@@ -140,6 +144,9 @@ public static class DeviceMemory
             : 0;
         if (l.Recompute == Recompute.Full)
             activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
+        else if (opSelective)
+            // The layer whose backward runs rebuilds what its policy did not keep.
+            activations += Math.Max(0, ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms) - PerLayer(Recompute.Selective));
         // Logits of the micro-batch on the last stage, as the stack's loss kernel holds them.
         double logits = ActivationMemory.Logits(m, tokens, l.Tp, sw.CrossEntropy);
         double fragmentation = FragmentationShare * (activations + logits);
@@ -157,7 +164,7 @@ public static class DeviceMemory
             $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
                 : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : ""),
             "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : ""),
-            $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}"
+            $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}{(opSelective ? " by op (torchtitan's policy: the layer input, every other matmul's output and the attention output kept; one layer rebuilt in its backward)" : "")}"
                 + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : "")
                 + (l.OffloadLayers > 0 ? $"; {Math.Min(l.OffloadLayers, stageLayers)} of the layers offloaded to host memory" : ""),
             sw.CrossEntropy.Holds,

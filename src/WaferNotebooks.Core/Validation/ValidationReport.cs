@@ -44,6 +44,14 @@ public sealed record ValidationRow(
     /// </summary>
     public Func<SystemSpec, double?>? Repredict { get; init; }
 
+    /// <summary>
+    /// Why the memory model says the layout the row was predicted at does not fit (the estimate's
+    /// reason); null when it fits or the row was skipped. Such a row is still predicted and counted
+    /// in the error figures (the measurement shows the run did fit: the miss is the memory model's),
+    /// and the summary counts it (<see cref="ValidationSummary.DoesNotFit"/>).
+    /// </summary>
+    public string? DoesNotFit { get; init; }
+
     public static ValidationRow Skip(string id, int line, string metric, double measured, string reason) =>
         new(id, line, metric, measured, null, null, true, reason);
 }
@@ -51,10 +59,11 @@ public sealed record ValidationRow(
 /// <summary>
 /// Error statistics over the rows that ran (absolute relative errors of the nominal), and of the
 /// ranges: coverage (share of rows whose measurement lies inside its range), the median relative
-/// width (high − low) / nominal, and the largest distance of a measurement outside its range.
+/// width (high − low) / nominal, and the largest distance of a measurement outside its range;
+/// how many of the rows that ran were predicted at a layout the memory model says does not fit.
 /// </summary>
 public sealed record ValidationSummary(int Count, int Skipped, double MeanAbsError, double MedianAbsError, double P90AbsError, double MaxAbsError,
-    double Coverage = 0, double MedianRelativeWidth = 0, double MaxOutsideRange = 0)
+    double Coverage = 0, double MedianRelativeWidth = 0, double MaxOutsideRange = 0, int DoesNotFit = 0)
 {
     public static ValidationSummary Of(IReadOnlyList<ValidationRow> rows)
     {
@@ -62,12 +71,13 @@ public sealed record ValidationSummary(int Count, int Skipped, double MeanAbsErr
         var errors = ran.Select(r => r.AbsError!.Value).OrderBy(e => e).ToArray();
         int skipped = rows.Count(r => r.Skipped);
         if (errors.Length == 0) return new ValidationSummary(rows.Count, skipped, 0, 0, 0, 0);
+        int doesNotFit = ran.Count(r => r.DoesNotFit is not null);
         var ranged = ran.Where(r => r.InsideRange is not null).ToArray();
         var widths = ranged.Select(r => r.RelativeWidth ?? 0).OrderBy(w => w).ToArray();
         return new ValidationSummary(rows.Count, skipped, errors.Average(), Percentile(errors, 0.5), Percentile(errors, 0.9), errors[^1],
             ranged.Length == 0 ? 0 : (double)ranged.Count(r => r.InsideRange == true) / ranged.Length,
             widths.Length == 0 ? 0 : Percentile(widths, 0.5),
-            ranged.Length == 0 ? 0 : ranged.Max(r => r.OutsideRange!.Value));
+            ranged.Length == 0 ? 0 : ranged.Max(r => r.OutsideRange!.Value), doesNotFit);
     }
 
     /// <summary>Linear interpolation between closest ranks of a sorted array.</summary>

@@ -213,6 +213,7 @@ public sealed class ValidationRun(
         {
             // The job as the layout ran it (a batch in tokens is rounded to its dp).
             Repredict = changed => MetricValue(c.Metric, estimator.Estimate(best.Job, changed, devices, best.Layout, economics)),
+            DoesNotFit = best.Feasible ? null : best.Reason ?? "the memory model gives no reason",
         };
     }
 

@@ -24,6 +24,65 @@ public class OpSelectiveRecomputeTests
     }
 
     [Fact]
+    public void A_layer_keeps_its_input_every_other_matmul_output_and_the_attention_output()
+    {
+        // Llama 3.1 8B, tp = 1, eager bf16: input 2h, wq 2q, wv 2kv, w1 2F, w2 2h, attention 2q + 4a (fp32 log-sum-exp).
+        double eager = 2 * 4096 + 2 * 4096 + 2 * 1024 + 2 * 14336 + 2 * 4096 + 2 * 4096 + 4 * 32;
+        Assert.Equal(63_616, eager);
+        Assert.Equal(eager, OpSelectiveRecompute.SavedBytesPerToken(Llama, 14336, 1, false, fusedAttention: true, fp8Gemms: false, eager: true), 9);
+        // Compiled: w2's output, which the backward never reads, is not kept.
+        Assert.Equal(eager - 2 * 4096, OpSelectiveRecompute.SavedBytesPerToken(Llama, 14336, 1, false, true, false, eager: false), 9);
+        Assert.Equal(16384 * eager, ActivationMemory.OpSelectivePerLayer(Llama, 14336, 16384, 1, false, true, false, eager: true), 6);
+        // Non-gated MHA: wq, wv, w1 are the 1st, 3rd and 5th matmuls (w2 the 6th): 2h + 2q + 2kv + 2F + 2q + 4a, eager or compiled.
+        double mpt = 2 * 4096 + 2 * 4096 + 2 * 4096 + 2 * 16384 + 2 * 4096 + 4 * 32;
+        Assert.Equal(mpt, OpSelectiveRecompute.SavedBytesPerToken(Mpt, 16384, 1, false, true, false, eager: true), 9);
+        Assert.Equal(mpt, OpSelectiveRecompute.SavedBytesPerToken(Mpt, 16384, 1, false, true, false, eager: false), 9);
+        // Unfused attention (batched matmuls and a softmax): nothing of the attention kept.
+        Assert.Equal(mpt - 2 * 4096 - 4 * 32, OpSelectiveRecompute.SavedBytesPerToken(Mpt, 16384, 1, false, false, false, eager: true), 9);
+    }
+
+    [Fact]
+    public void Tensor_and_sequence_parallel_split_the_column_parallel_outputs_and_keep_the_reduce_scatters()
+    {
+        // tp = 8 with sequence parallelism: input 2h/8; wq, wv 2(q + kv)/8; w1 2F/8; w2 2h whole (partial sums);
+        // two reduce-scatter outputs 2h/8 each; attention (2q + 4a)/8.
+        double expected = 8192 / 8.0 + 2 * 5120 / 8.0 + 2 * 14336 / 8.0 + 8192 + 2 * 8192 / 8.0 + (8192 + 128) / 8.0;
+        Assert.Equal(17_168, expected);
+        Assert.Equal(expected, OpSelectiveRecompute.SavedBytesPerToken(Llama, 14336, 8, true, true, false, eager: true), 9);
+    }
+
+    [Fact]
+    public void Fp8_in_eager_mode_also_keeps_the_abs_of_what_torchao_scales()
+    {
+        // Inputs: the attention input thrice (wq, wk, wv), wo's q, the MLP input twice (w1, w3), w2's F, 2 bytes each.
+        double abs = 2 * (3 * 4096 + 4096) + 2 * (2 * 4096 + 14336);
+        Assert.Equal(63_616 + abs, OpSelectiveRecompute.SavedBytesPerToken(Llama, 14336, 1, false, true, fp8Gemms: true, eager: true), 9);
+        // Weights: 2 bytes per linear weight element of the layer, h(2q + 2kv) + 3hF.
+        Assert.Equal(2.0 * (4096 * (2 * 4096 + 2 * 1024) + 3 * 4096 * 14336), OpSelectiveRecompute.SavedBytesPerLayer(Llama, 14336, 1, true, eager: true), 3);
+        // Compiled, the backward reads none of them.
+        Assert.Equal(63_616 - 2 * 4096, OpSelectiveRecompute.SavedBytesPerToken(Llama, 14336, 1, false, true, fp8Gemms: true, eager: false), 9);
+        Assert.Equal(0, OpSelectiveRecompute.SavedBytesPerLayer(Llama, 14336, 1, true, eager: false));
+    }
+
+    [Fact]
+    public void Torchtitan_selective_activations_are_its_policys_not_megatrons()
+    {
+        // The Llama 3.1 8B eager row: 8 GPUs, FSDP, micro-batch 2 of 8192 tokens. 32 layers keep 63,616 B per token;
+        // the layer in its backward rebuilds the rest of its 139,264 B (Korthikanti's set for this shape, no dropout).
+        var system = SimulatorCatalog.Default.FindSystem("grand-teton-h100-96gb");
+        var job = new TrainingJob(Llama, 1e10, 16, 8192);
+        var layout = new Layout(1, 1, 8, 1, 1, 1, 2, 3, Recompute.Selective, false);
+        double Activations(GpuSoftware sw, Recompute r) =>
+            new GpuEstimator(sw).Estimate(job, system, 8, layout with { Recompute = r }, EconomicAssumptions.Default).Memory["activations"];
+        var titan = TrainingFramework.Torchtitan.SoftwareAt(new DateOnly(2024, 12, 1));
+        double tokens = 2 * 8192;
+        Assert.Equal((32 * 63_616 + (139_264 - 63_616)) * tokens / 1e9, Activations(titan, Recompute.Selective), 9);
+        Assert.Equal(32 * 139_264 * tokens / 1e9, Activations(TrainingFramework.MegatronCore.SoftwareAt(null), Recompute.Selective), 9);
+        Assert.True(Activations(titan, Recompute.Full) < Activations(titan, Recompute.Selective)
+            && Activations(titan, Recompute.Selective) < Activations(titan, Recompute.None));
+    }
+
+    [Fact]
     public void Torchtitan_recomputes_its_share_of_gemms_and_all_elementwise_work_megatron_the_scores_only()
     {
         var job = new TrainingJob(Llama, 1e10, 64, 8192);

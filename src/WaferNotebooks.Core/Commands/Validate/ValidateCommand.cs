@@ -88,19 +88,20 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
         ["devices"] = r.Devices,
         ["layout"] = r.Layout,
         ["notes"] = ViewValue.Strings(r.Notes ?? []),
+        ["does_not_fit"] = r.DoesNotFit,
     }))];
 
     private static ResultView ReportView(ValidationReport v)
     {
         var rows = Rows(v);
         var table = new ViewTableBuilder(Text("id"), Text("metric"), Text("system"), Number("measured"), Number("predicted"), Number("low"), Number("high"),
-            Text("inside"), Number("error"), Number("devices"), Text("layout"), Text("open knobs"));
+            Text("inside"), Number("error"), Number("devices"), Text("layout"), Text("open knobs"), Text("fits"));
         foreach (var values in rows.Where(x => !x.Row.Skipped))
         {
             var r = values.Row;
             table.Add(r.Id, r.Metric, r.SystemId, values.Measured, values.Predicted, values.Record["predicted_low"], values.Record["predicted_high"],
                 r.InsideRange switch { true => "yes", false => $"no ({Percent(r.OutsideRange!.Value)} out)", null => null },
-                values.Error, Count(r.Devices), Compact(r.Layout), r.Assumed is { Count: > 0 } open ? string.Join(",", open) : "-");
+                values.Error, Count(r.Devices), Compact(r.Layout), r.Assumed is { Count: > 0 } open ? string.Join(",", open) : "-", Fits(r));
         }
         var (all, throughput) = (Summary(v.Summary), Summary(v.Throughput.Summary));
         return new ResultView($"Validation: {v.Source}", Count(v.Rows.Count, "row"))
@@ -113,7 +114,7 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
             },
             Tables = [table.Build()],
             Notes = [new("all rows", all.Text), new("throughput rows", throughput.Text)],
-            Lists = Skipped(v),
+            Lists = [.. DoesNotFit(v), .. Skipped(v)],
         };
     }
 
@@ -128,12 +129,12 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
             rows[i].Record["cv_predicted"] = ViewNumber.Of(outside.Predicted, ViewUnit.Plain);
             rows[i].Record["cv_error"] = ViewNumber.Of(outside.Error, ViewUnit.RelativeError);
         }
-        var table = new ViewTableBuilder(Text("id"), Text("group"), Text("metric"), Number("measured"), Number("in-sample"), Number("error"), Number("cross-validated"), Number("error"));
+        var table = new ViewTableBuilder(Text("id"), Text("group"), Text("metric"), Number("measured"), Number("in-sample"), Number("error"), Number("cross-validated"), Number("error"), Text("fits"));
         for (var i = 0; i < rows.Count; i++)
         {
             var (r, values) = (rows[i].Row, rows[i]);
             if (r.Skipped) continue;
-            table.Add(r.Id, cv.RowGroups[i], r.Metric, values.Measured, values.Predicted, values.Error, values.Record["cv_predicted"], values.Record["cv_error"]);
+            table.Add(r.Id, cv.RowGroups[i], r.Metric, values.Measured, values.Predicted, values.Error, values.Record["cv_predicted"], values.Record["cv_error"], Fits(r));
         }
         var folds = cv.Folds.Select(f => $"{f.Group} ({f.Rows} rows): " + (f.Refit.Count + f.Uncalibrated.Count == 0
             ? "no calibration used these rows; predictions as in-sample"
@@ -178,9 +179,17 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
                 new("all rows, in-sample", all.Text), new("all rows, cross-validated", allCv.Text),
                 new("throughput rows, in-sample", throughput.Text), new("throughput rows, cross-validated", throughputCv.Text),
             ],
-            Lists = [new("refitted without each group", [.. folds]), .. Skipped(cv.InSample)],
+            Lists = [new("refitted without each group", [.. folds]), .. DoesNotFit(cv.InSample), .. Skipped(cv.InSample)],
         };
     }
+
+    /// <summary>"no" for a row predicted at a layout the memory model says does not fit.</summary>
+    private static string Fits(ValidationRow r) => r.DoesNotFit is null ? "yes" : "no";
+
+    /// <summary>The rows predicted although their layout does not fit, each with the memory model's reason.</summary>
+    private static ViewList[] DoesNotFit(ValidationReport v) => v.Rows.Where(r => r.DoesNotFit is not null).ToList() is { Count: > 0 } rows
+        ? [new("predicted although the layout does not fit", [.. rows.Select(r => $"{r.Id}: {r.DoesNotFit}")])]
+        : [];
 
     private static ViewList[] Skipped(ValidationReport v) => v.Rows.Where(r => r.Skipped).ToList() is { Count: > 0 } skipped
         ? [new("skipped", [.. skipped.Select(r => $"{(r.Id.Length > 0 ? r.Id : $"line {r.Line}")}: {r.Reason}")])]
@@ -200,10 +209,12 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
             ["coverage"] = new ViewNumber(s.Coverage, ViewUnit.Fraction),
             ["median_relative_width"] = new ViewNumber(s.MedianRelativeWidth, ViewUnit.Fraction),
             ["max_outside_range"] = new ViewNumber(s.MaxOutsideRange, ViewUnit.Fraction),
+            ["does_not_fit"] = s.DoesNotFit,
         };
         ViewNumber N(string key) => record.Number(key);
         return (record, ViewPhrase.Of(
             $"{s.Count - s.Skipped} predicted, {s.Skipped} skipped; |error| mean {N("mean_abs_error")}, median {N("median_abs_error")}, p90 {N("p90_abs_error")}, max {N("max_abs_error")}; " +
-            $"coverage {N("coverage")} inside their range, median range width {N("median_relative_width")}, farthest outside {N("max_outside_range")}").ToString());
+            $"coverage {N("coverage")} inside their range, median range width {N("median_relative_width")}, farthest outside {N("max_outside_range")}").ToString()
+            + (s.DoesNotFit > 0 ? $"; {s.DoesNotFit} predicted although the memory model says their layout does not fit" : ""));
     }
 }
