@@ -284,7 +284,7 @@ sealed class StepModel : EstimateText
             Feasible = mem.Breakdown.Fits && HostFits(mem.Breakdown), StepTimeS = step, Breakdown = breakdown, TokensPerS = tokensPerS,
             ModelTflopsPerDevice = modelFlops / 1e12, HardwareTflopsPerDevice = hwFlops / 1e12, Mfu = modelFlops / peak16, Hfu = hwFlops / peak16,
             Memory = mem.Breakdown, TimeToTrainDays = hours / 24, DeviceHours = hours * devices, AveragePowerKw = energy.AveragePowerKw,
-            EnergyMwh = energy.EnergyMwh, CostUsd = energy.CostUsd, Co2Tonnes = energy.Co2Tonnes, Goodput = goodput, Text = text,
+            EnergyMwh = energy.EnergyMwh, CostUsd = energy.CostUsd, Co2Tonnes = energy.Co2Tonnes, Goodput = goodput, Text = text, BusyShare = busy,
         };
         words = describe ? WriteWords(estimate, new RunFacts(dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput, net,
             slowest, LastIsSlowest: l.Pp > 1 && last.Total > widest.Total, evalStep, evaluationDays)) : null;

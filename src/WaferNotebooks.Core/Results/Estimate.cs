@@ -45,6 +45,9 @@ public sealed record Estimate
     public required double EnergyMwh { get; init; }
     public required double CostUsd { get; init; }
     public required double Co2Tonnes { get; init; }
+    /// <summary>Share of the step the devices' math units are busy, averaged over pipeline stages (GPU-class; it sets
+    /// device power between idle and the limit); null where the estimator does not split power that way.</summary>
+    public double? BusyShare { get; init; }
     /// <summary>Whole-run interruptions, checkpoints and restarts (GPU-class systems); null where no failure rate is known.</summary>
     public Reliability.Goodput? Goodput { get; init; }
 

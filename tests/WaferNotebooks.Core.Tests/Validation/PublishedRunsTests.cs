@@ -81,9 +81,13 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // memory (§5), the MTP module and MLA widths (§2.1): 16.8%, median 7.5%, coverage 62.4% over 109 rows.
         // The per-expert weight-gradient hand-back of Transformer Engine's GroupedLinear (§4.6, MoeHostSync): 16.0%, median 7.2%,
         // coverage 63.3% (the target stays mean < 15% and coverage >= 70%: not met).
-        Assert.True(s.MeanAbsError <= 0.161, $"mean |error| {s.MeanAbsError:P1} (reached 16.0%; 16.8% before the expert gradient hand-back)");
-        Assert.True(s.MedianAbsError <= 0.073, $"median |error| {s.MedianAbsError:P1} (reached 7.2%; 7.5% before)");
-        Assert.True(s.Coverage >= 0.633, $"coverage {s.Coverage:P1} (reached 63.3%; 62.4% before)");
+        // Re-set from 16.1% (reached 16.0%) when llm-foundry's loss was read from its source (flash-attn's fused cross entropy,
+        // docs/gpu-model.md §3.7, not the eager fp32 loss once charged to it: llm-foundry A100 4.2% -> 6.8%, MPT-125M +2.2% -> +22.9%;
+        // the eager loss had hidden a miss of the small MPT models that is not their loss). torchtitan's op-level recompute kept in
+        // memory as its policy saves (§3.7) let the 8B rows fit, so their ranges carry the input spread: coverage 63.3% -> 69.7%.
+        Assert.True(s.MeanAbsError <= 0.167, $"mean |error| {s.MeanAbsError:P1} (reached 16.6%; 16.0% with the eager loss charged to llm-foundry; 16.8% before the expert gradient hand-back)");
+        Assert.True(s.MedianAbsError <= 0.081, $"median |error| {s.MedianAbsError:P1} (reached 8.0%; 7.2% with the eager loss charged to llm-foundry)");
+        Assert.True(s.Coverage >= 0.69, $"coverage {s.Coverage:P1} (reached 69.7%; target 70%; 63.3% before the op-level recompute's memory)");
         Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -146,7 +150,8 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 96, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.21, $"held-out mean |error| {mean:P1} (reached 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        // Re-set from 21.0% (reached 20.9%) when llm-foundry's loss was read from its source (above): 21.6%.
+        Assert.True(mean <= 0.217, $"held-out mean |error| {mean:P1} (reached 21.6% over 96 rows with llm-foundry's loss read from its source, §3.7; 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
