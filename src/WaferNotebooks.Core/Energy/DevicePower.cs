@@ -17,12 +17,12 @@ public static class DevicePower
         idleW + (tdpW - idleW) * Math.Clamp(busyFraction, 0, 1);
 
     /// <summary>
-    /// Mean power of the devices of a pipeline of <paramref name="stages"/> stages with as many
+    /// The busy share of the devices of a pipeline of <paramref name="stages"/> stages with as many
     /// devices each, over a step of <paramref name="stepS"/>: a stage's devices draw the limit for
     /// their own busy seconds B_s and idle power for the rest of the step (their bubble and their
-    /// wait for the slowest stage), so the mean is idle + (limit − idle)·ΣB_s/(p·T).
+    /// wait for the slowest stage), so their mean power is <see cref="Watts"/> at ΣB_s/(p·T).
     /// <paramref name="busySecondsOverStages"/> is ΣB_s.
     /// </summary>
-    public static double PipelineWatts(double idleW, double limitW, double busySecondsOverStages, int stages, double stepS) =>
-        Watts(idleW, limitW, busySecondsOverStages / (Math.Max(1, stages) * stepS));
+    public static double BusyShare(double busySecondsOverStages, int stages, double stepS) =>
+        busySecondsOverStages / (Math.Max(1, stages) * stepS);
 }

@@ -269,8 +269,8 @@ sealed class StepModel : EstimateText
         // when faster links change which stage is slowest.
         double busyOverStages = mb * everything.Compute + mb * everything.Recompute + mb * everything.Other
             + OptimizerStep.Seconds(part.WeightsOverStages, l, a);
-        double busy = busyOverStages / (l.Pp * step);
-        double deviceW = DevicePower.PipelineWatts(a.IdleW.Value, a.PowerLimit, busyOverStages, l.Pp, step);
+        double busy = DevicePower.BusyShare(busyOverStages, l.Pp, step);
+        double deviceW = DevicePower.Watts(a.IdleW.Value, a.PowerLimit, busy);
         var energy = RunEnergy.For(devices, deviceW, system.Nodes(devices), system.NodeOverheadW.Value, hours, system.PricePerDeviceHour, economics, describe: describe);
 
         // An evaluation iteration: the global batch forward only, at the slowest stage's forward pace with its forward

@@ -17,9 +17,9 @@ public class StageEnergyTests
     {
         // Step 8 s; stage 1 busy 6 s, stage 2 busy 3 s; idle 100 W, limit 700 W.
         // Stage 1 device: (6·700 + 2·100) / 8 = 550 W; stage 2 device: (3·700 + 5·100) / 8 = 325 W; mean 437.5 W.
-        Assert.Equal(437.5, DevicePower.PipelineWatts(100, 700, 6 + 3, 2, 8), 1e-9);
+        Assert.Equal(437.5, DevicePower.Watts(100, 700, DevicePower.BusyShare(6 + 3, 2, 8)), 1e-9);
         // The slowest stage's busy share for every device would give 100 + 600·6/8 = 550 W.
-        Assert.Equal(DevicePower.Watts(100, 700, 6.0 / 8), DevicePower.PipelineWatts(100, 700, 6, 1, 8), 1e-9);
+        Assert.Equal(DevicePower.Watts(100, 700, 6.0 / 8), DevicePower.Watts(100, 700, DevicePower.BusyShare(6, 1, 8)), 1e-9);
     }
 
     static readonly ModelSpec Llama7 = SimulatorCatalog.Default.FindModel("llama2-7b");
