@@ -105,7 +105,7 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         // Attention scores: b·a/t heads, queries s/cp against keys s.
         double heads = l.MicroBatch * (double)m.Heads / t;
         double sq = s / l.Cp;
-        double hbm = a.HbmTBps.Value * 1e12 * MatmulEfficiency.HbmEfficiency;
+        double hbm = MatmulEfficiency.HbmBytesPerS(a);
         FwdBwd attention;
         if (sw.FusedAttention)
         {
@@ -229,7 +229,7 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         double tokens = l.MicroBatch * (double)job.SeqLen / l.Cp;
         // The output layer stays 16-bit in FP8 recipes (Transformer Engine keeps it in BF16).
         double gemm = MatmulEfficiency.Seconds(a, Precision.Bf16, tokens, m.Vocab / (double)l.Tp, m.Hidden);
-        double logits = tokens * m.Vocab / (double)l.Tp, hbm = a.HbmTBps.Value * 1e12 * MatmulEfficiency.HbmEfficiency;
+        double logits = tokens * m.Vocab / (double)l.Tp, hbm = MatmulEfficiency.HbmBytesPerS(a);
         return new LayerTime(new FwdBwd(gemm, 2 * gemm), default,
             new FwdBwd(logits * loss.ForwardBytesPerLogit / hbm, logits * loss.BackwardBytesPerLogit / hbm), default, default, default);
     }

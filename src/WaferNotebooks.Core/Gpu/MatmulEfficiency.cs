@@ -32,6 +32,9 @@ public static class MatmulEfficiency
     /// benchmarks reach 85–92% of datasheet bandwidth; 0.85 taken).</summary>
     public const double HbmEfficiency = 0.85;
 
+    /// <summary>The HBM bandwidth streaming kernels sustain on <paramref name="a"/>, bytes/s.</summary>
+    public static double HbmBytesPerS(Accelerator a) => a.HbmTBps.Value * 1e12 * HbmEfficiency;
+
     /// <summary>Launch and synchronisation cost of one kernel, s (CUDA kernel launch ≈ 4–5 µs
     /// when not hidden by the stream queue; taken 4 µs).</summary>
     public const double KernelOverheadS = 4e-6;
@@ -91,7 +94,7 @@ public static class MatmulEfficiency
         double math = flops / (a.PeakTflops(precision) * 1e12 * ComputeFraction(a, m, n, k, batch, precision));
         // Output stays 16-bit even when inputs are 8-bit (FP8 training keeps activations in BF16).
         double bytes = batch * ((m * k + k * n) * bytesPerElement + m * n * 2);
-        double memory = bytes / (a.HbmTBps.Value * 1e12 * HbmEfficiency);
+        double memory = bytes / HbmBytesPerS(a);
         return Math.Max(math, memory) + KernelOverheadS;
     }
 

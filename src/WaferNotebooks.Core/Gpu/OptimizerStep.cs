@@ -23,6 +23,6 @@ public static class OptimizerStep
         int shard = l.ZeroStage >= 1 ? l.Dp * l.Cp : 1;
         int expertShard = l.ZeroStage >= 1 ? Math.Max(1, l.Dp * l.Cp / l.Ep) : 1;
         double parameters = dense / shard + expert / expertShard;
-        return parameters * BytesPerParameter / (a.HbmTBps.Value * 1e12 * MatmulEfficiency.HbmEfficiency);
+        return parameters * BytesPerParameter / MatmulEfficiency.HbmBytesPerS(a);
     }
 }
