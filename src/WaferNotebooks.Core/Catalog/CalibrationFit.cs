@@ -6,8 +6,9 @@ namespace WaferNotebooks.Core.Catalog;
 /// One run of <c>wafer calibrate</c> as a catalog file records it (the "calibrations" list):
 /// the command, when it ran, the constants fitted, how rows were grouped (<see cref="By"/>), the
 /// rows of each data file it was fitted to, and the fitted values. A catalog applies each value
-/// to the accelerators of its calibration group; a value with a framework only to predictions
-/// for that framework (<see cref="SimulatorCatalog.ForFramework"/>).
+/// to the accelerators of its calibration group; a value with a framework (or, fitted by
+/// accelerator+family, a software family) only to predictions for that framework or the
+/// frameworks of that family (<see cref="SimulatorCatalog.ForFramework"/>).
 /// </summary>
 public sealed record CalibrationFit(
     string Command,
@@ -20,7 +21,13 @@ public sealed record CalibrationFit(
 {
     public const string ByAccelerator = "accelerator";
     public const string ByAcceleratorAndFramework = "accelerator+framework";
-    public static readonly string[] Groupings = [ByAccelerator, ByAcceleratorAndFramework];
+    /// <summary>Per group and the software family of the rows' framework (<see cref="SoftwareFamily"/>): a value's framework is then a family.</summary>
+    public const string ByAcceleratorAndFamily = "accelerator+family";
+    public static readonly string[] Groupings = [ByAccelerator, ByAcceleratorAndFramework, ByAcceleratorAndFamily];
+
+    /// <summary>Whether a value of this fit applies to predictions for <paramref name="framework"/> (a canonical framework name).</summary>
+    public bool AppliesTo(CalibrationValue v, string framework) =>
+        v.Framework is { } own && string.Equals(own, By == ByAcceleratorAndFamily ? SoftwareFamily.Of(framework) : framework, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// How rows weigh in the fit (<c>--weight</c>): rows = each row once; paper = each publication

@@ -70,12 +70,12 @@ public sealed class SimulatorCatalog
         return catalog.Apply(fit.Values.Where(v => v.Framework is null), fit);
     }
 
-    /// <summary>The catalog as it predicts runs of one framework: its framework-specific fitted values applied over the rest.</summary>
+    /// <summary>The catalog as it predicts runs of one framework: its framework- and family-specific fitted values applied over the rest.</summary>
     public SimulatorCatalog ForFramework(string framework)
     {
         var catalog = this;
         foreach (var fit in calibrations)
-            catalog = catalog.Apply(fit.Values.Where(v => string.Equals(v.Framework, framework, StringComparison.OrdinalIgnoreCase)), fit);
+            catalog = catalog.Apply(fit.Values.Where(v => fit.AppliesTo(v, framework)), fit);
         return catalog;
     }
 

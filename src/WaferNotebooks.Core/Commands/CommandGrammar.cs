@@ -105,8 +105,8 @@ public static class CommandGrammar
         ValueKind.Choice, "NAME[,NAME]", Required: true, AllowedValues: [.. CalibratedConstant.All.Select(c => c.Name)]);
 
     public static readonly OptionSpec By = new("--by",
-        "One value per accelerator (accelerators of one die share a calibration group, e.g. a100, blackwell), or per accelerator and framework (the rows' framework column).",
-        ValueKind.Choice, "accelerator|accelerator+framework", DefaultText: "accelerator", AllowedValues: CalibrationFit.Groupings);
+        "One value per accelerator (accelerators of one die share a calibration group, e.g. a100, blackwell), or per accelerator and framework (the rows' framework column), or per accelerator and software family (pytorch-native: fsdp, torchtitan; megatron: megatron-lm, megatron-core, megatron-bridge, deepspeed; any other framework its own).",
+        ValueKind.Choice, "accelerator|accelerator+framework|accelerator+family", DefaultText: "accelerator", AllowedValues: CalibrationFit.Groupings);
 
     public static readonly OptionSpec Weight = new("--weight",
         "How rows weigh in the fit: rows = each row once; paper = each publication once (the source column up to its first comma), " +

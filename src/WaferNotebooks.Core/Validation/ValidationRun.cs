@@ -128,15 +128,13 @@ public sealed class ValidationRun(
         }
         system = WaferRows.ForRow(system, c.Inputs.SoftwareDate);
 
-        // A published power cap is the device's limit in that run: the clock and busy power follow it (docs/gpu-model.md §3.6).
-        if (c.Inputs.PowerCapW is { } cap && system is GpuCluster capped)
+        if (c.Inputs.PowerCapW is { } cap && system is GpuCluster { Device: var d })
         {
-            var d = capped.Device;
             double idle = d.IdleW.High ?? d.IdleW.Value;
             if (cap > d.TdpW.Value || cap <= idle)
                 return Skip($"line {c.Line}: power_cap_w {cap:0} W is outside what the {d.Name} can be capped to (above {idle:0} W idle, at most its {d.TdpW.Value:0} W TDP)");
-            system = capped with { Device = d with { PowerLimitW = new Sourced(cap, $"power_cap_w of validation row {c.Id}", Confidence.Measured) } };
         }
+        system = PowerCapped(c, system);
 
         var stack = (software ?? SoftwareFor)(c, system);
         IEstimator? estimator;
@@ -216,6 +214,16 @@ public sealed class ValidationRun(
             DoesNotFit = best.Feasible ? null : best.Reason ?? "the memory model gives no reason",
         };
     }
+
+    /// <summary>
+    /// The system with the row's published power cap as the device's limit: the clock and busy power
+    /// follow it (docs/gpu-model.md §3.6). Calibration re-predicts a row on this system, so a fitted
+    /// constant sees the clock the run had.
+    /// </summary>
+    public static SystemSpec PowerCapped(ValidationCase c, SystemSpec system) =>
+        c.Inputs.PowerCapW is { } cap && system is GpuCluster capped
+            ? capped with { Device = capped.Device with { PowerLimitW = new Sourced(cap, $"power_cap_w of validation row {c.Id}", Confidence.Measured) } }
+            : system;
 
     /// <summary>Global batches, in tokens, a run that does not publish its batch plausibly used: 1M to 16M (2^20 to 2^24; GPT-3 1.3B and 2.7B used 1M, Brown et al. 2020 Table 2.1; Llama 3 405B 16M).</summary>
     static readonly double[] OpenBatchTokens = [1 << 20, 1 << 24];

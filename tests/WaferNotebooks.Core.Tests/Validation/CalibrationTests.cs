@@ -194,6 +194,57 @@ public class CalibrationTests
     }
 
     [Fact]
+    public void By_accelerator_and_family_gives_one_value_to_every_framework_of_the_family()
+    {
+        Assert.Equal(SoftwareFamily.PytorchNative, SoftwareFamily.Of("fsdp"));
+        Assert.Equal(SoftwareFamily.PytorchNative, SoftwareFamily.Of("torchtitan"));
+        foreach (var megatron in new[] { "megatron-lm", "megatron-core", "megatron-bridge", "deepspeed" })
+            Assert.Equal(SoftwareFamily.Megatron, SoftwareFamily.Of(megatron));
+        Assert.Equal("jax", SoftwareFamily.Of("jax"));
+        // Every framework has a family (its own name when it shares none), keyed by the canonical name validation rows carry.
+        Assert.All(Gpu.TrainingFramework.All, f => Assert.False(string.IsNullOrEmpty(SoftwareFamily.Of(f.Name))));
+
+        // The shipped PyTorch-native H100 fit: one value for llm-foundry's FSDP and torchtitan alike, on both H100 SXM parts of
+        // the group; Megatron-family and framework-less estimates keep the uncalibrated H100, and the A100 keeps its own fit.
+        var fit = Assert.Single(SimulatorCatalog.Default.Calibrations, f => f.By == CalibrationFit.ByAcceleratorAndFamily);
+        var value = Assert.Single(fit.Values);
+        Assert.Equal(("h100-sxm", SoftwareFamily.PytorchNative), (value.Accelerator, value.Framework));
+        Assert.Contains(value.Rows, id => id.StartsWith("llmfoundry-h100-"));
+        Assert.Contains(value.Rows, id => id.StartsWith("torchtitan-h100-"));
+        double? Share(string framework, string device) =>
+            (framework == "" ? SimulatorCatalog.Default : SimulatorCatalog.Default.ForFramework(framework)).FindAccelerator(device).SustainedMatmulShare?.Value;
+        foreach (var framework in new[] { "fsdp", "torchtitan" })
+            foreach (var device in new[] { "h100-sxm", "h100-sxm-96gb" })
+                Assert.Equal(value.Value, Share(framework, device));
+        Assert.Null(Share("megatron-core", "h100-sxm"));
+        Assert.Null(Share("megatron-bridge", "h100-sxm"));
+        Assert.Null(Share("", "h100-sxm"));
+        Assert.Equal(0.851, Share("fsdp", "a100-80gb")!.Value, 3);
+    }
+
+    [Fact]
+    public void A_fit_sees_each_row_at_its_power_cap()
+    {
+        // torchtitan's H100 rows ran at a 500 W limit (power_cap_w). "Measurements" made by validation itself with the H100
+        // share at 0.8 are fitted back to 0.8 only if the trial values are tried at the row's own clock: re-predicted at the
+        // 700 W TDP, every row looks faster than it was and the fit lands far lower.
+        var catalog = SimulatorCatalog.Default;
+        var rows = Calibration.Predict(catalog, ValidationData.Load(Data("data/validation/published/runs.csv"), "--data").Rows
+            .Where(r => r.Case.Id.StartsWith("torchtitan-h100-8b-"))).Where(r => Calibration.Unusable(r, catalog) is null).ToList();
+        Assert.True(rows.Count >= 4 && rows.All(r => r.Data.Case.Inputs.PowerCapW == 500));
+        SystemSpec AtShare(string id)
+        {
+            var g = (GpuCluster)catalog.FindSystem(id);
+            return g with { Device = CalibratedConstant.SustainedMatmulShare.Set(g.Device, Sourced.Assumed(0.8, "test truth")) };
+        }
+        var truth = new ValidationRun(AtShare);
+        var measured = rows.Select(r => r with { Prediction = r.Prediction with { Measured = truth.Predict(r.Data.Case).Predicted!.Value } }).ToList();
+        var value = Assert.Single(Calibration.Fit(catalog, measured, [CalibratedConstant.SustainedMatmulShare], CalibrationFit.ByAccelerator, new List<string>()));
+        Assert.Equal("h100-sxm", value.Accelerator);
+        Assert.Equal(0.8, value.Value, 0.0015);
+    }
+
+    [Fact]
     public void Bad_fit_requests_say_what_would_be_right()
     {
         var parser = new RequestParser(SimulatorCatalog.Default);
@@ -204,6 +255,7 @@ public class CalibrationTests
         Assert.Contains("sustained_matmul_share, launch_s", e.Message);
         e = Assert.Throws<WaferInputException>(() => parser.Parse("calibrate", Args(("data", data), ("fit", "launch_s"), ("by", "system"))));
         Assert.Contains("accelerator+framework", e.Message);
+        Assert.Contains("accelerator+family", e.Message);
         var request = Assert.IsType<CalibrateRequest>(parser.Parse("calibrate", Args(("data", data), ("fit", "launch_s,sustained_matmul_share"), ("rows", "x*"))));
         Assert.Equal(["launch_s", "sustained_matmul_share"], request.Fit.Select(f => f.Name));
         e = Assert.Throws<WaferInputException>(() => CommandExecutor.Default.Execute(request));
@@ -218,10 +270,10 @@ public class CalibrationTests
     public void Every_shipped_calibration_is_reproduced_by_its_recorded_fit()
     {
         var shipped = SimulatorCatalog.Default.Calibrations;
-        Assert.Equal(7, shipped.Count);
+        Assert.Equal(8, shipped.Count);
         Assert.Equal(["a100 sustained_matmul_share", "blackwell sustained_matmul_share", "a100 launch_s", "gaudi2 sustained_matmul_share", "tpu-v5p sustained_matmul_share",
-                "mi350x sustained_matmul_share", "mi355x sustained_matmul_share", "mi250x sustained_matmul_share"],
-            shipped.SelectMany(f => f.Values).Select(v => $"{v.Accelerator} {v.Constant}"));
+                "mi350x sustained_matmul_share", "mi355x sustained_matmul_share", "mi250x sustained_matmul_share", "h100-sxm/pytorch-native sustained_matmul_share"],
+            shipped.SelectMany(f => f.Values).Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant}"));
         foreach (var fit in shipped)
         {
             Assert.StartsWith("wafer calibrate --data data/validation/", fit.Command);
@@ -233,7 +285,7 @@ public class CalibrationTests
                 weight: fit.Weighting);
             foreach (var (was, now) in fit.Values.Zip(again.Fit.Values))
             {
-                Assert.Equal((was.Accelerator, was.Constant), (now.Accelerator, now.Constant));
+                Assert.Equal((was.Accelerator, was.Framework, was.Constant), (now.Accelerator, now.Framework, now.Constant));
                 double tolerance = CalibratedConstant.Find(was.Constant, "test").Tolerance;
                 Assert.Equal(was.Value, now.Value, tolerance);
                 // The band (what single rows want, 10th–90th percentile) is recorded and reproduced too.

@@ -85,9 +85,15 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // docs/gpu-model.md §3.7, not the eager fp32 loss once charged to it: llm-foundry A100 4.2% -> 6.8%, MPT-125M +2.2% -> +22.9%;
         // the eager loss had hidden a miss of the small MPT models that is not their loss). torchtitan's op-level recompute kept in
         // memory as its policy saves (§3.7) let the 8B rows fit, so their ranges carry the input spread: coverage 63.3% -> 69.7%.
-        Assert.True(s.MeanAbsError <= 0.167, $"mean |error| {s.MeanAbsError:P1} (reached 16.6%; 16.0% with the eager loss charged to llm-foundry; 16.8% before the expert gradient hand-back)");
-        Assert.True(s.MedianAbsError <= 0.081, $"median |error| {s.MedianAbsError:P1} (reached 8.0%; 7.2% with the eager loss charged to llm-foundry)");
-        Assert.True(s.Coverage >= 0.69, $"coverage {s.Coverage:P1} (reached 69.7%; target 70%; 63.3% before the op-level recompute's memory)");
+        // The PyTorch-native H100 share (wafer calibrate --by accelerator+family, docs/gpu-model.md §8.1) took the mean from 16.6% to
+        // 11.6% and the median from 8.0% to 5.2%, and coverage from 69.7% to 67.0%: the llm-foundry BF16 table held out is predicted
+        // from the FP8 table and torchtitan, whose band (0.645-0.834 in the shipped fit) is narrower than the uncalibrated span
+        // (0.705-1) that had covered those rows while they were 17-56% too fast; its five full-recompute rows now sit 12-15% slow,
+        // just outside (its no-recompute rows want a lower share than its recompute rows: a term the model lacks, §10).
+        // Target (issue 9): mean < 15% and coverage >= 70%: mean met, coverage NOT met.
+        Assert.True(s.MeanAbsError <= 0.117, $"mean |error| {s.MeanAbsError:P1} (reached 11.6%; 16.6% before the PyTorch-native H100 share; 16.0% with the eager loss charged to llm-foundry; 16.8% before the expert gradient hand-back)");
+        Assert.True(s.MedianAbsError <= 0.053, $"median |error| {s.MedianAbsError:P1} (reached 5.2%; 8.0% before the PyTorch-native H100 share; 7.2% with the eager loss charged to llm-foundry)");
+        Assert.True(s.Coverage >= 0.665, $"coverage {s.Coverage:P1} (reached 67.0%; target 70%; 69.7% before the PyTorch-native H100 share narrowed those rows' ranges to its fitted band; 63.3% before the op-level recompute's memory)");
         Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -141,18 +147,40 @@ public class PublishedRunsTests(ITestOutputHelper output)
     [Fact]
     public void Rows_never_used_in_any_fit_are_reported_apart()
     {
-        // The held-out part: every row outside the recorded Gaudi 2, TPU v5p, MI250X and MI350X/MI355X fits (llm-foundry, torchtitan,
-        // NeMo, Megatron-Bridge MoE, Trainium, the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them.
+        // The held-out part: every row outside the recorded Gaudi 2, TPU v5p, MI250X, MI350X/MI355X and PyTorch-native H100 fits
+        // (llm-foundry and torchtitan on A100, NeMo, Megatron-Bridge MoE, Trainium, the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them.
         // The two Frontier rows left this set when the MI250X share was fitted to them and the LUMI rows (98 rows, 24.0%, before);
         // the 96 that remain were 23.4% before as after.
         var cv = CrossValidated();
         var held = cv.InSample.Rows.Where(r => !r.Skipped && !InAFit(r.Id)).ToList();
         Report("rows in no fit", held);
-        Assert.True(held.Count >= 96, $"{held.Count} held-out rows");
+        // The 23 llm-foundry and torchtitan H100 rows left this set when the PyTorch-native H100 share was fitted to them
+        // (96 rows, 21.6%, before); the 73 that remain were 18.6% before as after.
+        Assert.True(held.Count >= 73, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
         // Re-set from 21.0% (reached 20.9%) when llm-foundry's loss was read from its source (above): 21.6%.
-        Assert.True(mean <= 0.217, $"held-out mean |error| {mean:P1} (reached 21.6% over 96 rows with llm-foundry's loss read from its source, §3.7; 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        Assert.True(mean <= 0.187, $"held-out mean |error| {mean:P1} (reached 18.6% over the 73 rows outside every fit, the same rows and figure before the PyTorch-native H100 share took 23 rows into a fit; 21.6% over 96 rows with llm-foundry's loss read from its source, §3.7; 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
+    }
+
+    [Fact]
+    public void The_PyTorch_native_H100_share_carries_from_one_paper_to_the_other()
+    {
+        // One sustained share for the H100 under PyTorch-native stacks (fsdp and torchtitan, fitted by accelerator+family to
+        // llm-foundry's and torchtitan's H100 tables, each paper weighing once). Cross-validated by paper, llm-foundry is
+        // predicted from torchtitan's rows alone and torchtitan from llm-foundry's alone: two stacks two years apart (composer
+        // FSDP on PyTorch 2.0 with Triton flash attention, FSDP2 on PyTorch 2.6 with SDPA), DGX H100 at 700 W and Grand
+        // Teton at 500 W. Uncalibrated (share 1): +30.1% and +32.4% mean, every row too fast.
+        var cv = CrossValidation.Run(SimulatorCatalog.Default, ValidationData.Load(PublishedCsv, "--data"), CrossValidation.ByPaper);
+        double Mean(string prefix) => cv.OutOfGroup.Rows.Where(r => r.Id.StartsWith(prefix) && !r.Skipped).Average(r => r.AbsError!.Value);
+        double foundry = Mean("llmfoundry-h100-"), titan = Mean("torchtitan-h100-");
+        output.WriteLine($"by paper: llm-foundry H100 {foundry:P1}, torchtitan H100 {titan:P1} (uncalibrated 30.1%, 32.4%)");
+        Assert.True(foundry <= 0.08, $"llm-foundry H100 from torchtitan's fit {foundry:P1} (reached 7.7%; 30.1% uncalibrated)");
+        Assert.True(titan <= 0.07, $"torchtitan H100 from llm-foundry's fit {titan:P1} (reached 6.6%; 32.4% uncalibrated)");
+        var value = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).Single(v => v.Framework == SoftwareFamily.PytorchNative);
+        Assert.Equal(0.726, value.Value, 0.01);
+        // The same stacks on the A100 (no PyTorch-native fit) stay as they were: the A100 share comes from Megatron rows.
+        Assert.True(Mean("torchtitan-a100-") <= 0.03 && Mean("llmfoundry-a100-") <= 0.07);
     }
 
     [Fact]

@@ -97,11 +97,16 @@ public static class Calibration
         return catalog.FindSystem(p.SystemId) is GpuCluster ? null : $"system {p.SystemId} is not GPU-class: the fitted constants belong to the GPU model";
     }
 
-    /// <summary>The calibration group a row's fitted values are stored under, and its framework when fitting by accelerator+framework.</summary>
+    /// <summary>The calibration group a row's fitted values are stored under, and its framework (by accelerator+framework) or software family (by accelerator+family).</summary>
     public static (string Accelerator, string? Framework) KeyOf(PredictedRow row, SimulatorCatalog catalog, string by)
     {
         var device = ((GpuCluster)catalog.FindSystem(row.Prediction.SystemId)).Device;
-        return (catalog.CalibrationGroupOf(device.Id), by == CalibrationFit.ByAcceleratorAndFramework ? row.Data.Framework : null);
+        return (catalog.CalibrationGroupOf(device.Id), by switch
+        {
+            CalibrationFit.ByAcceleratorAndFramework => row.Data.Framework,
+            CalibrationFit.ByAcceleratorAndFamily => SoftwareFamily.Of(row.Data.Framework),
+            _ => null,
+        });
     }
 
     /// <summary>
@@ -125,7 +130,8 @@ public static class Calibration
         foreach (var group in rows.GroupBy(r => KeyOf(r, catalog, by)).OrderBy(g => g.Key.Accelerator, StringComparer.Ordinal).ThenBy(g => g.Key.Framework, StringComparer.Ordinal))
         {
             var members = group.ToArray();
-            var systems = members.Select(r => (GpuCluster)catalog.ForFramework(r.Data.Framework).FindSystem(r.Prediction.SystemId)).ToArray();
+            // Each row on its system as it ran (its power cap), so trial values see the run's clock.
+            var systems = members.Select(r => (GpuCluster)ValidationRun.PowerCapped(r.Data.Case, catalog.ForFramework(r.Data.Framework).FindSystem(r.Prediction.SystemId))).ToArray();
             var weights = Weights(members, weight);
             double PredictRow(int i, double[] x)
             {
