@@ -31,8 +31,8 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var spec = CommandGrammar.Find(subcommand);
         var raw = new RequestArgs(spec, values, catalog);
         var extended = UserCatalogs.Apply(catalog, environmentCatalogs, raw.Many(CommandGrammar.UserCatalog));
-        // --framework also picks the constants fitted for that framework (wafer calibrate --by
-        // accelerator+framework), as validation applies them to a row of that framework.
+        // --framework also picks the constants fitted for that framework or its software family (wafer
+        // calibrate --by accelerator+framework or accelerator+family), as validation applies them to a row of that framework.
         if (spec.Options.Contains(CommandGrammar.Framework) && raw.One(CommandGrammar.Framework) is { } framework)
             extended = extended.ForFramework(ValueParsers.ParseFramework(CommandGrammar.Framework.Name, framework).Framework.Name);
         var args = new RequestArgs(spec, values, extended);

@@ -220,6 +220,15 @@ public class CalibrationTests
         Assert.Null(Share("megatron-bridge", "h100-sxm"));
         Assert.Null(Share("", "h100-sxm"));
         Assert.Equal(0.851, Share("fsdp", "a100-80gb")!.Value, 3);
+
+        // A user's estimate --framework llm-foundry (an fsdp alias) or torchtitan gets the family's value; megatron-core does not.
+        var parser = new RequestParser(SimulatorCatalog.Default);
+        double? EstimateShare(string framework) => ((GpuCluster)Assert.IsType<EstimateRequest>(parser.Parse("estimate",
+            new Dictionary<string, IReadOnlyList<string>> { ["model"] = ["llama3-8b"], ["on"] = ["dgx-h100:8"], ["framework"] = [framework] })).Target.System)
+            .Device.SustainedMatmulShare?.Value;
+        Assert.Equal(value.Value, EstimateShare("llm-foundry@2023-10"));
+        Assert.Equal(value.Value, EstimateShare("torchtitan"));
+        Assert.Null(EstimateShare("megatron-core"));
     }
 
     [Fact]
