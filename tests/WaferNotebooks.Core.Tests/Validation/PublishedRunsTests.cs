@@ -85,9 +85,12 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // docs/gpu-model.md §3.7, not the eager fp32 loss once charged to it: llm-foundry A100 4.2% -> 6.8%, MPT-125M +2.2% -> +22.9%;
         // the eager loss had hidden a miss of the small MPT models that is not their loss). torchtitan's op-level recompute kept in
         // memory as its policy saves (§3.7) let the 8B rows fit, so their ranges carry the input spread: coverage 63.3% -> 69.7%.
-        Assert.True(s.MeanAbsError <= 0.167, $"mean |error| {s.MeanAbsError:P1} (reached 16.6%; 16.0% with the eager loss charged to llm-foundry; 16.8% before the expert gradient hand-back)");
+        // Re-set from 16.7% (reached 16.6%) and 69% (reached 69.7%) when the H100's clock under torchtitan's 500 W limit came
+        // from a measured throughput/power-limit table (docs/gpu-model.md §3.6, MLPerf Inference v4.0 DGX H100: 0.856 of the
+        // 700 W clock, the cubic law's 0.879): torchtitan H100 32.4% -> 29.7%, two more of its rows inside: 16.4%, 70.6%.
+        Assert.True(s.MeanAbsError <= 0.165, $"mean |error| {s.MeanAbsError:P1} (reached 16.4%; target < 15%; 16.6% with the cubic clock law at 500 W; 16.0% with the eager loss charged to llm-foundry; 16.8% before the expert gradient hand-back)");
         Assert.True(s.MedianAbsError <= 0.081, $"median |error| {s.MedianAbsError:P1} (reached 8.0%; 7.2% with the eager loss charged to llm-foundry)");
-        Assert.True(s.Coverage >= 0.69, $"coverage {s.Coverage:P1} (reached 69.7%; target 70%; 63.3% before the op-level recompute's memory)");
+        Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P1} (reached 70.6%, the target 70%; 69.7% with the cubic clock law at 500 W; 63.3% before the op-level recompute's memory)");
         Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -151,7 +154,8 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Assert.True(held.Count >= 96, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
         // Re-set from 21.0% (reached 20.9%) when llm-foundry's loss was read from its source (above): 21.6%.
-        Assert.True(mean <= 0.217, $"held-out mean |error| {mean:P1} (reached 21.6% over 96 rows with llm-foundry's loss read from its source, §3.7; 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        // Re-set from 21.7% (reached 21.6%) when the torchtitan rows' 500 W clock came from the measured H100 curve (§3.6): 21.3%.
+        Assert.True(mean <= 0.214, $"held-out mean |error| {mean:P1} (reached 21.3% over 96 rows with the measured H100 clock/power curve at torchtitan's 500 W, §3.6; 21.6% over 96 rows with llm-foundry's loss read from its source, §3.7; 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
