@@ -102,13 +102,16 @@ public class PowerLimitedClockTests
     [InlineData("h100-sxm", 200, 0.707 * 125 / 225)]           // below 300 W: straight to idle at clock 0
     [InlineData("h100-sxm-96gb", 500, 0.820 + 0.180 * 50 / 250)] // Grand Teton's part, torchtitan's 500 W default limit
     [InlineData("h800", 500, 0.820 + 0.180 * 50 / 250)]
-    public void The_catalog_H100s_follow_the_capped_against_uncapped_MLPerf_throughput(string id, double cap, double share)
+    // H100 PCIe (MLPerf v3.1 capped BERT): 1 at 350 W, 0.872 at 300, 0.868 at 290; idle 50 W.
+    [InlineData("h100-pcie", 325, 0.872 + 0.128 * 25 / 50)]    // 0.936
+    [InlineData("h100-pcie", 250, 0.868 * 200 / 240)]          // below 290 W: straight to idle at clock 0
+    public void The_catalog_H100s_follow_their_capped_against_uncapped_MLPerf_throughput(string id, double cap, double share)
     {
         var h100 = SimulatorCatalog.Default.FindAccelerator(id);
         Assert.True(h100.ClockPower is { ClockIsShare: true });
         var capped = h100 with { PowerLimitW = new Sourced(cap, "test") };
         Assert.Equal(share, PowerLimitedClock.ClockShare(capped), 1e-9);
-        if (cap < 700) Assert.Contains("of the 700 W clock at the cap", PowerLimitedClock.Describe(capped));
+        if (cap < h100.TdpW.Value) Assert.Contains($"of the {h100.TdpW.Value:0} W clock at the cap", PowerLimitedClock.Describe(capped));
     }
 
     [Fact]
