@@ -15,7 +15,9 @@ public class CatalogAcceleratorsTests
         Assert.Equal("ampere", rows["a100-80gb"].GetProperty("architecture").GetString());
         Assert.Equal("tpu-v5p", rows["tpu-v5p"].GetProperty("architecture").GetString());
         Assert.Equal(9, rows["a100-80gb"].GetProperty("clock_power_curve_points").GetInt32());
-        Assert.Equal(JsonValueKind.Null, rows["h100-sxm"].GetProperty("clock_power_curve_points").ValueKind);
+        // The H100's five points are shares of its 700 W clock under MLPerf capped runs (docs/gpu-model.md §3.6); the H200 has none.
+        Assert.Equal(5, rows["h100-sxm"].GetProperty("clock_power_curve_points").GetInt32());
+        Assert.Equal(JsonValueKind.Null, rows["h200"].GetProperty("clock_power_curve_points").ValueKind);
     }
 
     [Fact]

@@ -68,7 +68,7 @@ internal static class CatalogJson
                 ? $"launch_s ({d.LaunchS.Value}) must be between 0 and {CalibratedConstant.MaxLaunchS} seconds" :
             d.ComputeUnits is { Value: var units } && (units < 1 || units != Math.Floor(units))
                 ? $"compute_units ({units}) must be a whole number of at least 1" :
-            d.ClockPowerCurve is { } curve ? ClockPowerCurve.Problem(curve.ClockMhz, curve.Watts, d.IdleW.Value, curve.Source) :
+            d.ClockPowerCurve is { } curve ? curve.Problem(d.IdleW.Value) :
             d.Architecture is { } arch && DeviceArchitectureNames.Parse(arch) is null
                 ? $"architecture '{arch}' is not known (known: {string.Join(", ", DeviceArchitectureNames.All)}; leave it out for a device of none of these)" :
             null;
@@ -217,13 +217,23 @@ internal sealed class AcceleratorDto
     public string? Notes { get; init; }
 }
 
-/// <summary><c>{"clock_mhz": [high … low], "watts": [...], "source": "...", "confidence": "measured"}</c>.</summary>
+/// <summary><c>{"clock_mhz": [high … low], "watts": [...], "source": "...", "confidence": "measured"}</c>, or
+/// <c>"clock_share"</c> in place of <c>"clock_mhz"</c> (shares of the clock at the highest power, first 1).</summary>
 internal sealed class ClockPowerCurveDto
 {
-    public required List<double> ClockMhz { get; init; }
+    public List<double>? ClockMhz { get; init; }
+    public List<double>? ClockShare { get; init; }
     public required List<double> Watts { get; init; }
     public required string Source { get; init; }
     public string? Confidence { get; init; }
+
+    /// <summary>Why this curve cannot be read; null when it can.</summary>
+    public string? Problem(double idleW) => (ClockMhz, ClockShare) switch
+    {
+        (null, null) => "clock_power_curve needs \"clock_mhz\" (locked clocks) or \"clock_share\" (shares of the clock at the highest power)",
+        ({ }, { }) => "clock_power_curve takes \"clock_mhz\" or \"clock_share\", not both",
+        _ => ClockPowerCurve.Problem(ClockMhz ?? ClockShare!, Watts, idleW, Source, clockIsShare: ClockShare is not null),
+    };
 
     public ClockPowerCurve ToCurve(string id, string fileName)
     {
@@ -231,7 +241,7 @@ internal sealed class ClockPowerCurveDto
         if (Confidence is { } text && !Enum.TryParse(text, ignoreCase: true, out confidence) || int.TryParse(Confidence, out _))
             throw new WaferInputException($"Catalog file '{fileName}': accelerator '{id}': clock_power_curve has unknown confidence '{Confidence}' " +
                                           $"(allowed: {string.Join(", ", Enum.GetNames<Catalog.Confidence>().Select(n => n.ToLowerInvariant()))}).");
-        return new ClockPowerCurve(ClockMhz, Watts, Source, confidence);
+        return new ClockPowerCurve(ClockMhz ?? ClockShare!, Watts, Source, confidence, ClockIsShare: ClockShare is not null);
     }
 }
 

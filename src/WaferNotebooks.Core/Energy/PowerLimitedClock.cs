@@ -7,7 +7,8 @@ namespace WaferNotebooks.Core.Energy;
 /// to the clock it sustains at its TDP (the state the catalog's measured matmul maximum was taken
 /// in: microbenchmarks run at the default limit, which is the TDP).
 /// <para>Where the catalog has a measured <see cref="Accelerator.ClockPower"/> curve (board power
-/// under training load at locked clocks), the limit holds the clock where that curve meets it:
+/// under sustained tensor load at locked clocks, or throughput under a sweep of power limits), the
+/// limit holds the clock where that curve meets it:
 /// <c>r(cap) = f(cap)/f(TDP)</c> with <c>f</c> the curve read backwards (<see cref="ClockPowerCurve.ClockAt"/>).</para>
 /// <para>Otherwise a generic CMOS dynamic-power model, the documented fallback:
 /// <c>P = P_static + k·f·V²</c> (Weste and Harris, CMOS VLSI Design, ch. 5), with V ∝ f in the
@@ -58,8 +59,8 @@ public static class PowerLimitedClock
     {
         if (a.ClockPower is { } curve)
         {
-            double tdpMhz = curve.ClockAt(a.TdpW.Value, a.IdleW.Value);
-            return curve.EnergySavingMarginW(lowShare * tdpMhz, highShare * tdpMhz, a.IdleW.Value);
+            double tdpClock = curve.ClockAt(a.TdpW.Value, a.IdleW.Value);
+            return curve.EnergySavingMarginW(lowShare * tdpClock, highShare * tdpClock, a.IdleW.Value);
         }
         return lowShare < VoltageFloorClockShare ? 0 : 2 * (a.TdpW.Value - a.IdleW.Value) * lowShare * lowShare * lowShare;
     }
@@ -70,7 +71,7 @@ public static class PowerLimitedClock
         if (a.PowerLimit >= a.TdpW.Value)
             return $"{a.Name}: power limit = TDP {a.TdpW.Value:0} W, the state the matmul maximum was measured in (clock share 1)";
         string law = a.ClockPower is { } curve
-            ? $"measured clock/power curve under training load: {curve.ClockAt(a.PowerLimit, a.IdleW.Value):0} MHz at the cap against {curve.ClockAt(a.TdpW.Value, a.IdleW.Value):0} MHz at the TDP ({curve.Source})"
+            ? $"measured clock/power curve: {curve.Format(curve.ClockAt(a.PowerLimit, a.IdleW.Value))} at the cap against {curve.Format(curve.ClockAt(a.TdpW.Value, a.IdleW.Value))} at the TDP ({curve.Source})"
             : $"no measured clock/power curve for this device: assumed P = P_static + (TDP − P_static)·(f/f_TDP)³, P_static = idle {a.IdleW.Value:0} W; V ∝ f down to {VoltageFloorClockShare:P0} of the clock";
         return $"{a.Name}: power cap {a.PowerLimit:0} W of TDP {a.TdpW.Value:0} W: tensor clock {ClockShare(a):P0} of the TDP clock ({law}); " +
                "math-bound time ÷ the clock share, HBM- and link-bound time unchanged";

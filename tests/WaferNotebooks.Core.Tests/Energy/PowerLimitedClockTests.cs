@@ -92,6 +92,38 @@ public class PowerLimitedClockTests
         Assert.Contains("no measured clock/power curve", PowerLimitedClock.Describe(Capped(500)));
     }
 
+    [Theory]
+    // Catalog points (MLPerf Inference v4.0 DGX H100, capped over uncapped throughput): share 1 at 700 W,
+    // 0.820 at 450, 0.766 at 400, 0.735 at 350, 0.707 at 300; idle 75 W.
+    [InlineData("h100-sxm", 700, 1.0)]
+    [InlineData("h100-sxm", 600, 0.820 + 0.180 * 150 / 250)]   // 0.928
+    [InlineData("h100-sxm", 500, 0.820 + 0.180 * 50 / 250)]    // 0.856
+    [InlineData("h100-sxm", 425, 0.766 + 0.054 * 25 / 50)]     // 0.793
+    [InlineData("h100-sxm", 200, 0.707 * 125 / 225)]           // below 300 W: straight to idle at clock 0
+    [InlineData("h100-sxm-96gb", 500, 0.820 + 0.180 * 50 / 250)] // Grand Teton's part, torchtitan's 500 W default limit
+    [InlineData("h800", 500, 0.820 + 0.180 * 50 / 250)]
+    // H100 PCIe (MLPerf v3.1 capped BERT): 1 at 350 W, 0.872 at 300, 0.868 at 290; idle 50 W.
+    [InlineData("h100-pcie", 325, 0.872 + 0.128 * 25 / 50)]    // 0.936
+    [InlineData("h100-pcie", 250, 0.868 * 200 / 240)]          // below 290 W: straight to idle at clock 0
+    public void The_catalog_H100s_follow_their_capped_against_uncapped_MLPerf_throughput(string id, double cap, double share)
+    {
+        var h100 = SimulatorCatalog.Default.FindAccelerator(id);
+        Assert.True(h100.ClockPower is { ClockIsShare: true });
+        var capped = h100 with { PowerLimitW = new Sourced(cap, "test") };
+        Assert.Equal(share, PowerLimitedClock.ClockShare(capped), 1e-9);
+        if (cap < h100.TdpW.Value) Assert.Contains($"of the {h100.TdpW.Value:0} W clock at the cap", PowerLimitedClock.Describe(capped));
+    }
+
+    [Fact]
+    public void A_share_curve_reads_like_a_megahertz_curve_scaled_by_its_top_clock()
+    {
+        // The test curve above written as shares of its 1,500 MHz top: every clock share is the same.
+        var shares = Curved(300) with { ClockPower = new ClockPowerCurve([1, 0.8, 0.6], [600, 400, 250], "test", ClockIsShare: true) };
+        Assert.Equal(PowerLimitedClock.ClockShare(Curved(300)), PowerLimitedClock.ClockShare(shares), 1e-12);
+        Assert.Equal(PowerLimitedClock.EnergySavingMarginW(Curved(500), 0.7, 0.95),
+            PowerLimitedClock.EnergySavingMarginW(shares with { PowerLimitW = new Sourced(500, "test") }, 0.7, 0.95), 1e-9);
+    }
+
     static Accelerator Capped(double cap) => TestSystems.H100 with { PowerLimitW = new Sourced(cap, "test") };
 
     [Fact]

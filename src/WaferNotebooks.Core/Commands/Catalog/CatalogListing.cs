@@ -43,7 +43,7 @@ public sealed record CatalogListing(IReadOnlyList<ModelSpec> Models, IReadOnlyLi
                     // Not stated (a user's device): no generation's kernel measurements apply to it.
                     a.Architecture == DeviceArchitecture.Unknown ? null : DeviceArchitectureNames.Name(a.Architecture),
                     // Measured clock/power points (--power-cap follows them); none: the generic cubic law.
-                    a.ClockPower?.ClockMhz.Count, a.PeakTflops16.Source,
+                    a.ClockPower?.Clock.Count, a.PeakTflops16.Source,
                 })));
         if (Systems.Count > 0)
             tables.Add(Table("Systems",
