@@ -87,7 +87,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // memory as its policy saves (§3.7) let the 8B rows fit, so their ranges carry the input spread: coverage 63.3% -> 69.7%.
         // The PyTorch-native H100 share (wafer calibrate --by accelerator+family, docs/gpu-model.md §8.1) took the mean from 16.6% to
         // 11.6% and the median from 8.0% to 5.2%, and coverage from 69.7% to 67.0%: the llm-foundry BF16 table held out is predicted
-        // from the FP8 table and torchtitan, whose band (0.645-0.834 in the shipped fit) is narrower than the uncalibrated span
+        // from the FP8 table and torchtitan, whose band (0.652-0.834 in the shipped fit) is narrower than the uncalibrated span
         // (0.705-1) that had covered those rows while they were 17-56% too fast; its five full-recompute rows now sit 12-15% slow,
         // just outside (its recompute rows sit about 10 points below its no-recompute rows, on the A100 too: §10).
         // Target (issue 9): mean < 15% and coverage >= 70%: mean met, coverage NOT met.
@@ -178,7 +178,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Assert.True(foundry <= 0.08, $"llm-foundry H100 from torchtitan's fit {foundry:P1} (reached 7.7%; 30.1% uncalibrated)");
         Assert.True(titan <= 0.07, $"torchtitan H100 from llm-foundry's fit {titan:P1} (reached 6.6%; 32.4% uncalibrated)");
         var value = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).Single(v => v.Framework == SoftwareFamily.PytorchNative);
-        Assert.Equal(0.726, value.Value, 0.01);
+        Assert.Equal(0.734, value.Value, 0.01);
         // The same stacks on the A100 (no PyTorch-native fit) stay as they were: the A100 share comes from Megatron rows.
         Assert.True(Mean("torchtitan-a100-") <= 0.03 && Mean("llmfoundry-a100-") <= 0.07);
     }
