@@ -186,6 +186,10 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
                 beforeSync, exchange, loopSlack);
         }
 
+        // FP8 recipes other than delayed scaling quantize each local expert's input and gradient with launches of their own (MoeQuantizeLaunches).
+        if (moeLayer && m.Moe is { } moe4 && hostLayerForwardS > 0)
+            hostWait += MoeQuantizeLaunches.Seconds(sw.MoeDispatch.Recipe, eightBit, sw.MoeDispatch.GroupedKernel, (double)moe4.Experts / l.Ep, loopSlack);
+
         // Checkpointing by op saves only every other matmul's output: the others are recomputed in the backward.
         double selectiveGemm = sw.OpSelectiveRecompute && l.Recompute == Workload.Recompute.Selective
             ? OpSelectiveRecompute.GemmShare(m, ffnWidth, moeLayer && m.Moe is not null) * (moeLayer && m.Moe is not null ? attentionSideGemm : gemmF)
