@@ -183,7 +183,7 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
             // so a faster attention that leaves more of the ring exposed does not add to the wait as well.
             double beforeSync = exchange + attentionSideGemm + attention.Forward + elementwise.Forward / 2 + routerGemm + cp.Forward + tp.Forward / 2;
             hostWait = MoeHostSync.Seconds(hostLayerForwardS, perOp, l.Ep, t, (double)moe3.Experts / l.Ep, moe3.Shared > 0,
-                beforeSync, exchange, loopSlack);
+                beforeSync, exchange, loopSlack, sw.MoeDispatch.Graphs);
         }
 
         // FP8 recipes other than delayed scaling quantize each local expert's input and gradient with launches of their own (MoeQuantizeLaunches).
