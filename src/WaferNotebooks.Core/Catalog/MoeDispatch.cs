@@ -28,9 +28,16 @@ namespace WaferNotebooks.Core.Catalog;
 /// them before the all-to-all (Megatron-Core's <c>MoEAlltoAllTokenDispatcher</c>), so the host
 /// cannot run ahead across it (<see cref="Gpu.MoeHostSync"/>). Off for DeepSeek's stack, whose
 /// DualPipe issues another micro-batch's chunk beside the waiting one.</item>
+/// <item><see cref="Recipe"/>: the FP8 scaling recipe of the experts' GEMMs under the per-expert loop, which sets
+/// how many quantize kernels each local expert's input and output gradient take (<see cref="Fp8ScalingRecipe"/>,
+/// <see cref="Gpu.MoeQuantizeLaunches"/>); inert in 16-bit runs and with one grouped kernel.</item>
+/// <item><see cref="Graphs"/>: which parts of the layer before the dispatcher's sync run as Transformer Engine CUDA
+/// graphs (<see cref="MoeCudaGraphScope"/>), each replay one host operation instead of its kernels' launches
+/// (<see cref="Gpu.MoeHostSync"/>).</item>
 /// </list>
 /// </summary>
-public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overlap = false, bool GroupedKernel = false, double Imbalance = 1, bool HostSync = true)
+public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overlap = false, bool GroupedKernel = false, double Imbalance = 1, bool HostSync = true,
+    Fp8ScalingRecipe Recipe = Fp8ScalingRecipe.Delayed, MoeCudaGraphScope Graphs = MoeCudaGraphScope.None)
 {
     /// <summary>
     /// Range of <see cref="Imbalance"/> to try when a run's routing is not forced to balance: 1
@@ -75,10 +82,11 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
     }
 
     /// <summary>The keys <see cref="Parse"/> takes.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap", "gemm", "imbalance", "sync"];
+    public static IReadOnlyList<string> Keys { get; } = ["nodes", "fp8", "overlap", "gemm", "imbalance", "sync", "recipe", "graphs"];
 
     /// <summary>
-    /// nodes=M,fp8=on|off,overlap=on|off,gemm=grouped|loop,imbalance=F,sync=on|off (nodes=0: the flat exchange); keys left out keep
+    /// nodes=M,fp8=on|off,overlap=on|off,gemm=grouped|loop,imbalance=F,sync=on|off,recipe=delayed|current|mxfp8|blockwise,
+    /// graphs=none|attn+moe_router+moe_preprocess (nodes=0: the flat exchange); keys left out keep
     /// <paramref name="defaults"/>, the framework's. A message naming the key and what it takes otherwise.
     /// </summary>
     public static MoeDispatch Parse(string option, string text, MoeDispatch defaults)
@@ -106,6 +114,9 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
                     "loop" => false,
                     _ => throw new WaferInputException($"{option} gemm={value}: expected grouped (one grouped GEMM kernel for a rank's experts) or loop (one GEMM per expert, Transformer Engine's GroupedLinear)"),
                 } },
+                "recipe" => d with { Recipe = Fp8ScalingRecipes.Parse(value)
+                    ?? throw new WaferInputException($"{option} recipe={value}: expected the FP8 scaling recipe of the expert GEMMs, one of {string.Join(", ", Fp8ScalingRecipes.Names)} (Transformer Engine's delayed scaling, per-tensor current scaling, MXFP8, 1x128/128x128 block scaling)") },
+                "graphs" => d with { Graphs = ParseGraphs(option, value) },
                 "imbalance" => d with { Imbalance = double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double f) && f >= 1 && f <= MaxImbalance ? f
                     : throw new WaferInputException($"{option} imbalance={value}: expected the busiest expert-parallel rank's routed tokens over the mean, a number from 1 (balanced) to {MaxImbalance} (typical {ImbalanceLow}–{ImbalanceHigh})") },
                 _ => throw new WaferInputException($"{option} '{text}': unknown key '{key}'; expected {string.Join(", ", Keys)}"),
@@ -122,6 +133,12 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
     /// <summary>Largest node limit accepted: more nodes than any catalogued system has domains is no limit at all.</summary>
     public const int MaxNodeLimit = 4096;
 
+    static MoeCudaGraphScope ParseGraphs(string option, string value)
+    {
+        try { return MoeCudaGraphScopes.Parse(value); }
+        catch (FormatException e) { throw new WaferInputException($"{option} graphs={value}: {e.Message}"); }
+    }
+
     static bool OnOff(string option, string key, string value) => value switch
     {
         "on" or "1" or "true" => true,
@@ -135,5 +152,7 @@ public sealed record MoeDispatch(int NodeLimit = 0, bool Fp8 = false, bool Overl
         + (Overlap ? ", all-to-all and pipeline sends overlapped with another micro-batch's compute (DualPipe)" : ", not overlapped")
         + (GroupedKernel ? ", each rank's experts in one grouped GEMM kernel" : ", one GEMM per local expert over 4 streams (Transformer Engine GroupedLinear)")
         + (Imbalance > 1 ? $", busiest rank {Imbalance:0.##}× the mean routed tokens" : "")
-        + (HostSync ? ", split sizes synchronised to the host before the all-to-all" : ", no host sync before the all-to-all");
+        + (HostSync ? ", split sizes synchronised to the host before the all-to-all" : ", no host sync before the all-to-all")
+        + (Recipe != Fp8ScalingRecipe.Delayed && !GroupedKernel ? $", FP8 {Recipe.Name()} scaling quantizes each expert on its own ({Recipe.LaunchesPerExpert()} kernel{(Recipe.LaunchesPerExpert() > 1 ? "s" : "")} per expert and tensor)" : "")
+        + (Graphs != MoeCudaGraphScope.None ? $", CUDA graphs of {Graphs.Name()}" : "");
 }

@@ -183,8 +183,12 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
             // so a faster attention that leaves more of the ring exposed does not add to the wait as well.
             double beforeSync = exchange + attentionSideGemm + attention.Forward + elementwise.Forward / 2 + routerGemm + cp.Forward + tp.Forward / 2;
             hostWait = MoeHostSync.Seconds(hostLayerForwardS, perOp, l.Ep, t, (double)moe3.Experts / l.Ep, moe3.Shared > 0,
-                beforeSync, exchange, loopSlack);
+                beforeSync, exchange, loopSlack, sw.MoeDispatch.Graphs);
         }
+
+        // FP8 recipes other than delayed scaling quantize each local expert's input and gradient with launches of their own (MoeQuantizeLaunches).
+        if (moeLayer && m.Moe is { } moe4 && hostLayerForwardS > 0)
+            hostWait += MoeQuantizeLaunches.Seconds(sw.MoeDispatch.Recipe, eightBit, sw.MoeDispatch.GroupedKernel, (double)moe4.Experts / l.Ep, loopSlack);
 
         // Checkpointing by op saves only every other matmul's output: the others are recomputed in the backward.
         double selectiveGemm = sw.OpSelectiveRecompute && l.Recompute == Workload.Recompute.Selective

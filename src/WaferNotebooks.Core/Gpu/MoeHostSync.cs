@@ -1,3 +1,5 @@
+using WaferNotebooks.Core.Catalog;
+
 namespace WaferNotebooks.Core.Gpu;
 
 /// <summary>
@@ -54,6 +56,22 @@ public static class MoeHostSync
     /// <c>distributed_data_parallel.py</c>, core_v0.15.0): 2. No kernels, so nothing queued covers them.</summary>
     public const int ExpertWeightBackwardOps = 2;
 
+    /// <summary>Host operations of one replayed CUDA graph (Transformer Engine's graphed callable: one autograd
+    /// operation around <c>graph.replay()</c>), counted like any other operation.</summary>
+    public const int GraphReplayOps = 1;
+
+    /// <summary>Host operations from the previous layer's combine to the sync, less the attention half: router, preprocess,
+    /// device-to-host copies, permutation, the previous layer's unpermute (and shared-expert add). Graphed, the router is one
+    /// replay, and the router with the preprocess one replay; the copies stay launches (Megatron-Core moves them after the graph).</summary>
+    public static int BeforeSyncLaunches(bool exchange, bool shared, MoeCudaGraphScope graphs)
+    {
+        int preprocess = exchange ? PreprocessKernels : PreprocessKernelsLocal, copies = exchange ? DtohCopies : DtohCopiesLocal;
+        int routing = graphs.HasFlag(MoeCudaGraphScope.Preprocess) ? GraphReplayOps
+            : graphs.HasFlag(MoeCudaGraphScope.Router) ? GraphReplayOps + preprocess
+            : RouterKernels + preprocess;
+        return routing + copies + PermuteKernels + 1 + (shared ? 1 : 0);
+    }
+
     /// <summary>Grouped linears per expert MLP: the up (gated) and the down projection.</summary>
     public const int GroupedLinearsPerExpertMlp = 2;
 
@@ -70,19 +88,20 @@ public static class MoeHostSync
     /// wait shrinks continuously as the GPU gets slower and a faster GPU is never slower. The backward also
     /// pays, after each grouped linear's weight-gradient loop, the per-expert gradient hand-back
     /// (<see cref="ExpertWeightBackwardOps"/>), less that linear's lead (its data- and weight-gradient
-    /// loops: twice the forward's).
+    /// loops: twice the forward's). <paramref name="graphs"/>: the parts captured in CUDA graphs, each one replay
+    /// (<see cref="BeforeSyncLaunches"/>; the attention half one operation instead of half the layer's host time).
     /// </summary>
     public static FwdBwd Seconds(double hostLayerForwardS, double perOpS, int ep, int tp, double localExperts, bool shared,
-        double gpuBeforeSyncS, double dispatchS, double loopSlackS)
+        double gpuBeforeSyncS, double dispatchS, double loopSlackS, MoeCudaGraphScope graphs = MoeCudaGraphScope.None)
     {
         if (perOpS <= 0) return default;
         bool exchange = ep > 1 || tp > 1, sorted = localExperts > 1;
         int a2a = ep > 1 ? 1 : 0, tpComm = tp > 1 ? 1 : 0;
         // Before the sync: the attention half of the layer's launches, the router, preprocess, copies
         // and permutation, and the previous layer's unpermute (and shared-expert add), against the GPU's work in that stretch.
-        int beforeSync = RouterKernels + (exchange ? PreprocessKernels + DtohCopies : PreprocessKernelsLocal + DtohCopiesLocal)
-            + PermuteKernels + 1 + (shared ? 1 : 0);
-        double waitBefore = Math.Max(0, hostLayerForwardS / 2 + beforeSync * perOpS - gpuBeforeSyncS);
+        int beforeSync = BeforeSyncLaunches(exchange, shared, graphs);
+        double attentionHalf = graphs.HasFlag(MoeCudaGraphScope.Attention) ? GraphReplayOps * perOpS : hostLayerForwardS / 2;
+        double waitBefore = Math.Max(0, attentionHalf + beforeSync * perOpS - gpuBeforeSyncS);
         // The host's return from the sync and the first launch after it: the GPU has nothing queued.
         double wake = (1 + a2a) * perOpS;
         // While the dispatch runs: the probabilities' all-to-all, TP all-gathers, the sort.

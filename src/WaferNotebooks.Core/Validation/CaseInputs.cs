@@ -71,6 +71,15 @@ public sealed record CaseInputs
     /// <summary>Column <c>fp8_param_gather</c>: 1 if FP8 parameters were kept and gathered at 1 byte (Megatron-Core <c>fp8_param_gather</c>), 0 if not; empty: off.</summary>
     public bool? Fp8ParamGather { get; init; }
 
+    /// <summary>Column <c>fp8_recipe</c>: Transformer Engine's FP8 scaling recipe (delayed, current, mxfp8, blockwise), which sets the
+    /// per-expert quantize launches of an MoE model's grouped linears (docs/gpu-model.md §4.6); empty: delayed, the framework's default.</summary>
+    public Fp8ScalingRecipe? Fp8Recipe { get; init; }
+
+    /// <summary>Column <c>cuda_graph_scope</c>: the parts of each layer captured in Transformer Engine CUDA graphs, Megatron-Core's names
+    /// joined by '+' (attn, moe_router, moe_preprocess) or none; sets an MoE layer's host operations before the dispatcher's sync
+    /// (docs/gpu-model.md §4.6). Empty: none.</summary>
+    public MoeCudaGraphScope? CudaGraphScope { get; init; }
+
     /// <summary>Columns <c>q_lora_rank</c>, <c>kv_lora_rank</c>, <c>qk_rope_head_dim</c>, <c>v_head_dim</c>: multi-head latent attention (DeepSeek-V2/V3; head_dim is then the non-rotary query/key width); null without kv_lora_rank.</summary>
     public LatentAttention? Mla { get; init; }
 
@@ -91,7 +100,7 @@ public sealed record CaseInputs
         "framework", "software_date", "attention", "dropout", "grad_reduce_dtype", "activation_offload", "power_cap_w",
         "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
         "interleaved", "tensor_parallel", "compiled", "tp_comm_overlap", "fp8_param_gather",
-        "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers", "mtp_layers",
+        "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers", "mtp_layers", "fp8_recipe", "cuda_graph_scope",
     ];
 
     /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
@@ -147,7 +156,17 @@ public sealed record CaseInputs
                 ? throw new FormatException("column windowed_layers needs sliding_window (the window in tokens)")
                 : integer("windowed_layers"),
             MtpLayers = integer("mtp_layers"),
+            Fp8Recipe = cell("fp8_recipe") is { Length: > 0 } recipe
+                ? Fp8ScalingRecipes.Parse(recipe) ?? throw new FormatException($"column fp8_recipe must be one of {string.Join(", ", Fp8ScalingRecipes.Names)}, not '{recipe}'")
+                : null,
+            CudaGraphScope = cell("cuda_graph_scope") is { Length: > 0 } graphs ? GraphScope(graphs) : null,
         };
+    }
+
+    static MoeCudaGraphScope GraphScope(string text)
+    {
+        try { return MoeCudaGraphScopes.Parse(text); }
+        catch (FormatException e) { throw new FormatException($"column cuda_graph_scope: {e.Message}"); }
     }
 
     static DateOnly? Date(string text)

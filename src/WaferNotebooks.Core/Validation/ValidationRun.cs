@@ -362,7 +362,7 @@ public sealed class ValidationRun(
     /// (fused/unfused), <c>grad_reduce_dtype</c> (bf16/fp16: gradients accumulated and reduced in
     /// 16 bits, <see cref="GpuSoftware.WithBf16GradientReduction"/>), <c>tp_comm_overlap</c>
     /// (<see cref="GpuSoftware.WithTensorParallelOverlap"/>), <c>fp8_param_gather</c>
-    /// (<see cref="GpuSoftware.WithFp8ParamGather"/>) and <c>compiled</c> (1: <c>torch.compile</c>
+    /// (<see cref="GpuSoftware.WithFp8ParamGather"/>), <c>fp8_recipe</c> (<see cref="MoeDispatch.Recipe"/>), <c>cuda_graph_scope</c> (<see cref="MoeDispatch.Graphs"/>) and <c>compiled</c> (1: <c>torch.compile</c>
     /// fuses the elementwise ops an eager stack runs one by one).
     /// </summary>
     public static GpuSoftware SoftwareFor(ValidationCase c, SystemSpec system)
@@ -374,6 +374,8 @@ public sealed class ValidationRun(
         if (inputs.Compiled == true) stack = stack.WithEagerKernels(false);
         if (inputs.TpCommOverlap is { } overlap) stack = stack with { TensorParallelOverlap = overlap };
         if (inputs.Fp8ParamGather is { } fp8Gather) stack = stack with { Fp8ParamGather = fp8Gather };
+        if (inputs.Fp8Recipe is { } recipe) stack = stack.WithMoeDispatch(stack.MoeDispatch with { Recipe = recipe });
+        if (inputs.CudaGraphScope is { } graphs) stack = stack.WithMoeDispatch(stack.MoeDispatch with { Graphs = graphs });
         return stack;
     }
 

@@ -22,6 +22,10 @@ public class MoeDispatchOptionTests
         Assert.Equal(MoeDispatch.Flat with { GroupedKernel = true }, Estimate(("--moe-dispatch", "gemm=grouped")).Job.Software!.MoeDispatch);
         Assert.Equal(MoeDispatch.Flat with { Overlap = true }, Estimate(("--framework", "megatron-core"), ("--moe-dispatch", "overlap=on")).Job.Software!.MoeDispatch);
         Assert.Equal(MoeDispatch.DeepSeekV3, Estimate(("--framework", "deepseek")).Job.Software!.MoeDispatch);
+        Assert.Equal(MoeDispatch.Flat with { Recipe = Fp8ScalingRecipe.Current }, Estimate(("--moe-dispatch", "recipe=current")).Job.Software!.MoeDispatch);
+        Assert.Equal(Fp8ScalingRecipe.Delayed, MoeDispatch.Flat.Recipe);
+        Assert.Equal(MoeDispatch.Flat with { Graphs = MoeCudaGraphScope.Router | MoeCudaGraphScope.Preprocess },
+            Estimate(("--moe-dispatch", "graphs=moe_router+moe_preprocess")).Job.Software!.MoeDispatch);
     }
 
     [Theory]
@@ -32,6 +36,8 @@ public class MoeDispatchOptionTests
     [InlineData("dualpipe=on", "unknown key 'dualpipe'; expected nodes, fp8, overlap, gemm, imbalance")]
     [InlineData("gemm=fast", "gemm=fast: expected grouped (one grouped GEMM kernel for a rank's experts) or loop")]
     [InlineData("overlap", "is not KEY=VALUE")]
+    [InlineData("graphs=moe_preprocess", "graphs=moe_preprocess: moe_preprocess is captured only with moe_router")]
+    [InlineData("recipe=nvfp4", "recipe=nvfp4: expected the FP8 scaling recipe of the expert GEMMs, one of delayed, current, mxfp8, blockwise")]
     [InlineData(",", "give at least one of nodes, fp8, overlap")]
     public void Bad_values_say_what_was_wrong_and_what_would_be_right(string value, string message) =>
         Assert.Contains(message, Assert.Throws<WaferInputException>(() => Estimate(("--moe-dispatch", value))).Message);

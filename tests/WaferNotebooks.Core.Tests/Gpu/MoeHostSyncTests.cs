@@ -35,6 +35,42 @@ public class MoeHostSyncTests
     }
 
     [Fact]
+    public void Cuda_graphs_make_the_router_and_preprocess_one_replay_and_the_attention_half_one_operation()
+    {
+        // EP 8: 7 router + 8 preprocess + 4 copies + 4 permute + 1 unpermute = 24 launches ungraphed; the router graphed, 1 + 8 + 4 + 4 + 1 = 18;
+        // router and preprocess graphed, 1 + 4 + 4 + 1 = 10 (the copies move after the graph and stay launches).
+        Assert.Equal(24, MoeHostSync.BeforeSyncLaunches(exchange: true, shared: false, MoeCudaGraphScope.None));
+        Assert.Equal(18, MoeHostSync.BeforeSyncLaunches(true, false, MoeCudaGraphScope.Router));
+        Assert.Equal(10, MoeHostSync.BeforeSyncLaunches(true, false, MoeCudaGraphScope.Router | MoeCudaGraphScope.Preprocess));
+        // Same stretch as above (300 µs of GPU work): 400 µs + 10 · 20 µs − 300 µs = 300 µs instead of 580 µs; with the attention
+        // half graphed too, 20 µs + 200 µs < 300 µs: nothing waits before the sync.
+        var graphed = MoeHostSync.Seconds(Host, Op, ep: 8, tp: 1, localExperts: 16, shared: false, gpuBeforeSyncS: 300e-6, dispatchS: 150e-6, loopSlackS: 0,
+            MoeCudaGraphScope.Router | MoeCudaGraphScope.Preprocess);
+        Assert.Equal(300e-6 + 40e-6 + 60e-6, graphed.Forward, 1e-12);
+        var withAttention = MoeHostSync.Seconds(Host, Op, 8, 1, 16, false, 300e-6, 150e-6, 0, MoeCudaGraphScope.Attention | MoeCudaGraphScope.Router | MoeCudaGraphScope.Preprocess);
+        Assert.Equal(40e-6 + 60e-6, withAttention.Forward, 1e-12);
+        // The backward has no sync and no graphed part that changes here.
+        Assert.Equal(graphed.Backward, withAttention.Backward);
+        Assert.Equal(MoeHostSync.Seconds(Host, Op, 8, 1, 16, false, 300e-6, 150e-6, 0).Backward, graphed.Backward);
+    }
+
+    [Theory]
+    [InlineData("moe_router+moe_preprocess", MoeCudaGraphScope.Router | MoeCudaGraphScope.Preprocess)]
+    [InlineData(" attn+moe_router ", MoeCudaGraphScope.Attention | MoeCudaGraphScope.Router)]
+    [InlineData("none", MoeCudaGraphScope.None)]
+    public void Scopes_take_megatron_cores_names(string text, MoeCudaGraphScope scope)
+    {
+        Assert.Equal(scope, MoeCudaGraphScopes.Parse(text));
+        Assert.Equal(scope, MoeCudaGraphScopes.Parse(scope.Name()));
+    }
+
+    [Theory]
+    [InlineData("moe_preprocess", "only with moe_router")]
+    [InlineData("moe", "'moe' is not a CUDA graph scope; expected none or attn, moe_router, moe_preprocess joined by '+'")]
+    public void Bad_scopes_say_what_would_be_right(string text, string message) =>
+        Assert.Contains(message, Assert.Throws<FormatException>(() => MoeCudaGraphScopes.Parse(text)).Message);
+
+    [Fact]
     public void Long_gpu_work_hides_everything_but_the_wake()
     {
         // 2 ms of GPU work before the sync covers the 880 µs of launches; GEMMs above the loop's floor keep the host ahead.

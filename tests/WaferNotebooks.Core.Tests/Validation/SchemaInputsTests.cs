@@ -129,6 +129,9 @@ public class SchemaInputsTests
         Assert.False(ValidationRun.SoftwareFor(c, system).FusedAttention);
         Assert.True(ValidationRun.SoftwareFor(c with { Inputs = c.Inputs with { FusedAttention = true } }, system).FusedAttention);
         Assert.False(ValidationRun.SoftwareFor(c with { Inputs = c.Inputs with { GradientsInFp32 = false } }, system).GradientsInFp32);
+        Assert.Equal(Fp8ScalingRecipe.Delayed, ValidationRun.SoftwareFor(c, system).MoeDispatch.Recipe);
+        Assert.Equal(Fp8ScalingRecipe.Mxfp8, ValidationRun.SoftwareFor(c with { Inputs = c.Inputs with { Fp8Recipe = Fp8ScalingRecipe.Mxfp8 } }, system).MoeDispatch.Recipe);
+        Assert.Equal(MoeCudaGraphScope.Attention, ValidationRun.SoftwareFor(c with { Inputs = c.Inputs with { CudaGraphScope = MoeCudaGraphScope.Attention } }, system).MoeDispatch.Graphs);
     }
 
     const string ProfileHeader = "id,model,layers,hidden,ffn_hidden,heads,seq_len,global_batch_seqs,micro_batch,system,devices,tp,pp,dp,vpp,zero_stage,recompute,sequence_parallel,precision,metric,value,framework,software_date,tp_comm_overlap,fp8_param_gather,source,notes";
@@ -158,6 +161,15 @@ public class SchemaInputsTests
         Assert.True(ds2021.Predicted < Row(zero3, "deepspeed", "2022-06").Predicted);
         Assert.Equal(GpuSoftware.Modern.WithDeepSpeed2021Zero3().Zero3SyncPerTensorS, TrainingFramework.DeepSpeed.SoftwareAt(new DateOnly(2021, 9, 1)).Zero3SyncPerTensorS);
         Assert.Equal(0, TrainingFramework.DeepSpeed.SoftwareAt(new DateOnly(2021, 10, 1)).Zero3SyncPerTensorS);
+        // fp8_recipe names the FP8 scaling recipe of an MoE model's expert GEMMs; a name outside the four is a reason for that row.
+        var mx = new ValidationRun().Run($"{ProfileHeader},fp8_recipe\nr,GPT,24,12288,49152,96,8192,512,1,dgx-h100,64,{tp8},full,,fp8,hfu_tflops_per_device,300,megatron-core,2025-11,,,src,,mxfp8\n", "inline").Rows[0];
+        Assert.False(mx.Skipped, mx.Reason);
+        var nv = new ValidationRun().Run($"{ProfileHeader},fp8_recipe\nr,GPT,24,12288,49152,96,8192,512,1,dgx-h100,64,{tp8},full,,fp8,hfu_tflops_per_device,300,megatron-core,2025-11,,,src,,nvfp4\n", "inline").Rows[0];
+        Assert.True(nv.Skipped);
+        Assert.Contains("column fp8_recipe must be one of delayed, current, mxfp8, blockwise, not 'nvfp4'", nv.Reason);
+        var scope = new ValidationRun().Run($"{ProfileHeader},fp8_recipe,cuda_graph_scope\nr,GPT,24,12288,49152,96,8192,512,1,dgx-h100,64,{tp8},full,,fp8,hfu_tflops_per_device,300,megatron-core,2025-11,,,src,,,moe_preprocess\n", "inline").Rows[0];
+        Assert.True(scope.Skipped);
+        Assert.Contains("column cuda_graph_scope: moe_preprocess is captured only with moe_router", scope.Reason);
         // A value outside 0/1 is a reason for that row.
         var bad = Row(tp8, "megatron-core", "2025-11", tpOverlap: "yes");
         Assert.True(bad.Skipped);
