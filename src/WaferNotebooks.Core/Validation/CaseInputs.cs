@@ -82,6 +82,12 @@ public sealed record CaseInputs
     /// <summary>Column <c>mtp_layers</c>: multi-token prediction modules trained with the model (DeepSeek-V3: 1); empty: none.</summary>
     public int? MtpLayers { get; init; }
 
+    /// <summary>Column <c>remat_policy</c>: the JAX remat policy a MaxText run names (<see cref="Workload.RematPolicy"/>: full, minimal, save_qkv_proj, ...); empty: Megatron's meaning of <c>recompute</c>.</summary>
+    public Workload.RematPolicy? RematPolicy { get; init; }
+
+    /// <summary>Column <c>parallel_block</c>: 1 if attention and MLP read the same normed input and add to the residual together (GPT-J, PaLM, MaxText until 2024-02), 0 or empty for the sequential block.</summary>
+    public bool? ParallelBlock { get; init; }
+
     /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
     public TrainingFramework ResolvedFramework => Framework ?? TrainingFramework.Mainstream(SoftwareDate);
 
@@ -92,6 +98,7 @@ public sealed record CaseInputs
         "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
         "interleaved", "tensor_parallel", "compiled", "tp_comm_overlap", "fp8_param_gather",
         "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers", "mtp_layers",
+        "remat_policy", "parallel_block",
     ];
 
     /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
@@ -147,7 +154,15 @@ public sealed record CaseInputs
                 ? throw new FormatException("column windowed_layers needs sliding_window (the window in tokens)")
                 : integer("windowed_layers"),
             MtpLayers = integer("mtp_layers"),
+            RematPolicy = cell("remat_policy") is { Length: > 0 } remat ? RematOf(remat) : null,
+            ParallelBlock = Flag("parallel_block"),
         };
+    }
+
+    static Workload.RematPolicy RematOf(string name)
+    {
+        try { return Workload.RematPolicy.Parse(name); }
+        catch (FormatException e) { throw new FormatException($"column remat_policy: {e.Message}"); }
     }
 
     static DateOnly? Date(string text)

@@ -85,9 +85,15 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // docs/gpu-model.md §3.7, not the eager fp32 loss once charged to it: llm-foundry A100 4.2% -> 6.8%, MPT-125M +2.2% -> +22.9%;
         // the eager loss had hidden a miss of the small MPT models that is not their loss). torchtitan's op-level recompute kept in
         // memory as its policy saves (§3.7) let the 8B rows fit, so their ranges carry the input spread: coverage 63.3% -> 69.7%.
-        Assert.True(s.MeanAbsError <= 0.167, $"mean |error| {s.MeanAbsError:P1} (reached 16.6%; 16.0% with the eager loss charged to llm-foundry; 16.8% before the expert gradient hand-back)");
-        Assert.True(s.MedianAbsError <= 0.081, $"median |error| {s.MedianAbsError:P1} (reached 8.0%; 7.2% with the eager loss charged to llm-foundry)");
-        Assert.True(s.Coverage >= 0.69, $"coverage {s.Coverage:P1} (reached 69.7%; target 70%; 63.3% before the op-level recompute's memory)");
+        // Re-set from 16.7% / 8.1% (reached 16.6% / 8.0%) when the MaxText rows took the model and scripts that produced their tables
+        // (MaxText@76bd53b0f, 2023-12: the base.yml of then, ReLU MLP, head_dim 256, parallel block; per-device batch 8/4/2/2/2, 512B at
+        // tp 16) and their remat policies as JAX runs them (docs/gpu-model.md §5.2, §3.8): every MaxText row now fits, so coverage rose
+        // from 69.7% to 82.6% (v5p 0/12 -> 11/12 inside, v5e 6/9 -> 9/9), but the TPU v5e rows, uncalibrated, went from 6.0% (right by
+        // accident with the 2024 model) to 11.7%, all too fast: full remat no longer redoes the projections whose outputs the backward
+        // never reads, and the 2023 shapes are wider. That moved the mean and the median; the target stays mean < 15%: not met.
+        Assert.True(s.MeanAbsError <= 0.171, $"mean |error| {s.MeanAbsError:P1} (reached 17.1%; 16.6% with the MaxText rows' 2024 model and Megatron's recompute; 16.0% with the eager loss charged to llm-foundry; 16.8% before the expert gradient hand-back)");
+        Assert.True(s.MedianAbsError <= 0.098, $"median |error| {s.MedianAbsError:P1} (reached 9.8%; 8.0% with the MaxText rows' 2024 model; 7.2% with the eager loss charged to llm-foundry)");
+        Assert.True(s.Coverage >= 0.82, $"coverage {s.Coverage:P1} (reached 82.6%, target 70% met; 69.7% before MaxText's remat policies let its rows fit; 63.3% before the op-level recompute's memory)");
         Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -150,15 +156,28 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Report("rows in no fit", held);
         Assert.True(held.Count >= 96, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        // Re-set from 21.0% (reached 20.9%) when llm-foundry's loss was read from its source (above): 21.6%.
-        Assert.True(mean <= 0.217, $"held-out mean |error| {mean:P1} (reached 21.6% over 96 rows with llm-foundry's loss read from its source, §3.7; 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        // Re-set from 21.0% (reached 20.9%) when llm-foundry's loss was read from its source (above): 21.6%; from 21.7% when the
+        // held-out TPU v5e rows took the model that produced their table and JAX's full remat (above): 22.1%.
+        Assert.True(mean <= 0.221, $"held-out mean |error| {mean:P1} (reached 22.1% over 96 rows with the MaxText rows' 2023 model and remat policies, §5.2; 21.6% over 96 rows with llm-foundry's loss read from its source, §3.7; 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
+    }
+
+    [Fact]
+    public void MaxText_rows_fit_under_the_remat_policies_they_ran()
+    {
+        // The rows ran, so the memory model must fit them: with the 2023 model, the scripts' per-device batch and each policy's
+        // saved tensors sharded as MaxText shards them (docs/gpu-model.md §5.2), all 21 fit (12 v5p and 3 v5e did not before).
+        var rows = CrossValidated().OutOfGroup.Rows.Where(r => r.Id.StartsWith("maxtext-") && !r.Skipped).ToList();
+        Assert.Equal(21, rows.Count);
+        Assert.All(rows, r => Assert.Null(r.DoesNotFit));
+        // Their ranges then come from the share band: 20 of 21 inside (the 512B 1x v5p-1024 row, full remat, 0.7% above its high end).
+        Assert.True(rows.Count(r => r.InsideRange == true) >= 20, $"{rows.Count(r => r.InsideRange == true)} of 21 MaxText rows inside their ranges (reached 20)");
     }
 
     [Fact]
     public void The_non_NVIDIA_calibrations_hold_out_of_sample()
     {
-        // Gaudi 2 (sustained share 0.61), TPU v5p (0.892), MI355X and MI350X were fitted by wafer calibrate to rows of this
+        // Gaudi 2 (sustained share 0.61), TPU v5p (0.869; 0.892 before its rows took the 2023 model and remat policies), MI355X and MI350X were fitted by wafer calibrate to rows of this
         // file; leaving each source out, its rows are predicted with the share refitted on the others.
         var cv = CrossValidated();
         double Mean(string prefix, string except = "") => cv.OutOfGroup.Rows
@@ -166,10 +185,10 @@ public class PublishedRunsTests(ITestOutputHelper output)
         double gaudi = Mean("gaudi2-"), v5p = Mean("maxtext-v5p-", "maxtext-v5p-512b-");
         output.WriteLine($"cross-validated: Gaudi 2 {gaudi:P1} (uncalibrated 50.6%), TPU v5p fitted sizes {v5p:P1} (uncalibrated 10.3%)");
         Assert.True(gaudi <= 0.18, $"Gaudi 2 cross-validated mean {gaudi:P1} (reached 17.7%)");
-        Assert.True(v5p <= 0.05, $"TPU v5p cross-validated mean {v5p:P1} (reached 4.2%)");
+        Assert.True(v5p <= 0.05, $"TPU v5p cross-validated mean {v5p:P1} (reached 4.6%; 4.2% with the 2024 model and Megatron's recompute)");
         var shipped = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).ToDictionary(v => v.Accelerator + " " + v.Constant, v => v.Value);
         Assert.Equal(0.61, shipped["gaudi2 sustained_matmul_share"], 0.01);
-        Assert.Equal(0.892, shipped["tpu-v5p sustained_matmul_share"], 0.01);
+        Assert.Equal(0.869, shipped["tpu-v5p sustained_matmul_share"], 0.01);
 
         // MI355X (0.87) and MI350X (0.763) were fitted to MLPerf Training v5.1 Llama 3.1 8B on one 8-GPU node, one row
         // per submitter (AMD, Dell, Supermicro, GigaComputing; AMD, Cisco), all running AMD's reference code. Each row

@@ -1,0 +1,99 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Commands;
+using WaferNotebooks.Core.Validation;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Tests.WorkloadTests;
+
+/// <summary>MaxText's remat policies: what a layer keeps and what the backward redoes, counted by hand.</summary>
+public class RematPolicyTests
+{
+    // MaxText's 32B of 2023-12 (global_parameter_scale 32): h = 10240, 32 heads of 256 (q = kv = 8192), plain MLP of 32768.
+    static readonly ModelSpec Parallel32b = new("mt32", "MaxText 32B", 32, 10240, 32768, FfnKind.Gelu, 32, 32, 256, 32768, 2048, ParallelBlock: true);
+    static readonly ModelSpec Sequential32b = Parallel32b with { ParallelBlock = false };
+
+    static RematPolicy P(string name) => RematPolicy.Parse(name);
+
+    [Fact]
+    public void Minimal_keeps_the_input_qkv_and_mlp_input_sharded_over_tensor()
+    {
+        // Parallel block: input 2h + Q, K, V 6·8192 + MLP input 2·32768, all over tp = 4.
+        Assert.Equal((20480 + 6 * 8192 + 2 * 32768) / 4.0, P("minimal").SavedBytesPerToken(Parallel32b, 32768, 4, true, true), 6);
+        // Sequential block: the output projection is read to rebuild the residual the MLP's norm reads: + 2h/4.
+        Assert.Equal((20480 + 6 * 8192 + 20480 + 2 * 32768) / 4.0, P("minimal").SavedBytesPerToken(Sequential32b, 32768, 4, true, true), 6);
+        // A gated MLP keeps both input projections (mlpwi_0, mlpwi_1).
+        var gated = Sequential32b with { Ffn = FfnKind.SwiGlu };
+        Assert.Equal((20480 + 6 * 8192 + 20480 + 4 * 32768) / 4.0, P("minimal").SavedBytesPerToken(gated, 32768, 4, true, true), 6);
+    }
+
+    [Fact]
+    public void Full_keeps_the_layer_input_whole_unless_the_residual_is_sharded()
+    {
+        Assert.Equal(20480 / 4.0, P("full").SavedBytesPerToken(Parallel32b, 32768, 4, true, true), 6);
+        Assert.Equal(20480.0, P("full").SavedBytesPerToken(Parallel32b, 32768, 4, false, true), 6);
+        Assert.Equal(Recompute.Full, P("full").Recompute);
+        Assert.Equal(Recompute.Selective, P("save_qkv_proj").Recompute);
+    }
+
+    [Fact]
+    public void Saving_the_context_keeps_the_attention_output_and_its_log_sum_exp()
+    {
+        // + 2q + 4 bytes per head (fp32 log-sum-exp), over tp = 4; mlpwo is saved by name but never read.
+        double minimal = P("minimal").SavedBytesPerToken(Sequential32b, 32768, 4, true, true);
+        Assert.Equal(minimal + (2 * 8192 + 4 * 32) / 4.0, P("minimal_with_context").SavedBytesPerToken(Sequential32b, 32768, 4, true, true), 6);
+        Assert.Equal(P("save_dot_except_mlp").SavedBytesPerToken(Sequential32b, 32768, 4, true, true),
+            P("save_dot_except_mlpwi").SavedBytesPerToken(Sequential32b, 32768, 4, true, true), 6);
+        Assert.False(P("minimal_with_context").RebuildsAttention(fusedAttention: true));
+        Assert.True(P("minimal_with_context").RebuildsAttention(fusedAttention: false));
+        Assert.True(P("minimal").RebuildsAttention(fusedAttention: true));
+    }
+
+    [Fact]
+    public void The_backward_redoes_only_the_projections_it_reads_unsaved()
+    {
+        // Per token and layer the forward projections are QKV h·3q, output q·h, MLP h·F and F·h: 4q + 2F in units of h.
+        double total = 4 * 8192 + 2 * 32768;
+        Assert.Equal(0, P("minimal").RecomputedGemmShare(Parallel32b, 32768), 9);
+        // full, parallel block: QKV and the MLP input; neither projection's output is read.
+        Assert.Equal((3 * 8192 + 32768) / total, P("full").RecomputedGemmShare(Parallel32b, 32768), 9);
+        // full, sequential block: the output projection too (the MLP's norm reads the residual it feeds).
+        Assert.Equal((4 * 8192 + 32768) / total, P("full").RecomputedGemmShare(Sequential32b, 32768), 9);
+        Assert.Equal((8192 + 32768) / total, P("save_qkv_proj").RecomputedGemmShare(Sequential32b, 32768), 9);
+        Assert.Equal(32768 / total, P("save_dot_except_mlpwi").RecomputedGemmShare(Sequential32b, 32768), 9);
+        // save_out_proj: QKV and the MLP input, the output projection kept.
+        Assert.Equal((3 * 8192 + 32768) / total, P("save_out_proj").RecomputedGemmShare(Sequential32b, 32768), 9);
+    }
+
+    [Fact]
+    public void Names_parse_with_their_old_aliases_and_refuse_what_is_not_modelled()
+    {
+        Assert.Equal("save_qkv_proj", P("proj").Name);
+        Assert.Equal("minimal_with_context", P("minimal_flash").Name);
+        Assert.Contains("recompute none", Assert.Throws<FormatException>(() => P("none")).Message);
+        Assert.Contains("host memory", Assert.Throws<FormatException>(() => P("minimal_offloaded")).Message);
+        var unknown = Assert.Throws<FormatException>(() => P("minimall")).Message;
+        Assert.Contains("not a MaxText remat policy", unknown);
+        Assert.Contains("save_dot_except_mlpwi", unknown);
+    }
+
+    [Fact]
+    public void The_layout_key_sets_the_policy_and_its_recompute_class()
+    {
+        var spec = LayoutSpec.Parse("tp=4,remat=minimal,sp=1");
+        Assert.Equal("minimal", spec.Remat!.Name);
+        Assert.Null(spec.Recompute);
+        var wrong = Assert.Throws<WaferInputException>(() => LayoutSpec.Parse("remat=minimall")).Message;
+        Assert.Contains("save_qkv_proj", wrong);
+    }
+
+    [Fact]
+    public void A_row_whose_remat_policy_and_recompute_disagree_is_refused()
+    {
+        const string header = "id,model,layers,hidden,heads,seq_len,system,metric,value,tp,dp,micro_batch,recompute,remat_policy\n";
+        var row = new ValidationRun().Run(header + "bad,x,4,512,8,1024,tpu-v5p-pod,mfu_percent,50,1,8,1,full,minimal\n", "bad.csv").Rows.Single();
+        Assert.True(row.Skipped);
+        Assert.Contains("remat_policy = minimal", row.Reason);
+        var unknown = new ValidationRun().Run(header + "bad,x,4,512,8,1024,tpu-v5p-pod,mfu_percent,50,1,8,1,,minimall\n", "bad.csv").Rows.Single();
+        Assert.Contains("column remat_policy", unknown.Reason);
+    }
+}
