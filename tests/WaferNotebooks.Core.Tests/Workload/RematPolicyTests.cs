@@ -1,5 +1,8 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Commands;
+using WaferNotebooks.Core.Gpu;
+using WaferNotebooks.Core.Parallel;
+using WaferNotebooks.Core.Tests.GpuTests;
 using WaferNotebooks.Core.Validation;
 using WaferNotebooks.Core.Workload;
 
@@ -62,6 +65,31 @@ public class RematPolicyTests
         Assert.Equal(32768 / total, P("save_dot_except_mlpwi").RecomputedGemmShare(Sequential32b, 32768), 9);
         // save_out_proj: QKV and the MLP input, the output projection kept.
         Assert.Equal((3 * 8192 + 32768) / total, P("save_out_proj").RecomputedGemmShare(Sequential32b, 32768), 9);
+    }
+
+    [Fact]
+    public void A_layer_redoes_the_policys_share_of_its_projections_the_attention_kernel_and_its_elementwise_work()
+    {
+        var m = Parallel32b with { Layers = 4 };
+        var job = new TrainingJob(m, 1e9, 64, 2048, Precision.Bf16);
+        var system = TestSystems.DgxH100;
+        LayerTime Time(string policy) => LayerTime.For(m, false, job, new Layout(Tp: 4, Dp: 2, MicroBatch: 8, Recompute: P(policy).Recompute, SequenceParallel: true, Remat: P(policy)),
+            system, new Collectives(system), GpuSoftware.Modern);
+        var full = Time("full");
+        var (compute, elementwise, comm) = full.Recompute(Recompute.Full, fused: true);
+        // 0.583 of the forward projections (QKV and the MLP input; not the two projections whose outputs the backward never reads),
+        // the attention kernel's forward, all the elementwise forward, and the same share of the forward tensor-parallel traffic.
+        double share = (3 * 8192 + 32768) / (4 * 8192 + 2 * 32768.0);
+        Assert.Equal(share * full.Gemm.Forward + full.Attention.Forward, compute, 9);
+        Assert.Equal(full.Elementwise.Forward, elementwise, 9);
+        Assert.Equal(share * full.Tp.Forward, comm, 9);
+        // minimal: no projection redone; with the context saved, not the attention kernel either.
+        var minimal = Time("minimal");
+        Assert.Equal(minimal.Attention.Forward, minimal.Recompute(Recompute.Selective, fused: true).Compute, 9);
+        Assert.Equal(0, Time("minimal_with_context").Recompute(Recompute.Selective, fused: true).Compute, 9);
+        // Without a policy, Megatron's full recompute repeats the whole forward.
+        var megatron = LayerTime.For(m, false, job, new Layout(Tp: 4, Dp: 2, MicroBatch: 8, Recompute: Recompute.Full, SequenceParallel: true), system, new Collectives(system), GpuSoftware.Modern);
+        Assert.Equal(megatron.Gemm.Forward + megatron.Attention.Forward, megatron.Recompute(Recompute.Full, fused: true).Compute, 9);
     }
 
     [Fact]
