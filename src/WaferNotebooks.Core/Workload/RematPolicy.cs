@@ -132,5 +132,11 @@ public sealed record RematPolicy(string Name, RematSaves Saves)
     /// <summary>Whether the backward reruns the attention kernel: the context is not saved (its output projection's weight gradient reads it), or the attention is unfused (no policy saves the scores).</summary>
     public bool RebuildsAttention(bool fusedAttention) => !fusedAttention || !Saved(RematSaves.Context);
 
+    /// <summary>FLOPs per token the backward redoes (the HFU numerator's recompute): <see cref="RecomputedGemmShare"/> of the layers'
+    /// forward projections, and the attention forward when <see cref="RebuildsAttention"/>.</summary>
+    public double RecomputeFlopsPerToken(ModelSpec m, ParameterCount p, int seqLen, bool fusedAttention) =>
+        RecomputedGemmShare(m, m.FfnHidden) * 2 * p.ActiveLayerMatmul
+        + (RebuildsAttention(fusedAttention) ? TransformerArithmetic.AttentionForwardFlopsPerToken(m, seqLen) : 0);
+
     public override string ToString() => Name;
 }

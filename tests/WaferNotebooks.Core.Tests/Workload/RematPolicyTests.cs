@@ -93,6 +93,19 @@ public class RematPolicyTests
     }
 
     [Fact]
+    public void The_recomputed_flops_count_the_same_share()
+    {
+        var m = Parallel32b with { Layers = 4 };
+        var p = TransformerArithmetic.Parameters(m);
+        // Per layer 4·h·q + 2·h·F = 335,544,320 + 671,088,640 projection weights.
+        Assert.Equal(4 * 1_006_632_960.0, p.ActiveLayerMatmul, 0);
+        double attention = TransformerArithmetic.AttentionForwardFlopsPerToken(m, 2048);
+        Assert.Equal(7.0 / 12 * 2 * 4 * 1_006_632_960.0 + attention, P("full").RecomputeFlopsPerToken(m, p, 2048, true), 0);
+        Assert.Equal(attention, P("minimal").RecomputeFlopsPerToken(m, p, 2048, true), 0);
+        Assert.Equal(0, P("minimal_with_context").RecomputeFlopsPerToken(m, p, 2048, true), 0);
+    }
+
+    [Fact]
     public void Names_parse_with_their_old_aliases_and_refuse_what_is_not_modelled()
     {
         Assert.Equal("save_qkv_proj", P("proj").Name);
