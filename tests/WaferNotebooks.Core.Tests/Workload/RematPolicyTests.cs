@@ -125,6 +125,14 @@ public class RematPolicyTests
         Assert.Null(spec.Recompute);
         var wrong = Assert.Throws<WaferInputException>(() => LayoutSpec.Parse("remat=minimall")).Message;
         Assert.Contains("save_qkv_proj", wrong);
+        var job = new TrainingJob(Parallel32b, 1e9, 64, 2048, Precision.Bf16);
+        var layout = LayoutSpec.Parse("tp=4,mb=8,remat=full").Resolve(8, job, TestSystems.DgxH100);
+        Assert.Equal(Recompute.Full, layout.Recompute);
+        Assert.EndsWith(",remat=full", layout.ToString());
+        var disagree = Assert.Throws<WaferInputException>(() => LayoutSpec.Parse("tp=4,mb=8,remat=full,recompute=selective").Resolve(8, job, TestSystems.DgxH100)).Message;
+        Assert.Contains("remat=full is recompute=full", disagree);
+        var partial = Assert.Throws<WaferInputException>(() => LayoutSpec.Parse("tp=4,mb=8,remat=full,rl=2").Resolve(8, job, TestSystems.DgxH100)).Message;
+        Assert.Contains("applies to every layer", partial);
     }
 
     [Fact]
