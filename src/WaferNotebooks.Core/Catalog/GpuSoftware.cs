@@ -25,7 +25,8 @@ public sealed record GpuSoftware(
     bool PerChunkGradientReduction = true,
     AttentionKernel AttentionKernel = AttentionKernel.Native,
     CrossEntropyKernel? Loss = null,
-    bool OpSelectiveRecompute = false)
+    bool OpSelectiveRecompute = false,
+    bool XlaBuffers = false)
 {
     /// <summary>The cross-entropy kernel the stack runs (<see cref="Catalog.CrossEntropyKernel"/>); Megatron-Core's unless the stack says otherwise.</summary>
     public CrossEntropyKernel CrossEntropy => Loss ?? CrossEntropyKernel.Fp32Copy;
@@ -146,6 +147,11 @@ public sealed record GpuSoftware(
     /// <summary>Fused attention by the given kernel generation (FlashAttention-2 or the first generation instead of the device's own): <see cref="AttentionKernels"/>.</summary>
     public GpuSoftware WithAttentionKernel(AttentionKernel kernel) => this with { AttentionKernel = kernel };
 
+    /// <summary>The step's memory as XLA lays it out (JAX: MaxText, Pax, T5X): every buffer is assigned when the step is compiled,
+    /// collectives' buffers included, so there is no caching allocator's reserved-but-unused slack and no communicator buffers beside
+    /// the program (<see cref="Gpu.DeviceMemory.FixedBuffersGb"/>, <see cref="Gpu.DeviceMemory.FragmentationShare"/> do not apply).</summary>
+    public GpuSoftware WithXlaBuffers() => this with { XlaBuffers = true };
+
     public string Describe() =>
         (!FusedAttention ? "attention scores materialised in HBM (softmax, dropout memory-bound)"
             : AttentionKernel == AttentionKernel.AmpereMma ? "fused (flash) attention by a FlashAttention-2-class kernel (Ampere mma.sync; about a third of peak on Hopper): no s×s scores in HBM"
@@ -159,6 +165,7 @@ public sealed record GpuSoftware(
         + (EagerKernels ? "; eager PyTorch: elementwise ops unfused, one kernel and one HBM round trip each" : "")
         + (OpSelectiveRecompute ? "; selective recompute by op (torchtitan): every second matmul of a layer and its elementwise ops recomputed" : "")
         + (Fp8Casts == Fp8Casts.TransformerEngine ? "" : Fp8Casts == Fp8Casts.Dynamic ? "; FP8, when used, by dynamic scaling (amax pass, then cast, weights every micro-batch)" : "; FP8, when used, by Transformer Engine linears (weights cast every micro-batch)")
+        + (XlaBuffers ? "; buffers assigned by XLA when the step compiles (no allocator slack or communicator buffers)" : "")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
         + (MoeDispatch == MoeDispatch.Flat ? "" : "; MoE dispatch: " + MoeDispatch.Describe())
         + (CrossEntropy == CrossEntropyKernel.Fp32Copy ? ""

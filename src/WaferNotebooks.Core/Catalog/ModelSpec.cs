@@ -45,4 +45,8 @@ public sealed record ModelSpec(
     SlidingWindow? Window = null,
     /// <summary>Multi-token prediction modules trained beside the model (DeepSeek-V3 §2.2: D = 1; Megatron-Core <c>mtp_num_layers</c>), each one more
     /// transformer layer and a 2h→h projection predicting one token further, sharing the embedding and the output head; 0: none.</summary>
-    int MtpLayers = 0);
+    int MtpLayers = 0,
+    /// <summary>Parallel block: attention and MLP read the same normed layer input and both outputs add to the residual (GPT-J, PaLM;
+    /// MaxText's default decoder layer until 2024-02); false for the sequential block (the MLP reads the post-attention residual).
+    /// Only what a remat policy keeps depends on it (<see cref="Workload.RematPolicy"/>).</summary>
+    bool ParallelBlock = false);

@@ -26,13 +26,14 @@ public sealed record LayoutSpec(
     int? LastStageLayers = null,
     int? ShardGroup = null,
     int? SecondaryShard = null,
-    int? OffloadLayers = null)
+    int? OffloadLayers = null,
+    RematPolicy? Remat = null)
 {
     private const string Option = "--layout";
 
-    public static IReadOnlyList<string> Keys { get; } = ["tp", "pp", "dp", "cp", "ep", "vpp", "mb", "zero", "recompute", "sp", "rl", "first", "last", "shard", "hpz", "offload"];
+    public static IReadOnlyList<string> Keys { get; } = ["tp", "pp", "dp", "cp", "ep", "vpp", "mb", "zero", "recompute", "sp", "rl", "first", "last", "shard", "hpz", "offload", "remat"];
 
-    /// <summary>Parses tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1 (rl=N: full recompute of N layers per stage; first=N, last=N: layers of the first and last pipeline stages; shard=N: ZeRO shards over N of the data-parallel ranks, HSDP; hpz=N: ZeRO++ secondary weight shards over N ranks; offload=N: activations of N layers per stage in host memory).</summary>
+    /// <summary>Parses tp=8,pp=4,dp=32,cp=1,ep=1,vpp=2,mb=1,zero=1,recompute=selective,sp=1 (rl=N: full recompute of N layers per stage; first=N, last=N: layers of the first and last pipeline stages; shard=N: ZeRO shards over N of the data-parallel ranks, HSDP; hpz=N: ZeRO++ secondary weight shards over N ranks; offload=N: activations of N layers per stage in host memory; remat=NAME: a MaxText remat policy, <see cref="RematPolicy"/>).</summary>
     public static LayoutSpec Parse(string text)
     {
         var spec = new LayoutSpec();
@@ -65,6 +66,7 @@ public sealed record LayoutSpec(
                 "shard" => spec with { ShardGroup = ValueParsers.ParsePositiveInt(name, value) },
                 "hpz" => spec with { SecondaryShard = ValueParsers.ParsePositiveInt(name, value) },
                 "offload" => spec with { OffloadLayers = ValueParsers.ParsePositiveInt(name, value) },
+                "remat" => spec with { Remat = RematPolicy.Parse(ValueParsers.ParseChoice(name, value, RematPolicy.Names)) },
                 _ => throw new WaferInputException($"{Option} '{text}': unknown key '{key}';{DidYouMean(key)} expected {string.Join(", ", Keys)}"),
             };
         }
@@ -94,7 +96,7 @@ public sealed record LayoutSpec(
         else
             dp = (int)(devices / modelParallel);
         var layout = new Layout(tp, pp, dp, cp, Ep ?? 1, Vpp ?? 1, MicroBatch ?? 1, ZeroStage ?? 0,
-            Recompute ?? Workload.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0, FirstStageLayers ?? 0, LastStageLayers ?? 0, ShardGroup ?? 0, SecondaryShard ?? 0, OffloadLayers ?? 0);
+            Recompute ?? Remat?.Recompute ?? Workload.Recompute.None, SequenceParallel ?? false, RecomputeLayers ?? 0, FirstStageLayers ?? 0, LastStageLayers ?? 0, ShardGroup ?? 0, SecondaryShard ?? 0, OffloadLayers ?? 0, Remat);
         if (LayoutRules.Violation(job, system, devices, layout) is { } violation)
             throw Fail(violation);
         return layout;

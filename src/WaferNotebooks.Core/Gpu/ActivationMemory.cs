@@ -19,7 +19,8 @@ namespace WaferNotebooks.Core.Gpu;
 /// inputs take 1 byte per element. Multi-head latent attention keeps Q and K at a·d_qk, V and the
 /// output-projection input at a·d_v, plus its two latents and the shared rotary key.
 /// The last stage also holds one micro-batch's logits at the loss, in the bytes its loss kernel
-/// keeps (<see cref="CrossEntropyKernel.HeldBytesPerLogit"/>).
+/// keeps (<see cref="CrossEntropyKernel.HeldBytesPerLogit"/>). A MaxText run names a JAX remat policy instead,
+/// which keeps what <see cref="RematPolicy"/> counts.
 /// </summary>
 public static class ActivationMemory
 {
@@ -58,9 +59,13 @@ public static class ActivationMemory
     /// <summary>Score bytes per token per layer when attention is not fused: softmax output 2·a·s, and with dropout its mask a·s and output 2·a·s.</summary>
     public static double ScoresPerToken(ModelSpec m, int seqLen) => (m.Dropout ? 5.0 : 2.0) * m.Heads * seqLen;
 
-    /// <summary>Bytes one layer keeps for one micro-batch of <paramref name="tokens"/> tokens (b·s/cp) on one device.</summary>
-    public static double PerLayer(ModelSpec m, int ffnHidden, int seqLen, double tokens, int tp, bool sequenceParallel, Recompute recompute, bool fusedAttention, bool fp8Inputs = false)
+    /// <summary>Bytes one layer keeps for one micro-batch of <paramref name="tokens"/> tokens (b·s/cp) on one device;
+    /// under a JAX remat policy (<paramref name="remat"/>, MaxText) what that policy saves (<see cref="RematPolicy.SavedBytesPerToken"/>).</summary>
+    public static double PerLayer(ModelSpec m, int ffnHidden, int seqLen, double tokens, int tp, bool sequenceParallel, Recompute recompute, bool fusedAttention, bool fp8Inputs = false,
+        RematPolicy? remat = null)
     {
+        if (remat is not null)
+            return tokens * remat.SavedBytesPerToken(m, ffnHidden, tp, sequenceParallel, fusedAttention);
         if (recompute == Recompute.Full)
             return tokens * 2.0 * m.Hidden / (sequenceParallel ? tp : 1);
         double replicated = ReplicatedPerToken(m, fp8Inputs) / (sequenceParallel ? tp : 1);

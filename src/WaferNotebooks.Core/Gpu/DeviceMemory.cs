@@ -109,10 +109,12 @@ public static class DeviceMemory
 
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         int ffn = EffectiveFfn(m);
-        bool opSelective = sw.OpSelectiveRecompute && l.Recompute == Recompute.Selective;
+        bool opSelective = sw.OpSelectiveRecompute && l.Recompute == Recompute.Selective && l.Remat is null;
+        // A JAX remat policy (MaxText) sets what the layers it does not recompute in full keep.
+        bool rematSelective = l.Remat is not null && l.Recompute == Recompute.Selective;
         double PerLayer(Recompute r) => r == Recompute.Selective && opSelective
             ? ActivationMemory.OpSelectivePerLayer(m, ffn, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms, sw.EagerKernels)
-            : ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, r, sw.FusedAttention, fp8Gemms);
+            : ActivationMemory.PerLayer(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, r, sw.FusedAttention, fp8Gemms, r == Recompute.Selective ? l.Remat : null);
         // Recomputed layers keep only their input; the others keep what their policy stores
         // (under partial full recompute: everything).
         var others = l.Recompute == Recompute.Full ? Recompute.None : l.Recompute;
@@ -144,15 +146,17 @@ public static class DeviceMemory
             : 0;
         if (l.Recompute == Recompute.Full)
             activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
-        else if (opSelective)
+        else if (opSelective || rematSelective)
             // The layer whose backward runs rebuilds what its policy did not keep.
             activations += Math.Max(0, ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms) - PerLayer(Recompute.Selective));
         // Logits of the micro-batch on the last stage, as the stack's loss kernel holds them.
         double logits = ActivationMemory.Logits(m, tokens, l.Tp, sw.CrossEntropy);
-        double fragmentation = FragmentationShare * (activations + logits);
+        // XLA assigns every buffer when it compiles the step: no allocator slack, no communicator buffers beside the program.
+        double fixedGb = sw.XlaBuffers ? 0 : FixedBuffersGb;
+        double fragmentation = (sw.XlaBuffers ? 0 : FragmentationShare) * (activations + logits);
 
         const double Gb = 1e9;
-        double[] gb = [weights / Gb, grads / Gb, optimizer / Gb, activations / Gb, logits / Gb, FixedBuffersGb + fragmentation / Gb];
+        double[] gb = [weights / Gb, grads / Gb, optimizer / Gb, activations / Gb, logits / Gb, fixedGb + fragmentation / Gb];
         if (l.OffloadLayers > 0) gb = [.. gb, offloaded / Gb];
         var names = l.OffloadLayers > 0 ? PartNamesWithOffload : PartNames;
         if (text is not null)
@@ -164,11 +168,12 @@ public static class DeviceMemory
             $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
                 : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : ""),
             "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : ""),
-            $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}{(opSelective ? " by op (torchtitan's policy: the layer input, every other matmul's output and the attention output kept; one layer rebuilt in its backward)" : "")}"
+            $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}{(l.Remat is { } remat ? $" (JAX remat policy {remat.Name})" : "")}{(opSelective ? " by op (torchtitan's policy: the layer input, every other matmul's output and the attention output kept; one layer rebuilt in its backward)" : "")}"
                 + (l.PartialRecompute ? $" ({recomputed:0} of {stageLayers} layers)" : "")
                 + (l.OffloadLayers > 0 ? $"; {Math.Min(l.OffloadLayers, stageLayers)} of the layers offloaded to host memory" : ""),
             sw.CrossEntropy.Holds,
-            $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation",
+            sw.XlaBuffers ? "none beside the program: XLA assigns every buffer, collectives' included, when the step compiles"
+                : $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation",
         ];
         if (l.OffloadLayers > 0)
             descriptions = [.. descriptions, $"in host memory, not HBM: activations of {l.OffloadLayers} layers per stage × {InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l):0.##} micro-batches in flight (offload={l.OffloadLayers})"];

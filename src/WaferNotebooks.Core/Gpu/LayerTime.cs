@@ -20,9 +20,10 @@ public readonly record struct FwdBwd(double Forward, double Backward)
 /// <see cref="HostWait"/>: the GPU idle around an MoE dispatcher's host sync (<see cref="MoeHostSync"/>),
 /// a launch wait outside <see cref="All"/>. <see cref="SelectiveGemmS"/>: forward GEMM seconds that
 /// selective recompute repeats when the stack checkpoints by op (<see cref="OpSelectiveRecompute"/>).
+/// <see cref="RematRecompute"/>: what a JAX remat policy repeats (<see cref="RematPolicy"/>), when the layout names one.
 /// </summary>
 public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd Elementwise, FwdBwd Tp, FwdBwd Cp, FwdBwd Ep, FwdBwd HostWait = default,
-    double SelectiveGemmS = 0)
+    double SelectiveGemmS = 0, (double Compute, double Elementwise, double Comm)? RematRecompute = null)
 {
     /// <summary>Bytes per score element when scores are materialised: forward scale-mask-softmax
     /// (read 2, write 2) and dropout (read 2, write 2, mask 1) = 9; backward dropout and softmax
@@ -36,7 +37,7 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
     /// <summary>Work done again in backward: full recompute repeats the forward of everything;
     /// selective recompute repeats the attention-score part only (Megatron), or, checkpointed by op,
     /// every second GEMM and all the elementwise work (<see cref="OpSelectiveRecompute"/>).</summary>
-    public (double Compute, double Elementwise, double Comm) Recompute(Recompute r, bool fused) => r switch
+    public (double Compute, double Elementwise, double Comm) Recompute(Recompute r, bool fused) => RematRecompute ?? r switch
     {
         Workload.Recompute.Full => (Gemm.Forward + Attention.Forward, Elementwise.Forward, Tp.Forward + Cp.Forward + Ep.Forward),
         Workload.Recompute.Selective => ((fused ? 0 : Attention.Forward) + SelectiveGemmS, SelectiveGemmS > 0 ? Elementwise.Forward : 0, 0),
@@ -194,7 +195,15 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         double selectiveGemm = sw.OpSelectiveRecompute && l.Recompute == Workload.Recompute.Selective
             ? OpSelectiveRecompute.GemmShare(m, ffnWidth, moeLayer && m.Moe is not null) * (moeLayer && m.Moe is not null ? attentionSideGemm : gemmF)
             : 0;
-        return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep, hostWait, selectiveGemm);
+        // A JAX remat policy: the projections the backward reads unsaved, the attention kernel unless its output
+        // is saved, all elementwise work, and the tensor-parallel traffic of the recomputed projections.
+        (double, double, double)? remat = null;
+        if (l.Remat is { } policy)
+        {
+            double share = policy.RecomputedGemmShare(m, ffnWidth);
+            remat = (share * gemmF + (policy.RebuildsAttention(sw.FusedAttention) ? attention.Forward : 0), elementwise.Forward, share * tp.Forward);
+        }
+        return new LayerTime(new FwdBwd(gemmF, 2 * gemmF), attention, elementwise, tp, cp, ep, hostWait, selectiveGemm, remat);
     }
 
     /// <summary>

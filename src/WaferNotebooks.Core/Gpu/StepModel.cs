@@ -253,8 +253,11 @@ sealed class StepModel : EstimateText
         double tokensPerStep = job.TokensPerStep;
         double tokensPerS = tokensPerStep / step;
         double modelFlops = TransformerArithmetic.ModelFlopsPerToken(m, part.Params, job.SeqLen) * tokensPerS / devices;
-        double hwFlops = TransformerArithmetic.HardwareFlopsPerToken(m, part.Params, job.SeqLen, l.Recompute,
-            l.Recompute == Recompute.Full ? recomputedInAll / m.Layers : 1) * tokensPerS / devices;
+        // A JAX remat policy redoes its own share (RematPolicy), not Megatron's whole forward.
+        double hwFlops = (l.Remat is { } remat
+            ? TransformerArithmetic.ModelFlopsPerToken(m, part.Params, job.SeqLen) + remat.RecomputeFlopsPerToken(m, part.Params, job.SeqLen, sw.FusedAttention)
+            : TransformerArithmetic.HardwareFlopsPerToken(m, part.Params, job.SeqLen, l.Recompute,
+                l.Recompute == Recompute.Full ? recomputedInAll / m.Layers : 1)) * tokensPerS / devices;
         double peak16 = a.PeakTflops16.Value * 1e12;
 
         var mem = DeviceMemory.Of(part, job, l, microBatches, sw, eightBitGemms, a.HbmGb.Value, text);

@@ -141,7 +141,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",
         ["maxtext", "pax", "t5x"],
-        d => Before(d, PallasFlash, Unfused(GpuSoftware.Modern), GpuSoftware.Modern))
+        d => Before(d, PallasFlash, Unfused(GpuSoftware.Modern), GpuSoftware.Modern).WithXlaBuffers())
     { FirstRelease = new(2018, 12, 1), FirstReleaseSource = "the first public JAX release, December 2018 (google/jax)" };
 
     public static TrainingFramework Neuron { get; } = new("neuron",

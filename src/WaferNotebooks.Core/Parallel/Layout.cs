@@ -17,6 +17,9 @@ namespace WaferNotebooks.Core.Parallel;
 /// over that many ranks, from which the backward gathers; 0: none. <see cref="OffloadLayers"/> layers
 /// of each pipeline stage move the activations they store to host memory in the forward pass and
 /// back before their backward (Megatron-Core/Transformer Engine CPU offloading); 0: none.
+/// <see cref="Remat"/>: the JAX remat policy a MaxText run names (<see cref="RematPolicy"/>), which then
+/// sets what each layer keeps and recomputes; <see cref="Recompute"/> is its coarse class. Null: Megatron's
+/// meaning of <see cref="Recompute"/>.
 /// Devices used = tp·pp·dp·cp. On a wafer-scale cluster dp is the number of systems.
 /// </summary>
 public sealed record Layout(
@@ -35,7 +38,8 @@ public sealed record Layout(
     int LastStageLayers = 0,
     int ShardGroup = 0,
     int SecondaryShard = 0,
-    int OffloadLayers = 0)
+    int OffloadLayers = 0,
+    RematPolicy? Remat = null)
 {
     /// <summary>
     /// Ranks of the data-parallel group (dp·cp) each ZeRO shard spans: <see cref="ShardGroup"/>
@@ -66,5 +70,6 @@ public sealed record Layout(
         + (LastStageLayers > 0 ? $",last={LastStageLayers}" : "")
         + (ShardGroup > 0 ? $",shard={ShardGroup}" : "")
         + (SecondaryShard > 0 ? $",hpz={SecondaryShard}" : "")
-        + (OffloadLayers > 0 ? $",offload={OffloadLayers}" : "");
+        + (OffloadLayers > 0 ? $",offload={OffloadLayers}" : "")
+        + (Remat is not null ? $",remat={Remat.Name}" : "");
 }

@@ -20,7 +20,7 @@ public static class LayoutRules
         SizeBelowOne, ZeroStage, DeviceCount, Devices, TpHeads, PpLayers, VppWithoutPp, Batch, Interleave, CpSequence,
         EpDense, EpExperts, EpReplicas, PartialWithoutFull, WaferModelParallel, WaferSelective, WaferBatch,
         StagesWithoutPp, StageSplit, ShardWithoutZero, ShardSplit, ShardExperts, HpzWithoutZero3, HpzSplit,
-        WaferOffload, OffloadFullRecompute, OffloadNoHostLink, OffloadEveryLayer,
+        WaferOffload, OffloadFullRecompute, OffloadNoHostLink, OffloadEveryLayer, RematRecompute, RematPartial, RematOffload,
     }
 
     /// <summary>True when the layout breaks no rule (the cheap form of <see cref="Violation"/>).</summary>
@@ -63,6 +63,9 @@ public static class LayoutRules
             Rule.OffloadEveryLayer => $"offload={l.OffloadLayers} must leave at least one layer of each pipeline stage on the device (the backward starts with the stage's last layer at once): " +
                                       $"the smallest stage has {FewestStageLayers(m.Layers, l)} layers, so offload ≤ {FewestStageLayers(m.Layers, l) - 1}",
             Rule.WaferBatch => $"the global batch ({job.GlobalBatchSeqs} sequences) is smaller than the {devices} systems: each system needs at least one sequence per step; use at most {job.GlobalBatchSeqs} systems or a larger batch",
+            Rule.RematRecompute => $"remat={l.Remat!.Name} is recompute={l.Remat.Recompute.ToString().ToLowerInvariant()} (full saves only each layer's input, every other policy is selective), not recompute={l.Recompute.ToString().ToLowerInvariant()}: leave recompute= out or make them agree",
+            Rule.RematPartial => $"rl={l.RecomputeLayers} recomputes some layers in full, but remat={l.Remat!.Name} applies to every layer (MaxText's scanned layers share one policy): leave rl= out",
+            Rule.RematOffload => $"offload={l.OffloadLayers} with remat={l.Remat!.Name}: MaxText's host offload is its own policies (minimal_offloaded, qkv_proj_offloaded), which are not modelled; leave offload= out",
             var rule => throw new InvalidOperationException($"no message for {rule}"),
         };
     }
@@ -106,6 +109,12 @@ public static class LayoutRules
         if (DeviceProblem(system, devices) is not null) return Rule.Devices;
         if (l.Devices != devices) return Rule.DeviceCount;
         if (l.RecomputeLayers > 0 && l.Recompute != Recompute.Full) return Rule.PartialWithoutFull;
+        if (l.Remat is { } remat)
+        {
+            if (remat.Recompute != l.Recompute) return Rule.RematRecompute;
+            if (l.RecomputeLayers > 0) return Rule.RematPartial;
+            if (l.OffloadLayers > 0) return Rule.RematOffload;
+        }
         if (l.UnevenStages && l.Pp == 1) return Rule.StagesWithoutPp;
         if (l.ShardGroup > 0 && l.ZeroStage == 0) return Rule.ShardWithoutZero;
         if (l.ShardGroup > 0 && (long)l.Dp * l.Cp % l.ShardGroup != 0) return Rule.ShardSplit;

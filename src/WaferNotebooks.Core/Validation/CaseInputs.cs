@@ -91,6 +91,12 @@ public sealed record CaseInputs
     /// <summary>Column <c>mtp_layers</c>: multi-token prediction modules trained with the model (DeepSeek-V3: 1); empty: none.</summary>
     public int? MtpLayers { get; init; }
 
+    /// <summary>Column <c>remat_policy</c>: the JAX remat policy a MaxText run names (<see cref="Workload.RematPolicy"/>: full, minimal, save_qkv_proj, ...); empty: Megatron's meaning of <c>recompute</c>.</summary>
+    public Workload.RematPolicy? RematPolicy { get; init; }
+
+    /// <summary>Column <c>parallel_block</c>: 1 if attention and MLP read the same normed input and add to the residual together (GPT-J, PaLM, MaxText until 2024-02), 0 or empty for the sequential block.</summary>
+    public bool? ParallelBlock { get; init; }
+
     /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
     public TrainingFramework ResolvedFramework => Framework ?? TrainingFramework.Mainstream(SoftwareDate);
 
@@ -101,6 +107,7 @@ public sealed record CaseInputs
         "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
         "interleaved", "tensor_parallel", "compiled", "tp_comm_overlap", "fp8_param_gather",
         "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers", "mtp_layers", "fp8_recipe", "cuda_graph_scope",
+        "remat_policy", "parallel_block",
     ];
 
     /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
@@ -160,6 +167,8 @@ public sealed record CaseInputs
                 ? Fp8ScalingRecipes.Parse(recipe) ?? throw new FormatException($"column fp8_recipe must be one of {string.Join(", ", Fp8ScalingRecipes.Names)}, not '{recipe}'")
                 : null,
             CudaGraphScope = cell("cuda_graph_scope") is { Length: > 0 } graphs ? GraphScope(graphs) : null,
+            RematPolicy = cell("remat_policy") is { Length: > 0 } remat ? RematOf(remat) : null,
+            ParallelBlock = Flag("parallel_block"),
         };
     }
 
@@ -167,6 +176,12 @@ public sealed record CaseInputs
     {
         try { return MoeCudaGraphScopes.Parse(text); }
         catch (FormatException e) { throw new FormatException($"column cuda_graph_scope: {e.Message}"); }
+    }
+
+    static Workload.RematPolicy RematOf(string name)
+    {
+        try { return Workload.RematPolicy.Parse(name); }
+        catch (FormatException e) { throw new FormatException($"column remat_policy: {e.Message}"); }
     }
 
     static DateOnly? Date(string text)

@@ -71,14 +71,17 @@ public static class UnpublishedKnobs
         // A published offload is part of the layout; it excludes full recompute (LayoutRules), so a
         // candidate whose unpublished recompute is full does not hold together with it.
         int offload = c.Inputs.ActivationOffloadLayers ?? l.OffloadLayers;
-        if (offload > 0 && (c.Recompute ?? l.Recompute) == Recompute.Full) yield break;
+        var remat = c.Inputs.RematPolicy;
+        var recompute = c.Recompute ?? remat?.Recompute ?? l.Recompute;
+        if (offload > 0 && recompute == Recompute.Full) yield break;
         var fixedFields = l with
         {
             Tp = tp, Pp = pp, Dp = dp, Cp = cp, Ep = c.Ep ?? l.Ep, ZeroStage = zero,
-            Recompute = c.Recompute ?? l.Recompute, SequenceParallel = c.SequenceParallel ?? tp > 1,
-            // A published "full" means every layer; partial recompute only fills an unpublished knob.
-            RecomputeLayers = c.Recompute is null ? l.RecomputeLayers : 0,
+            Recompute = recompute, SequenceParallel = c.SequenceParallel ?? tp > 1,
+            // A published "full" (or remat policy) means every layer; partial recompute only fills an unpublished knob.
+            RecomputeLayers = c.Recompute is null && remat is null ? l.RecomputeLayers : 0,
             OffloadLayers = offload,
+            Remat = remat,
         };
         if (policy == LayoutPolicy.Fastest || c.MicroBatch is not null)
         {

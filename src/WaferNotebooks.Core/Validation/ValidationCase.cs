@@ -77,6 +77,10 @@ public sealed record ValidationCase(
         if (Inputs.TensorParallel == true && Tp == 1) return "tensor_parallel = 1 but tp = 1";
         if (Inputs.ActivationOffloadLayers is { } offload && Recompute == Workload.Recompute.Full)
             return $"activation_offload = {offload} with recompute = full: a fully recomputed layer stores only its input, so nothing is left to offload (offload goes with recompute none or selective)";
+        if (Inputs.RematPolicy is { } remat && Recompute is { } r && r != remat.Recompute)
+            return $"remat_policy = {remat.Name} recomputes {remat.Recompute.ToString().ToLowerInvariant()} (full saves only each layer's input, every other policy is selective), but recompute = {r.ToString().ToLowerInvariant()}";
+        if (Inputs.RematPolicy is { } offloadRemat && Inputs.ActivationOffloadLayers is { } offloadedLayers)
+            return $"activation_offload = {offloadedLayers} with remat_policy = {offloadRemat.Name}: MaxText offloads through its own policies (minimal_offloaded), which are not modelled";
         if (GlobalBatchSeqs is { } seqs && Inputs.BatchTokens is { } tokens && Math.Abs((double)seqs * SeqLen - tokens) > 0.05 * tokens)
             return $"global_batch_seqs = {seqs} ({(double)seqs * SeqLen:N0} tokens) and batch_tokens = {tokens:N0} disagree by more than 5%";
         return null;

@@ -189,9 +189,21 @@ public class PublishedRunsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MaxText_rows_fit_under_the_remat_policies_they_ran()
+    {
+        // The rows ran, so the memory model must fit them: with the 2023 model, the scripts' per-device batch and each policy's
+        // saved tensors sharded as MaxText shards them (docs/gpu-model.md §5.2), all 21 fit (12 v5p and 3 v5e did not before).
+        var rows = CrossValidated().OutOfGroup.Rows.Where(r => r.Id.StartsWith("maxtext-") && !r.Skipped).ToList();
+        Assert.Equal(21, rows.Count);
+        Assert.All(rows, r => Assert.Null(r.DoesNotFit));
+        // Their ranges then come from the share band: 20 of 21 inside (the 512B 1x v5p-1024 row, full remat, 0.7% above its high end).
+        Assert.True(rows.Count(r => r.InsideRange == true) >= 20, $"{rows.Count(r => r.InsideRange == true)} of 21 MaxText rows inside their ranges (reached 20)");
+    }
+
+    [Fact]
     public void The_non_NVIDIA_calibrations_hold_out_of_sample()
     {
-        // Gaudi 2 (sustained share 0.61), TPU v5p (0.892), MI355X and MI350X were fitted by wafer calibrate to rows of this
+        // Gaudi 2 (sustained share 0.61), TPU v5p (0.869; 0.892 before its rows took the 2023 model and remat policies), MI355X and MI350X were fitted by wafer calibrate to rows of this
         // file; leaving each source out, its rows are predicted with the share refitted on the others.
         var cv = CrossValidated();
         double Mean(string prefix, string except = "") => cv.OutOfGroup.Rows
@@ -199,10 +211,10 @@ public class PublishedRunsTests(ITestOutputHelper output)
         double gaudi = Mean("gaudi2-"), v5p = Mean("maxtext-v5p-", "maxtext-v5p-512b-");
         output.WriteLine($"cross-validated: Gaudi 2 {gaudi:P1} (uncalibrated 50.6%), TPU v5p fitted sizes {v5p:P1} (uncalibrated 10.3%)");
         Assert.True(gaudi <= 0.18, $"Gaudi 2 cross-validated mean {gaudi:P1} (reached 17.7%)");
-        Assert.True(v5p <= 0.05, $"TPU v5p cross-validated mean {v5p:P1} (reached 4.2%)");
+        Assert.True(v5p <= 0.05, $"TPU v5p cross-validated mean {v5p:P1} (reached 4.6%; 4.2% with the 2024 model and Megatron's recompute)");
         var shipped = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).ToDictionary(v => v.Accelerator + " " + v.Constant, v => v.Value);
         Assert.Equal(0.61, shipped["gaudi2 sustained_matmul_share"], 0.01);
-        Assert.Equal(0.892, shipped["tpu-v5p sustained_matmul_share"], 0.01);
+        Assert.Equal(0.869, shipped["tpu-v5p sustained_matmul_share"], 0.01);
 
         // MI355X (0.87) and MI350X (0.763) were fitted to MLPerf Training v5.1 Llama 3.1 8B on one 8-GPU node, one row
         // per submitter (AMD, Dell, Supermicro, GigaComputing; AMD, Cisco), all running AMD's reference code. Each row
