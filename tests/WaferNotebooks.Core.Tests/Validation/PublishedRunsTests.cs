@@ -61,39 +61,21 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var throughput = cv.OutOfGroup.Throughput;
         Report("throughput rows, cross-validated by source", throughput.Rows);
         var s = throughput.Summary;
-        // Target (issue 9): mean < 15% and coverage >= 70%: NOT met. Reached: mean 20.0%, median 14.9%, coverage 56.3%
-        // over 103 rows (H100 rows of PyTorch-native stacks 30-49% optimistic, Megatron-Bridge MoE rows 42%). When the
-        // data were collected: 31.5%, 19.3%, 25.3% over 91; the calibration bands in the ranges and the eager-kernel
-        // profile moved them to 30.1%, 17.9%, 46.2%; the six multi-slice TPU v5e rows, predicted since the v5e pod joins
-        // slices over the data-centre network (all within 16%), to 28.6%, 15.7%, 48.5% over 97; the six MLPerf v5.1
-        // MI355X/MI350X rows (cross-validated 2-3%) to 27.1%, 13.3%, 51.5% over 103; the MoE expert GEMM loop and
-        // permutation copies (docs/gpu-model.md §4.6) and attention costed by kernel generation (§3.3) to the levels here.
-        // The median rose from 13.3% to 14.9% while the mean fell: rows near the middle (NeMo on H100, torchtitan on A100)
-        // moved a few points with the measured attention rates.
-        // The MoE dispatcher's host sync (§4.6) took the mean from 20.0% to 19.8%; MLA from its published ranks and GPT-OSS's
-        // windowed layers (§2.1) moved only the 8 rows of those models, back to 20.0% (median 13.1%, coverage 57.3%).
-        // torchtitan's op-level selective recompute (§3.7), the eager fp32 loss, the Grand Teton H100's own HBM (96 GB
-        // HBM2e, 2.4 TB/s) and torchtitan's pipeline defaults (8 micro-batches, 2 stages per rank) took it to 17.8%
-        // (median 10.1%, coverage 61.2%): torchtitan H100 49.4% -> 32.4%, torchtitan A100 7.7% -> 2.2%, llm-foundry A100 6.2% -> 4.2%.
-        // Merged with this round's other changes: the six LUMI MI250X rows and the MI250X share fitted to them and the Frontier
-        // rows (0.586; each site predicted from the other's fit: 3.6%), the Megatron-Bridge MoE rows carrying their recipes'
-        // own settings (worse: the prior had given GPT-OSS full recompute its recipe does not run), the loss kernels' logits
-        // memory (§5), the MTP module and MLA widths (§2.1): 16.8%, median 7.5%, coverage 62.4% over 109 rows.
-        // The per-expert weight-gradient hand-back of Transformer Engine's GroupedLinear (§4.6, MoeHostSync): 16.0%, median 7.2%,
-        // coverage 63.3% (the issue's target stays mean < 15% and coverage >= 70%: not met).
-        // Re-set from 16.1% (reached 16.0%) when llm-foundry's loss was read from its source (flash-attn's fused cross entropy,
-        // docs/gpu-model.md §3.7, not the eager fp32 loss once charged to it: llm-foundry A100 4.2% -> 6.8%, MPT-125M +2.2% -> +22.9%;
-        // the eager loss had hidden a miss of the small MPT models that is not their loss). torchtitan's op-level recompute kept in
-        // memory as its policy saves (§3.7) let the 8B rows fit, so their ranges carry the input spread: coverage 63.3% -> 69.7%.
-        // The PyTorch-native H100 share (wafer calibrate --by accelerator+family, docs/gpu-model.md §8.1) took the mean from 16.6% to
-        // 11.6% and the median from 8.0% to 5.2%, and coverage from 69.7% to 67.0%: the llm-foundry BF16 table held out is predicted
-        // from the FP8 table and torchtitan, whose band (0.652-0.834 in the shipped fit) is narrower than the uncalibrated span
-        // (0.705-1) that had covered those rows while they were 17-56% too fast; its five full-recompute rows now sit 12-15% slow,
-        // just outside (its recompute rows sit about 10 points below its no-recompute rows, on the A100 too: §10).
-        // Target (issue 9): mean < 15% and coverage >= 70%: mean met, coverage NOT met.
-        Assert.True(s.MeanAbsError <= 0.117, $"mean |error| {s.MeanAbsError:P1} (reached 11.6%; 16.6% before the PyTorch-native H100 share; 16.0% with the eager loss charged to llm-foundry; 16.8% before the expert gradient hand-back)");
-        Assert.True(s.MedianAbsError <= 0.053, $"median |error| {s.MedianAbsError:P1} (reached 5.2%; 8.0% before the PyTorch-native H100 share; 7.2% with the eager loss charged to llm-foundry)");
-        Assert.True(s.Coverage >= 0.665, $"coverage {s.Coverage:P1} (reached 67.0%; target 70%; 69.7% before the PyTorch-native H100 share narrowed those rows' ranges to its fitted band; 63.3% before the op-level recompute's memory)");
+        // Target (issue 9): mean < 15% and coverage >= 70%, asserted as asked: MET since this merge (11.9%, 80.7%).
+        // History of the level reached (mean / median / coverage): 31.5% / 19.3% / 25.3% over 91 rows when the data were
+        // collected; 20.0% / 14.9% / 56.3% over 103 after the calibration bands, eager kernels, multi-slice v5e, MLPerf v5.1,
+        // the MoE expert loop and attention by kernel generation; 16.6% / 8.0% / 69.7% over 109 after torchtitan's op-level
+        // recompute, the LUMI rows, the MoE recipes' settings and loss kernels. This round (docs/gpu-model.md): the PyTorch-native
+        // H100 share (§8.1, cross-validated by paper: llm-foundry from torchtitan's fit and the reverse), the H100's measured
+        // clock/power table at torchtitan's 500 W (§3.6), the MoE FP8 recipes' quantize launches and CUDA graph scopes (§4.6), and
+        // the MaxText rows with the model, batch and remat policy of the commit that produced their tables (§3.8, §5.2: all 21
+        // now fit, so their ranges are no longer collapsed; v5e, uncalibrated, went from 6.0% to 11.7%): 11.9% / 5.5% / 80.7%.
+        Assert.True(s.MeanAbsError < 0.15, $"mean |error| {s.MeanAbsError:P1} (target < 15%; reached 11.9%)");
+        Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P1} (target >= 70%; reached 80.7%)");
+        // Regression guards at the levels reached.
+        Assert.True(s.MeanAbsError <= 0.120, $"mean |error| {s.MeanAbsError:P1} (reached 11.9%)");
+        Assert.True(s.MedianAbsError <= 0.056, $"median |error| {s.MedianAbsError:P1} (reached 5.5%)");
+        Assert.True(s.Coverage >= 0.80, $"coverage {s.Coverage:P1} (reached 80.7%)");
         Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -160,11 +142,11 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var held = cv.InSample.Rows.Where(r => !r.Skipped && !InAFit(r.Id)).ToList();
         Report("rows in no fit", held);
         // The 23 llm-foundry and torchtitan H100 rows left this set when the PyTorch-native H100 share was fitted to them
-        // (96 rows, 21.6%, before); the 73 that remain were 18.6% before as after.
+        // (96 rows, 21.6%, before; 18.6% over the 73 that remain). The MaxText v5e rows, held out, took the 2023 model and JAX's
+        // full remat (§3.8, §5.2) and went from 6.0% to 11.7% (too fast, uncalibrated): 19.0%.
         Assert.True(held.Count >= 73, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        // Re-set from 21.0% (reached 20.9%) when llm-foundry's loss was read from its source (above): 21.6%.
-        Assert.True(mean <= 0.187, $"held-out mean |error| {mean:P1} (reached 18.6% over the 73 rows outside every fit, the same rows and figure before the PyTorch-native H100 share took 23 rows into a fit; 21.6% over 96 rows with llm-foundry's loss read from its source, §3.7; 20.9% over 96 rows with the expert gradient hand-back of §4.6; 21.8% over 96 rows with this round's changes merged: the Frontier rows fitted, the MoE recipes' own settings, MTP and MLA widths; 21.6% over 98 rows with torchtitan's op-level selective recompute, the eager loss and the Grand Teton H100 of §3.7, 24.0% before them with MLA from its ranks and GPT-OSS's windowed layers of §2.1, 23.7% before them with the MoE dispatcher host sync of §4.6, 23.9% before it; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3; 33.2% over 91 before the multi-slice v5e rows and the TPU v3 multipod row)");
+        Assert.True(mean <= 0.191, $"held-out mean |error| {mean:P1} (reached 19.0% over the 73 rows outside every fit; 21.6% over 96 before the PyTorch-native H100 share; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
@@ -180,8 +162,8 @@ public class PublishedRunsTests(ITestOutputHelper output)
         double Mean(string prefix) => cv.OutOfGroup.Rows.Where(r => r.Id.StartsWith(prefix) && !r.Skipped).Average(r => r.AbsError!.Value);
         double foundry = Mean("llmfoundry-h100-"), titan = Mean("torchtitan-h100-");
         output.WriteLine($"by paper: llm-foundry H100 {foundry:P1}, torchtitan H100 {titan:P1} (uncalibrated 30.1%, 32.4%)");
-        Assert.True(foundry <= 0.08, $"llm-foundry H100 from torchtitan's fit {foundry:P1} (reached 7.7%; 30.1% uncalibrated)");
-        Assert.True(titan <= 0.07, $"torchtitan H100 from llm-foundry's fit {titan:P1} (reached 6.6%; 32.4% uncalibrated)");
+        Assert.True(foundry <= 0.08, $"llm-foundry H100 from torchtitan's fit {foundry:P1} (reached 7.0%; 7.7% before the H100 clock table; 30.1% uncalibrated)");
+        Assert.True(titan <= 0.07, $"torchtitan H100 from llm-foundry's fit {titan:P1} (reached 6.5%; 6.6% before the H100 clock table; 32.4% uncalibrated)");
         var value = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).Single(v => v.Framework == SoftwareFamily.PytorchNative);
         Assert.Equal(0.734, value.Value, 0.01);
         // The same stacks on the A100 (no PyTorch-native fit) stay as they were: the A100 share comes from Megatron rows.
