@@ -190,11 +190,14 @@ sealed class StepModel : EstimateText
     /// What <see cref="Reason"/> turns on besides numbers: the host memory, or the part that
     /// overflows and what <see cref="MemoryHints.For"/> reads of the layout to choose its hints.
     /// </summary>
-    readonly record struct ShortfallKind(bool Host, string? Part, Recompute Recompute, bool PartialRecompute, bool OffloadFits, bool Offloads,
-        bool SeveralSequences, bool CanShard, int ZeroStage);
+    sealed record ShortfallKind(bool Host, string? Part, Recompute Recompute, bool PartialRecompute, bool OffloadFits, bool Offloads,
+        bool SeveralSequences, bool CanShard, int ZeroStage) : InfeasibilityKind;
 
-    internal override object? ReasonKind(Estimate estimate) =>
-        !HostFits(estimate.Memory) ? new ShortfallKind(true, null, default, false, false, false, false, false, 0)
+    /// <summary>Every layout whose offloaded activations overflow the host memory has the same kind of reason.</summary>
+    static readonly ShortfallKind HostShortfall = new(true, null, default, false, false, false, false, false, 0);
+
+    internal override InfeasibilityKind? ReasonKind(Estimate estimate) =>
+        !HostFits(estimate.Memory) ? HostShortfall
         : new ShortfallKind(false, estimate.Memory.LargestPart.Name, l.Recompute, l.PartialRecompute, OffloadThatFits(estimate.Memory) is not null,
             l.OffloadLayers > 0, l.MicroBatch > 1, l.ShardSize > 1, l.ZeroStage);
 
