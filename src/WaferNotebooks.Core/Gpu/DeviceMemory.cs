@@ -74,21 +74,19 @@ public static class DeviceMemory
         double gradBytes = GradientBytes(job.Precision, sw);
         // The stage whose weights, gradients and optimizer state take the most bytes: ZeRO shards expert
         // and dense weights over different rank counts, so the stage with the most raw weights (a last stage
-        // carrying a multi-token prediction module's experts) need not be it.
-        (double Weights, double Grads, double Optimizer) State((double Dense, double Expert) stage)
+        // carrying a multi-token prediction module's experts) need not be it. Each stage is sized once.
+        StageState State((double Dense, double Expert) stage)
         {
             var (d, e) = (stage.Dense * ParameterCopies(dualPipe), stage.Expert * ParameterCopies(dualPipe));
-            double w = 2 * (shardedWeights ? d / shard + e / expertShard : d + e);
-            double g = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? d / shard + e / expertShard : d + e);
-            return (w, g, 12 * (l.ZeroStage >= 1 ? d / shard + e / expertShard : d + e));
+            double sharded = d / shard + e / expertShard;
+            double w = 2 * (shardedWeights ? sharded : d + e);
+            double g = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? sharded : d + e);
+            return new StageState(d, e, w, g, 12 * (l.ZeroStage >= 1 ? sharded : d + e));
         }
-        double Bytes((double Dense, double Expert) stage) => State(stage) is var x ? x.Weights + x.Grads + x.Optimizer : 0;
-        var heaviest = part.HeaviestStageWeights;
-        // Written without a collection: the planner sizes thousands of candidates.
-        if (Bytes(part.FirstStageWeights) > Bytes(heaviest)) heaviest = part.FirstStageWeights;
-        if (Bytes(part.LastStageWeights) > Bytes(heaviest)) heaviest = part.LastStageWeights;
-        var (weights, grads, optimizer) = State(heaviest);
-        var (dense, expert) = (heaviest.Dense * ParameterCopies(dualPipe), heaviest.Expert * ParameterCopies(dualPipe));
+        var heaviest = State(part.HeaviestStageWeights);
+        if (State(part.FirstStageWeights) is var first && first.Bytes > heaviest.Bytes) heaviest = first;
+        if (State(part.LastStageWeights) is var last && last.Bytes > heaviest.Bytes) heaviest = last;
+        var (dense, expert, weights, grads, optimizer) = heaviest;
         bool fp8Params = fp8Gemms && sw.Fp8ParamGather;
         if (shardedWeights)
         {
@@ -127,7 +125,7 @@ public static class DeviceMemory
         // fullest is the first stage or, when first= shrinks it, the stage after it (the stages
         // between hold the same layers and fewer micro-batches further on).
         int stage = 0;
-        double inFlight = InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l);
+        double firstInFlight = InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l), inFlight = firstInFlight;
         double activations = StageActivations(part.StageLayersAt(0), inFlight);
         if (l.UnevenStages && l.Pp > 1)
         {
@@ -140,13 +138,14 @@ public static class DeviceMemory
         // Offloaded: the N layers of every micro-batch the first stage holds in flight (the most); no
         // layer is counted in transit on the device (Transformer Engine's offload keeps L − N layers).
         double offloaded = l.OffloadLayers > 0
-            ? l.OffloadLayers * PerLayer(others) * InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l)
+            ? l.OffloadLayers * PerLayer(others) * firstInFlight
             : 0;
-        if (l.Recompute == Recompute.Full)
-            activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
-        else if (opSelective)
-            // The layer whose backward runs rebuilds what its policy did not keep.
-            activations += Math.Max(0, ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms) - PerLayer(Recompute.Selective));
+        if (l.Recompute == Recompute.Full || opSelective)
+        {
+            double workingSet = ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
+            // Under op-selective recompute, the layer whose backward runs rebuilds what its policy did not keep.
+            activations += l.Recompute == Recompute.Full ? workingSet : Math.Max(0, workingSet - PerLayer(Recompute.Selective));
+        }
         // Logits of the micro-batch on the last stage, as the stack's loss kernel holds them.
         double logits = ActivationMemory.Logits(m, tokens, l.Tp, sw.CrossEntropy);
         double fragmentation = FragmentationShare * (activations + logits);
@@ -171,11 +170,20 @@ public static class DeviceMemory
             $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation",
         ];
         if (l.OffloadLayers > 0)
-            descriptions = [.. descriptions, $"in host memory, not HBM: activations of {l.OffloadLayers} layers per stage × {InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l):0.##} micro-batches in flight (offload={l.OffloadLayers})"];
+            descriptions = [.. descriptions, $"in host memory, not HBM: activations of {l.OffloadLayers} layers per stage × {firstInFlight:0.##} micro-batches in flight (offload={l.OffloadLayers})"];
         var parts = new MemoryPart[gb.Length];
         for (var i = 0; i < parts.Length; i++)
             parts[i] = new MemoryPart(names[i], gb[i], descriptions[i]);
         return new Result(new MemoryBreakdown(parts, capacityGb), (activations + logits) / Gb);
+    }
+
+    /// <summary>
+    /// One stage's parameters on a device (DualPipe's two copies counted) and the bytes of its weights,
+    /// gradients and optimizer state after ZeRO sharding, before gathered layers and FP8 copies.
+    /// </summary>
+    readonly record struct StageState(double Dense, double Expert, double Weights, double Grads, double Optimizer)
+    {
+        public double Bytes => Weights + Grads + Optimizer;
     }
 
     /// <summary>Linear-layer weights of one layer on one device under ZeRO-3 sharding (non-expert over the shard, routed experts over theirs).</summary>
