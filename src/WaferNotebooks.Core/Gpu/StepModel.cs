@@ -51,10 +51,17 @@ sealed class StepModel : EstimateText
         launchScale = (double)ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, sw.EagerKernels, fp8)
             / ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, false, fp8Reference);
         dualPipe = PipelineSchedule.IsDualPipe(layout, sw);
+        // A launch cost fitted for the device (catalog launch_s) replaces the stack's default.
+        // That cost is per layer of Megatron's fused kernels; a stack launching more kernels per
+        // layer (eager PyTorch, FP8 casts) takes proportionally longer (ElementwiseKernels).
+        hostForwardS = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale;
     }
 
     /// <summary>Kernels this stack launches per layer over those of Megatron's fused layer, whose launch cost the catalog holds.</summary>
     readonly double launchScale;
+
+    /// <summary>Seconds the host takes to launch one layer's forward kernels.</summary>
+    readonly double hostForwardS;
 
     /// <summary>The device runs this job's GEMMs on 8-bit inputs (FP8 asked for and supported).</summary>
     readonly bool eightBitGemms;
@@ -74,7 +81,7 @@ sealed class StepModel : EstimateText
         double DenseEp, double MoeEp, double LogitEp,
         FwdBwd DenseAll, FwdBwd MoeAll, double LogitForward,
         double DenseWeightGrad, double MoeWeightGrad, double LogitWeightGrad,
-        double HostForward, FwdBwd Sync, double DenseForwardWait, double MoeForwardWait,
+        FwdBwd Sync, double DenseForwardWait, double MoeForwardWait,
         double DenseOffload, double MoeOffload);
 
     PerLayer PerLayerOf(in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double offloadCopyS)
@@ -86,10 +93,6 @@ sealed class StepModel : EstimateText
         // issue it: 1 forward, 2 forwards' worth for the backward (+1 for a recompute, which runs
         // inside the backward; see Stage). Per pass, so that both windows the data-parallel sync
         // hides under are wall times and only shrink when the hardware gets faster.
-        // A launch cost fitted for the device (catalog launch_s) replaces the stack's default.
-        // That cost is per layer of Megatron's fused kernels; a stack launching more kernels per
-        // layer (eager PyTorch, FP8 casts) takes proportionally longer (ElementwiseKernels).
-        double hostForward = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale;
         var (denseAll, moeAll) = (dense.All, moe.All);
         // An MoE layer's host sync (MoeHostSync) adds its own waits, in its forward and again in its recompute.
         var sync = hasMoe ? moe.HostWait : default;
@@ -103,7 +106,7 @@ sealed class StepModel : EstimateText
             denseAll, moeAll, logit.All.Forward,
             // The weight-gradient GEMMs: half of the backward GEMMs (dW and dX have the same FLOPs).
             dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2,
-            hostForward, sync, Math.Max(0, hostForward - denseAll.Forward), Math.Max(sync.Forward, hostForward - moeAll.Forward),
+            sync, Math.Max(0, hostForwardS - denseAll.Forward), Math.Max(sync.Forward, hostForwardS - moeAll.Forward),
             offload ? ActivationOffload.ExposedPerLayer(offloadCopyS, denseAll.Forward, denseAll.Backward) : 0,
             offload ? ActivationOffload.ExposedPerLayer(offloadCopyS, moeAll.Forward, moeAll.Backward) : 0);
     }
@@ -118,7 +121,7 @@ sealed class StepModel : EstimateText
         double recomputedShare = full && layers > 0 ? recomputed / layers : 1;
         var mix = new StageMix(denseLayers, moeLayers, p.HasMoe, logits);
         double compute = mix.Sum(p.DenseCompute, p.MoeCompute, p.LogitCompute);
-        double hostBackward = p.HostForward * (2 + (full ? recomputedShare : 0));
+        double hostBackward = hostForwardS * (2 + (full ? recomputedShare : 0));
         double syncBackward = p.Sync.Backward + recomputedShare * (full ? p.Sync.Forward : 0);
         double forwardWaits = mix.Waits(p.DenseForwardWait, p.MoeForwardWait);
         double backwardWaits = mix.Waits(
@@ -213,7 +216,7 @@ sealed class StepModel : EstimateText
         var net = new Collectives(system);
         var dense = LayerTime.For(m, false, job, l, system, net, sw);
         bool hasMoe = m.Moe is not null;
-        var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw, (a.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale) : default;
+        var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw, hostForwardS) : default;
         var logit = LayerTime.OutputHeads(m, job, l, system, hasMoe ? moe : dense, sw.CrossEntropy);
 
         // Pipeline transfers: activations of b·s/cp tokens (split over tp with sequence parallelism or
