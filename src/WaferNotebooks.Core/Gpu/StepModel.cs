@@ -73,16 +73,12 @@ sealed class StepModel : EstimateText
     readonly record struct PerLayer(
         bool HasMoe,
         (double Compute, double Elementwise, double Comm) DenseRcParts, (double Compute, double Elementwise, double Comm) MoeRcParts,
-        double DenseRc, double MoeRc,
-        double DenseCompute, double MoeCompute, double LogitCompute,
-        double DenseOther, double MoeOther, double LogitOther,
-        double DenseTp, double MoeTp, double LogitTp,
-        double DenseCp, double MoeCp, double LogitCp,
-        double DenseEp, double MoeEp, double LogitEp,
-        FwdBwd DenseAll, FwdBwd MoeAll, double LogitForward,
-        double DenseWeightGrad, double MoeWeightGrad, double LogitWeightGrad,
-        FwdBwd Sync, double DenseForwardWait, double MoeForwardWait,
-        double DenseOffload, double MoeOffload);
+        ByLayer Rc, ByLayer Compute, ByLayer Other, ByLayer Tp, ByLayer Cp, ByLayer Ep,
+        FwdBwd DenseAll, FwdBwd MoeAll, double LogitForward, ByLayer WeightGrad,
+        FwdBwd Sync, ByLayer ForwardWait, ByLayer Offload);
+
+    /// <summary>One per-layer quantity of a dense layer, an MoE layer and the logit layer (none for what only transformer layers have).</summary>
+    readonly record struct ByLayer(double Dense, double Moe, double Logit = 0);
 
     PerLayer PerLayerOf(in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double offloadCopyS)
     {
@@ -97,18 +93,21 @@ sealed class StepModel : EstimateText
         // An MoE layer's host sync (MoeHostSync) adds its own waits, in its forward and again in its recompute.
         var sync = hasMoe ? moe.HostWait : default;
         bool offload = offloadCopyS > 0;
-        return new PerLayer(hasMoe, denseRcParts, moeRcParts, Total(denseRcParts), hasMoe ? Total(moeRcParts) : 0,
-            dense.Compute.Total, moe.Compute.Total, logit.Compute.Total,
-            dense.Elementwise.Total, moe.Elementwise.Total, logit.Elementwise.Total,
-            dense.Tp.Total, moe.Tp.Total, logit.Tp.Total,
-            dense.Cp.Total, moe.Cp.Total, logit.Cp.Total,
-            dense.Ep.Total, moe.Ep.Total, logit.Ep.Total,
+        return new PerLayer(hasMoe, denseRcParts, moeRcParts,
+            Rc: new(Total(denseRcParts), hasMoe ? Total(moeRcParts) : 0),
+            Compute: new(dense.Compute.Total, moe.Compute.Total, logit.Compute.Total),
+            Other: new(dense.Elementwise.Total, moe.Elementwise.Total, logit.Elementwise.Total),
+            Tp: new(dense.Tp.Total, moe.Tp.Total, logit.Tp.Total),
+            Cp: new(dense.Cp.Total, moe.Cp.Total, logit.Cp.Total),
+            Ep: new(dense.Ep.Total, moe.Ep.Total, logit.Ep.Total),
             denseAll, moeAll, logit.All.Forward,
             // The weight-gradient GEMMs: half of the backward GEMMs (dW and dX have the same FLOPs).
-            dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2,
-            sync, Math.Max(0, hostForwardS - denseAll.Forward), Math.Max(sync.Forward, hostForwardS - moeAll.Forward),
-            offload ? ActivationOffload.ExposedPerLayer(offloadCopyS, denseAll.Forward, denseAll.Backward) : 0,
-            offload ? ActivationOffload.ExposedPerLayer(offloadCopyS, moeAll.Forward, moeAll.Backward) : 0);
+            WeightGrad: new(dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2),
+            sync,
+            ForwardWait: new(Math.Max(0, hostForwardS - denseAll.Forward), Math.Max(sync.Forward, hostForwardS - moeAll.Forward)),
+            Offload: offload
+                ? new(ActivationOffload.ExposedPerLayer(offloadCopyS, denseAll.Forward, denseAll.Backward), ActivationOffload.ExposedPerLayer(offloadCopyS, moeAll.Forward, moeAll.Backward))
+                : default);
     }
 
     /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial);
@@ -120,13 +119,13 @@ sealed class StepModel : EstimateText
         bool full = l.Recompute == Workload.Recompute.Full;
         double recomputedShare = full && layers > 0 ? recomputed / layers : 1;
         var mix = new StageMix(denseLayers, moeLayers, p.HasMoe, logits);
-        double compute = mix.Sum(p.DenseCompute, p.MoeCompute, p.LogitCompute);
+        double compute = mix.Sum(p.Compute);
         double hostBackward = hostForwardS * (2 + (full ? recomputedShare : 0));
         double syncBackward = p.Sync.Backward + recomputedShare * (full ? p.Sync.Forward : 0);
-        double forwardWaits = mix.Waits(p.DenseForwardWait, p.MoeForwardWait);
+        double forwardWaits = mix.Waits(p.ForwardWait);
         double backwardWaits = mix.Waits(
-            Math.Max(0, hostBackward - p.DenseAll.Backward - recomputedShare * p.DenseRc),
-            Math.Max(syncBackward, hostBackward - p.MoeAll.Backward - recomputedShare * p.MoeRc));
+            Math.Max(0, hostBackward - p.DenseAll.Backward - recomputedShare * p.Rc.Dense),
+            Math.Max(syncBackward, hostBackward - p.MoeAll.Backward - recomputedShare * p.Rc.Moe));
         // DualPipe sends a chunk's activations while another micro-batch's chunk computes.
         if (dualPipe)
         {
@@ -135,25 +134,27 @@ sealed class StepModel : EstimateText
         }
         return new StageTime(
             Compute: compute,
-            Recompute: recomputedShare * mix.Waits(p.DenseRc, p.MoeRc),
-            Other: mix.Sum(p.DenseOther, p.MoeOther, p.LogitOther),
+            Recompute: recomputedShare * mix.Waits(p.Rc),
+            Other: mix.Sum(p.Other),
             LaunchWait: forwardWaits + backwardWaits,
-            Tp: mix.Sum(p.DenseTp, p.MoeTp, p.LogitTp),
-            Cp: mix.Sum(p.DenseCp, p.MoeCp, p.LogitCp),
-            Ep: mix.Sum(p.DenseEp, p.MoeEp, p.LogitEp),
+            Tp: mix.Sum(p.Tp),
+            Cp: mix.Sum(p.Cp),
+            Ep: mix.Sum(p.Ep),
             Pp: p2p,
-            ForwardWallS: mix.Sum(p.DenseAll.Forward, p.MoeAll.Forward, p.LogitForward) + forwardWaits,
-            WeightGradS: mix.Sum(p.DenseWeightGrad, p.MoeWeightGrad, p.LogitWeightGrad),
-            Offload: offloaded > 0 ? offloaded / layers * mix.Waits(p.DenseOffload, p.MoeOffload) : 0);
+            ForwardWallS: mix.Sum(new ByLayer(p.DenseAll.Forward, p.MoeAll.Forward, p.LogitForward)) + forwardWaits,
+            WeightGradS: mix.Sum(p.WeightGrad),
+            Offload: offloaded > 0 ? offloaded / layers * mix.Waits(p.Offload) : 0);
     }
 
     /// <summary>How a stage weighs its dense layers, its MoE layers and (on the last stage) the logit layer.</summary>
     readonly record struct StageMix(double DenseLayers, double MoeLayers, bool HasMoe, bool Logits)
     {
         /// <summary>A per-layer quantity over the stage's layers and its logit layer.</summary>
-        public double Sum(double dense, double moe, double logit) => DenseLayers * dense + (HasMoe ? MoeLayers * moe : 0) + (Logits ? logit : 0);
+        public double Sum(in ByLayer x) => DenseLayers * x.Dense + (HasMoe ? MoeLayers * x.Moe : 0) + (Logits ? x.Logit : 0);
 
         /// <summary>A per-layer quantity over the stage's transformer layers only.</summary>
+        public double Waits(in ByLayer x) => Waits(x.Dense, x.Moe);
+
         public double Waits(double dense, double moe) => DenseLayers * dense + (HasMoe ? MoeLayers * moe : 0);
     }
 
@@ -235,7 +236,8 @@ sealed class StepModel : EstimateText
         var perLayer = PerLayerOf(dense, hasMoe, moe, logit, offloadCopyS);
         var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, perLayer, p2p, offload);
         var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, perLayer, p2p, offload);
-        var slowest = l.Pp == 1 ? widest : (last.Total > widest.Total ? last : widest);
+        bool lastIsSlowest = l.Pp > 1 && last.Total > widest.Total;
+        var slowest = lastIsSlowest ? last : widest;
         double recomputedInAll = l.RecomputedLayers(m.Layers, l.Pp);
         var everything = Stage(m.Layers, recomputedInAll, true, perLayer, p2p * l.Pp, (double)offload * l.Pp);
         double meanStage = everything.Total / l.Pp;
@@ -293,15 +295,15 @@ sealed class StepModel : EstimateText
             EnergyMwh = energy.EnergyMwh, CostUsd = energy.CostUsd, Co2Tonnes = energy.Co2Tonnes, Goodput = goodput, Text = text, BusyShare = busy,
         };
         words = describe ? WriteWords(estimate, new RunFacts(dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput, net,
-            slowest, LastIsSlowest: l.Pp > 1 && last.Total > widest.Total, evalStep, evaluationDays)) : null;
+            slowest, lastIsSlowest, evalStep, evaluationDays)) : null;
         return estimate;
     }
 
-    /// <summary>Every description of the estimate: the parts' and memory's descriptions, the bottleneck and the assumptions.</summary>
     /// <summary>What one pass of the model worked out on the way, for its words.</summary>
     readonly record struct RunFacts(DataParallelSync.Result Dp, bool PpCrossDomain, double MeanStage, double GradBytes, double DeviceW, double Busy,
         RunEnergy Energy, Reliability.Goodput Goodput, Collectives Net, StageTime Slowest, bool LastIsSlowest, double EvalStepS, double EvaluationDays);
 
+    /// <summary>Every description of the estimate: the parts' and memory's descriptions, the bottleneck and the assumptions.</summary>
     EstimateWords WriteWords(Estimate e, RunFacts f)
     {
         var (dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput, net, slowest, lastIsSlowest, evalStep, evaluationDays) = f;

@@ -85,6 +85,9 @@ public static partial class Planner
         /// <summary>Feasible with finite metrics: a NaN must never win a comparison.</summary>
         public bool Usable => Failure is null;
 
+        /// <summary>The whole run's time, energy and cost, as the objective compares them.</summary>
+        public (double Days, double Mwh, double Usd) Run => (TimeToTrainDays, EnergyMwh, CostUsd);
+
         public double Key(Objective objective) => objective.Pick(TimeToTrainDays, EnergyMwh, CostUsd);
     }
 
@@ -181,8 +184,7 @@ public static partial class Planner
         var byObjective = feasible.ToArray();
         Array.Sort(byObjective, (a, b) =>
         {
-            var (x, y) = (scores[a], scores[b]);
-            var c = objective.Compare((x.TimeToTrainDays, x.EnergyMwh, x.CostUsd), (y.TimeToTrainDays, y.EnergyMwh, y.CostUsd));
+            var c = objective.Compare(scores[a].Run, scores[b].Run);
             return c != 0 ? c : a.CompareTo(b);
         });
         var top = byObjective.Take(topK).Select(Again).ToArray();
