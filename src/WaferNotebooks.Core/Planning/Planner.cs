@@ -70,16 +70,16 @@ public static partial class Planner
     /// What the ranking needs of one candidate. Full estimates are not kept: holding thousands of
     /// them pushes them into older GC generations; the few that the result returns are estimated
     /// again at the end (estimators are pure functions of their inputs). <see cref="Failure"/> is
-    /// null for a usable candidate and says why another is not.
+    /// null for a usable candidate and the kind of its reason for another (<see cref="FailureOf"/>).
     /// </summary>
     private readonly record struct Score(
         double StepTimeS, double TimeToTrainDays, double EnergyMwh, double CostUsd,
-        double TokensPerS, double Mfu, double MemoryGb, double MemoryShare, Failure? Failure, bool ActivationsOverflow)
+        double TokensPerS, double Mfu, double MemoryGb, double MemoryShare, InfeasibilityKind? Failure, bool ActivationsOverflow)
     {
         public static Score Of(Estimate e) => new(
             e.StepTimeS, e.TimeToTrainDays, e.EnergyMwh, e.CostUsd, e.TokensPerS, e.Mfu, e.Memory.TotalGb,
             e.Memory.CapacityGb > 0 ? e.Memory.TotalGb / e.Memory.CapacityGb : double.PositiveInfinity,
-            Planner.Failure.Of(e),
+            FailureOf(e),
             !e.Memory.Fits && e.Memory.TotalGb - e.Memory["activations"] <= e.Memory.CapacityGb);
 
         /// <summary>Feasible with finite metrics: a NaN must never win a comparison.</summary>
@@ -93,21 +93,21 @@ public static partial class Planner
 
     /// <summary>
     /// Why a candidate is unusable, as the plan groups it: the kind of its reason when the estimator
-    /// tells it without writing it (<see cref="Estimate.ReasonKind"/>), else the reason's text. A plan
-    /// shows a few reasons of thousands of candidates that do not fit, so the rest are never written.
+    /// tells it without writing it (<see cref="Estimate.ReasonKind"/>), else the reason as written.
+    /// Null when the estimate is feasible with a finite time, energy and cost. A plan shows a few
+    /// reasons of thousands of candidates that do not fit, so the rest are never written.
     /// </summary>
-    private readonly record struct Failure(InfeasibilityKind? Kind, string? Text)
-    {
-        private const string NonFinite = "the estimator returned a non-finite time, energy or cost";
+    private static InfeasibilityKind? FailureOf(Estimate e) =>
+        !e.Feasible ? e.ReasonKind ?? new WrittenReason(e.Reason ?? NoReason)
+        : double.IsFinite(e.TimeToTrainDays) && double.IsFinite(e.StepTimeS) && double.IsFinite(e.EnergyMwh) && double.IsFinite(e.CostUsd)
+            ? null : NonFinite;
 
-        public const string NoReason = "no reason given";
+    /// <summary>A reason the estimator wrote out: its words are its kind.</summary>
+    private sealed record WrittenReason(string Text) : InfeasibilityKind;
 
-        /// <summary>Null when the estimate is feasible with a finite time, energy and cost.</summary>
-        public static Failure? Of(Estimate e) =>
-            !e.Feasible ? (e.ReasonKind is { } kind ? new Failure(kind, null) : new Failure(null, e.Reason ?? NoReason))
-            : double.IsFinite(e.TimeToTrainDays) && double.IsFinite(e.StepTimeS) && double.IsFinite(e.EnergyMwh) && double.IsFinite(e.CostUsd)
-                ? null : new Failure(null, NonFinite);
-    }
+    private static readonly WrittenReason NonFinite = new("the estimator returned a non-finite time, energy or cost");
+
+    private const string NoReason = "no reason given";
 
     private static Score[] ScoreAll(
         IEstimator estimator, TrainingJob job, SystemSpec system, int devices, EconomicAssumptions econ,
@@ -243,9 +243,9 @@ public static partial class Planner
     /// </summary>
     private static InfeasibilityReason[] Reasons(Layout[] candidates, Score[] scores, List<int> infeasible, Func<int, Estimate> again)
     {
-        string TextOf(int i) => scores[i].Failure!.Value.Text ?? again(i).Reason ?? Failure.NoReason;
+        string TextOf(int i) => scores[i].Failure is WrittenReason written ? written.Text : again(i).Reason ?? NoReason;
         return infeasible
-            .GroupBy(i => scores[i].Failure!.Value)
+            .GroupBy(i => scores[i].Failure!)
             .GroupBy(kind => Numbers().Replace(TextOf(kind.First()), "#"))
             .Select(g => g.SelectMany(kind => kind).ToArray())
             .OrderByDescending(members => members.Length)
