@@ -71,6 +71,8 @@ public static class DeviceMemory
         int expertShard = Math.Max(1, shard / l.Ep);
         bool dualPipe = PipelineSchedule.IsDualPipe(l, sw);
         bool shardedWeights = DataParallelSync.ShardsWeightsDuringStep(l);
+        // ZeRO-2 shards the gradients; ZeRO-3 too, unless a pipeline accumulates them whole through the step.
+        bool shardedGrads = l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2);
         double gradBytes = GradientBytes(job.Precision, sw);
         // The stage whose weights, gradients and optimizer state take the most bytes: ZeRO shards expert
         // and dense weights over different rank counts, so the stage with the most raw weights (a last stage
@@ -80,7 +82,7 @@ public static class DeviceMemory
             var (d, e) = (stage.Dense * ParameterCopies(dualPipe), stage.Expert * ParameterCopies(dualPipe));
             double sharded = d / shard + e / expertShard;
             double w = 2 * (shardedWeights ? sharded : d + e);
-            double g = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? sharded : d + e);
+            double g = gradBytes * (shardedGrads ? sharded : d + e);
             return new StageState(d, e, w, g, 12 * (l.ZeroStage >= 1 ? sharded : d + e));
         }
         var heaviest = State(part.HeaviestStageWeights);
@@ -125,7 +127,8 @@ public static class DeviceMemory
         // fullest is the first stage or, when first= shrinks it, the stage after it (the stages
         // between hold the same layers and fewer micro-batches further on).
         int stage = 0;
-        double firstInFlight = InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l), inFlight = firstInFlight;
+        int firstMicroBatches = InFlightMicroBatches(l, microBatches, dualPipe);
+        double firstInFlight = firstMicroBatches * InterleaveFactor(l), inFlight = firstInFlight;
         double activations = StageActivations(part.StageLayersAt(0), inFlight);
         if (l.UnevenStages && l.Pp > 1)
         {
@@ -138,7 +141,7 @@ public static class DeviceMemory
         // Offloaded: the N layers of every micro-batch the first stage holds in flight (the most); no
         // layer is counted in transit on the device (Transformer Engine's offload keeps L − N layers).
         double offloaded = l.OffloadLayers > 0
-            ? l.OffloadLayers * PerLayer(others) * firstInFlight
+            ? l.OffloadLayers * PerLayer(others) * firstMicroBatches * InterleaveFactor(l)
             : 0;
         if (l.Recompute == Recompute.Full || opSelective)
         {
@@ -160,7 +163,7 @@ public static class DeviceMemory
         [
             (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? (fp8Params ? "FP8 linear-layer and 16-bit other weights" : "16-bit weights") + $", sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers" + (l.SecondaryShard > 0 ? $" and a secondary copy sharded over {l.SecondaryShard} ranks (hpZ)" : "")
                 : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard"),
-            $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
+            $"{gradBytes}-byte gradients" + (shardedGrads ? ", sharded (ZeRO-2/3)"
                 : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : ""),
             "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : ""),
             $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}{(opSelective ? " by op (torchtitan's policy: the layer input, every other matmul's output and the attention output kept; one layer rebuilt in its backward)" : "")}"

@@ -9,7 +9,7 @@ namespace WaferNotebooks.Core.Gpu;
 /// stage (by default an uneven split puts the extra layers on the first stages; first=/last=,
 /// Megatron's decoder-first/last-pipeline-num-layers, set the two ends), weights per device after tensor and expert
 /// sharding, and which stage carries the embedding and the logit layer. The stage split and the
-/// weights of the first, last and heaviest stages are worked out once, when the partition is made: an estimate reads
+/// heaviest stage's weights are worked out once, when the partition is made: an estimate reads
 /// them from the step time, the data-parallel sync, the optimizer step and the memory.
 /// </summary>
 public sealed class ModelPartition
@@ -27,8 +27,6 @@ public sealed class ModelPartition
             : LayoutRules.DefaultLastStageLayers(layers, pp);
         MaxLayersPerStage = uneven ? Math.Max(Math.Max(FirstStageLayers, LastStageLayers), middleStageLayers) : even;
         MoeShare = parameters.Layers == 0 ? 0 : (double)parameters.MoeLayers / parameters.Layers;
-        FirstStageWeights = StageWeights(FirstStageLayers, true, pp == 1);
-        LastStageWeights = StageWeights(LastStageLayers, pp == 1, true);
         HeaviestStageWeights = Heaviest();
     }
 
@@ -99,8 +97,8 @@ public sealed class ModelPartition
     }
 
     /// <summary>Weights on the device of the first stage and of the last stage.</summary>
-    public (double Dense, double Expert) FirstStageWeights { get; }
-    public (double Dense, double Expert) LastStageWeights { get; }
+    public (double Dense, double Expert) FirstStageWeights => StageWeights(FirstStageLayers, true, Layout.Pp == 1);
+    public (double Dense, double Expert) LastStageWeights => StageWeights(LastStageLayers, Layout.Pp == 1, true);
 
     /// <summary>
     /// Weights on one device of each stage, summed over the pipeline's stages: every layer once, the

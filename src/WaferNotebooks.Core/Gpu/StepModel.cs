@@ -46,19 +46,21 @@ sealed class StepModel : EstimateText
         part = new ModelPartition(job.Model, ParameterCounts.Of(job.Model), layout);
         microBatches = LayoutRules.MicroBatches(job, layout);
         eightBitGemms = MatmulEfficiency.RunsEightBit(system.Device, job.Precision);
-        Fp8Casts? fp8 = eightBitGemms ? sw.Fp8Casts : null;
-        Fp8Casts? fp8Reference = fp8 is null ? null : Fp8Casts.TransformerEngine;
-        launchScale = (double)ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, sw.EagerKernels, fp8)
-            / ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, false, fp8Reference);
         dualPipe = PipelineSchedule.IsDualPipe(layout, sw);
         // A launch cost fitted for the device (catalog launch_s) replaces the stack's default.
         // That cost is per layer of Megatron's fused kernels; a stack launching more kernels per
         // layer (eager PyTorch, FP8 casts) takes proportionally longer (ElementwiseKernels).
-        hostForwardS = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale;
+        hostForwardS = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * LaunchScale(job.Model, sw, eightBitGemms);
     }
 
     /// <summary>Kernels this stack launches per layer over those of Megatron's fused layer, whose launch cost the catalog holds.</summary>
-    readonly double launchScale;
+    static double LaunchScale(ModelSpec m, GpuSoftware sw, bool eightBitGemms)
+    {
+        Fp8Casts? fp8 = eightBitGemms ? sw.Fp8Casts : null;
+        Fp8Casts? fp8Reference = fp8 is null ? null : Fp8Casts.TransformerEngine;
+        return (double)ElementwiseKernels.KernelsPerLayer(m, sw.FusedAttention, sw.EagerKernels, fp8)
+            / ElementwiseKernels.KernelsPerLayer(m, sw.FusedAttention, false, fp8Reference);
+    }
 
     /// <summary>Seconds the host takes to launch one layer's forward kernels.</summary>
     readonly double hostForwardS;
@@ -389,6 +391,7 @@ sealed class StepModel : EstimateText
             : $"{a.Name}: not calibrated to training runs; GEMMs are assumed to sustain the measured matmul maximum");
         if (a.LaunchS is { } launch)
             Assume($"{a.Name}: the host launches a layer's forward kernels in {launch.Value * 1e3:0.###} ms (catalog launch_s)");
+        double launchScale = LaunchScale(m, sw, eightBitGemms);
         if (launchScale > 1)
             Assume($"{(sw.EagerKernels ? "eager PyTorch" : "FP8 casts")}: {launchScale:0.##}× the kernels of Megatron's fused layer per layer, each launched by the host (launch cost scaled alike)");
         if (a.ComputeUnits is null)
