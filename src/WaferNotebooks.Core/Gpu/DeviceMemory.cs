@@ -71,24 +71,24 @@ public static class DeviceMemory
         int expertShard = Math.Max(1, shard / l.Ep);
         bool dualPipe = PipelineSchedule.IsDualPipe(l, sw);
         bool shardedWeights = DataParallelSync.ShardsWeightsDuringStep(l);
+        // ZeRO-2 shards the gradients; ZeRO-3 too, unless a pipeline accumulates them whole through the step.
+        bool shardedGrads = l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2);
         double gradBytes = GradientBytes(job.Precision, sw);
         // The stage whose weights, gradients and optimizer state take the most bytes: ZeRO shards expert
         // and dense weights over different rank counts, so the stage with the most raw weights (a last stage
-        // carrying a multi-token prediction module's experts) need not be it.
-        (double Weights, double Grads, double Optimizer) State((double Dense, double Expert) stage)
+        // carrying a multi-token prediction module's experts) need not be it. Each stage is sized once.
+        StageState State((double Dense, double Expert) stage)
         {
             var (d, e) = (stage.Dense * ParameterCopies(dualPipe), stage.Expert * ParameterCopies(dualPipe));
-            double w = 2 * (shardedWeights ? d / shard + e / expertShard : d + e);
-            double g = gradBytes * (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? d / shard + e / expertShard : d + e);
-            return (w, g, 12 * (l.ZeroStage >= 1 ? d / shard + e / expertShard : d + e));
+            double sharded = d / shard + e / expertShard;
+            double w = 2 * (shardedWeights ? sharded : d + e);
+            double g = gradBytes * (shardedGrads ? sharded : d + e);
+            return new StageState(d, e, w, g, 12 * (l.ZeroStage >= 1 ? sharded : d + e));
         }
-        double Bytes((double Dense, double Expert) stage) => State(stage) is var x ? x.Weights + x.Grads + x.Optimizer : 0;
-        var heaviest = part.HeaviestStageWeights;
-        // Written without a collection: the planner sizes thousands of candidates.
-        if (Bytes(part.FirstStageWeights) > Bytes(heaviest)) heaviest = part.FirstStageWeights;
-        if (Bytes(part.LastStageWeights) > Bytes(heaviest)) heaviest = part.LastStageWeights;
-        var (weights, grads, optimizer) = State(heaviest);
-        var (dense, expert) = (heaviest.Dense * ParameterCopies(dualPipe), heaviest.Expert * ParameterCopies(dualPipe));
+        var heaviest = State(part.HeaviestStageWeights);
+        if (State(part.FirstStageWeights) is var first && first.Bytes > heaviest.Bytes) heaviest = first;
+        if (State(part.LastStageWeights) is var last && last.Bytes > heaviest.Bytes) heaviest = last;
+        var (dense, expert, weights, grads, optimizer) = heaviest;
         bool fp8Params = fp8Gemms && sw.Fp8ParamGather;
         if (shardedWeights)
         {
@@ -129,7 +129,8 @@ public static class DeviceMemory
         // fullest is the first stage or, when first= shrinks it, the stage after it (the stages
         // between hold the same layers and fewer micro-batches further on).
         int stage = 0;
-        double inFlight = InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l);
+        int firstMicroBatches = InFlightMicroBatches(l, microBatches, dualPipe);
+        double firstInFlight = firstMicroBatches * InterleaveFactor(l), inFlight = firstInFlight;
         double activations = StageActivations(part.StageLayersAt(0), inFlight);
         if (l.UnevenStages && l.Pp > 1)
         {
@@ -142,13 +143,14 @@ public static class DeviceMemory
         // Offloaded: the N layers of every micro-batch the first stage holds in flight (the most); no
         // layer is counted in transit on the device (Transformer Engine's offload keeps L − N layers).
         double offloaded = l.OffloadLayers > 0
-            ? l.OffloadLayers * PerLayer(others) * InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l)
+            ? l.OffloadLayers * PerLayer(others) * firstMicroBatches * InterleaveFactor(l)
             : 0;
-        if (l.Recompute == Recompute.Full)
-            activations += ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
-        else if (opSelective || rematSelective)
-            // The layer whose backward runs rebuilds what its policy did not keep.
-            activations += Math.Max(0, ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms) - PerLayer(Recompute.Selective));
+        if (l.Recompute == Recompute.Full || opSelective || rematSelective)
+        {
+            double workingSet = ActivationMemory.RecomputeWorkingSet(m, ffn, job.SeqLen, tokens, l.Tp, l.SequenceParallel, sw.FusedAttention, fp8Gemms);
+            // Under op-selective recompute or a JAX remat policy, the layer whose backward runs rebuilds what its policy did not keep.
+            activations += l.Recompute == Recompute.Full ? workingSet : Math.Max(0, workingSet - PerLayer(Recompute.Selective));
+        }
         // Logits of the micro-batch on the last stage, as the stack's loss kernel holds them.
         double logits = ActivationMemory.Logits(m, tokens, l.Tp, sw.CrossEntropy);
         // XLA assigns every buffer when it compiles the step: no allocator slack, no communicator buffers beside the program.
@@ -165,7 +167,7 @@ public static class DeviceMemory
         [
             (dualPipe ? "two stages per rank (DualPipe): " : "") + (shardedWeights ? (fp8Params ? "FP8 linear-layer and 16-bit other weights" : "16-bit weights") + $", sharded over data parallel (ZeRO-3) plus {1 + sw.Zero3PrefetchLayers} gathered layers" + (l.SecondaryShard > 0 ? $" and a secondary copy sharded over {l.SecondaryShard} ranks (hpZ)" : "")
                 : fp8Gemms ? "16-bit weights of this device's shard and their cached FP8 copies (weight and transpose)" : "16-bit weights of this device's shard"),
-            $"{gradBytes}-byte gradients" + (l.ZeroStage >= 2 && (shardedWeights || l.ZeroStage == 2) ? ", sharded (ZeRO-2/3)"
+            $"{gradBytes}-byte gradients" + (shardedGrads ? ", sharded (ZeRO-2/3)"
                 : l.ZeroStage >= 3 ? ", unsharded while the pipeline's micro-batches accumulate them" : ""),
             "Adam: fp32 master weights, momentum, variance (12 B/param)" + (l.ZeroStage >= 1 ? $", sharded over {shard} ranks" : ""),
             $"{stageLayers} layers × {inFlight:0.##} micro-batches in flight{(stage > 0 ? " (second pipeline stage)" : "")}, recompute {l.Recompute.ToString().ToLowerInvariant()}{(l.Remat is { } remat ? $" (JAX remat policy {remat.Name})" : "")}{(opSelective ? " by op (torchtitan's policy: the layer input, every other matmul's output and the attention output kept; one layer rebuilt in its backward)" : "")}"
@@ -176,11 +178,20 @@ public static class DeviceMemory
                 : $"CUDA context, NCCL/cuBLAS workspaces ({FixedBuffersGb} GB) and {FragmentationShare:P0} allocator fragmentation",
         ];
         if (l.OffloadLayers > 0)
-            descriptions = [.. descriptions, $"in host memory, not HBM: activations of {l.OffloadLayers} layers per stage × {InFlightMicroBatches(l, microBatches, dualPipe) * InterleaveFactor(l):0.##} micro-batches in flight (offload={l.OffloadLayers})"];
+            descriptions = [.. descriptions, $"in host memory, not HBM: activations of {l.OffloadLayers} layers per stage × {firstInFlight:0.##} micro-batches in flight (offload={l.OffloadLayers})"];
         var parts = new MemoryPart[gb.Length];
         for (var i = 0; i < parts.Length; i++)
             parts[i] = new MemoryPart(names[i], gb[i], descriptions[i]);
         return new Result(new MemoryBreakdown(parts, capacityGb), (activations + logits) / Gb);
+    }
+
+    /// <summary>
+    /// One stage's parameters on a device (DualPipe's two copies counted) and the bytes of its weights,
+    /// gradients and optimizer state after ZeRO sharding, before gathered layers and FP8 copies.
+    /// </summary>
+    readonly record struct StageState(double Dense, double Expert, double Weights, double Grads, double Optimizer)
+    {
+        public double Bytes => Weights + Grads + Optimizer;
     }
 
     /// <summary>Linear-layer weights of one layer on one device under ZeRO-3 sharding (non-expert over the shard, routed experts over theirs).</summary>

@@ -54,8 +54,6 @@ public sealed class ModelPartition
     /// <summary>Layers on stage <paramref name="i"/> (0-based) of the pipeline.</summary>
     public int StageLayersAt(int i) => i == 0 ? FirstStageLayers : i == Layout.Pp - 1 ? LastStageLayers : middleStageLayers;
 
-    public double MeanLayersPerStage => (double)Layers / Layout.Pp;
-
     /// <summary>Share of MoE layers among all layers (0 for dense models).</summary>
     public double MoeShare { get; }
 

@@ -46,15 +46,24 @@ sealed class StepModel : EstimateText
         part = new ModelPartition(job.Model, ParameterCounts.Of(job.Model), layout);
         microBatches = LayoutRules.MicroBatches(job, layout);
         eightBitGemms = MatmulEfficiency.RunsEightBit(system.Device, job.Precision);
-        Fp8Casts? fp8 = eightBitGemms ? sw.Fp8Casts : null;
-        Fp8Casts? fp8Reference = fp8 is null ? null : Fp8Casts.TransformerEngine;
-        launchScale = (double)ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, sw.EagerKernels, fp8)
-            / ElementwiseKernels.KernelsPerLayer(job.Model, sw.FusedAttention, false, fp8Reference);
         dualPipe = PipelineSchedule.IsDualPipe(layout, sw);
+        // A launch cost fitted for the device (catalog launch_s) replaces the stack's default.
+        // That cost is per layer of Megatron's fused kernels; a stack launching more kernels per
+        // layer (eager PyTorch, FP8 casts) takes proportionally longer (ElementwiseKernels).
+        hostForwardS = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * LaunchScale(job.Model, sw, eightBitGemms);
     }
 
     /// <summary>Kernels this stack launches per layer over those of Megatron's fused layer, whose launch cost the catalog holds.</summary>
-    readonly double launchScale;
+    static double LaunchScale(ModelSpec m, GpuSoftware sw, bool eightBitGemms)
+    {
+        Fp8Casts? fp8 = eightBitGemms ? sw.Fp8Casts : null;
+        Fp8Casts? fp8Reference = fp8 is null ? null : Fp8Casts.TransformerEngine;
+        return (double)ElementwiseKernels.KernelsPerLayer(m, sw.FusedAttention, sw.EagerKernels, fp8)
+            / ElementwiseKernels.KernelsPerLayer(m, sw.FusedAttention, false, fp8Reference);
+    }
+
+    /// <summary>Seconds the host takes to launch one layer's forward kernels.</summary>
+    readonly double hostForwardS;
 
     /// <summary>The device runs this job's GEMMs on 8-bit inputs (FP8 asked for and supported).</summary>
     readonly bool eightBitGemms;
@@ -66,16 +75,12 @@ sealed class StepModel : EstimateText
     readonly record struct PerLayer(
         bool HasMoe,
         (double Compute, double Elementwise, double Comm) DenseRcParts, (double Compute, double Elementwise, double Comm) MoeRcParts,
-        double DenseRc, double MoeRc,
-        double DenseCompute, double MoeCompute, double LogitCompute,
-        double DenseOther, double MoeOther, double LogitOther,
-        double DenseTp, double MoeTp, double LogitTp,
-        double DenseCp, double MoeCp, double LogitCp,
-        double DenseEp, double MoeEp, double LogitEp,
-        FwdBwd DenseAll, FwdBwd MoeAll, double LogitForward,
-        double DenseWeightGrad, double MoeWeightGrad, double LogitWeightGrad,
-        double HostForward, FwdBwd Sync, double DenseForwardWait, double MoeForwardWait,
-        double DenseOffload, double MoeOffload);
+        ByLayer Rc, ByLayer Compute, ByLayer Other, ByLayer Tp, ByLayer Cp, ByLayer Ep,
+        FwdBwd DenseAll, FwdBwd MoeAll, double LogitForward, ByLayer WeightGrad,
+        FwdBwd Sync, ByLayer ForwardWait, ByLayer Offload);
+
+    /// <summary>One per-layer quantity of a dense layer, an MoE layer and the logit layer (none for what only transformer layers have).</summary>
+    readonly record struct ByLayer(double Dense, double Moe, double Logit = 0);
 
     PerLayer PerLayerOf(in LayerTime dense, bool hasMoe, in LayerTime moe, in LayerTime logit, double offloadCopyS)
     {
@@ -86,26 +91,25 @@ sealed class StepModel : EstimateText
         // issue it: 1 forward, 2 forwards' worth for the backward (+1 for a recompute, which runs
         // inside the backward; see Stage). Per pass, so that both windows the data-parallel sync
         // hides under are wall times and only shrink when the hardware gets faster.
-        // A launch cost fitted for the device (catalog launch_s) replaces the stack's default.
-        // That cost is per layer of Megatron's fused kernels; a stack launching more kernels per
-        // layer (eager PyTorch, FP8 casts) takes proportionally longer (ElementwiseKernels).
-        double hostForward = (system.Device.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale;
         var (denseAll, moeAll) = (dense.All, moe.All);
         // An MoE layer's host sync (MoeHostSync) adds its own waits, in its forward and again in its recompute.
         var sync = hasMoe ? moe.HostWait : default;
         bool offload = offloadCopyS > 0;
-        return new PerLayer(hasMoe, denseRcParts, moeRcParts, Total(denseRcParts), hasMoe ? Total(moeRcParts) : 0,
-            dense.Compute.Total, moe.Compute.Total, logit.Compute.Total,
-            dense.Elementwise.Total, moe.Elementwise.Total, logit.Elementwise.Total,
-            dense.Tp.Total, moe.Tp.Total, logit.Tp.Total,
-            dense.Cp.Total, moe.Cp.Total, logit.Cp.Total,
-            dense.Ep.Total, moe.Ep.Total, logit.Ep.Total,
+        return new PerLayer(hasMoe, denseRcParts, moeRcParts,
+            Rc: new(Total(denseRcParts), hasMoe ? Total(moeRcParts) : 0),
+            Compute: new(dense.Compute.Total, moe.Compute.Total, logit.Compute.Total),
+            Other: new(dense.Elementwise.Total, moe.Elementwise.Total, logit.Elementwise.Total),
+            Tp: new(dense.Tp.Total, moe.Tp.Total, logit.Tp.Total),
+            Cp: new(dense.Cp.Total, moe.Cp.Total, logit.Cp.Total),
+            Ep: new(dense.Ep.Total, moe.Ep.Total, logit.Ep.Total),
             denseAll, moeAll, logit.All.Forward,
             // The weight-gradient GEMMs: half of the backward GEMMs (dW and dX have the same FLOPs).
-            dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2,
-            hostForward, sync, Math.Max(0, hostForward - denseAll.Forward), Math.Max(sync.Forward, hostForward - moeAll.Forward),
-            offload ? ActivationOffload.ExposedPerLayer(offloadCopyS, denseAll.Forward, denseAll.Backward) : 0,
-            offload ? ActivationOffload.ExposedPerLayer(offloadCopyS, moeAll.Forward, moeAll.Backward) : 0);
+            WeightGrad: new(dense.Gemm.Backward / 2, moe.Gemm.Backward / 2, logit.Gemm.Backward / 2),
+            sync,
+            ForwardWait: new(Math.Max(0, hostForwardS - denseAll.Forward), Math.Max(sync.Forward, hostForwardS - moeAll.Forward)),
+            Offload: offload
+                ? new(ActivationOffload.ExposedPerLayer(offloadCopyS, denseAll.Forward, denseAll.Backward), ActivationOffload.ExposedPerLayer(offloadCopyS, moeAll.Forward, moeAll.Backward))
+                : default);
     }
 
     /// <summary>One stage's time per micro-batch; <paramref name="recomputed"/> of its layers are recomputed in full when the layout recomputes in full (all of them unless partial);
@@ -117,13 +121,13 @@ sealed class StepModel : EstimateText
         bool full = l.Recompute == Workload.Recompute.Full;
         double recomputedShare = full && layers > 0 ? recomputed / layers : 1;
         var mix = new StageMix(denseLayers, moeLayers, p.HasMoe, logits);
-        double compute = mix.Sum(p.DenseCompute, p.MoeCompute, p.LogitCompute);
-        double hostBackward = p.HostForward * (2 + (full ? recomputedShare : 0));
+        double compute = mix.Sum(p.Compute);
+        double hostBackward = hostForwardS * (2 + (full ? recomputedShare : 0));
         double syncBackward = p.Sync.Backward + recomputedShare * (full ? p.Sync.Forward : 0);
-        double forwardWaits = mix.Waits(p.DenseForwardWait, p.MoeForwardWait);
+        double forwardWaits = mix.Waits(p.ForwardWait);
         double backwardWaits = mix.Waits(
-            Math.Max(0, hostBackward - p.DenseAll.Backward - recomputedShare * p.DenseRc),
-            Math.Max(syncBackward, hostBackward - p.MoeAll.Backward - recomputedShare * p.MoeRc));
+            Math.Max(0, hostBackward - p.DenseAll.Backward - recomputedShare * p.Rc.Dense),
+            Math.Max(syncBackward, hostBackward - p.MoeAll.Backward - recomputedShare * p.Rc.Moe));
         // DualPipe sends a chunk's activations while another micro-batch's chunk computes.
         if (dualPipe)
         {
@@ -132,25 +136,27 @@ sealed class StepModel : EstimateText
         }
         return new StageTime(
             Compute: compute,
-            Recompute: recomputedShare * mix.Waits(p.DenseRc, p.MoeRc),
-            Other: mix.Sum(p.DenseOther, p.MoeOther, p.LogitOther),
+            Recompute: recomputedShare * mix.Waits(p.Rc),
+            Other: mix.Sum(p.Other),
             LaunchWait: forwardWaits + backwardWaits,
-            Tp: mix.Sum(p.DenseTp, p.MoeTp, p.LogitTp),
-            Cp: mix.Sum(p.DenseCp, p.MoeCp, p.LogitCp),
-            Ep: mix.Sum(p.DenseEp, p.MoeEp, p.LogitEp),
+            Tp: mix.Sum(p.Tp),
+            Cp: mix.Sum(p.Cp),
+            Ep: mix.Sum(p.Ep),
             Pp: p2p,
-            ForwardWallS: mix.Sum(p.DenseAll.Forward, p.MoeAll.Forward, p.LogitForward) + forwardWaits,
-            WeightGradS: mix.Sum(p.DenseWeightGrad, p.MoeWeightGrad, p.LogitWeightGrad),
-            Offload: offloaded > 0 ? offloaded / layers * mix.Waits(p.DenseOffload, p.MoeOffload) : 0);
+            ForwardWallS: mix.Sum(new ByLayer(p.DenseAll.Forward, p.MoeAll.Forward, p.LogitForward)) + forwardWaits,
+            WeightGradS: mix.Sum(p.WeightGrad),
+            Offload: offloaded > 0 ? offloaded / layers * mix.Waits(p.Offload) : 0);
     }
 
     /// <summary>How a stage weighs its dense layers, its MoE layers and (on the last stage) the logit layer.</summary>
     readonly record struct StageMix(double DenseLayers, double MoeLayers, bool HasMoe, bool Logits)
     {
         /// <summary>A per-layer quantity over the stage's layers and its logit layer.</summary>
-        public double Sum(double dense, double moe, double logit) => DenseLayers * dense + (HasMoe ? MoeLayers * moe : 0) + (Logits ? logit : 0);
+        public double Sum(in ByLayer x) => DenseLayers * x.Dense + (HasMoe ? MoeLayers * x.Moe : 0) + (Logits ? x.Logit : 0);
 
         /// <summary>A per-layer quantity over the stage's transformer layers only.</summary>
+        public double Waits(in ByLayer x) => Waits(x.Dense, x.Moe);
+
         public double Waits(double dense, double moe) => DenseLayers * dense + (HasMoe ? MoeLayers * moe : 0);
     }
 
@@ -190,11 +196,14 @@ sealed class StepModel : EstimateText
     /// What <see cref="Reason"/> turns on besides numbers: the host memory, or the part that
     /// overflows and what <see cref="MemoryHints.For"/> reads of the layout to choose its hints.
     /// </summary>
-    readonly record struct ShortfallKind(bool Host, string? Part, Recompute Recompute, bool PartialRecompute, bool OffloadFits, bool Offloads,
-        bool SeveralSequences, bool CanShard, int ZeroStage);
+    sealed record ShortfallKind(bool Host, string? Part, Recompute Recompute, bool PartialRecompute, bool OffloadFits, bool Offloads,
+        bool SeveralSequences, bool CanShard, int ZeroStage) : InfeasibilityKind;
 
-    internal override object? ReasonKind(Estimate estimate) =>
-        !HostFits(estimate.Memory) ? new ShortfallKind(true, null, default, false, false, false, false, false, 0)
+    /// <summary>Every layout whose offloaded activations overflow the host memory has the same kind of reason.</summary>
+    static readonly ShortfallKind HostShortfall = new(true, null, default, false, false, false, false, false, 0);
+
+    internal override InfeasibilityKind? ReasonKind(Estimate estimate) =>
+        !HostFits(estimate.Memory) ? HostShortfall
         : new ShortfallKind(false, estimate.Memory.LargestPart.Name, l.Recompute, l.PartialRecompute, OffloadThatFits(estimate.Memory) is not null,
             l.OffloadLayers > 0, l.MicroBatch > 1, l.ShardSize > 1, l.ZeroStage);
 
@@ -210,7 +219,7 @@ sealed class StepModel : EstimateText
         var net = new Collectives(system);
         var dense = LayerTime.For(m, false, job, l, system, net, sw);
         bool hasMoe = m.Moe is not null;
-        var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw, (a.LaunchS?.Value ?? sw.HostSecondsPerLayerForward) * launchScale) : default;
+        var moe = hasMoe ? LayerTime.For(m, true, job, l, system, net, sw, hostForwardS) : default;
         var logit = LayerTime.OutputHeads(m, job, l, system, hasMoe ? moe : dense, sw.CrossEntropy);
 
         // Pipeline transfers: activations of b·s/cp tokens (split over tp with sequence parallelism or
@@ -229,7 +238,8 @@ sealed class StepModel : EstimateText
         var perLayer = PerLayerOf(dense, hasMoe, moe, logit, offloadCopyS);
         var widest = Stage(part.MaxLayersPerStage, l.RecomputedLayers(part.MaxLayersPerStage), l.Pp == 1, perLayer, p2p, offload);
         var last = Stage(part.LastStageLayers, l.RecomputedLayers(part.LastStageLayers), true, perLayer, p2p, offload);
-        var slowest = l.Pp == 1 ? widest : (last.Total > widest.Total ? last : widest);
+        bool lastIsSlowest = l.Pp > 1 && last.Total > widest.Total;
+        var slowest = lastIsSlowest ? last : widest;
         double recomputedInAll = l.RecomputedLayers(m.Layers, l.Pp);
         var everything = Stage(m.Layers, recomputedInAll, true, perLayer, p2p * l.Pp, (double)offload * l.Pp);
         double meanStage = everything.Total / l.Pp;
@@ -290,15 +300,15 @@ sealed class StepModel : EstimateText
             EnergyMwh = energy.EnergyMwh, CostUsd = energy.CostUsd, Co2Tonnes = energy.Co2Tonnes, Goodput = goodput, Text = text, BusyShare = busy,
         };
         words = describe ? WriteWords(estimate, new RunFacts(dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput, net,
-            slowest, LastIsSlowest: l.Pp > 1 && last.Total > widest.Total, evalStep, evaluationDays)) : null;
+            slowest, lastIsSlowest, evalStep, evaluationDays)) : null;
         return estimate;
     }
 
-    /// <summary>Every description of the estimate: the parts' and memory's descriptions, the bottleneck and the assumptions.</summary>
     /// <summary>What one pass of the model worked out on the way, for its words.</summary>
     readonly record struct RunFacts(DataParallelSync.Result Dp, bool PpCrossDomain, double MeanStage, double GradBytes, double DeviceW, double Busy,
         RunEnergy Energy, Reliability.Goodput Goodput, Collectives Net, StageTime Slowest, bool LastIsSlowest, double EvalStepS, double EvaluationDays);
 
+    /// <summary>Every description of the estimate: the parts' and memory's descriptions, the bottleneck and the assumptions.</summary>
     EstimateWords WriteWords(Estimate e, RunFacts f)
     {
         var (dp, ppCrossDomain, meanStage, gradBytes, deviceW, busy, energy, goodput, net, slowest, lastIsSlowest, evalStep, evaluationDays) = f;
@@ -384,6 +394,7 @@ sealed class StepModel : EstimateText
             : $"{a.Name}: not calibrated to training runs; GEMMs are assumed to sustain the measured matmul maximum");
         if (a.LaunchS is { } launch)
             Assume($"{a.Name}: the host launches a layer's forward kernels in {launch.Value * 1e3:0.###} ms (catalog launch_s)");
+        double launchScale = LaunchScale(m, sw, eightBitGemms);
         if (launchScale > 1)
             Assume($"{(sw.EagerKernels ? "eager PyTorch" : "FP8 casts")}: {launchScale:0.##}× the kernels of Megatron's fused layer per layer, each launched by the host (launch cost scaled alike)");
         if (a.ComputeUnits is null)

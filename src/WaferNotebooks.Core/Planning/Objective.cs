@@ -29,13 +29,17 @@ public static class ObjectiveOrder
     };
 
     /// <summary>Negative when <paramref name="a"/> is better than <paramref name="b"/> for the objective.</summary>
-    public static int Compare(this Objective objective, Estimate a, Estimate b)
+    public static int Compare(this Objective objective, Estimate a, Estimate b) =>
+        objective.Compare((a.TimeToTrainDays, a.EnergyMwh, a.CostUsd), (b.TimeToTrainDays, b.EnergyMwh, b.CostUsd));
+
+    /// <summary>Negative when the run of <paramref name="a"/> is better than that of <paramref name="b"/>: the objective, then time, energy and cost.</summary>
+    public static int Compare(this Objective objective, (double Days, double Mwh, double Usd) a, (double Days, double Mwh, double Usd) b)
     {
-        var c = objective.Key(a).CompareTo(objective.Key(b));
+        var c = objective.Pick(a.Days, a.Mwh, a.Usd).CompareTo(objective.Pick(b.Days, b.Mwh, b.Usd));
         if (c != 0) return c;
-        c = a.TimeToTrainDays.CompareTo(b.TimeToTrainDays);
+        c = a.Days.CompareTo(b.Days);
         if (c != 0) return c;
-        c = a.EnergyMwh.CompareTo(b.EnergyMwh);
-        return c != 0 ? c : a.CostUsd.CompareTo(b.CostUsd);
+        c = a.Mwh.CompareTo(b.Mwh);
+        return c != 0 ? c : a.Usd.CompareTo(b.Usd);
     }
 }

@@ -1,5 +1,4 @@
 using WaferNotebooks.Core.Parallel;
-using WaferNotebooks.Core.Results;
 
 namespace WaferNotebooks.Core.Planning;
 
@@ -13,8 +12,4 @@ public sealed record PlanPoint(
     double TokensPerS,
     double Mfu,
     double MemoryPerDeviceGb,
-    bool OnParetoFront)
-{
-    public static PlanPoint From(Estimate e, bool onParetoFront) => new(
-        e.Layout, e.StepTimeS, e.TimeToTrainDays, e.EnergyMwh, e.CostUsd, e.TokensPerS, e.Mfu, e.Memory.TotalGb, onParetoFront);
-}
+    bool OnParetoFront);

@@ -69,32 +69,45 @@ public static partial class Planner
     /// <summary>
     /// What the ranking needs of one candidate. Full estimates are not kept: holding thousands of
     /// them pushes them into older GC generations; the few that the result returns are estimated
-    /// again at the end (estimators are pure functions of their inputs). <see cref="Reason"/> is
-    /// the kind of reason of an unusable candidate (<see cref="Estimate.ReasonKind"/>), or its
-    /// text when the estimator gave text: a plan shows a few reasons of thousands of candidates
-    /// that do not fit, so the rest are never written.
+    /// again at the end (estimators are pure functions of their inputs). <see cref="Failure"/> is
+    /// null for a usable candidate and the kind of its reason for another (<see cref="FailureOf"/>).
     /// </summary>
     private readonly record struct Score(
-        bool Usable, double StepTimeS, double TimeToTrainDays, double EnergyMwh, double CostUsd,
-        double TokensPerS, double Mfu, double MemoryGb, double MemoryShare, object? Reason, bool ActivationsOverflow)
+        double StepTimeS, double TimeToTrainDays, double EnergyMwh, double CostUsd,
+        double TokensPerS, double Mfu, double MemoryGb, double MemoryShare, InfeasibilityKind? Failure, bool ActivationsOverflow)
     {
         public static Score Of(Estimate e) => new(
-            IsUsable(e), e.StepTimeS, e.TimeToTrainDays, e.EnergyMwh, e.CostUsd, e.TokensPerS, e.Mfu, e.Memory.TotalGb,
+            e.StepTimeS, e.TimeToTrainDays, e.EnergyMwh, e.CostUsd, e.TokensPerS, e.Mfu, e.Memory.TotalGb,
             e.Memory.CapacityGb > 0 ? e.Memory.TotalGb / e.Memory.CapacityGb : double.PositiveInfinity,
-            e.Feasible ? (IsUsable(e) ? null : NonFinite) : e.ReasonKind ?? e.Reason ?? NoReason,
+            FailureOf(e),
             !e.Memory.Fits && e.Memory.TotalGb - e.Memory["activations"] <= e.Memory.CapacityGb);
 
         /// <summary>Feasible with finite metrics: a NaN must never win a comparison.</summary>
-        private static bool IsUsable(Estimate e) =>
-            e.Feasible && double.IsFinite(e.TimeToTrainDays) && double.IsFinite(e.StepTimeS) &&
-            double.IsFinite(e.EnergyMwh) && double.IsFinite(e.CostUsd);
+        public bool Usable => Failure is null;
 
-        private const string NonFinite = "the estimator returned a non-finite time, energy or cost";
-
-        public const string NoReason = "no reason given";
+        /// <summary>The whole run's time, energy and cost, as the objective compares them.</summary>
+        public (double Days, double Mwh, double Usd) Run => (TimeToTrainDays, EnergyMwh, CostUsd);
 
         public double Key(Objective objective) => objective.Pick(TimeToTrainDays, EnergyMwh, CostUsd);
     }
+
+    /// <summary>
+    /// Why a candidate is unusable, as the plan groups it: the kind of its reason when the estimator
+    /// tells it without writing it (<see cref="Estimate.ReasonKind"/>), else the reason as written.
+    /// Null when the estimate is feasible with a finite time, energy and cost. A plan shows a few
+    /// reasons of thousands of candidates that do not fit, so the rest are never written.
+    /// </summary>
+    private static InfeasibilityKind? FailureOf(Estimate e) =>
+        !e.Feasible ? e.ReasonKind ?? new WrittenReason(e.Reason ?? NoReason)
+        : double.IsFinite(e.TimeToTrainDays) && double.IsFinite(e.StepTimeS) && double.IsFinite(e.EnergyMwh) && double.IsFinite(e.CostUsd)
+            ? null : NonFinite;
+
+    /// <summary>A reason the estimator wrote out: its words are its kind.</summary>
+    private sealed record WrittenReason(string Text) : InfeasibilityKind;
+
+    private static readonly WrittenReason NonFinite = new("the estimator returned a non-finite time, energy or cost");
+
+    private const string NoReason = "no reason given";
 
     private static Score[] ScoreAll(
         IEstimator estimator, TrainingJob job, SystemSpec system, int devices, EconomicAssumptions econ,
@@ -157,17 +170,21 @@ public static partial class Planner
         var infeasible = new List<int>();
         for (var i = 0; i < scores.Length; i++)
             (scores[i].Usable ? feasible : infeasible).Add(i);
-        Estimate Again(int i) => estimator.Estimate(job, system, devices, candidates[i], econ);
+        // The result's estimates, each made once: the best layouts are on the front too, and the
+        // nearest miss quotes the reason of its kind of failure.
+        var estimated = new Dictionary<int, Estimate>();
+        Estimate Again(int i)
+        {
+            if (!estimated.TryGetValue(i, out var e))
+                estimated[i] = e = estimator.Estimate(job, system, devices, candidates[i], econ);
+            return e;
+        }
 
         // The objective, then time, energy and cost, then enumeration order: the same inputs always give the same plan.
         var byObjective = feasible.ToArray();
         Array.Sort(byObjective, (a, b) =>
         {
-            var (x, y) = (scores[a], scores[b]);
-            var c = x.Key(objective).CompareTo(y.Key(objective));
-            if (c == 0) c = x.TimeToTrainDays.CompareTo(y.TimeToTrainDays);
-            if (c == 0) c = x.EnergyMwh.CompareTo(y.EnergyMwh);
-            if (c == 0) c = x.CostUsd.CompareTo(y.CostUsd);
+            var c = objective.Compare(scores[a].Run, scores[b].Run);
             return c != 0 ? c : a.CompareTo(b);
         });
         var top = byObjective.Take(topK).Select(Again).ToArray();
@@ -226,9 +243,9 @@ public static partial class Planner
     /// </summary>
     private static InfeasibilityReason[] Reasons(Layout[] candidates, Score[] scores, List<int> infeasible, Func<int, Estimate> again)
     {
-        string TextOf(int i) => scores[i].Reason as string ?? again(i).Reason ?? Score.NoReason;
+        string TextOf(int i) => scores[i].Failure is WrittenReason written ? written.Text : again(i).Reason ?? NoReason;
         return infeasible
-            .GroupBy(i => scores[i].Reason!)
+            .GroupBy(i => scores[i].Failure!)
             .GroupBy(kind => Numbers().Replace(TextOf(kind.First()), "#"))
             .Select(g => g.SelectMany(kind => kind).ToArray())
             .OrderByDescending(members => members.Length)

@@ -66,7 +66,7 @@ public sealed record Estimate
     }
 
     /// <summary>The kind of <see cref="Reason"/> when <see cref="Text"/> writes it and can tell its kind without writing it (<see cref="EstimateText.ReasonKind"/>).</summary>
-    internal object? ReasonKind => _reason is null && !Feasible ? Text?.ReasonKind(this) : null;
+    internal InfeasibilityKind? ReasonKind => _reason is null && !Feasible ? Text?.ReasonKind(this) : null;
 
     /// <summary>The bottleneck in words, for the summary card.</summary>
     public string Bottleneck

@@ -42,5 +42,5 @@ public abstract class EstimateText
     /// reasons that differ at most in their numbers. Null when the text cannot tell without writing.
     /// A plan groups thousands of infeasible layouts by it and writes the reasons of a few.
     /// </summary>
-    internal virtual object? ReasonKind(Estimate estimate) => null;
+    internal virtual InfeasibilityKind? ReasonKind(Estimate estimate) => null;
 }

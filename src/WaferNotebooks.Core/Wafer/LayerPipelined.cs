@@ -30,10 +30,10 @@ public static class LayerPipelined
             new("other", bubble + c.StepOverheadMs.Value / 1e3, $"pipeline fill and drain over {act.Layers} layer stages, plus per-step overhead"),
         };
         return new WaferStep(ExecutionMode.LayerPipelined, new StepBreakdown(parts), memory, 1, (double)sequences * model.SeqLen, hardwareFlops, 0,
-            Problem(c, memory, systems));
+            Problem(memory, systems));
     }
 
-    static string? Problem(WaferCluster c, MemoryBreakdown memory, int systems)
+    static string? Problem(MemoryBreakdown memory, int systems)
     {
         if (systems > 1)
             return $"Layer-pipelined execution runs on one system; {systems} systems need weight streaming (pure data parallelism through SwarmX).";

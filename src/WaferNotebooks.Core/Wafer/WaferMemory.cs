@@ -15,9 +15,6 @@ public static class WaferMemory
 {
     const double Gb = 1e9;
 
-    /// <summary>Mixed-precision Adam on the wafer: 16-bit weights and gradients, fp32 master, momentum, variance (Rajbhandari et al. 2020: 16 bytes/parameter).</summary>
-    public const double ResidentBytesPerParam = 2 + 2 + 12;
-
     /// <summary>SRAM use of weight streaming for one pass of <paramref name="tokens"/> tokens, and the fraction of checkpoints offloaded (0 when none are).</summary>
     public static (MemoryBreakdown Memory, double OffloadFraction) Streaming(WaferCluster c, WaferActivations act, double tokens, Recompute recompute)
     {
@@ -57,6 +54,7 @@ public static class WaferMemory
         double activations = recompute == Recompute.None
             ? inFlight * act.StoredAllLayers(seqLen) + act.LogitBytesPerToken * seqLen
             : inFlight * act.Checkpoints(seqLen) + act.WorkingSet(seqLen);
+        // Mixed-precision Adam: 16 bytes per parameter (Rajbhandari et al. 2020, ZeRO).
         return Breakdown(c,
             ("weights", 2 * parameters, "16-bit weights"),
             ("gradients", 2 * parameters, "16-bit gradients"),

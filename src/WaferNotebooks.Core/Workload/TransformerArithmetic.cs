@@ -194,9 +194,6 @@ public static class TransformerArithmetic
 
     public static double HardwareFlopsPerToken(ModelSpec m, ParameterCount p, int seqLen, Recompute recompute, double recomputedShare = 1) =>
         ModelFlopsPerToken(m, p, seqLen) + recomputedShare * RecomputeFlopsPerToken(m, p, seqLen, recompute);
-
-    /// <summary>Whole-run model FLOPs.</summary>
-    public static double TrainingFlops(TrainingJob job) => ModelFlopsPerToken(job.Model, job.SeqLen) * job.Tokens;
 }
 
 /// <summary>

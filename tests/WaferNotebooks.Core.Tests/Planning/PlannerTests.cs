@@ -156,6 +156,21 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Each_layout_the_plan_returns_is_estimated_once_more_however_many_lists_name_it()
+    {
+        // Scoring estimates every candidate once; the result's estimates are made again, once per
+        // layout: the best is also the fastest on the Pareto front, and the nearest miss is returned too.
+        var counting = new FakeEstimator();
+        var job = FakeEstimator.Job(FakeEstimator.Model(layers: 80, hidden: 8192));
+        var plan = Planner.Plan(counting, job, System, 64);
+
+        Assert.NotNull(plan.NearestMiss);
+        Assert.Contains(plan.Best!.Layout, plan.ParetoFront.Select(e => e.Layout));
+        var returned = plan.TopK.Concat(plan.ParetoFront).Append(plan.NearestMiss!).Select(e => e.Layout).Distinct().Count();
+        Assert.Equal(plan.Evaluated + returned, counting.Calls);
+    }
+
+    [Fact]
     public void An_estimator_with_no_candidates_gives_an_input_error_that_suggests_a_fix()
     {
         var ex = Assert.Throws<WaferInputException>(() => Planner.Plan(new NoCandidates(), FakeEstimator.Job(), System, 8));
