@@ -34,6 +34,14 @@ public class CliBadInputTests
     public void Numbers_with_units_decimal_commas_or_fractions_of_a_step_say_how_to_write_them(string option, string value, string message) =>
         CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", option, value), message);
 
+    /// <summary>A K/M batch is tokens; one below a sequence used to round to one sequence (up to twice the tokens asked for, or 4,096 for 1K) without a word.</summary>
+    [Theory]
+    [InlineData("1K", "--batch '1K': 1,024 tokens (a K/M suffix means tokens, in powers of two) is less than one sequence of 4,096; give sequences without a suffix (1024 sequences), or at least 4,096 tokens")]
+    [InlineData("1.5K", "--batch '1.5K': 1,536 tokens")]
+    [InlineData("2K", "--batch '2K': 2,048 tokens")]
+    public void A_token_batch_smaller_than_one_sequence_is_refused(string batch, string message) =>
+        CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", "--batch", batch), message);
+
     [Fact]
     public void Impossible_layout() =>
         CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:192", "--layout", "tp=3"),
