@@ -1,7 +1,9 @@
 using WaferNotebooks.Core.Catalog;
 using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Gpu;
 using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Simulation;
+using WaferNotebooks.Core.Workload;
 
 namespace WaferNotebooks.Core.Commands;
 
@@ -16,6 +18,8 @@ internal static class InputNotes
     public static Estimate Add(Estimate e, JobRequest request, SystemSpec system, EconomicAssumptions economics)
     {
         var notes = request.SystemKindOptions.Where(o => !o.AppliesTo(system)).Select(o => NotApplied(o, e)).ToList();
+        if (PrecisionNotRun(e, system) is { } precision)
+            notes.Add(precision);
         if (request.SoftwareWithoutMoeDispatch is { } without && system is GpuCluster && MoeDispatchNoEffect(e, without, system, economics) is { } note)
             notes.Add(note);
         return notes.Count == 0 ? e : e with { InputNotes = [.. e.InputNotes, .. notes] };
@@ -30,6 +34,26 @@ internal static class InputNotes
         option.ForWafer
             ? $"{option.Name} {option.Text} does not apply to {e.SystemId}, a GPU-class system: it acts on wafer-scale systems only (GPU-class systems take {CommandGrammar.Framework.Name})"
             : $"{option.Name} {option.Text} does not apply to {e.SystemId}, a wafer-scale system: it acts on GPU-class systems only";
+
+    /// <summary>
+    /// --precision fp8 or fp4 on a device without those units runs at the precision it has: the
+    /// numbers are right for that, but the job still reads "fp8", so the note says which precision ran.
+    /// </summary>
+    private static string? PrecisionNotRun(Estimate e, SystemSpec system)
+    {
+        var p = e.Job.Precision;
+        if (!MatmulEfficiency.IsEightBit(p)) return null;
+        var option = $"{CommandGrammar.Precision.Name} {p.ToString().ToLowerInvariant()}";
+        return system switch
+        {
+            GpuCluster g when !MatmulEfficiency.RunsEightBit(g.Device, p) =>
+                $"{option} did not apply to {e.SystemId}: the {g.Device.Name} has no FP8 units, so its GEMMs run at the 16-bit peak (bf16 gives the same estimate)",
+            GpuCluster g when p == Precision.Fp4 && !MatmulEfficiency.RunsFourBit(g.Device, p) =>
+                $"{option} did not apply to {e.SystemId}: the {g.Device.Name} has no FP4 tensor cores, so its GEMMs run as FP8 (fp8 gives the same estimate)",
+            WaferCluster => $"{option} did not apply to {e.SystemId}: the wafer computes in 16-bit, so the estimate uses the 16-bit peak (bf16 gives the same estimate)",
+            _ => null,
+        };
+    }
 
     /// <summary>
     /// With ep=1 every device holds all experts of its tensor group, so no token crosses devices:

@@ -55,6 +55,21 @@ public class InputNotesTests
         Assert.DoesNotContain("does not apply to dgx-h100, a wafer", run.Out);
     }
 
+    /// <summary>fp8 on a device without FP8 units ran as bf16 while the job read "fp8"; the other subcommands did not even have the assumption that said so.</summary>
+    [Fact]
+    public void A_precision_a_system_cannot_run_is_said_for_that_system_only()
+    {
+        var run = CliRunner.Run("compare", "--model", "llama2-7b", "--tokens", "100B", "--precision", "fp8",
+            "--on", "dgx-h100:64", "--on", "dgx-a100-80gb:64", "--on", "cs-3:2", "--json");
+        Assert.Equal(0, run.ExitCode);
+        var notes = JsonDocument.Parse(run.Out).RootElement.GetProperty("input_notes").EnumerateArray().Select(n => n.GetString()!).ToList();
+        Assert.Equal(2, notes.Count);
+        Assert.StartsWith("--precision fp8 did not apply to dgx-a100-80gb: the NVIDIA A100 SXM4 80GB has no FP8 units, so its GEMMs run at the 16-bit peak", notes[0]);
+        Assert.StartsWith("--precision fp8 did not apply to cs-3: the wafer computes in 16-bit", notes[1]);
+        var sweep = CliRunner.Run("sweep", "--model", "llama2-7b", "--tokens", "100B", "--precision", "fp4", "--on", "dgx-h100", "--counts", "8,16");
+        Assert.Single(sweep.Out.Split('\n'), l => l.StartsWith("note: --precision fp4 did not apply to dgx-h100: the NVIDIA H100 SXM5 80GB has no FP4 tensor cores, so its GEMMs run as FP8"));
+    }
+
     [Fact]
     public void Compare_of_gpu_systems_only_has_no_notes()
     {
