@@ -83,10 +83,12 @@ public sealed class RequestArgs
         }
         var job = new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
         // Less than one step is not a training run: say so rather than print a fraction of a step.
+        // The tokens are quoted as read (1.5 is not "2"), or named as the default when not given.
         if (job.Steps < 1)
             throw new WaferInputException(
-                $"{CommandGrammar.Tokens.Name}: {tokens:N0} tokens are {job.Steps:G3} of one step of {job.TokensPerStep:N0} tokens (batch {batch:N0} × {seq:N0}); " +
-                "give at least one step's tokens or a smaller --batch");
+                (One(CommandGrammar.Tokens) is not null ? $"{CommandGrammar.Tokens.Name}: {tokens:#,0.###} tokens are" : $"{CommandGrammar.Tokens.Name} not given: the default, 20 tokens per parameter ({tokens:N0} tokens), is") +
+                $" {job.Steps:G3} of one step of {job.TokensPerStep:N0} tokens (batch {batch:N0} × {seq:N0}); " +
+                "give at least one step's tokens with --tokens, or a smaller --batch");
         return job;
     }
 
@@ -98,6 +100,7 @@ public sealed class RequestArgs
     /// <summary>One run of the job on one system (estimate, timeline): the job, --on with --layout, the economics and the objective.</summary>
     public T Run<T>(Func<TrainingJob, SystemTarget, Layout?, EconomicAssumptions, Planning.Objective, T> request)
     {
+        RefuseObjectiveWithLayout();
         var job = Job();
         var (target, layout) = TargetAndLayout(job);
         return request(job, target, layout, Economics(), Objective());
@@ -279,6 +282,22 @@ public sealed class RequestArgs
     }
 
     private static Sourced UserValue(double value, OptionSpec option) => new(value, $"given by the user ({option.Name})", Confidence.Assumed);
+
+    /// <summary>
+    /// --objective ranks the layouts the planner tries; beside a --layout, which fixes the layout,
+    /// it would change nothing while the user believes the run was chosen for it (estimate,
+    /// timeline, sweep; compare also ranks its systems by it, so takes both).
+    /// </summary>
+    public void RefuseObjectiveWithLayout()
+    {
+        if (One(CommandGrammar.Objective) is { } text && One(CommandGrammar.Layout) is not null)
+        {
+            var objective = Objective().ToString().ToLowerInvariant();
+            throw new WaferInputException(
+                $"{CommandGrammar.Objective.Name} {text}: {CommandGrammar.Layout.Name} fixes the layout, so no layout is chosen for {objective}; " +
+                $"leave {CommandGrammar.Objective.Name} out, or leave {CommandGrammar.Layout.Name} out to run the best layout for {objective}");
+        }
+    }
 
     public Objective Objective() =>
         One(CommandGrammar.Objective) is { } text

@@ -23,6 +23,7 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
     /// </summary>
     public override SweepRequest Parse(RequestArgs a)
     {
+        a.RefuseObjectiveWithLayout();
         var job = a.Job();
         var on = a.Required(On);
         var (id, devices) = ValueParsers.ParseSystemTarget(On.Name, on);
