@@ -34,3 +34,17 @@ public class SweepKnobInputTests
             .Select(p => p.GetProperty("job").GetProperty("seq_len").GetInt32()));
     }
 }
+
+/// <summary>The sweep's subtitle quoted the job's default tokens (135B) above points run at --vary tokens=1T,2T.</summary>
+public class SweepSubtitleTests
+{
+    [Fact]
+    public void Varied_tokens_are_not_quoted_as_one_count()
+    {
+        var run = CliRunner.Run("sweep", "--model", "llama2-7b", "--on", "dgx-h100", "--counts", "8,16", "--vary", "tokens=1T,2T");
+        Assert.Equal(0, run.ExitCode);
+        var subtitle = run.Out.Split('\n')[1];
+        Assert.StartsWith("tokens as varied, best layout by time at each count", subtitle);
+        Assert.DoesNotContain("135B", run.Out);
+    }
+}

@@ -98,7 +98,8 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
             .Concat(scalingNotes)
             .Concat(ViewNote.Warnings(InputNotes.Distinct(s.Points.Select(p => p.Estimate))));
         return new ResultView($"{s.Job.Model.Id} on {s.SystemId}: {Count(s.Points.Count, "point")}",
-            $"{Scaled(s.Job.Tokens)} tokens, " +
+            // With --vary tokens the job's own count (the default or --tokens) is no point's: the column has them.
+            (s.Knob == KnobKind.Tokens ? "tokens as varied, " : $"{Scaled(s.Job.Tokens)} tokens, ") +
             (s.FixedLayout is null ? $"best layout by {s.Objective.ToString().ToLowerInvariant()} at each count" : $"layout {s.FixedLayout} with dp growing"))
         {
             DoesNotFit = DoesNotFit(s) is { } why ? new DoesNotFitView(why) : null,
