@@ -34,6 +34,37 @@ public class CliBadInputTests
     public void Numbers_with_units_decimal_commas_or_fractions_of_a_step_say_how_to_write_them(string option, string value, string message) =>
         CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", option, value), message);
 
+    /// <summary>A K/M batch is tokens; one below a sequence used to round to one sequence (up to twice the tokens asked for, or 4,096 for 1K) without a word.</summary>
+    [Theory]
+    [InlineData("1K", "--batch '1K': 1,024 tokens (a K/M suffix means tokens, in powers of two) is less than one sequence of 4,096; give sequences without a suffix (1024 sequences), or at least 4,096 tokens")]
+    [InlineData("1.5K", "--batch '1.5K': 1,536 tokens")]
+    [InlineData("2K", "--batch '2K': 2,048 tokens")]
+    public void A_token_batch_smaller_than_one_sequence_is_refused(string batch, string message) =>
+        CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:512", "--batch", batch), message);
+
+    /// <summary>The same system twice was two identical rows and a tie for every winner.</summary>
+    [Fact]
+    public void Compare_refuses_a_system_given_twice() =>
+        CliRunner.AssertRefused(CliRunner.Run("compare", "--model", "llama2-7b", "--on", "dgx-h100:64", "--on", "cs-3:2", "--on", "dgx-h100:64"),
+            "--on dgx-h100:64 is given 2 times; compare each system once, or vary the device count with sweep");
+
+    /// <summary>--objective picks among the planner's layouts; beside a fixed --layout it was accepted and changed nothing.</summary>
+    [Theory]
+    [InlineData("estimate", "--on", "dgx-h100:64")]
+    [InlineData("timeline", "--on", "dgx-h100:64")]
+    [InlineData("sweep", "--on", "dgx-h100", "--counts", "64,128")]
+    public void An_objective_beside_a_fixed_layout_is_refused(string subcommand, params string[] on) =>
+        CliRunner.AssertRefused(CliRunner.Run([subcommand, "--model", "llama2-7b", .. on, "--layout", "tp=2", "--objective", "Energy"]),
+            "--objective Energy: --layout fixes the layout, so no layout is chosen for energy; leave --objective out, or leave --layout out to run the best layout for energy");
+
+    [Fact]
+    public void Compare_takes_an_objective_beside_a_layout_since_it_ranks_the_systems_by_it()
+    {
+        var run = CliRunner.Run("compare", "--model", "llama2-7b", "--tokens", "100B", "--on", "dgx-h100:64", "--on", "dgx-a100-80gb:64", "--layout", "tp=2", "--objective", "energy", "--json");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("energy", System.Text.Json.JsonDocument.Parse(run.Out).RootElement.GetProperty("objective").GetString());
+    }
+
     [Fact]
     public void Impossible_layout() =>
         CliRunner.AssertRefused(CliRunner.Run("estimate", "--model", "llama2-70b", "--on", "dgx-h100:192", "--layout", "tp=3"),

@@ -18,6 +18,9 @@ public class InputLimitsTests
     [InlineData($"estimate {Job} --price 1e300", "--price '1e300': must be at most 1,000,000")]
     [InlineData($"estimate {Job} --price 1e400", "--price '1e400': expected a number")]
     [InlineData($"estimate {Job} --tokens 1M", "--tokens: 1,000,000 tokens are 0.238 of one step of 4,194,304 tokens")]
+    // Read as 1.5, not quoted as "2 tokens"; a default that is below one step is named as the default, not blamed on --tokens.
+    [InlineData($"estimate {Job} --tokens 1.5", "--tokens: 1.5 tokens are 3.58E-07 of one step")]
+    [InlineData("estimate --model layers=2,hidden=64,heads=4,vocab=100 --on dgx-h100:8", "--tokens not given: the default, 20 tokens per parameter (2,234,880 tokens), is 0.533 of one step of 4,194,304 tokens")]
     [InlineData($"estimate {Job} --tokens 1e30", "--tokens '1e30': at most 10^16 tokens (10,000T)")]
     [InlineData("estimate --model llama2-7b --on dgx-h100:2147483647", "There is no parallel layout of llama2-7b on 2,147,483,647")]
     [InlineData("estimate --model mixtral-8x7b --on h100:1G", "There is no parallel layout of mixtral-8x7b on 1,000,000,000")]

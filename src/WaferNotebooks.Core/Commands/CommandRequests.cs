@@ -35,19 +35,35 @@ public abstract record CommandRequest
 }
 
 /// <summary>
+/// A request that runs one training job (estimate, compare, sweep, plan, timeline), with what
+/// its estimates need to say which of the user's options did nothing (<see cref="InputNotes"/>).
+/// </summary>
+public abstract record JobRequest : CommandRequest
+{
+    /// <summary>With --moe-dispatch: the stack without it, to tell whether the option changed anything.</summary>
+    public GpuSoftware? SoftwareWithoutMoeDispatch { get; init; }
+
+    /// <summary>The given options only one kind of system reads (<see cref="RequestArgs.SystemKindOptions"/>).</summary>
+    public IReadOnlyList<SystemKindOption> SystemKindOptions { get; init; } = [];
+}
+
+/// <summary>An option given on the command line that only GPU-class systems read or, with <paramref name="ForWafer"/>, only wafer-scale ones.</summary>
+public sealed record SystemKindOption(string Name, string Text, bool ForWafer)
+{
+    public bool AppliesTo(SystemSpec system) => ForWafer == system is WaferCluster;
+}
+
+/// <summary>
 /// estimate: one job on one system. <see cref="Layout"/> null means the planner chooses for
 /// <see cref="Objective"/>.
 /// </summary>
-public sealed record EstimateRequest(TrainingJob Job, SystemTarget Target, Layout? Layout, EconomicAssumptions Economics, Objective Objective) : CommandRequest
+public sealed record EstimateRequest(TrainingJob Job, SystemTarget Target, Layout? Layout, EconomicAssumptions Economics, Objective Objective) : JobRequest
 {
     public override string Subcommand => "estimate";
-
-    /// <summary>With --moe-dispatch: the stack without it, to tell whether the option changed anything.</summary>
-    public GpuSoftware? SoftwareWithoutMoeDispatch { get; init; }
 }
 
 /// <summary>compare: one job on each of several systems.</summary>
-public sealed record CompareRequest(TrainingJob Job, IReadOnlyList<ComparisonTarget> Targets, EconomicAssumptions Economics, Objective Objective) : CommandRequest
+public sealed record CompareRequest(TrainingJob Job, IReadOnlyList<ComparisonTarget> Targets, EconomicAssumptions Economics, Objective Objective) : JobRequest
 {
     public override string Subcommand => "compare";
 }
@@ -57,13 +73,13 @@ public sealed record CompareRequest(TrainingJob Job, IReadOnlyList<ComparisonTar
 /// knob. <see cref="Layout"/> fixes tp, pp, cp and the rest while dp grows with the count;
 /// null lets the planner choose at every point.
 /// </summary>
-public sealed record SweepRequest(TrainingJob Job, SystemSpec System, IReadOnlyList<int> Counts, Layout? Layout, SweepKnob? Knob, EconomicAssumptions Economics, Objective Objective) : CommandRequest
+public sealed record SweepRequest(TrainingJob Job, SystemSpec System, IReadOnlyList<int> Counts, Layout? Layout, SweepKnob? Knob, EconomicAssumptions Economics, Objective Objective) : JobRequest
 {
     public override string Subcommand => "sweep";
 }
 
 /// <summary>plan: search the layouts of one job on one system and device count.</summary>
-public sealed record PlanRequest(TrainingJob Job, SystemTarget Target, EconomicAssumptions Economics, Objective Objective, int Top) : CommandRequest
+public sealed record PlanRequest(TrainingJob Job, SystemTarget Target, EconomicAssumptions Economics, Objective Objective, int Top) : JobRequest
 {
     public override string Subcommand => "plan";
 }
@@ -92,7 +108,7 @@ public sealed record CalibrateRequest(
 }
 
 /// <summary>timeline: one step of one job on one system, drawn as a Gantt.</summary>
-public sealed record TimelineRequest(TrainingJob Job, SystemTarget Target, Layout? Layout, EconomicAssumptions Economics, Objective Objective) : CommandRequest
+public sealed record TimelineRequest(TrainingJob Job, SystemTarget Target, Layout? Layout, EconomicAssumptions Economics, Objective Objective) : JobRequest
 {
     public override string Subcommand => "timeline";
 }

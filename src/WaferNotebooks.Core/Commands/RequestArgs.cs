@@ -83,10 +83,12 @@ public sealed class RequestArgs
         }
         var job = new TrainingJob(model, tokens, batch, seq, precision) { Software = software };
         // Less than one step is not a training run: say so rather than print a fraction of a step.
+        // The tokens are quoted as read (1.5 is not "2"), or named as the default when not given.
         if (job.Steps < 1)
             throw new WaferInputException(
-                $"{CommandGrammar.Tokens.Name}: {tokens:N0} tokens are {job.Steps:G3} of one step of {job.TokensPerStep:N0} tokens (batch {batch:N0} × {seq:N0}); " +
-                "give at least one step's tokens or a smaller --batch");
+                (One(CommandGrammar.Tokens) is not null ? $"{CommandGrammar.Tokens.Name}: {tokens:#,0.###} tokens are" : $"{CommandGrammar.Tokens.Name} not given: the default, 20 tokens per parameter ({tokens:N0} tokens), is") +
+                $" {job.Steps:G3} of one step of {job.TokensPerStep:N0} tokens (batch {batch:N0} × {seq:N0}); " +
+                "give at least one step's tokens with --tokens, or a smaller --batch");
         return job;
     }
 
@@ -98,6 +100,7 @@ public sealed class RequestArgs
     /// <summary>One run of the job on one system (estimate, timeline): the job, --on with --layout, the economics and the objective.</summary>
     public T Run<T>(Func<TrainingJob, SystemTarget, Layout?, EconomicAssumptions, Planning.Objective, T> request)
     {
+        RefuseObjectiveWithLayout();
         var job = Job();
         var (target, layout) = TargetAndLayout(job);
         return request(job, target, layout, Economics(), Objective());
@@ -118,8 +121,41 @@ public sealed class RequestArgs
     public SystemSpec ForSystem(SystemSpec system)
     {
         RefuseGpuSoftware([system]);
+        RefuseInterruptionOptions([system]);
         return WithRelease(WithPowerCap(system));
     }
+
+    /// <summary>The options that set the interruption and evaluation model, which only GPU-class estimates have (goodput, days with downtime).</summary>
+    private static readonly OptionSpec[] InterruptionOptions =
+        [CommandGrammar.Mtbf, CommandGrammar.CheckpointBandwidth, CommandGrammar.RestartMin, CommandGrammar.EvalInterval, CommandGrammar.EvalIters];
+
+    /// <summary>
+    /// The wafer-scale estimator has no published failure rate and so no goodput: given with only
+    /// wafer-scale systems, --mtbf and the evaluation options would change nothing while the user
+    /// believes they did.
+    /// </summary>
+    public void RefuseInterruptionOptions(IReadOnlyCollection<SystemSpec> systems)
+    {
+        if (!systems.All(s => s is WaferCluster)) return;
+        foreach (var option in InterruptionOptions)
+            if (One(option) is { } text)
+                throw new WaferInputException(
+                    $"{option.Name} {text}: {(systems.Count == 1 ? $"{systems.First().Id} is" : "every system given is")} wafer-scale, and interruptions and evaluation " +
+                    $"(goodput, days with downtime) are modelled for GPU-class systems only (no published failure rate for wafer-scale ones); " +
+                    $"leave {option.Name} out, or run on a GPU-class system such as dgx-h100:512");
+    }
+
+    /// <summary>
+    /// The given options that only one kind of system reads (the GPU stack, power cap and
+    /// interruption options; --release), with their text: compare applies each to the systems of
+    /// its kind, and the others' estimates say it did not apply to them (<see cref="InputNotes"/>).
+    /// </summary>
+    public IReadOnlyList<SystemKindOption> SystemKindOptions() =>
+    [
+        .. new[] { CommandGrammar.Framework, CommandGrammar.MoeDispatch, CommandGrammar.PowerCap }.Concat(InterruptionOptions)
+            .Where(o => One(o) is not null).Select(o => new SystemKindOption(o.Name, One(o)!, ForWafer: false)),
+        .. One(CommandGrammar.Release) is { } release ? [new SystemKindOption(CommandGrammar.Release.Name, release, ForWafer: true)] : Array.Empty<SystemKindOption>(),
+    ];
 
     /// <summary>
     /// --framework and --moe-dispatch describe a GPU training stack; the wafer-scale estimator runs
@@ -211,19 +247,15 @@ public sealed class RequestArgs
         if (One(CommandGrammar.EvalInterval) is { } interval)
         {
             given = true;
-            double steps = Whole(CommandGrammar.EvalInterval, interval, ValueParsers.ParseNumber(CommandGrammar.EvalInterval.Name, interval, 1, "1000", EconomicLimits.MaxEvalIntervalSteps), "1000");
+            double steps = ValueParsers.ParseWholeNumber(CommandGrammar.EvalInterval.Name, interval, 1, "1000", EconomicLimits.MaxEvalIntervalSteps);
             e = e with { IntervalSteps = UserValue(steps, CommandGrammar.EvalInterval) };
         }
         if (One(CommandGrammar.EvalIters) is { } iters)
         {
             given = true;
-            e = e with { Iterations = UserValue(Whole(CommandGrammar.EvalIters, iters, ValueParsers.ParseNumber(CommandGrammar.EvalIters.Name, iters, 0, "100", EconomicLimits.MaxEvalIterations), "100"), CommandGrammar.EvalIters) };
+            e = e with { Iterations = UserValue(ValueParsers.ParseWholeNumber(CommandGrammar.EvalIters.Name, iters, 0, "100", EconomicLimits.MaxEvalIterations), CommandGrammar.EvalIters) };
         }
         return given ? e : null;
-
-        // Steps and batches come whole; rounding 1.5 to 2 would run what nobody asked for.
-        static double Whole(OptionSpec option, string text, double value, string example) =>
-            value == Math.Floor(value) ? value : throw new WaferInputException($"{option.Name} {text}: expected a whole number, e.g. {example}");
     }
 
     /// <summary>--mtbf, --checkpoint-bandwidth and --restart-min over their defaults; null when none is given.</summary>
@@ -250,6 +282,22 @@ public sealed class RequestArgs
     }
 
     private static Sourced UserValue(double value, OptionSpec option) => new(value, $"given by the user ({option.Name})", Confidence.Assumed);
+
+    /// <summary>
+    /// --objective ranks the layouts the planner tries; beside a --layout, which fixes the layout,
+    /// it would change nothing while the user believes the run was chosen for it (estimate,
+    /// timeline, sweep; compare also ranks its systems by it, so takes both).
+    /// </summary>
+    public void RefuseObjectiveWithLayout()
+    {
+        if (One(CommandGrammar.Objective) is { } text && One(CommandGrammar.Layout) is not null)
+        {
+            var objective = Objective().ToString().ToLowerInvariant();
+            throw new WaferInputException(
+                $"{CommandGrammar.Objective.Name} {text}: {CommandGrammar.Layout.Name} fixes the layout, so no layout is chosen for {objective}; " +
+                $"leave {CommandGrammar.Objective.Name} out, or leave {CommandGrammar.Layout.Name} out to run the best layout for {objective}");
+        }
+    }
 
     public Objective Objective() =>
         One(CommandGrammar.Objective) is { } text

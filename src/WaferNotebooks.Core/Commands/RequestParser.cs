@@ -36,6 +36,9 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         if (spec.Options.Contains(CommandGrammar.Framework) && raw.One(CommandGrammar.Framework) is { } framework)
             extended = extended.ForFramework(ValueParsers.ParseFramework(CommandGrammar.Framework.Name, framework).Framework.Name);
         var args = new RequestArgs(spec, values, extended);
-        return Subcommands.For(spec).Parse(args) with { Output = args.Output(), Catalog = extended };
+        var request = Subcommands.For(spec).Parse(args) with { Output = args.Output(), Catalog = extended };
+        return request is JobRequest job
+            ? job with { SoftwareWithoutMoeDispatch = args.SoftwareWithoutMoeDispatch, SystemKindOptions = args.SystemKindOptions() }
+            : request;
     }
 }

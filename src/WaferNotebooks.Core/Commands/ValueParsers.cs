@@ -59,6 +59,10 @@ public static class ValueParsers
     {
         var batch = ParseBatch(option, text);
         var sequences = batch.Sequences ?? Math.Round(batch.Tokens!.Value / seqLen, MidpointRounding.AwayFromZero);
+        // Rounded to a whole sequence, a token batch below one sequence would run up to twice the tokens asked for, or (--batch 1K meant as 1,024 sequences) a tiny batch nobody asked for.
+        if (batch.Tokens < seqLen)
+            throw Bad(option, text, $"{batch.Tokens:N0} tokens (a K/M suffix means tokens, in powers of two) is less than one sequence of {seqLen:N0}; " +
+                $"give sequences without a suffix ({batch.Tokens:0} sequences), or at least {seqLen:N0} tokens");
         if (sequences > MaxGlobalBatchSeqs)
             throw Bad(option, text, $"is {sequences:N0} sequences of {seqLen:N0} tokens; the simulator takes at most {MaxGlobalBatchSeqs:N0}");
         return batch.ToSequences(seqLen);
@@ -95,6 +99,17 @@ public static class ValueParsers
         return value <= maximum && double.IsFinite(value)
             ? value
             : throw Bad(option, text, $"must be at most {maximum.ToString("#,0.##", CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>
+    /// A whole number between <paramref name="minimum"/> and <paramref name="maximum"/>, written as
+    /// <see cref="ParseNumber"/> reads it (1e3 is 1000). Steps and batches come whole: rounding 1.5
+    /// to 2 would run what nobody asked for.
+    /// </summary>
+    public static double ParseWholeNumber(string option, string text, double minimum, string example, double maximum = double.MaxValue)
+    {
+        var value = ParseNumber(option, text, minimum, example, maximum);
+        return value == Math.Floor(value) ? value : throw new WaferInputException($"{option} {text}: expected a whole number, e.g. {example}");
     }
 
     /// <summary>SYSTEM[:COUNT]: a system id and an optional positive device count.</summary>
@@ -222,6 +237,8 @@ public static class ValueParsers
                 "price" => ParseNumber(name, v, 0, "2.5", EconomicLimits.MaxPrice),
                 _ => ParseNumber(name, v, 0, "400", EconomicLimits.MaxCarbon),
             })
+            // A value written twice (2K and 2048) is one point, as a count listed twice is.
+            .Distinct()
             .ToList();
         var kind = knob switch
         {

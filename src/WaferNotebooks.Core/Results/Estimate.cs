@@ -75,12 +75,26 @@ public sealed record Estimate
         init => _bottleneck = value;
     }
 
-    /// <summary>The modelling assumptions behind the numbers, most general first; for a job that does not fit, only those its memory and layout rest on.</summary>
+    /// <summary>
+    /// The modelling assumptions behind the numbers, most general first; for a job that does not
+    /// fit, only those its memory and layout rest on. <see cref="InputNotes"/> come last.
+    /// </summary>
     public IReadOnlyList<string> Assumptions
     {
-        get => _assumptions ?? Text?.Words.Applying(Feasible) ?? [];
+        get
+        {
+            var modelled = _assumptions ?? Text?.Words.Applying(Feasible) ?? [];
+            return InputNotes.Count == 0 ? modelled : [.. modelled, .. InputNotes];
+        }
         init => _assumptions = value;
     }
+
+    /// <summary>
+    /// What the user's options did not do on this run: an option that changed nothing here or does
+    /// not apply to this system. Every subcommand that shows the estimate says them, so no option
+    /// is dropped silently.
+    /// </summary>
+    public IReadOnlyList<string> InputNotes { get; init; } = [];
 
     public string ModelId => Job.Model.Id;
     public double TokensPerSPerDevice => TokensPerS / Devices;

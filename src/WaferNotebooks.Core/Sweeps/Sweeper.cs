@@ -36,7 +36,7 @@ public static class Sweeper
         foreach (var value in knobValues)
         {
             var (j, e) = value is double v ? knob!.Apply(job, econ, v) : (job, econ);
-            double? baseline = null;
+            Estimate? baseline = null;
             foreach (var count in deviceCounts)
             {
                 ct.ThrowIfCancellationRequested();
@@ -44,9 +44,12 @@ public static class Sweeper
                 try
                 {
                     var estimate = Simulator.Estimate(j, system, count, LayoutFor(fixedLayout, count), e, objective);
-                    baseline ??= estimate.Feasible ? estimate.TokensPerSPerDevice : null;
-                    points.Add(new SweepPoint(count, value, estimate,
-                        estimate.Feasible && baseline > 0 ? estimate.TokensPerSPerDevice / baseline : null));
+                    baseline ??= estimate.Feasible ? estimate : null;
+                    bool relative = estimate.Feasible && baseline?.TokensPerSPerDevice > 0;
+                    points.Add(new SweepPoint(count, value, estimate, relative ? estimate.TokensPerSPerDevice / baseline!.TokensPerSPerDevice : null)
+                    {
+                        Baseline = relative ? baseline : null,
+                    });
                 }
                 catch (WaferInputException ex)
                 {

@@ -46,6 +46,9 @@ public sealed record StepTimeline(string ModelId, string SystemId, string Layout
     /// <summary>Why the step cannot run (the job does not fit); the timeline then has no lanes.</summary>
     public string? DoesNotFit { get; init; }
 
+    /// <summary>What the user's options did not do on the step's estimate (<see cref="Results.Estimate.InputNotes"/>).</summary>
+    public IReadOnlyList<string> InputNotes { get; init; } = [];
+
     public static StepTimeline From(Estimate estimate)
     {
         if (!estimate.Feasible)

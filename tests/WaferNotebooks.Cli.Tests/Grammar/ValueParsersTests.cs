@@ -72,6 +72,22 @@ public class ValueParsersTests
     public void Numbers_have_a_floor(string option, string text, double minimum, string message) =>
         Assert.Equal(message, Assert.Throws<WaferInputException>(() => ValueParsers.ParseNumber(option, text, minimum, "400")).Message);
 
+    /// <summary>Whole numbers (evaluation steps and batches) read as every number does, then must be whole: one parsing path.</summary>
+    [Theory]
+    [InlineData("1000", 1000.0)]
+    [InlineData("1e3", 1000.0)]
+    [InlineData(" 0 ", 0.0)]
+    public void Whole_numbers_read_as_numbers_do(string text, double expected) =>
+        Assert.Equal(expected, ValueParsers.ParseWholeNumber("--eval-iters", text, 0, "100", 1e6));
+
+    [Theory]
+    [InlineData("1.5", "--eval-interval 1.5: expected a whole number, e.g. 1000")]
+    [InlineData("0", "--eval-interval '0': must be at least 1")]
+    [InlineData("2 steps", "--eval-interval '2 steps': give the number alone, without the unit 'steps': 2")]
+    [InlineData("2e9", "--eval-interval '2e9': must be at most 1,000,000,000")]
+    public void Whole_numbers_refuse_fractions_and_what_any_number_refuses(string text, string message) =>
+        Assert.Equal(message, Assert.Throws<WaferInputException>(() => ValueParsers.ParseWholeNumber("--eval-interval", text, 1, "1000", 1e9)).Message);
+
     [Fact]
     public void Numbers_use_a_dot_whatever_the_culture()
     {

@@ -24,14 +24,20 @@ public sealed class CompareCommand : Subcommand<CompareRequest, Comparison>
         var layout = a.LayoutSpec();
         var targets = a.All(OnRepeated)
             .Select(text => a.Target(text, layout))
+            .ToList();
+        // The same system twice is the same estimate twice, and a tie for every winner.
+        if (targets.GroupBy(t => (t.System.Id, t.Devices)).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new WaferInputException($"{OnRepeated.Name} {twice.Key.Id}:{twice.Key.Devices} is given {twice.Count()} times; compare each system once, or vary the device count with sweep");
+        var compared = targets
             .Select(t => new ComparisonTarget(a.WithRelease(a.WithPowerCap(t.System, gpuClassOnly: true), wafersOnly: true), t.Devices, layout?.Resolve(t.Devices, job, t.System)))
             .ToList();
         a.RefuseGpuSoftware([.. targets.Select(t => t.System)]);
+        a.RefuseInterruptionOptions([.. targets.Select(t => t.System)]);
         if (a.One(PowerCap) is { } cap && targets.All(t => t.System is not GpuCluster))
             throw new WaferInputException($"{PowerCap.Name} {cap}: none of the compared systems is GPU-class; wafer-scale systems have no user power limit");
         if (a.One(Release) is { } release && targets.All(t => t.System is not WaferCluster))
             throw new WaferInputException($"{Release.Name} {release}: none of the compared systems is wafer-scale; GPU-class systems take {Framework.Name}");
-        return new CompareRequest(job, targets, a.Economics(), a.Objective());
+        return new CompareRequest(job, compared, a.Economics(), a.Objective());
     }
 
     public override Comparison Run(CompareRequest r, RunContext context)
@@ -39,7 +45,8 @@ public sealed class CompareCommand : Subcommand<CompareRequest, Comparison>
         var comparison = Comparison.Run(r.Job, r.Targets, r.Economics, r.Objective, context.Progress, context.Cancellation);
         return comparison with
         {
-            Estimates = [.. comparison.Estimates.Select((e, i) => RangedEstimate.WithRanges(e, r.Job, r.Targets[i].System, r.Economics, compilerChooses: r.Targets[i].Layout is null))],
+            Estimates = [.. comparison.Estimates.Select((e, i) => InputNotes.Add(
+                RangedEstimate.WithRanges(e, r.Job, r.Targets[i].System, r.Economics, compilerChooses: r.Targets[i].Layout is null), r, r.Targets[i].System, r.Economics))],
         };
     }
 
@@ -78,9 +85,10 @@ public sealed class CompareCommand : Subcommand<CompareRequest, Comparison>
                 ["least_energy"] = Winner(c.LeastEnergy),
                 ["cheapest"] = Winner(c.Cheapest),
                 ["least_co2"] = Winner(c.LeastCo2),
+                ["input_notes"] = ViewValue.Strings(InputNotes.Distinct(c.Estimates)),
             },
             Tables = [table.Build()],
-            Notes = [new("Winners", string.Join("; ", winners))],
+            Notes = [new("Winners", string.Join("; ", winners)), .. ViewNote.Warnings(InputNotes.Distinct(c.Estimates))],
         };
     }
 

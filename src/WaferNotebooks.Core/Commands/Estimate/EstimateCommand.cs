@@ -15,16 +15,10 @@ public sealed class EstimateCommand : Subcommand<EstimateRequest, Estimate>
         [.. JobOptions, On, Layout, Objective, .. EconomicOptions, .. PhysicsOptions, .. SharedOptions]);
 
     public override EstimateRequest Parse(RequestArgs a) =>
-        a.Run((job, target, layout, economics, objective) => new EstimateRequest(job, target, layout, economics, objective))
-            with { SoftwareWithoutMoeDispatch = a.SoftwareWithoutMoeDispatch };
+        a.Run((job, target, layout, economics, objective) => new EstimateRequest(job, target, layout, economics, objective));
 
-    public override Estimate Run(EstimateRequest r, RunContext context)
-    {
-        var e = RangedEstimate.Of(r.Job, r.Target, r.Layout, r.Economics, r.Objective);
-        return r.SoftwareWithoutMoeDispatch is { } without && MoeDispatchNote.NoEffect(e, r.Job with { Software = without }, r.Target, r.Economics) is { } note
-            ? e with { Assumptions = [.. e.Assumptions, note] }
-            : e;
-    }
+    public override Estimate Run(EstimateRequest r, RunContext context) =>
+        InputNotes.Add(RangedEstimate.Of(r.Job, r.Target, r.Layout, r.Economics, r.Objective), r, r.Target.System, r.Economics);
 
     public override string? DoesNotFit(Estimate e) => e.Feasible ? null : e.Reason ?? "the layout does not fit";
 

@@ -94,6 +94,8 @@ public static class EstimateView
             ["cost_usd"] = cost,
             ["co2_t"] = co2,
             ["assumptions"] = ViewValue.Strings(e.Assumptions),
+            // Also the last assumptions; apart, so a program finds what the user's options did not do.
+            ["input_notes"] = ViewValue.Strings(e.InputNotes),
         };
         if (dnf is not null)
         {
@@ -104,6 +106,7 @@ public static class EstimateView
                 DoesNotFit = dnf,
                 Record = record,
                 Tables = e.Memory is { Parts.Count: > 0, Fits: false } ? [MemoryTable(memory)] : [],
+                Notes = [.. ViewNote.Warnings(e.InputNotes)],
             };
         }
         if (g is not null)
@@ -153,8 +156,9 @@ public static class EstimateView
                 new("CO2", ViewPhrase.Of($"{co2} t")),
             ],
             Tables = tables,
-            Notes = [new("Bottleneck", e.Bottleneck)],
-            Lists = [new("assumptions", [.. e.Assumptions, .. r is null ? Array.Empty<string>() : [$"ranges: {r.Method}"]])],
+            Notes = [new("Bottleneck", e.Bottleneck), .. ViewNote.Warnings(e.InputNotes)],
+            // The input notes close the assumptions (and the JSON's); the card and the text show them once, as notes.
+            Lists = [new("assumptions", [.. e.Assumptions.SkipLast(e.InputNotes.Count), .. r is null ? Array.Empty<string>() : [$"ranges: {r.Method}"]])],
         };
     }
 

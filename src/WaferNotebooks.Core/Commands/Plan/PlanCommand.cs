@@ -30,8 +30,13 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
         return new PlanRequest(job, target, a.Economics(), a.Objective(), top);
     }
 
-    public override PlanResult Run(PlanRequest r, RunContext context) =>
-        Simulator.Plan(r.Job, r.Target.System, r.Target.Devices, r.Economics, r.Objective, r.Top, context.Progress, context.Cancellation);
+    /// <summary>The plan, its best layout (or nearest miss) saying what the user's options did not do there (<see cref="InputNotes"/>).</summary>
+    public override PlanResult Run(PlanRequest r, RunContext context)
+    {
+        var plan = Simulator.Plan(r.Job, r.Target.System, r.Target.Devices, r.Economics, r.Objective, r.Top, context.Progress, context.Cancellation);
+        Estimate? Noted(Estimate? e) => e is null ? null : InputNotes.Add(e, r, r.Target.System, r.Economics);
+        return plan with { Best = Noted(plan.Best), NearestMiss = Noted(plan.NearestMiss) };
+    }
 
     public override string? DoesNotFit(PlanResult p) => p.Best is null ? p.Why : null;
 
@@ -78,7 +83,9 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
                 ["example_layout"] = EstimateView.Layout(r.Example),
             }),
             ["nearest_miss"] = p.NearestMiss is { } miss ? new NestedView(ViewOf(miss)) : null,
+            ["input_notes"] = ViewValue.Strings(InputNotes.Distinct([p.Best ?? p.NearestMiss])),
         };
+        var inputNotes = ViewNote.Warnings(InputNotes.Distinct([p.Best ?? p.NearestMiss])).ToList();
         var title = $"Plan: {p.Job.Model.Id} on {p.SystemId} × {Count(p.Devices)}";
         if (p.Best is null)
         {
@@ -93,6 +100,7 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
                     : new DoesNotFitView(p.Why!),
                 Record = record,
                 Tables = nearest?.Tables ?? [],
+                Notes = inputNotes,
                 Lists = Tally(p),
             };
         }
@@ -107,7 +115,7 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
             table.Add(Count(++rank), Compact(e.Layout), n.Number("step_time_s"), n.Number("time_to_train_days"), n.Number("mfu"),
                 n.Number("memory_per_device_gb"), n.Number("energy_mwh"), n.Number("cost_usd"), front.Contains(e.Layout) ? "*" : "", e.Bottleneck);
         }
-        var notes = new List<ViewNote> { new("Pareto front of time vs energy", ParetoNote([.. p.ParetoFront.Select(e => ViewOf(e).Record)])) };
+        List<ViewNote> notes = [new("Pareto front of time vs energy", ParetoNote([.. p.ParetoFront.Select(e => ViewOf(e).Record)])), .. inputNotes];
         return new ResultView(title,
             $"{Count(p.Evaluated)} layouts tried, {Count(p.FeasibleCount)} fit, {p.ParetoFront.Count} on the Pareto front; ranked by {p.Objective.ToString().ToLowerInvariant()}")
         {

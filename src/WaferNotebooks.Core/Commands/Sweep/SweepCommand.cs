@@ -1,4 +1,5 @@
 using WaferNotebooks.Core.Charting;
+using WaferNotebooks.Core.Results;
 using WaferNotebooks.Core.Sweeps;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
 using static WaferNotebooks.Core.Commands.ValueText;
@@ -22,10 +23,15 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
     /// </summary>
     public override SweepRequest Parse(RequestArgs a)
     {
+        a.RefuseObjectiveWithLayout();
         var job = a.Job();
         var on = a.Required(On);
         var (id, devices) = ValueParsers.ParseSystemTarget(On.Name, on);
         var knob = a.One(Vary) is { } vary ? ValueParsers.ParseKnob(Vary.Name, vary, job.SeqLen) : null;
+        // The knob sets its input at every point: the same input given as an option would be dropped without a word.
+        if (knob is not null && KnobOption(knob.Kind) is var fixedOption && a.One(fixedOption) is { } fixedText)
+            throw new WaferInputException(
+                $"{Vary.Name} {a.One(Vary)} sets {fixedOption.Name} at every point of the sweep, so {fixedOption.Name} {fixedText} would be ignored; leave {fixedOption.Name} out, or vary another knob");
         IReadOnlyList<int> counts = (a.One(Counts), devices, knob) switch
         {
             ({ } text, null, _) => ValueParsers.ParseCounts(Counts.Name, text),
@@ -42,8 +48,11 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         return new SweepRequest(job, system, counts, layout, knob, a.Economics(), a.Objective());
     }
 
-    public override SweepResult Run(SweepRequest r, RunContext context) =>
-        Sweeper.Sweep(r.Job, r.System, r.Counts, r.Layout, r.Economics, r.Objective, r.Knob, context.Progress, context.Cancellation);
+    public override SweepResult Run(SweepRequest r, RunContext context)
+    {
+        var sweep = Sweeper.Sweep(r.Job, r.System, r.Counts, r.Layout, r.Economics, r.Objective, r.Knob, context.Progress, context.Cancellation);
+        return sweep with { Points = [.. sweep.Points.Select(p => p with { Estimate = InputNotes.Add(p.Estimate, r, r.System, r.Economics) })] };
+    }
 
     public override string? DoesNotFit(SweepResult s) =>
         s.Points.All(p => !p.Estimate.Feasible) ? "no device count of the sweep can run the job" : null;
@@ -62,13 +71,17 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         columns.AddRange([Text("layout"), Number("step time"), Number("tokens/s"), Number("tokens/s/device"), Number("scaling eff."), Number("MFU"), Number("days"), Number("MWh")]);
         var table = new ViewTableBuilder([.. columns]);
         var points = new List<ViewValue?>();
+        var scalingNotes = new List<ViewNote>();
         foreach (var p in s.Points)
         {
             var e = p.Estimate;
             var view = EstimateView.For(e);
             var knobValue = ViewNumber.Of(p.KnobValue, ViewUnit.Scaled);
             var efficiency = ViewNumber.Of(p.ScalingEfficiency, ViewUnit.Fraction);
-            points.Add(new NestedView(view, new() { ["knob_value"] = knobValue, ["scaling_efficiency"] = efficiency }));
+            var superLinear = SuperLinearNote(p);
+            if (superLinear is not null)
+                scalingNotes.Add(new ViewNote($"{Count(p.Devices)} devices{(p.KnobValue is { } kv ? $" at {Scaled(kv)}" : "")}", superLinear));
+            points.Add(new NestedView(view, new() { ["knob_value"] = knobValue, ["scaling_efficiency"] = efficiency, ["scaling_note"] = superLinear }));
             var cells = new List<ViewPhrase?> { Count(p.Devices) };
             if (s.Knob is not null) cells.Add(knobValue);
             var n = view.Record;
@@ -81,9 +94,12 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         }
         var notes = s.Points.Where(p => !p.Estimate.Feasible)
             .Select(p => new ViewNote($"{Count(p.Devices)} devices", $"does not fit: {p.Estimate.Reason ?? "no layout fits"}"))
-            .Concat(s.Skipped.Select(k => new ViewNote($"{Count(k.Devices)} devices{(k.KnobValue is { } v ? $" at {Scaled(v)}" : "")}", $"skipped: {k.Reason}")));
+            .Concat(s.Skipped.Select(k => new ViewNote($"{Count(k.Devices)} devices{(k.KnobValue is { } v ? $" at {Scaled(v)}" : "")}", $"skipped: {k.Reason}")))
+            .Concat(scalingNotes)
+            .Concat(ViewNote.Warnings(InputNotes.Distinct(s.Points.Select(p => p.Estimate))));
         return new ResultView($"{s.Job.Model.Id} on {s.SystemId}: {Count(s.Points.Count, "point")}",
-            $"{Scaled(s.Job.Tokens)} tokens, " +
+            // With --vary tokens the job's own count (the default or --tokens) is no point's: the column has them.
+            (s.Knob == KnobKind.Tokens ? "tokens as varied, " : $"{Scaled(s.Job.Tokens)} tokens, ") +
             (s.FixedLayout is null ? $"best layout by {s.Objective.ToString().ToLowerInvariant()} at each count" : $"layout {s.FixedLayout} with dp growing"))
         {
             DoesNotFit = DoesNotFit(s) is { } why ? new DoesNotFitView(why) : null,
@@ -95,6 +111,7 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
                 ["fixed_layout"] = s.FixedLayout is { } l ? EstimateView.Layout(l) : null,
                 ["knob"] = s.Knob is { } k ? ViewValue.SnakeCase(k) : null,
                 ["points"] = new ViewArray(points),
+                ["input_notes"] = ViewValue.Strings(InputNotes.Distinct(s.Points.Select(p => p.Estimate))),
                 ["skipped"] = ViewArray.Of(s.Skipped, k => new ViewRecord
                 {
                     ["devices"] = k.Devices,
@@ -106,6 +123,36 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
             Notes = [.. notes],
         };
     }
+
+    /// <summary>
+    /// Why a point's scaling efficiency is above 100%: a per-device gain over the baseline comes
+    /// from a layout the baseline could not use (its fewer devices had to hold more of the model)
+    /// or from a step part that shrinks per device as dp grows; the note names the layouts and the
+    /// part whose device-seconds fell most, with its share of each step.
+    /// </summary>
+    private static string? SuperLinearNote(SweepPoint p)
+    {
+        var efficiency = new ViewNumber(p.ScalingEfficiency ?? double.NaN, ViewUnit.Fraction);
+        if (!p.SuperLinear || p.ShrunkPart is not { } part) return null;
+        var (b, e) = (p.Baseline!, p.Estimate);
+        var (layout, baseLayout) = (Compact(e.Layout), Compact(b.Layout));
+        var cause = layout == baseLayout
+            ? "the layout is the baseline's with more data-parallel ranks"
+            : $"the layout {layout} is not the {Count(b.Devices)}-device baseline's {baseLayout}";
+        return $"scaling efficiency {efficiency} is above 100%: {cause}; the step part that shrank most per device is {part.Id()} " +
+               $"({new ViewNumber(b.Breakdown[part] / b.StepTimeS, ViewUnit.Fraction)} of the baseline's step, {new ViewNumber(e.Breakdown[part] / e.StepTimeS, ViewUnit.Fraction)} of this one's)";
+    }
+
+    /// <summary>The option that sets the knob's input outside a sweep.</summary>
+    private static OptionSpec KnobOption(KnobKind knob) => knob switch
+    {
+        KnobKind.GlobalBatch => Batch,
+        KnobKind.SeqLen => Seq,
+        KnobKind.Tokens => Tokens,
+        KnobKind.Price => Price,
+        KnobKind.Pue => Pue,
+        _ => Carbon,
+    };
 
     private static string KnobHeader(KnobKind knob) => knob switch
     {

@@ -18,8 +18,11 @@ public sealed class TimelineCommand : Subcommand<TimelineRequest, StepTimeline>
 
     public override TimelineRequest Parse(RequestArgs a) => a.Run((job, target, layout, economics, objective) => new TimelineRequest(job, target, layout, economics, objective));
 
-    public override StepTimeline Run(TimelineRequest r, RunContext context) =>
-        StepTimeline.From(RangedEstimate.Of(r.Job, r.Target, r.Layout, r.Economics, r.Objective));
+    public override StepTimeline Run(TimelineRequest r, RunContext context)
+    {
+        var estimate = InputNotes.Add(RangedEstimate.Of(r.Job, r.Target, r.Layout, r.Economics, r.Objective), r, r.Target.System, r.Economics);
+        return StepTimeline.From(estimate) with { InputNotes = estimate.InputNotes };
+    }
 
     public override string? DoesNotFit(StepTimeline t) => t.DoesNotFit;
 
@@ -44,6 +47,7 @@ public sealed class TimelineCommand : Subcommand<TimelineRequest, StepTimeline>
             ["reason"] = t.DoesNotFit,
             ["step_time_s"] = stepTime,
             ["schedule"] = t.Schedule,
+            ["input_notes"] = ViewValue.Strings(t.InputNotes),
             ["lanes"] = ViewArray.Of(t.Lanes.Zip(busy), lane => new ViewRecord
             {
                 ["name"] = lane.First.Name,
@@ -59,7 +63,7 @@ public sealed class TimelineCommand : Subcommand<TimelineRequest, StepTimeline>
             }),
         };
         if (t.DoesNotFit is { } why)
-            return new ResultView($"{title}: does not fit, so there is no step to draw", t.Layout) { DoesNotFit = new DoesNotFitView(why), Record = record };
+            return new ResultView($"{title}: does not fit, so there is no step to draw", t.Layout) { DoesNotFit = new DoesNotFitView(why), Record = record, Notes = [.. ViewNote.Warnings(t.InputNotes)] };
         var table = new ViewTableBuilder(Text("lane"), new ViewColumn($"0 … {stepTime}", ColumnKind.Bar), Number("busy"), Number("share"));
         foreach (var (lane, laneBusy) in t.Lanes.Zip(busy))
             table.Add(lane.Name, Bar(lane, t.StepTimeS), laneBusy, new ViewNumber(lane.BusyS / t.StepTimeS, ViewUnit.Fraction));
@@ -68,6 +72,7 @@ public sealed class TimelineCommand : Subcommand<TimelineRequest, StepTimeline>
             Record = record,
             Facts = [new("step time", stepTime), .. t.Lanes.Zip(busy).Select(l => new ViewFact(l.First.Name, ViewPhrase.Of($"{l.Second} busy")))],
             Tables = [table.Build()],
+            Notes = [.. ViewNote.Warnings(t.InputNotes)],
         };
     }
 

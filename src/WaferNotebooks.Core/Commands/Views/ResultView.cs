@@ -83,7 +83,11 @@ public sealed record ViewTable(string? Title, IReadOnlyList<ViewColumn> AllColum
 }
 
 /// <summary>A remark; with a <see cref="Key"/>, JSON writes its text under it.</summary>
-public sealed record ViewNote(string Label, string Text, bool Warning = false, string? Key = null);
+public sealed record ViewNote(string Label, string Text, bool Warning = false, string? Key = null)
+{
+    /// <summary>A warning per text, labelled "note": what an option did not do (<see cref="Results.Estimate.InputNotes"/>).</summary>
+    public static IEnumerable<ViewNote> Warnings(IEnumerable<string> texts) => texts.Select(t => new ViewNote("note", t, Warning: true));
+}
 
 /// <summary>A bulleted list; with a <see cref="Key"/>, JSON writes its items under it.</summary>
 public sealed record ViewList(string Title, IReadOnlyList<string> Items, string? Key = null);

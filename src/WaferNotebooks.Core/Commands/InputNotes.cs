@@ -1,0 +1,76 @@
+using WaferNotebooks.Core.Catalog;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Gpu;
+using WaferNotebooks.Core.Results;
+using WaferNotebooks.Core.Simulation;
+using WaferNotebooks.Core.Workload;
+
+namespace WaferNotebooks.Core.Commands;
+
+/// <summary>
+/// Says which of the user's options did nothing on one estimate (<see cref="Estimate.InputNotes"/>),
+/// the same way for every subcommand that runs a job, so an option is never dropped silently by
+/// one subcommand while another reports it.
+/// </summary>
+internal static class InputNotes
+{
+    /// <summary>The estimate with a note for each option that did nothing on it.</summary>
+    public static Estimate Add(Estimate e, JobRequest request, SystemSpec system, EconomicAssumptions economics)
+    {
+        var notes = request.SystemKindOptions.Where(o => !o.AppliesTo(system)).Select(o => NotApplied(o, e)).ToList();
+        if (PrecisionNotRun(e, system) is { } precision)
+            notes.Add(precision);
+        if (request.SoftwareWithoutMoeDispatch is { } without && system is GpuCluster && MoeDispatchNoEffect(e, without, system, economics) is { } note)
+            notes.Add(note);
+        return notes.Count == 0 ? e : e with { InputNotes = [.. e.InputNotes, .. notes] };
+    }
+
+    /// <summary>The notes of every estimate, each once, in order: what a view of several estimates says.</summary>
+    public static IReadOnlyList<string> Distinct(IEnumerable<Estimate?> estimates) =>
+        [.. estimates.SelectMany(e => e?.InputNotes ?? []).Distinct()];
+
+    /// <summary>compare applies an option of one kind of system to those systems only; the others say so.</summary>
+    private static string NotApplied(SystemKindOption option, Estimate e) =>
+        option.ForWafer
+            ? $"{option.Name} {option.Text} does not apply to {e.SystemId}, a GPU-class system: it acts on wafer-scale systems only (GPU-class systems take {CommandGrammar.Framework.Name})"
+            : $"{option.Name} {option.Text} does not apply to {e.SystemId}, a wafer-scale system: it acts on GPU-class systems only";
+
+    /// <summary>
+    /// --precision fp8 or fp4 on a device without those units runs at the precision it has: the
+    /// numbers are right for that, but the job still reads "fp8", so the note says which precision ran.
+    /// </summary>
+    private static string? PrecisionNotRun(Estimate e, SystemSpec system)
+    {
+        var p = e.Job.Precision;
+        if (!MatmulEfficiency.IsEightBit(p)) return null;
+        var option = $"{CommandGrammar.Precision.Name} {p.ToString().ToLowerInvariant()}";
+        return system switch
+        {
+            GpuCluster g when !MatmulEfficiency.RunsEightBit(g.Device, p) =>
+                $"{option} did not apply to {e.SystemId}: the {g.Device.Name} has no FP8 units, so its GEMMs run at the 16-bit peak (bf16 gives the same estimate)",
+            GpuCluster g when p == Precision.Fp4 && !MatmulEfficiency.RunsFourBit(g.Device, p) =>
+                $"{option} did not apply to {e.SystemId}: the {g.Device.Name} has no FP4 tensor cores, so its GEMMs run as FP8 (fp8 gives the same estimate)",
+            WaferCluster => $"{option} did not apply to {e.SystemId}: the wafer computes in 16-bit, so the estimate uses the 16-bit peak (bf16 gives the same estimate)",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// With ep=1 every device holds all experts of its tensor group, so no token crosses devices:
+    /// the all-to-all that node-limited routing, FP8 dispatch and imbalance act on does not exist.
+    /// Whether the option acted is measured, not guessed: the same layout is estimated without it
+    /// (gemm=, sync= and overlap=, which brings the DualPipe schedule, can act at ep=1).
+    /// </summary>
+    private static string? MoeDispatchNoEffect(Estimate withOption, GpuSoftware softwareWithout, SystemSpec system, EconomicAssumptions economics)
+    {
+        if (withOption.Layout.Ep != 1 || withOption.Job.Model.Moe is null)
+            return null;
+        var without = Simulator.Estimate(withOption.Job with { Software = softwareWithout }, system, withOption.Devices, withOption.Layout, economics);
+        bool same = without.Feasible == withOption.Feasible && without.StepTimeS.Equals(withOption.StepTimeS) && without.Memory.TotalGb.Equals(withOption.Memory.TotalGb);
+        return same
+            ? $"{CommandGrammar.MoeDispatch.Name} had no effect: the layout has ep=1, so every device holds its tensor group's share of all " +
+              $"{withOption.Job.Model.Moe.Experts} experts and no token crosses devices (no all-to-all for node-limited routing, FP8 dispatch " +
+              "or imbalance to act on); give --layout with ep > 1 to cost a dispatch"
+            : null;
+    }
+}
