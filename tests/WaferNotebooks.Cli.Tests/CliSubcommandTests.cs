@@ -22,7 +22,8 @@ public class CliSubcommandTests
 
     private static readonly string[] LayoutKeys = ["tp", "pp", "dp", "cp", "ep", "vpp", "micro_batch", "zero_stage", "recompute", "sequence_parallel"];
 
-    private static readonly SimulatorCatalog Catalog = SimulatorCatalog.Default;
+    // A command without --framework costs the mainstream stack, megatron-core, with its family's fitted constants.
+    private static readonly SimulatorCatalog Catalog = SimulatorCatalog.Default.ForFramework("megatron-core");
 
     private static TrainingJob Job(string model, double tokens)
     {

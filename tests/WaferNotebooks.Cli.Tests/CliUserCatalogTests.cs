@@ -72,7 +72,8 @@ public sealed class CliUserCatalogTests : IDisposable
         Assert.Equal("my-system", json["system"]!.GetValue<string>());
         Assert.Equal(64, json["devices"]!.GetValue<int>());
 
-        var catalog = SimulatorCatalog.Default.ExtendFromJson(user);
+        // Without --framework the command costs the mainstream stack, megatron-core, with its family's fitted constants.
+        var catalog = SimulatorCatalog.Default.ExtendFromJson(user).ForFramework("megatron-core");
         var model = catalog.FindModel("my-model");
         var job = new TrainingJob(model, 1e12, JobDefaults.GlobalBatchSeqs(model, model.SeqLen), model.SeqLen);
         var core = Simulator.Estimate(job, catalog.FindSystem("my-system"), 64);

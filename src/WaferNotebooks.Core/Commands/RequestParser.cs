@@ -33,8 +33,12 @@ public sealed class RequestParser(SimulatorCatalog catalog, string? environmentC
         var extended = UserCatalogs.Apply(catalog, environmentCatalogs, raw.Many(CommandGrammar.UserCatalog));
         // --framework also picks the constants fitted for that framework or its software family (wafer
         // calibrate --by accelerator+framework or accelerator+family), as validation applies them to a row of that framework.
-        if (spec.Options.Contains(CommandGrammar.Framework) && raw.One(CommandGrammar.Framework) is { } framework)
-            extended = extended.ForFramework(ValueParsers.ParseFramework(CommandGrammar.Framework.Name, framework).Framework.Name);
+        // Without it a job is costed as today's mainstream stack, Megatron-Core (the estimator's own profile), so it takes
+        // the Megatron family's fitted constants.
+        if (spec.Options.Contains(CommandGrammar.Framework))
+            extended = extended.ForFramework(raw.One(CommandGrammar.Framework) is { } framework
+                ? ValueParsers.ParseFramework(CommandGrammar.Framework.Name, framework).Framework.Name
+                : Gpu.TrainingFramework.Mainstream(null).Name);
         var args = new RequestArgs(spec, values, extended);
         var request = Subcommands.For(spec).Parse(args) with { Output = args.Output(), Catalog = extended };
         return request is JobRequest job

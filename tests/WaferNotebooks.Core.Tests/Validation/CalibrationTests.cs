@@ -92,10 +92,10 @@ public class CalibrationTests
         Assert.True(all.Low < range.Low, $"all vendors' span {all.Low}–{all.High} against NVIDIA's {range.Low}–{range.High}");
         Assert.Equal(fitted.Min(s => s.Low!.Value), range.Low);
         Assert.Equal(fitted.Max(s => s.High!.Value), range.High);
-        // An H100 row: no fitted share, so validation gives it the default (1) with that span as its range; a fitted A100 keeps its own band.
-        var h100 = Assert.IsType<GpuCluster>(Calibration.SystemsFor(catalog, "megatron-core")("dgx-h100"));
-        Assert.Null(catalog.FindAccelerator(h100.Device.Id).SustainedMatmulShare);
-        Assert.Equal((1.0, range.Low, 1.0), (h100.Device.SustainedMatmulShare!.Value, h100.Device.SustainedMatmulShare.Low!.Value, h100.Device.SustainedMatmulShare.High!.Value));
+        // An H200 row: no fitted share, so validation gives it the default (1) with that span as its range; a fitted A100 keeps its own band.
+        var h200 = Assert.IsType<GpuCluster>(Calibration.SystemsFor(catalog, "megatron-core")("dgx-h200"));
+        Assert.Null(catalog.FindAccelerator(h200.Device.Id).SustainedMatmulShare);
+        Assert.Equal((1.0, range.Low, 1.0), (h200.Device.SustainedMatmulShare!.Value, h200.Device.SustainedMatmulShare.Low!.Value, h200.Device.SustainedMatmulShare.High!.Value));
         var a100 = Assert.IsType<GpuCluster>(Calibration.SystemsFor(catalog, "megatron-lm")("dgx-a100-80gb"));
         Assert.Equal(fitted[0], a100.Device.SustainedMatmulShare);
     }
@@ -175,7 +175,7 @@ public class CalibrationTests
         Assert.NotEqual(Share(catalog.ForFramework("megatron-lm")), Share(catalog.ForFramework("megatron-core")));
 
         // A user's estimate --framework NAME uses the same fitted value as validation of a row of that
-        // framework (one lookup, SimulatorCatalog.ForFramework); without --framework, the shared value.
+        // framework (one lookup, SimulatorCatalog.ForFramework); without --framework, the mainstream stack's (megatron-core).
         var parser = new RequestParser(SimulatorCatalog.Default);
         EstimateRequest Estimate(params (string Key, string Value)[] options) => Assert.IsType<EstimateRequest>(parser.Parse("estimate",
             options.Append(("model", "llama3-8b")).Append(("on", "gb200-nvl72:8")).Append(("catalog", overlay))
@@ -187,7 +187,7 @@ public class CalibrationTests
             Assert.Equal(result.Fit.Values.Single(v => v.Framework == name).Value, device.SustainedMatmulShare!.Value);
             Assert.Equal(((GpuCluster)Calibration.SystemsFor(catalog, name)("gb200-nvl72")).Device.SustainedMatmulShare!.Value, device.SustainedMatmulShare.Value);
         }
-        Assert.Equal(Share(SimulatorCatalog.Default), ((GpuCluster)Estimate().Target.System).Device.SustainedMatmulShare!.Value);
+        Assert.Equal(Share(catalog.ForFramework("megatron-core")), ((GpuCluster)Estimate().Target.System).Device.SustainedMatmulShare!.Value);
         var (lm, core) = (Estimate(("framework", "megatron-lm")), Estimate(("framework", "megatron-core")));
         double TokensPerS(EstimateRequest r) => CommandExecutor.Default.Execute(r).Shared<Results.Estimate>().TokensPerS;
         Assert.NotEqual(TokensPerS(lm), TokensPerS(core));
@@ -198,15 +198,15 @@ public class CalibrationTests
     {
         Assert.Equal(SoftwareFamily.PytorchNative, SoftwareFamily.Of("fsdp"));
         Assert.Equal(SoftwareFamily.PytorchNative, SoftwareFamily.Of("torchtitan"));
-        foreach (var megatron in new[] { "megatron-lm", "megatron-core", "megatron-bridge", "deepspeed" })
-            Assert.Equal(SoftwareFamily.Megatron, SoftwareFamily.Of(megatron));
+        foreach (var name in new[] { "megatron-lm", "megatron-core", "megatron-bridge", "deepspeed" })
+            Assert.Equal(SoftwareFamily.Megatron, SoftwareFamily.Of(name));
         Assert.Equal("jax", SoftwareFamily.Of("jax"));
         // Every framework has a family (its own name when it shares none), keyed by the canonical name validation rows carry.
         Assert.All(Gpu.TrainingFramework.All, f => Assert.False(string.IsNullOrEmpty(SoftwareFamily.Of(f.Name))));
 
         // The shipped PyTorch-native H100 fit: one value for llm-foundry's FSDP and torchtitan alike, on both H100 SXM parts of
-        // the group; Megatron-family and framework-less estimates keep the uncalibrated H100, and the A100 keeps its own fit.
-        var fit = Assert.Single(SimulatorCatalog.Default.Calibrations, f => f.By == CalibrationFit.ByAcceleratorAndFamily);
+        // the group; the Megatron family has its own H100 fit, the catalog without a framework keeps the uncalibrated H100, and the A100 keeps its own fit.
+        var fit = Assert.Single(SimulatorCatalog.Default.Calibrations, f => f.By == CalibrationFit.ByAcceleratorAndFamily && f.Values.Any(v => v.Framework == SoftwareFamily.PytorchNative));
         var value = Assert.Single(fit.Values);
         Assert.Equal(("h100-sxm", SoftwareFamily.PytorchNative), (value.Accelerator, value.Framework));
         Assert.Contains(value.Rows, id => id.StartsWith("llmfoundry-h100-"));
@@ -216,19 +216,25 @@ public class CalibrationTests
         foreach (var framework in new[] { "fsdp", "torchtitan" })
             foreach (var device in new[] { "h100-sxm", "h100-sxm-96gb" })
                 Assert.Equal(value.Value, Share(framework, device));
-        Assert.Null(Share("megatron-core", "h100-sxm"));
-        Assert.Null(Share("megatron-bridge", "h100-sxm"));
+        var megatronH100 = Assert.Single(SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values), v => v.Framework == SoftwareFamily.Megatron);
+        Assert.Equal("h100-sxm", megatronH100.Accelerator);
+        Assert.NotEqual(megatronH100.Value, value.Value);
+        Assert.Equal(megatronH100.Value, Share("megatron-core", "h100-sxm"));
+        Assert.Equal(megatronH100.Value, Share("megatron-bridge", "h100-sxm"));
         Assert.Null(Share("", "h100-sxm"));
         Assert.Equal(0.851, Share("fsdp", "a100-80gb")!.Value, 3);
 
-        // A user's estimate --framework llm-foundry (an fsdp alias) or torchtitan gets the family's value; megatron-core does not.
+        // A user's estimate --framework llm-foundry (an fsdp alias) or torchtitan gets the family's value; megatron-core, and an
+        // estimate without --framework (costed as the mainstream stack, megatron-core), get the Megatron family's.
         var parser = new RequestParser(SimulatorCatalog.Default);
         double? EstimateShare(string framework) => ((GpuCluster)Assert.IsType<EstimateRequest>(parser.Parse("estimate",
             new Dictionary<string, IReadOnlyList<string>> { ["model"] = ["llama3-8b"], ["on"] = ["dgx-h100:8"], ["framework"] = [framework] })).Target.System)
             .Device.SustainedMatmulShare?.Value;
         Assert.Equal(value.Value, EstimateShare("llm-foundry@2023-10"));
         Assert.Equal(value.Value, EstimateShare("torchtitan"));
-        Assert.Null(EstimateShare("megatron-core"));
+        Assert.Equal(megatronH100.Value, EstimateShare("megatron-core"));
+        Assert.Equal(megatronH100.Value, ((GpuCluster)Assert.IsType<EstimateRequest>(parser.Parse("estimate",
+            new Dictionary<string, IReadOnlyList<string>> { ["model"] = ["llama3-8b"], ["on"] = ["dgx-h100:8"] })).Target.System).Device.SustainedMatmulShare?.Value);
     }
 
     [Fact]
@@ -279,9 +285,9 @@ public class CalibrationTests
     public void Every_shipped_calibration_is_reproduced_by_its_recorded_fit()
     {
         var shipped = SimulatorCatalog.Default.Calibrations;
-        Assert.Equal(8, shipped.Count);
+        Assert.Equal(9, shipped.Count);
         Assert.Equal(["a100 sustained_matmul_share", "blackwell sustained_matmul_share", "a100 launch_s", "gaudi2 sustained_matmul_share", "tpu-v5p sustained_matmul_share",
-                "mi350x sustained_matmul_share", "mi355x sustained_matmul_share", "mi250x sustained_matmul_share", "h100-sxm/pytorch-native sustained_matmul_share"],
+                "mi350x sustained_matmul_share", "mi355x sustained_matmul_share", "mi250x sustained_matmul_share", "h100-sxm/pytorch-native sustained_matmul_share", "h100-sxm/megatron sustained_matmul_share"],
             shipped.SelectMany(f => f.Values).Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant}"));
         foreach (var fit in shipped)
         {

@@ -61,7 +61,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         var throughput = cv.OutOfGroup.Throughput;
         Report("throughput rows, cross-validated by source", throughput.Rows);
         var s = throughput.Summary;
-        // Target (issue 9): mean < 15% and coverage >= 70%, asserted as asked: MET since this merge (11.9%, 80.7%).
+        // Target (issue 9): mean < 15% and coverage >= 70%, asserted as asked: MET this round (11.4%, 78.9%).
         // History of the level reached (mean / median / coverage): 31.5% / 19.3% / 25.3% over 91 rows when the data were
         // collected; 20.0% / 14.9% / 56.3% over 103 after the calibration bands, eager kernels, multi-slice v5e, MLPerf v5.1,
         // the MoE expert loop and attention by kernel generation; 16.6% / 8.0% / 69.7% over 109 after torchtitan's op-level
@@ -70,12 +70,14 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // clock/power table at torchtitan's 500 W (§3.6), the MoE FP8 recipes' quantize launches and CUDA graph scopes (§4.6), and
         // the MaxText rows with the model, batch and remat policy of the commit that produced their tables (§3.8, §5.2: all 21
         // now fit, so their ranges are no longer collapsed; v5e, uncalibrated, went from 6.0% to 11.7%): 11.9% / 5.5% / 80.7%.
-        Assert.True(s.MeanAbsError < 0.15, $"mean |error| {s.MeanAbsError:P1} (target < 15%; reached 11.9%)");
-        Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P1} (target >= 70%; reached 80.7%)");
+        // The Megatron-family H100 share (§8, fitted to NeMo 24.07 and Megatron-Bridge's dense H100 rows): NeMo 18.2% -> 14.3%,
+        // whose rows now carry the fitted band instead of the uncalibrated span: 11.4% / 5.3% / 78.9%.
+        Assert.True(s.MeanAbsError < 0.15, $"mean |error| {s.MeanAbsError:P1} (target < 15%; reached 11.4%)");
+        Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P1} (target >= 70%; reached 78.9%)");
         // Regression guards at the levels reached.
-        Assert.True(s.MeanAbsError <= 0.120, $"mean |error| {s.MeanAbsError:P1} (reached 11.9%)");
-        Assert.True(s.MedianAbsError <= 0.056, $"median |error| {s.MedianAbsError:P1} (reached 5.5%)");
-        Assert.True(s.Coverage >= 0.80, $"coverage {s.Coverage:P1} (reached 80.7%)");
+        Assert.True(s.MeanAbsError <= 0.115, $"mean |error| {s.MeanAbsError:P1} (reached 11.4%)");
+        Assert.True(s.MedianAbsError <= 0.054, $"median |error| {s.MedianAbsError:P1} (reached 5.3%)");
+        Assert.True(s.Coverage >= 0.785, $"coverage {s.Coverage:P1} (reached 78.9%; 80.7% before the Megatron-family H100 share narrowed NeMo's ranges to its band)");
         Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -99,7 +101,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // 37.5% with the backward's per-expert weight-gradient hand-back (§4.6, MoeHostSync: 2 host operations per expert weight).
         // 35.7% with the FP8 recipes' per-expert quantize launches (§4.6, MoeQuantizeLaunches; the rows' fp8_recipe column), 36.0% with the
         // recipes' CUDA graph scopes (column cuda_graph_scope), which make Qwen3-30B on B200, already too fast, faster.
-        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.361, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 36.0%; 35.7% before the CUDA graph scopes; 37.5% before the per-expert FP8 quantize launches; 44.3% before the expert gradient hand-back; 45.9% with the recipes' settings alone; 37.9% with the open-knob prior's recompute; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
+        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.347, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 34.6% with the Megatron-family H100 share; 36.0% 35.7% before the CUDA graph scopes; 37.5% before the per-expert FP8 quantize launches; 44.3% before the expert gradient hand-back; 45.9% with the recipes' settings alone; 37.9% with the open-knob prior's recompute; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
         // The Megatron-Bridge rows by class (B200 and H100 recipes are the ones still far off). Reached: GB200 14.5%, B200 55.7%, H100 82.3%
         // with MLA from its ranks and GPT-OSS's windowed layers (§2.1), which made the DeepSeek-V3 and GPT-OSS rows faster; GB200 16.1%,
         // B200 49.8%, H100 79.7% with the dispatcher's host sync (§4.6) before them; 16.5%, 53.9%, 81.2% before that (H100 73.7% before §3.3).
@@ -114,7 +116,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // scopes: B200 54.1% (Qwen3-30B on B200 +21.7% -> +26.4%; the others unchanged).
         Assert.True(Class("gb200-nvl72") <= 0.111, $"GB200 MoE {Class("gb200-nvl72"):P1} (reached 11.0%; 11.4% before the quantize launches; 13.5% before the hand-back)");
         Assert.True(Class("dgx-b200") <= 0.542, $"B200 MoE {Class("dgx-b200"):P1} (reached 54.1%; 52.9% before the CUDA graph scopes; 55.6% before the quantize launches; 69.0% before the hand-back)");
-        Assert.True(Class("dgx-h100") <= 0.851, $"H100 MoE {Class("dgx-h100"):P1} (reached 85.0%; 90.3% before the quantize launches; 100.3% before the hand-back)");
+        Assert.True(Class("dgx-h100") <= 0.758, $"H100 MoE {Class("dgx-h100"):P1} (reached 75.7% with the Megatron-family H100 share; 85.0% 90.3% before the quantize launches; 100.3% before the hand-back)");
 
         // Whole-run rows (GPU-hours, wall days, MLPerf time to train): reported with their ranges. Reached: mean 27.1% (27.0% before
         // the MoE dispatcher's host sync, §4.6: the DeepSeek-V2 row names no framework, so it runs Megatron-Core's dispatcher, +5.2% to +5.8%),
@@ -134,24 +136,24 @@ public class PublishedRunsTests(ITestOutputHelper output)
     [Fact]
     public void Rows_never_used_in_any_fit_are_reported_apart()
     {
-        // The held-out part: every row outside the recorded Gaudi 2, TPU v5p, MI250X, MI350X/MI355X and PyTorch-native H100 fits
-        // (llm-foundry and torchtitan on A100, NeMo, Megatron-Bridge MoE, Trainium, the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them.
+        // The held-out part: every row outside the recorded Gaudi 2, TPU v5p, MI250X, MI350X/MI355X and PyTorch-native and Megatron-family H100 fits
+        // (llm-foundry and torchtitan on A100, Megatron-Bridge MoE, Trainium, the 512B MaxText v5p rows, TPU v5e, whole runs). No constant has seen them.
         // The two Frontier rows left this set when the MI250X share was fitted to them and the LUMI rows (98 rows, 24.0%, before);
         // the 96 that remain were 23.4% before as after.
         var cv = CrossValidated();
         var held = cv.InSample.Rows.Where(r => !r.Skipped && !InAFit(r.Id)).ToList();
         Report("rows in no fit", held);
         // The 23 llm-foundry and torchtitan H100 rows left this set when the PyTorch-native H100 share was fitted to them
-        // (96 rows, 21.6%, before; 18.6% over the 73 that remain). The MaxText v5e rows, held out, took the 2023 model and JAX's
-        // full remat (§3.8, §5.2) and went from 6.0% to 11.7% (too fast, uncalibrated): 19.0%.
-        Assert.True(held.Count >= 73, $"{held.Count} held-out rows");
+        // (96 rows, 21.6%, before), and the 10 NeMo 24.07 rows when the Megatron-family H100 share was (73 rows, 19.0%, before,
+        // after the MaxText v5e rows took the 2023 model and JAX's full remat, §3.8, §5.2, and went from 6.0% to 11.7%).
+        Assert.True(held.Count >= 63, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.191, $"held-out mean |error| {mean:P1} (reached 19.0% over the 73 rows outside every fit; 21.6% over 96 before the PyTorch-native H100 share; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3)");
+        Assert.True(mean <= 0.189, $"held-out mean |error| {mean:P1} (reached 18.8% over the 63 rows outside every fit; 19.0% over 73 before the Megatron-family H100 share; 21.6% over 96 before the PyTorch-native one; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
     [Fact]
-    public void The_PyTorch_native_H100_share_carries_from_one_paper_to_the_other()
+    public void The_H100_family_shares_carry_from_one_paper_to_the_other()
     {
         // One sustained share for the H100 under PyTorch-native stacks (fsdp and torchtitan, fitted by accelerator+family to
         // llm-foundry's and torchtitan's H100 tables, each paper weighing once). Cross-validated by paper, llm-foundry is
@@ -168,6 +170,14 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Assert.Equal(0.734, value.Value, 0.01);
         // The same stacks on the A100 (no PyTorch-native fit) stay as they were: the A100 share comes from Megatron rows.
         Assert.True(Mean("torchtitan-a100-") <= 0.03 && Mean("llmfoundry-a100-") <= 0.07);
+
+        // The Megatron-family H100 share (fitted to NeMo 24.07 here and Megatron-Bridge's dense H100 rows, each paper once):
+        // by paper, the NeMo rows are predicted from Megatron-Bridge's fit alone. At share 1 they were 18.2%.
+        double nemo = Mean("nemo2407-");
+        output.WriteLine($"by paper: NeMo 24.07 H100 {nemo:P1} (share 1: 18.2%)");
+        Assert.True(nemo <= 0.14, $"NeMo H100 from Megatron-Bridge's fit {nemo:P1} (reached 13.9%; 18.2% at share 1)");
+        var megatron = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).Single(v => v.Framework == SoftwareFamily.Megatron);
+        Assert.Equal(0.889, megatron.Value, 0.01);
     }
 
     [Fact]
@@ -194,7 +204,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         output.WriteLine($"cross-validated: Gaudi 2 {gaudi:P1} (uncalibrated 50.6%), TPU v5p fitted sizes {v5p:P1} (uncalibrated 10.3%)");
         Assert.True(gaudi <= 0.18, $"Gaudi 2 cross-validated mean {gaudi:P1} (reached 17.7%)");
         Assert.True(v5p <= 0.05, $"TPU v5p cross-validated mean {v5p:P1} (reached 4.6%; 4.2% with the 2024 model and Megatron's recompute)");
-        var shipped = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).ToDictionary(v => v.Accelerator + " " + v.Constant, v => v.Value);
+        var shipped = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).Where(v => v.Framework is null).ToDictionary(v => v.Accelerator + " " + v.Constant, v => v.Value);
         Assert.Equal(0.61, shipped["gaudi2 sustained_matmul_share"], 0.01);
         Assert.Equal(0.869, shipped["tpu-v5p sustained_matmul_share"], 0.01);
 

@@ -125,17 +125,18 @@ public class ValidationDataTests(ITestOutputHelper output)
         // 15% outside its range, cross-validated. By paper: the Narayanan rows are predicted with
         // the A100 share (and its band) fitted without them, and the Megatron-Bridge file (one
         // publisher) with no Blackwell calibration at all.
-        // The mean target is NOT met: reached 11.2% (10.0% before). The Blackwell rows without their
+        // The mean target is NOT met: reached 10.7% (11.2% before the Megatron-family H100 share of docs/gpu-model.md §8 took
+        // the Megatron-Bridge H100 rows from about 8% to 5%, predicted by paper from NeMo's rows alone; 10.0% earlier). The Blackwell rows without their
         // calibration are 25–35% fast; two of them sat near +12% and +17% only because the memory
         // model made them recompute what their recipes do not (GB200 70B FSDP, whose 40 offloaded
         // layers are now applied; B200 405B, which fits without recompute since the logits are held as
         // Transformer Engine's cross entropy holds them). They now join the others (+32%, +26%).
-        const double meanReached = 0.113;
+        const double meanReached = 0.108;
         var (_, runs, _, runsCv) = CrossValidate("runs.csv", CrossValidation.ByPaper);
         var (_, bridge, _, cv) = CrossValidate(Path.Combine("megatron-bridge", "runs.csv"), CrossValidation.ByPaper);
         var both = new ValidationReport("runs.csv + megatron-bridge, cross-validated by paper", [.. runsCv.OutOfGroup.Rows, .. cv.OutOfGroup.Rows]).Throughput;
         var s = Print(both);
-        Assert.True(s.MeanAbsError <= meanReached, $"mean |error| {s.MeanAbsError:P1} (target 10%, reached 11.2%)");
+        Assert.True(s.MeanAbsError <= meanReached, $"mean |error| {s.MeanAbsError:P1} (target 10%, reached 10.7%)");
         Assert.True(s.Coverage >= 0.80, $"coverage {s.Coverage:P0}");
         Assert.True(s.MaxOutsideRange <= 0.15, $"max distance outside the range {s.MaxOutsideRange:P1}");
         Assert.True(s.MedianRelativeWidth < 0.40, $"median relative width {s.MedianRelativeWidth:P1}");
