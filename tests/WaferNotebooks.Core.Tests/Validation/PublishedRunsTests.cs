@@ -22,7 +22,8 @@ public class PublishedRunsTests(ITestOutputHelper output)
     static bool InAFit(string id) =>
         SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Data).Where(d => d.File == "data/validation/published/runs.csv").Any(d => d.Rows.Contains(id));
 
-    static CrossValidationReport CrossValidated() =>
+    /// <summary>The published runs cross-validated by source (every calibrated constant refitted without the row's source).</summary>
+    internal static CrossValidationReport CrossValidated() =>
         CrossValidation.Run(SimulatorCatalog.Default, ValidationData.Load(PublishedCsv, "--data"), CrossValidation.BySource);
 
     void Report(string what, IReadOnlyList<ValidationRow> rows)
@@ -70,13 +71,15 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // clock/power table at torchtitan's 500 W (§3.6), the MoE FP8 recipes' quantize launches and CUDA graph scopes (§4.6), and
         // the MaxText rows with the model, batch and remat policy of the commit that produced their tables (§3.8, §5.2: all 21
         // now fit, so their ranges are no longer collapsed; v5e, uncalibrated, went from 6.0% to 11.7%): 11.9% / 5.5% / 80.7%.
-        Assert.True(s.MeanAbsError < 0.15, $"mean |error| {s.MeanAbsError:P1} (target < 15%; reached 11.9%)");
-        Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P1} (target >= 70%; reached 80.7%)");
+        // The 11 Megatron-Core r0.8.0 16-bit H100 rows (MegatronCoreH100Bf16Tests), +15.5% signed under the Megatron-family
+        // share 1, moved the levels from 11.9% / 5.5% / 80.7% over 109 rows to 12.8% / 6.5% / 82.5% over 120.
+        Assert.True(s.MeanAbsError < 0.15, $"mean |error| {s.MeanAbsError:P1} (target < 15%; reached 12.8%)");
+        Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P1} (target >= 70%; reached 82.5%)");
         // Regression guards at the levels reached.
-        Assert.True(s.MeanAbsError <= 0.120, $"mean |error| {s.MeanAbsError:P1} (reached 11.9%)");
-        Assert.True(s.MedianAbsError <= 0.056, $"median |error| {s.MedianAbsError:P1} (reached 5.5%)");
-        Assert.True(s.Coverage >= 0.80, $"coverage {s.Coverage:P1} (reached 80.7%)");
-        Assert.True(s.Count - s.Skipped >= 109, $"{s.Count - s.Skipped} throughput rows predicted");
+        Assert.True(s.MeanAbsError <= 0.128, $"mean |error| {s.MeanAbsError:P1} (reached 12.8%; 11.9% before the Megatron-Core 16-bit H100 rows)");
+        Assert.True(s.MedianAbsError <= 0.066, $"median |error| {s.MedianAbsError:P1} (reached 6.5%; 5.5% before the Megatron-Core 16-bit H100 rows)");
+        Assert.True(s.Coverage >= 0.80, $"coverage {s.Coverage:P1} (reached 82.5%; 80.7% before the Megatron-Core 16-bit H100 rows)");
+        Assert.True(s.Count - s.Skipped >= 120, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
         // dispatcher's host sync (docs/gpu-model.md §4.6, MoeHostSync); 36.7% before it; 35.6% with the
@@ -144,9 +147,10 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // The 23 llm-foundry and torchtitan H100 rows left this set when the PyTorch-native H100 share was fitted to them
         // (96 rows, 21.6%, before; 18.6% over the 73 that remain). The MaxText v5e rows, held out, took the 2023 model and JAX's
         // full remat (§3.8, §5.2) and went from 6.0% to 11.7% (too fast, uncalibrated): 19.0%.
-        Assert.True(held.Count >= 73, $"{held.Count} held-out rows");
+        // The 11 Megatron-Core r0.8.0 16-bit H100 rows joined this set (21.4%, too fast under the Megatron-family share 1): 19.3% over 84.
+        Assert.True(held.Count >= 84, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.191, $"held-out mean |error| {mean:P1} (reached 19.0% over the 73 rows outside every fit; 21.6% over 96 before the PyTorch-native H100 share; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3)");
+        Assert.True(mean <= 0.194, $"held-out mean |error| {mean:P1} (reached 19.3% over the 84 rows outside every fit; 19.0% over 73 before the Megatron-Core 16-bit H100 rows; 21.6% over 96 before the PyTorch-native H100 share; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
