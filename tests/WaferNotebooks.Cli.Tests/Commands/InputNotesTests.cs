@@ -57,6 +57,21 @@ public class InputNotesTests
             Assert.Equal(best, Notes(e));
     }
 
+    /// <summary>timeline --layout with --price, --mtbf, --tokens, ...: one step was drawn the same and nothing said the options did nothing.</summary>
+    [Fact]
+    public void Timeline_of_a_fixed_layout_says_the_whole_run_options_did_not_change_it()
+    {
+        string[] job = ["timeline", "--model", "llama2-7b", "--on", "dgx-h100:64"];
+        var run = CliRunner.Run([.. job, "--layout", "tp=2,zero=1", "--price", "9", "--mtbf", "100", "--tokens", "5T"]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("note: --price 9 did not change the timeline: it draws one step of the given layout, and --price acts on the whole run", run.Out);
+        Assert.Contains("note: --mtbf 100 did not change the timeline", run.Out);
+        Assert.Contains("note: --tokens 5T did not change the timeline", run.Out);
+        Assert.DoesNotContain("did not change the timeline", CliRunner.Run([.. job, "--layout", "tp=2,zero=1"]).Out);
+        // Without --layout the planner chooses the layout, which --price can steer (--objective cost): no note.
+        Assert.DoesNotContain("did not change the timeline", CliRunner.Run([.. job, "--price", "9", "--objective", "cost"]).Out);
+    }
+
     [Fact]
     public void Compare_says_which_systems_a_gpu_only_or_wafer_only_option_did_not_apply_to()
     {
