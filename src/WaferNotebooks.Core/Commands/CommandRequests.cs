@@ -112,6 +112,6 @@ public sealed record TimelineRequest(TrainingJob Job, SystemTarget Target, Layou
 {
     public override string Subcommand => "timeline";
 
-    /// <summary>The given options that size, price or time the whole run ("--price 9"), which one step of a fixed layout does not show.</summary>
+    /// <summary>The given options that size, price or time the whole run (their names, "--price"), which one step of a fixed layout does not show.</summary>
     public IReadOnlyList<string> WholeRunOptions { get; init; } = [];
 }

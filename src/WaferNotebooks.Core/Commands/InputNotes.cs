@@ -31,7 +31,7 @@ internal static class InputNotes
 
     /// <summary>timeline with a fixed layout draws one step; an option that sizes, prices or times the whole run changes nothing in it.</summary>
     public static string NotInOneStep(string option) =>
-        $"{option} did not change the timeline: it draws one step of the given layout, and {option.Split(' ')[0]} acts on the whole run " +
+        $"{option} did not change the timeline: it draws one step of the given layout, and {option} acts on the whole run " +
         "(its tokens, cost, energy, carbon or days), which estimate shows with the same options";
 
     /// <summary>compare applies an option of one kind of system to those systems only; the others say so.</summary>

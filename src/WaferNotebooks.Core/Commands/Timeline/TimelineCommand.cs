@@ -22,7 +22,7 @@ public sealed class TimelineCommand : Subcommand<TimelineRequest, StepTimeline>
     public override TimelineRequest Parse(RequestArgs a) =>
         a.Run((job, target, layout, economics, objective) => new TimelineRequest(job, target, layout, economics, objective)
         {
-            WholeRunOptions = layout is null ? [] : [.. WholeRunOptions.Where(o => a.One(o) is not null).Select(o => $"{o.Name} {a.One(o)}")],
+            WholeRunOptions = layout is null ? [] : [.. WholeRunOptions.Where(o => a.One(o) is not null).Select(o => o.Name)],
         });
 
     public override StepTimeline Run(TimelineRequest r, RunContext context)
