@@ -81,6 +81,23 @@ public sealed class CliValidateTests : IDisposable
         Assert.InRange(searched["predicted"]!.GetValue<double>(), searched["predicted_low"]!.GetValue<double>(), searched["predicted_high"]!.GetValue<double>());
     }
 
+    /// <summary>A misspelt column (framwork) was read by nothing: its rows were predicted with the default framework and no word said so.</summary>
+    [Fact]
+    public void A_column_validation_does_not_read_is_refused_with_the_close_name()
+    {
+        var path = Path.Combine(directory, "misspelt.csv");
+        File.WriteAllLines(path, [OldHeader + ",framwork", FixedLayoutRow + ",deepspeed"]);
+        var run = CliRunner.Run("validate", "--data", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("line 1: column 'framwork' is not one validation reads, so its values would be ignored; did you mean framework?", run.Err);
+        Assert.Contains("known columns: id, model,", run.Err);
+
+        File.WriteAllLines(path, [OldHeader + ",tp", FixedLayoutRow + ",4"]);
+        run = CliRunner.Run("validate", "--data", path);
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("column 'tp' appears 2 times; give each column once", run.Err);
+    }
+
     [Fact]
     public void A_malformed_row_is_reported_with_its_line_and_fails_the_run()
     {

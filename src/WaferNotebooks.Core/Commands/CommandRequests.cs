@@ -111,4 +111,7 @@ public sealed record CalibrateRequest(
 public sealed record TimelineRequest(TrainingJob Job, SystemTarget Target, Layout? Layout, EconomicAssumptions Economics, Objective Objective) : JobRequest
 {
     public override string Subcommand => "timeline";
+
+    /// <summary>The given options that size, price or time the whole run (their names, "--price"), which one step of a fixed layout does not show.</summary>
+    public IReadOnlyList<string> WholeRunOptions { get; init; } = [];
 }

@@ -29,6 +29,11 @@ internal static class InputNotes
     public static IReadOnlyList<string> Distinct(IEnumerable<Estimate?> estimates) =>
         [.. estimates.SelectMany(e => e?.InputNotes ?? []).Distinct()];
 
+    /// <summary>timeline with a fixed layout draws one step; an option that sizes, prices or times the whole run changes nothing in it.</summary>
+    public static string NotInOneStep(string option) =>
+        $"{option} did not change the timeline: it draws one step of the given layout, and {option} acts on the whole run " +
+        "(its tokens, cost, energy, carbon or days), which estimate shows with the same options";
+
     /// <summary>compare applies an option of one kind of system to those systems only; the others say so.</summary>
     private static string NotApplied(SystemKindOption option, Estimate e) =>
         option.ForWafer

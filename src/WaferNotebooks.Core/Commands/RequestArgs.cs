@@ -255,6 +255,11 @@ public sealed class RequestArgs
             given = true;
             e = e with { Iterations = UserValue(ValueParsers.ParseWholeNumber(CommandGrammar.EvalIters.Name, iters, 0, "100", EconomicLimits.MaxEvalIterations), CommandGrammar.EvalIters) };
         }
+        // --eval-iters 0 turns evaluation off, so an interval would be read by nothing while the user believes it counted.
+        if (e.Iterations.Value == 0 && One(CommandGrammar.EvalInterval) is { } ignored)
+            throw new WaferInputException(
+                $"{CommandGrammar.EvalInterval.Name} {ignored}: {CommandGrammar.EvalIters.Name} 0 turns evaluation off, so there is no interval to set; " +
+                $"leave {CommandGrammar.EvalInterval.Name} out, or give {CommandGrammar.EvalIters.Name} 1 or more (Megatron-LM's default is 100) to cost an evaluation every {ignored} steps");
         return given ? e : null;
     }
 

@@ -144,9 +144,10 @@ public static class ValueParsers
     /// NAME[+compiled][@YYYY-MM]: a training framework and its software profile, today's or as of
     /// that month, under torch.compile when +compiled (<see cref="Gpu.TrainingFramework"/>). The
     /// framework also selects its fitted constants (<see cref="SimulatorCatalog.ForFramework"/>),
-    /// as validation does for a row of that framework.
+    /// as validation does for a row of that framework. A month before the framework's first release
+    /// or after the current month (by <paramref name="clock"/>, the system's by default) is refused.
     /// </summary>
-    public static (Gpu.TrainingFramework Framework, GpuSoftware Software) ParseFramework(string option, string text)
+    public static (Gpu.TrainingFramework Framework, GpuSoftware Software) ParseFramework(string option, string text, TimeProvider? clock = null)
     {
         var parts = text.Split('@', 2, StringSplitOptions.TrimEntries);
         // NAME+compiled: the model ran under torch.compile, which fuses an eager stack's elementwise ops.
@@ -165,6 +166,14 @@ public static class ValueParsers
         {
             var first = framework.FirstRelease.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
             throw Bad(option, text, $"{framework.Name} was first released in {first} ({framework.FirstReleaseSource}); the earliest valid month is {framework.Name}@{first}");
+        }
+        // A month to come would silently cost today's stack, as if its future were known.
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        var thisMonth = new DateOnly(now.Year, now.Month, 1);
+        if (month > thisMonth)
+        {
+            var latest = thisMonth.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            throw Bad(option, text, $"{parts[1]} is after the current month, and a stack that is not yet released cannot be costed; the latest valid month is {framework.Name}@{latest} (or leave @YYYY-MM out for today's stack)");
         }
         var software = framework.SoftwareAt(month);
         return (framework, compiled ? software.WithEagerKernels(false) : software);

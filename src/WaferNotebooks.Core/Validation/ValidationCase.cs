@@ -54,6 +54,12 @@ public sealed record ValidationCase(
         "value", "source", "notes",
     ];
 
+    /// <summary>Columns kept for the record beside the schema (the wafer logs' provenance, data/validation/wafer/README.md): accepted, not read by a prediction.</summary>
+    public static readonly string[] RecordColumns = ["software_release", "log_date", "source_commit", "assumed"];
+
+    /// <summary>Every column a validation CSV may have; any other name in a header is refused (a misspelt column would read as empty).</summary>
+    public static IEnumerable<string> KnownColumns => Columns.Concat(CaseInputs.Columns).Concat(RecordColumns);
+
     /// <summary>
     /// Why the row's values cannot all be true together, or null: a layout that does not multiply
     /// to the device count, interleaving without a pipeline, sequence or tensor parallelism without

@@ -83,6 +83,13 @@ public sealed class ValidationRun(
         var missing = new[] { "id", "layers", "hidden", "heads", "seq_len", "system", "metric", "value" }.Where(c => !header.ContainsKey(c)).ToArray();
         if (missing.Length > 0)
             throw new WaferInputException($"{source} line 1: the header lacks column(s) {string.Join(", ", missing)}; expected " + string.Join(',', ValidationCase.Columns));
+        // A misspelt or repeated column would be read as empty, or not at all, and its rows predicted with the default.
+        var names = records[0].Fields.Select(f => f.Trim().ToLowerInvariant()).Where(n => n.Length > 0).ToArray();
+        if (names.FirstOrDefault(n => !ValidationCase.KnownColumns.Contains(n)) is { } unknown)
+            throw new WaferInputException($"{source} line 1: column '{unknown}' is not one validation reads, so its values would be ignored; " +
+                Commands.ValueParsers.DidYouMean(unknown, ValidationCase.KnownColumns) + "known columns: " + string.Join(", ", ValidationCase.KnownColumns));
+        if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw new WaferInputException($"{source} line 1: column '{repeated.Key}' appears {repeated.Count()} times; give each column once");
 
         if (records.Count - 1 > MaxRows)
             throw new WaferInputException($"{source} has {records.Count - 1:N0} rows; at most {MaxRows:N0} are validated in one run: split the file.");

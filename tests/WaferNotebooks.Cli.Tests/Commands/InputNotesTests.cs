@@ -42,6 +42,36 @@ public class InputNotesTests
         Assert.Equal(ep == 1, notes.Any(n => n.StartsWith("--moe-dispatch had no effect")));
     }
 
+    /// <summary>The top layouts were the planner's estimates without notes while best had them: --json top[0] and best disagreed.</summary>
+    [Fact]
+    public void Plan_top_layouts_and_front_carry_the_notes_best_carries()
+    {
+        var run = CliRunner.Run("plan", "--model", "llama2-7b", "--tokens", "100B", "--on", "dgx-a100-80gb:64", "--precision", "fp8", "--top", "3", "--json");
+        Assert.Equal(0, run.ExitCode);
+        var root = JsonDocument.Parse(run.Out).RootElement;
+        static List<string> Notes(JsonElement e) => [.. e.GetProperty("input_notes").EnumerateArray().Select(n => n.GetString()!)];
+        var best = Notes(root.GetProperty("best"));
+        Assert.Contains(best, n => n.StartsWith("--precision fp8 did not apply to dgx-a100-80gb"));
+        Assert.Equal(best, Notes(root.GetProperty("top")[0]));
+        foreach (var e in root.GetProperty("top").EnumerateArray().Concat(root.GetProperty("pareto_front").EnumerateArray()))
+            Assert.Equal(best, Notes(e));
+    }
+
+    /// <summary>timeline --layout with --price, --mtbf, --tokens, ...: one step was drawn the same and nothing said the options did nothing.</summary>
+    [Fact]
+    public void Timeline_of_a_fixed_layout_says_the_whole_run_options_did_not_change_it()
+    {
+        string[] job = ["timeline", "--model", "llama2-7b", "--on", "dgx-h100:64"];
+        var run = CliRunner.Run([.. job, "--layout", "tp=2,zero=1", "--price", "9", "--mtbf", "100", "--tokens", "5T"]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("note: --price did not change the timeline: it draws one step of the given layout, and --price acts on the whole run", run.Out);
+        Assert.Contains("note: --mtbf did not change the timeline", run.Out);
+        Assert.Contains("note: --tokens did not change the timeline", run.Out);
+        Assert.DoesNotContain("did not change the timeline", CliRunner.Run([.. job, "--layout", "tp=2,zero=1"]).Out);
+        // Without --layout the planner chooses the layout, which --price can steer (--objective cost): no note.
+        Assert.DoesNotContain("did not change the timeline", CliRunner.Run([.. job, "--price", "9", "--objective", "cost"]).Out);
+    }
+
     [Fact]
     public void Compare_says_which_systems_a_gpu_only_or_wafer_only_option_did_not_apply_to()
     {

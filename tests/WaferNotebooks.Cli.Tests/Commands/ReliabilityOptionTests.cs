@@ -31,6 +31,17 @@ public class ReliabilityOptionTests
         Assert.Contains(message, Assert.ThrowsAny<WaferInputException>(() => Parse((option, [value]))).Message);
 
     [Fact]
+    public void An_eval_interval_with_evaluation_off_is_refused_saying_what_would_count()
+    {
+        var e = Assert.Throws<WaferInputException>(() => Parse(("--eval-iters", ["0"]), ("--eval-interval", ["5"])));
+        Assert.Contains("--eval-interval 5: --eval-iters 0 turns evaluation off", e.Message);
+        Assert.Contains("leave --eval-interval out, or give --eval-iters 1 or more", e.Message);
+        // Each alone still counts: evaluation off, or evaluation every 5 steps at the default size.
+        Assert.Equal(0, ((EstimateRequest)Parse(("--eval-iters", ["0"]))).Economics.Evaluations.Iterations.Value);
+        Assert.Equal(5, ((EstimateRequest)Parse(("--eval-interval", ["5"]))).Economics.Evaluations.IntervalSteps.Value);
+    }
+
+    [Fact]
     public void Estimate_json_has_goodput_next_to_the_failure_free_days()
     {
         // Without evaluation the wall days are the training days over the goodput plus one initialisation (the 10-minute restart).

@@ -66,6 +66,10 @@ public class RequestParserTests
         Assert.Contains("expected one of megatron-lm, megatron-core, deepspeed, fsdp",
             Fails("estimate", ("--model", ["gpt3-175b"]), ("--on", ["dgx-a100-80gb:1024"]), ("--framework", ["colossal"])));
         Assert.Contains("YYYY-MM", Fails("estimate", ("--model", ["gpt3-175b"]), ("--on", ["dgx-a100-80gb:1024"]), ("--framework", ["fsdp@2022"])));
+        // A month to come was costed as today's stack; by the system clock, the current month is the latest (fixed-clock cases: FrameworkReleaseTests).
+        var now = DateTime.UtcNow;
+        Assert.Contains($"the latest valid month is megatron-lm@{now:yyyy-MM}",
+            Fails("estimate", ("--model", ["gpt3-175b"]), ("--on", ["dgx-a100-80gb:1024"]), ("--framework", ["megatron-lm@2999-01"])));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using WaferNotebooks.Core.Gpu;
 
 namespace WaferNotebooks.Core.Tests.Commands;
 
-/// <summary>--framework NAME@YYYY-MM: a month before the framework existed is refused, never costed as its oldest profile.</summary>
+/// <summary>--framework NAME@YYYY-MM: a month before the framework existed or after the current one is refused, never costed as its oldest or today's profile.</summary>
 public class FrameworkReleaseTests
 {
     [Theory]
@@ -29,5 +29,32 @@ public class FrameworkReleaseTests
             var month = f.FirstRelease.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
             Assert.Same(f, ValueParsers.ParseFramework("--framework", $"{f.Name}@{month}").Framework);
         }
+    }
+
+    /// <summary>A fixed clock, so the latest valid month does not move with the day the tests run.</summary>
+    sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    static readonly FixedClock MidDecember2026 = new(new DateTimeOffset(2026, 12, 2, 15, 0, 0, TimeSpan.Zero));
+
+    [Theory]
+    [InlineData("megatron-lm@2030-01", "megatron-lm@2026-12")]
+    [InlineData("nemo@2027-01", "megatron-core@2026-12")]
+    [InlineData("torchtitan+compiled@2027-06", "torchtitan@2026-12")]
+    public void A_month_after_the_current_one_is_refused_naming_the_latest_valid_month(string text, string latest)
+    {
+        var e = Assert.Throws<WaferInputException>(() => ValueParsers.ParseFramework("--framework", text, MidDecember2026));
+        Assert.Contains($"the latest valid month is {latest}", e.Message);
+        Assert.Contains("after the current month", e.Message);
+    }
+
+    [Fact]
+    public void The_current_month_is_accepted()
+    {
+        var (framework, software) = ValueParsers.ParseFramework("--framework", "megatron-lm@2026-12", MidDecember2026);
+        Assert.Same(TrainingFramework.MegatronLm, framework);
+        Assert.Equal(TrainingFramework.MegatronLm.SoftwareAt(new DateOnly(2026, 12, 1)), software);
     }
 }

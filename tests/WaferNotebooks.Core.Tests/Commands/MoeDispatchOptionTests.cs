@@ -56,8 +56,11 @@ public class EvaluationOptionTests
     {
         Assert.Null(Estimate().Economics.Evaluation);
         Assert.Equal(1000, Estimate().Economics.Evaluations.IntervalSteps.Value);
-        var e = Estimate(("--eval-interval", "500"), ("--eval-iters", "0")).Economics.Evaluations;
-        Assert.Equal((500.0, 0.0), (e.IntervalSteps.Value, e.Iterations.Value));
+        var e = Estimate(("--eval-interval", "500"), ("--eval-iters", "50")).Economics.Evaluations;
+        Assert.Equal((500.0, 50.0), (e.IntervalSteps.Value, e.Iterations.Value));
+        Assert.Equal(0.0, Estimate(("--eval-iters", "0")).Economics.Evaluations.Iterations.Value);
+        // An interval beside --eval-iters 0 (evaluation off) would do nothing, so it is refused.
+        Assert.Contains("--eval-iters 0 turns evaluation off", Assert.Throws<WaferInputException>(() => Estimate(("--eval-interval", "500"), ("--eval-iters", "0"))).Message);
         Assert.Contains("must be at least 1", Assert.Throws<WaferInputException>(() => Estimate(("--eval-interval", "0"))).Message);
         Assert.Contains("must not be negative", Assert.Throws<WaferInputException>(() => Estimate(("--eval-iters", "-5"))).Message);
     }

@@ -124,6 +124,19 @@ public class GpuEstimatorTests
         Assert.Contains("tp=3 does not divide the 40 attention heads", e.Reason);
     }
 
+    /// <summary>
+    /// vpp not dividing a stage's layers (40 layers, pp=4: 10 per stage in chunks of 4, 3, 3) is a
+    /// legal layout, as Megatron-Core's pipeline layouts and published 126-layer runs at pp=8, vpp=8
+    /// use it: accepted, and the estimate says the layers do not split evenly (docs/gpu-model.md §4.3).
+    /// </summary>
+    [Fact]
+    public void Virtual_stages_not_dividing_a_stage_are_accepted_and_said()
+    {
+        var l = new Layout(Tp: 2, Pp: 4, Dp: 8, Vpp: 3, ZeroStage: 1, Recompute: Recompute.Full, SequenceParallel: true);
+        Assert.Null(LayoutRules.Violation(Job, TestSystems.DgxA100, 64, l));
+        Assert.Contains(Run(l).Assumptions, a => a.Contains("40 layers do not split evenly over pp·vpp = 12"));
+    }
+
     [Fact]
     public void DevicesMustMatchTheLayout()
     {

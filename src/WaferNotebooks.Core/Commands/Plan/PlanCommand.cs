@@ -30,12 +30,23 @@ public sealed class PlanCommand : Subcommand<PlanRequest, PlanResult>
         return new PlanRequest(job, target, a.Economics(), a.Objective(), top);
     }
 
-    /// <summary>The plan, its best layout (or nearest miss) saying what the user's options did not do there (<see cref="InputNotes"/>).</summary>
+    /// <summary>
+    /// The plan with every estimate it holds saying what the user's options did not do there
+    /// (<see cref="InputNotes"/>), each noted once: the best is the first of the top layouts and on
+    /// the front, so <c>best</c>, <c>top</c> and <c>pareto_front</c> carry the same notes.
+    /// </summary>
     public override PlanResult Run(PlanRequest r, RunContext context)
     {
         var plan = Simulator.Plan(r.Job, r.Target.System, r.Target.Devices, r.Economics, r.Objective, r.Top, context.Progress, context.Cancellation);
-        Estimate? Noted(Estimate? e) => e is null ? null : InputNotes.Add(e, r, r.Target.System, r.Economics);
-        return plan with { Best = Noted(plan.Best), NearestMiss = Noted(plan.NearestMiss) };
+        var noted = new Dictionary<Estimate, Estimate>(ReferenceEqualityComparer.Instance);
+        Estimate Noted(Estimate e) => noted.TryGetValue(e, out var n) ? n : noted[e] = InputNotes.Add(e, r, r.Target.System, r.Economics);
+        return plan with
+        {
+            Best = plan.Best is { } best ? Noted(best) : null,
+            TopK = [.. plan.TopK.Select(Noted)],
+            ParetoFront = [.. plan.ParetoFront.Select(Noted)],
+            NearestMiss = plan.NearestMiss is { } miss ? Noted(miss) : null,
+        };
     }
 
     public override string? DoesNotFit(PlanResult p) => p.Best is null ? p.Why : null;

@@ -16,12 +16,19 @@ public sealed class TimelineCommand : Subcommand<TimelineRequest, StepTimeline>
         "timeline --model gpt3-175b --on dgx-a100-80gb:1024 --layout tp=8,pp=16,mb=1",
         [.. JobOptions, On, Layout, Objective, .. EconomicOptions, .. PhysicsOptions, .. SharedOptions]);
 
-    public override TimelineRequest Parse(RequestArgs a) => a.Run((job, target, layout, economics, objective) => new TimelineRequest(job, target, layout, economics, objective));
+    /// <summary>Options that size, price or time the whole run: with --layout fixed, none changes the one step drawn (without it they may steer the planner's choice).</summary>
+    private static readonly OptionSpec[] WholeRunOptions = [Tokens, .. EconomicOptions, Mtbf, CheckpointBandwidth, RestartMin, EvalInterval, EvalIters];
+
+    public override TimelineRequest Parse(RequestArgs a) =>
+        a.Run((job, target, layout, economics, objective) => new TimelineRequest(job, target, layout, economics, objective)
+        {
+            WholeRunOptions = layout is null ? [] : [.. WholeRunOptions.Where(o => a.One(o) is not null).Select(o => o.Name)],
+        });
 
     public override StepTimeline Run(TimelineRequest r, RunContext context)
     {
         var estimate = InputNotes.Add(RangedEstimate.Of(r.Job, r.Target, r.Layout, r.Economics, r.Objective), r, r.Target.System, r.Economics);
-        return StepTimeline.From(estimate) with { InputNotes = estimate.InputNotes };
+        return StepTimeline.From(estimate) with { InputNotes = [.. estimate.InputNotes, .. r.WholeRunOptions.Select(InputNotes.NotInOneStep)] };
     }
 
     public override string? DoesNotFit(StepTimeline t) => t.DoesNotFit;
