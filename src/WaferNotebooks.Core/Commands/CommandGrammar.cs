@@ -219,6 +219,6 @@ public static class CommandGrammar
         Subcommands.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new WaferInputException(
             $"Unknown subcommand '{name}'; " +
-            (CloseMatches.Find(name, Subcommands.Select(s => s.Name), 2, minBudget: 1) is { Count: > 0 } close ? $"did you mean {string.Join(" or ", close)}? " : "") +
+            CloseMatches.DidYouMean(name, Subcommands.Select(s => s.Name)) +
             $"Expected one of {string.Join(", ", Subcommands.Select(s => s.Name))}.");
 }

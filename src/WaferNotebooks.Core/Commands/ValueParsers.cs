@@ -189,7 +189,7 @@ public static class ValueParsers
 
     /// <summary>"did you mean X? " for the known words close to <paramref name="typed"/>, or nothing when none is (a number is no typo: zero=4 is not "3").</summary>
     internal static string DidYouMean(string typed, IEnumerable<string> known) =>
-        ParsePlain(typed) is null && CloseMatches.Find(typed, known, max: 2, minBudget: 1) is { Count: > 0 } close ? $"did you mean {string.Join(" or ", close)}? " : "";
+        ParsePlain(typed) is null ? CloseMatches.DidYouMean(typed, known) : "";
 
     /// <summary>
     /// Device counts: a list (8,16,32), a doubling range (8..4096: 8, 16, ..., 4096, ending at

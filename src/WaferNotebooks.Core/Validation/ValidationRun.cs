@@ -87,8 +87,7 @@ public sealed class ValidationRun(
         var names = records[0].Fields.Select(f => f.Trim().ToLowerInvariant()).Where(n => n.Length > 0).ToArray();
         if (names.FirstOrDefault(n => !ValidationCase.KnownColumns.Contains(n)) is { } unknown)
             throw new WaferInputException($"{source} line 1: column '{unknown}' is not one validation reads, so its values would be ignored; " +
-                (Catalog.CloseMatches.Find(unknown, ValidationCase.KnownColumns, max: 2, minBudget: 1) is { Count: > 0 } close ? $"did you mean {string.Join(" or ", close)}? " : "") +
-                "known columns: " + string.Join(", ", ValidationCase.KnownColumns));
+                Catalog.CloseMatches.DidYouMean(unknown, ValidationCase.KnownColumns) + "known columns: " + string.Join(", ", ValidationCase.KnownColumns));
         if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             throw new WaferInputException($"{source} line 1: column '{repeated.Key}' appears {repeated.Count()} times; give each column once");
 
