@@ -166,22 +166,17 @@ public sealed record CaseInputs
             Fp8Recipe = cell("fp8_recipe") is { Length: > 0 } recipe
                 ? Fp8ScalingRecipes.Parse(recipe) ?? throw new FormatException($"column fp8_recipe must be one of {string.Join(", ", Fp8ScalingRecipes.Names)}, not '{recipe}'")
                 : null,
-            CudaGraphScope = cell("cuda_graph_scope") is { Length: > 0 } graphs ? GraphScope(graphs) : null,
-            RematPolicy = cell("remat_policy") is { Length: > 0 } remat ? RematOf(remat) : null,
+            CudaGraphScope = cell("cuda_graph_scope") is { Length: > 0 } graphs ? Parsed("cuda_graph_scope", graphs, MoeCudaGraphScopes.Parse) : null,
+            RematPolicy = cell("remat_policy") is { Length: > 0 } remat ? Parsed("remat_policy", remat, Workload.RematPolicy.Parse) : null,
             ParallelBlock = Flag("parallel_block"),
         };
     }
 
-    static MoeCudaGraphScope GraphScope(string text)
+    /// <summary>A cell read by a parser that refuses with a <see cref="FormatException"/>; the message then names the column.</summary>
+    static T Parsed<T>(string column, string text, Func<string, T> parse)
     {
-        try { return MoeCudaGraphScopes.Parse(text); }
-        catch (FormatException e) { throw new FormatException($"column cuda_graph_scope: {e.Message}"); }
-    }
-
-    static Workload.RematPolicy RematOf(string name)
-    {
-        try { return Workload.RematPolicy.Parse(name); }
-        catch (FormatException e) { throw new FormatException($"column remat_policy: {e.Message}"); }
+        try { return parse(text); }
+        catch (FormatException e) { throw new FormatException($"column {column}: {e.Message}"); }
     }
 
     static DateOnly? Date(string text)
