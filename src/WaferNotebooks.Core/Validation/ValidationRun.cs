@@ -186,9 +186,17 @@ public sealed class ValidationRun(
             if (best is null) return Skip($"no layout consistent with the row's fields can run on {devices} devices of {system.Id}");
             range = RangeOf(inner, job, system, devices, c, best);
             if (c.GlobalBatchSeqs is null && c.Inputs.BatchTokens is null)
-                foreach (int seqs in OpenBatchTokens.Select(t => Sequences(t, c.SeqLen)))
-                    if (Choose(InnerFor(seqs), job with { GlobalBatchSeqs = seqs }, system, devices, c, policy) is { Feasible: true } alt)
-                        range = range.With(MetricValue(c.Metric, alt)!.Value);
+                foreach (int end in OpenBatchTokens.Select(t => Sequences(t, c.SeqLen)))
+                {
+                    // A published micro-batch fixes the smallest batch the run could have used:
+                    // one micro-batch on every data-parallel rank. An end of the span below it
+                    // moves up to it; a batch no layout of the row can run is no alternative.
+                    int seqs = c.MicroBatch is null ? end : RoundUp(end, best.Layout.Dp * best.Layout.MicroBatch);
+                    Estimate? alt;
+                    try { alt = Choose(InnerFor(seqs), job with { GlobalBatchSeqs = seqs }, system, devices, c, policy); }
+                    catch (WaferInputException) { alt = null; }
+                    if (alt is { Feasible: true }) range = range.With(MetricValue(c.Metric, alt)!.Value);
+                }
         }
         catch (WaferInputException e) { return Skip(e.Message); }
         if (best.Job.GlobalBatchSeqs != batch)
@@ -236,6 +244,8 @@ public sealed class ValidationRun(
     static readonly double[] OpenBatchTokens = [1 << 20, 1 << 24];
 
     static int Sequences(double tokens, int seqLen) => Math.Max(1, (int)Math.Round(tokens / seqLen));
+
+    static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
 
     /// <summary>The knobs the row leaves open, by column name.</summary>
     static List<string> OpenKnobs(ValidationCase c)

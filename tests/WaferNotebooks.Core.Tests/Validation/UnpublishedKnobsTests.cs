@@ -113,6 +113,21 @@ public class UnpublishedKnobsTests
     }
 
     [Fact]
+    public void AnOpenBatchStartsAtOnePublishedMicroBatchPerRankInsteadOfSkippingTheRow()
+    {
+        // 64 ranks of fully sharded data parallelism at a published micro-batch of 4: the open
+        // batch's 1M-token end (128 sequences of 8192) is below the 256 such a run needs.
+        string Row(string batch) => Header + $"\nb,GPT,,32,4096,16384,32,32,51200,8192,{batch},4,,,dgx-h100,64,1,1,64,1,,,3,full,0,bf16,,tokens_per_s_per_device,5000,src,\n";
+        var open = new ValidationRun().Run(Row("")).Rows[0];
+        Assert.False(open.Skipped, open.Reason);
+        var smallest = new ValidationRun().Run(Row("256")).Rows[0];
+        Assert.False(smallest.Skipped, smallest.Reason);
+        Assert.Null(smallest.DoesNotFit);
+        Assert.True(open.PredictedLow!.Value <= smallest.Predicted!.Value * (1 + 1e-9) && smallest.Predicted.Value <= open.PredictedHigh!.Value * (1 + 1e-9),
+            $"256 sequences give {smallest.Predicted}, outside the open batch's range {open.PredictedLow}–{open.PredictedHigh}");
+    }
+
+    [Fact]
     public void DeepSpeedRowsGetThePipelineEngineWithoutInterleaving()
     {
         var system = SimulatorCatalog.Default.FindSystem("dgx-a100-80gb");
