@@ -36,6 +36,24 @@ public class CatalogDataTests
     }
 
     [Fact]
+    public void A_calibration_group_holds_one_die_so_its_fitted_constants_carry_over()
+    {
+        // H200 and H800 are the H100's GH100 die at its clocks and 700 W: an H100 fit applies to them.
+        // A group is one die (its clock may differ with the power limit: GB200 runs the B200's die at 1,200 W).
+        Assert.Equal("h100-sxm", Catalog.CalibrationGroupOf("h200"));
+        Assert.Equal("h100-sxm", Catalog.CalibrationGroupOf("h800"));
+        foreach (var group in Catalog.Accelerators.GroupBy(a => Catalog.CalibrationGroupOf(a.Id)).Where(g => g.Count() > 1))
+        {
+            var first = group.First();
+            Assert.All(group, a =>
+            {
+                Assert.Equal(first.Architecture, a.Architecture);
+                Assert.Equal(first.ComputeUnits?.Value, a.ComputeUnits?.Value);
+            });
+        }
+    }
+
+    [Fact]
     public void The_required_accelerators_exist()
     {
         string[] ids = ["a100-40gb", "a100-80gb", "h100-sxm", "h100-sxm-96gb", "h100-pcie", "h800", "h200", "b200", "gb200", "mi250x", "mi300x",

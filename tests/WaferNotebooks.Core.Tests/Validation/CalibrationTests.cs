@@ -92,10 +92,10 @@ public class CalibrationTests
         Assert.True(all.Low < range.Low, $"all vendors' span {all.Low}–{all.High} against NVIDIA's {range.Low}–{range.High}");
         Assert.Equal(fitted.Min(s => s.Low!.Value), range.Low);
         Assert.Equal(fitted.Max(s => s.High!.Value), range.High);
-        // An H200 row: no fitted share, so validation gives it the default (1) with that span as its range; a fitted A100 keeps its own band.
-        var h200 = Assert.IsType<GpuCluster>(Calibration.SystemsFor(catalog, "megatron-core")("dgx-h200"));
-        Assert.Null(catalog.FindAccelerator(h200.Device.Id).SustainedMatmulShare);
-        Assert.Equal((1.0, range.Low, 1.0), (h200.Device.SustainedMatmulShare!.Value, h200.Device.SustainedMatmulShare.Low!.Value, h200.Device.SustainedMatmulShare.High!.Value));
+        // An H100 PCIe row (114 SMs at 350 W, a die of its own): no fitted share, so validation gives it the default (1) with that span as its range; a fitted A100 keeps its own band.
+        var pcie = Assert.IsType<GpuCluster>(Calibration.SystemsFor(catalog, "megatron-core")("h100-pcie-node"));
+        Assert.Null(catalog.FindAccelerator(pcie.Device.Id).SustainedMatmulShare);
+        Assert.Equal((1.0, range.Low, 1.0), (pcie.Device.SustainedMatmulShare!.Value, pcie.Device.SustainedMatmulShare.Low!.Value, pcie.Device.SustainedMatmulShare.High!.Value));
         var a100 = Assert.IsType<GpuCluster>(Calibration.SystemsFor(catalog, "megatron-lm")("dgx-a100-80gb"));
         Assert.Equal(fitted[0], a100.Device.SustainedMatmulShare);
     }
