@@ -144,7 +144,7 @@ internal static class CatalogJson
         var window = d.SlidingWindow is { } w ? new SlidingWindow(w, d.WindowedLayers ?? d.Layers) : null;
         var model = new ModelSpec(d.Id, d.Name, d.Layers, d.Hidden, d.FfnHidden, ffn, d.Heads, d.KvHeads ?? d.Heads, headDim,
             d.Vocab, d.SeqLen, moe, d.TiedEmbeddings, d.PublishedParamsB, d.Source, d.Notes ?? "", d.BatchSeqs, d.BatchSource ?? "", d.Dropout,
-            mla, window, d.MtpLayers ?? 0);
+            mla, window, d.MtpLayers ?? 0, ExpertBias: d.ExpertBias);
         if (ModelShape.Problem(model, requireDivisibleHeads: d.HeadDim is null) is { } problem)
             throw new WaferInputException($"Catalog file '{fileName}': model '{d.Id}': {problem}.");
         return model;
@@ -288,6 +288,8 @@ internal sealed class ModelDto
     public int? WindowedLayers { get; init; }
     /// <summary>Multi-token prediction modules (DeepSeek-V3: 1); absent: none.</summary>
     public int? MtpLayers { get; init; }
+    /// <summary>Routed experts with an output bias (GPT-OSS); absent: none.</summary>
+    public bool ExpertBias { get; init; }
     public bool TiedEmbeddings { get; init; }
     public double? PublishedParamsB { get; init; }
     public required string Source { get; init; }

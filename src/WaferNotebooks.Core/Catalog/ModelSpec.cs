@@ -49,4 +49,7 @@ public sealed record ModelSpec(
     /// <summary>Parallel block: attention and MLP read the same normed layer input and both outputs add to the residual (GPT-J, PaLM;
     /// MaxText's default decoder layer until 2024-02); false for the sequential block (the MLP reads the post-attention residual).
     /// Only what a remat policy keeps depends on it (<see cref="Workload.RematPolicy"/>).</summary>
-    bool ParallelBlock = false);
+    bool ParallelBlock = false,
+    /// <summary>Each routed expert adds a bias to its output (GPT-OSS; Megatron-Core <c>add_bias_linear</c> in an MoE layer),
+    /// which Megatron-Core adds outside the grouped GEMM, one expert at a time (<see cref="Gpu.MoeExpertBias"/>).</summary>
+    bool ExpertBias = false);

@@ -140,6 +140,7 @@ public readonly record struct LayerTime(FwdBwd Gemm, FwdBwd Attention, FwdBwd El
         {
             double routing = tokens / (l.SequenceParallel ? t : 1);
             permutation = routing * MoePermutation.BytesPerToken(h, pm.Active, pm.Experts / l.Ep, l.Ep);
+            if (m.ExpertBias) permutation += routing * MoeExpertBias.BytesPerToken(h, pm.Active);
             if (eightBit && !sw.MoeDispatch.Fp8)
                 elemBytes += routing * (pm.Active - 1) * h * ElementwiseKernels.Fp8CastBytesPerElement(sw.Fp8Casts, sw.EagerKernels);
         }

@@ -97,6 +97,9 @@ public sealed record CaseInputs
     /// <summary>Column <c>parallel_block</c>: 1 if attention and MLP read the same normed input and add to the residual together (GPT-J, PaLM, MaxText until 2024-02), 0 or empty for the sequential block.</summary>
     public bool? ParallelBlock { get; init; }
 
+    /// <summary>Column <c>expert_bias</c>: 1 if each routed expert adds a bias to its output (GPT-OSS), 0 or empty for none.</summary>
+    public bool? ExpertBias { get; init; }
+
     /// <summary>The framework named, else the mainstream stack of the software date's era (today's when the date is empty too).</summary>
     public TrainingFramework ResolvedFramework => Framework ?? TrainingFramework.Mainstream(SoftwareDate);
 
@@ -107,7 +110,7 @@ public sealed record CaseInputs
         "includes", "batch_tokens", "head_dim", "gated_mlp", "shared_experts", "dense_layers", "dense_ffn",
         "interleaved", "tensor_parallel", "compiled", "tp_comm_overlap", "fp8_param_gather",
         "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "sliding_window", "windowed_layers", "mtp_layers", "fp8_recipe", "cuda_graph_scope",
-        "remat_policy", "parallel_block",
+        "remat_policy", "parallel_block", "expert_bias",
     ];
 
     /// <summary>Reads the optional columns; throws <see cref="FormatException"/> naming the bad column and what would be right.</summary>
@@ -169,6 +172,7 @@ public sealed record CaseInputs
             CudaGraphScope = cell("cuda_graph_scope") is { Length: > 0 } graphs ? Parsed("cuda_graph_scope", graphs, MoeCudaGraphScopes.Parse) : null,
             RematPolicy = cell("remat_policy") is { Length: > 0 } remat ? Parsed("remat_policy", remat, Workload.RematPolicy.Parse) : null,
             ParallelBlock = Flag("parallel_block"),
+            ExpertBias = Flag("expert_bias"),
         };
     }
 

@@ -7,7 +7,7 @@ namespace WaferNotebooks.Core.Validation;
 /// The model a validation row describes, from its shape columns and the optional columns
 /// <c>head_dim</c> (default hidden/heads), <c>shared_experts</c>, <c>dense_layers</c>,
 /// <c>dense_ffn</c> (default 0), the attention variants (<c>kv_lora_rank</c> and its MLA
-/// widths, <c>sliding_window</c> and <c>windowed_layers</c>), <c>parallel_block</c>, <c>gated_mlp</c> and <c>dropout</c> (default on: masks count
+/// widths, <c>sliding_window</c> and <c>windowed_layers</c>), <c>parallel_block</c>, <c>expert_bias</c>, <c>gated_mlp</c> and <c>dropout</c> (default on: masks count
 /// in activation memory, as in GPT-3-era Megatron configs). Whether the embeddings are tied is
 /// not a column: with <c>params_b</c> it is chosen so the parameter count from the shapes comes
 /// closest to the published one (the column's stated use: a cross-check), and so is gating when
@@ -30,7 +30,8 @@ public static class CaseModel
             Mla: inputs.Mla,
             Window: inputs.SlidingWindow is { } w ? new SlidingWindow(w, inputs.WindowedLayers ?? c.Layers) : null,
             MtpLayers: inputs.MtpLayers ?? 0,
-            ParallelBlock: inputs.ParallelBlock ?? false);
+            ParallelBlock: inputs.ParallelBlock ?? false,
+            ExpertBias: inputs.ExpertBias ?? false);
 
         FfnKind[] kinds = inputs.GatedMlp switch { true => [FfnKind.SwiGlu], false => [FfnKind.Gelu], null => [FfnKind.Gelu, FfnKind.SwiGlu] };
         if (c.ParamsB is not { } published)

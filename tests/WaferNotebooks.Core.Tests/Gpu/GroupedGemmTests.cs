@@ -83,6 +83,28 @@ public class GroupedGemmTests
         Assert.Equal(dense, Layer(false, MoeDispatch.Flat with { GroupedKernel = true }));
         Assert.Equal(2 * dense.Elementwise.Forward, dense.Elementwise.Backward, 1e-15);
     }
+
+    [Theory]
+    // GPT-OSS: h = 2880, top-4: forward b·p 2h + add 6h + concatenation 4h = 12h per copy, 4 copies: 138,240 bytes per token.
+    [InlineData(2880, 4, 138240)]
+    // Qwen3-sized: h = 2048, top-8: 12 · 2048 · 8.
+    [InlineData(2048, 8, 196608)]
+    public void Expert_bias_bytes_per_token_are_twelve_h_per_routed_copy(double h, int k, double bytes) =>
+        Assert.Equal(bytes, MoeExpertBias.BytesPerToken(h, k), 1e-9);
+
+    [Fact]
+    public void Expert_biases_add_their_bytes_to_both_passes_of_a_moe_layer_only()
+    {
+        var job = new TrainingJob(Qwen3MoeLike, 1e9, 512, 4096, Precision.Bf16);
+        var system = TestSystems.DgxH100;
+        LayerTime Of(bool bias, bool moe) => LayerTime.For(Qwen3MoeLike with { ExpertBias = bias }, moe, job, new Layout(Dp: 8, Ep: 8), system,
+            new Collectives(system), GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.Flat));
+        // 4096 tokens per rank, each with 8 routed copies of 2048: 4096 · 12 · 2048 · 8 bytes each way at the H100's HBM rate.
+        double seconds = 4096 * 12.0 * 2048 * 8 / (3.35e12 * MatmulEfficiency.HbmEfficiency);
+        Assert.Equal(seconds, Of(true, true).Elementwise.Forward - Of(false, true).Elementwise.Forward, 1e-12);
+        Assert.Equal(seconds, Of(true, true).Elementwise.Backward - Of(false, true).Elementwise.Backward, 1e-12);
+        Assert.Equal(Of(false, false), Of(true, false));
+    }
 }
 
 /// <summary>Routing imbalance: the busiest expert-parallel rank sets the pace (docs/gpu-model.md §4.6).</summary>

@@ -48,14 +48,18 @@ public class MoeDispatchTests
     // DeepEP V1's normal kernels on H800 with one 400 Gb/s CX7 per GPU (docs/legacy.md, "Normal kernels with NVLink and RDMA
     // forwarding"): 4,096 tokens per rank, hidden 7168, top-8 of 256 experts in at most 4 node groups, FP8 dispatch. Measured
     // dispatch bottleneck bandwidth: 153 GB/s over NVLink at EP 8, 43 / 58 / 51 GB/s over RDMA at EP 16 / 32 / 64.
-    // At EP 16 (2 nodes) the model's NVLink leg, which forwards every expert copy (7 of 8 per token) rather than one per target
-    // GPU as DeepEP does, is the slower tier: the model moves the RDMA bytes at about half DeepEP's rate there (a known limit,
-    // docs/gpu-model.md §4.6); at EP 8, 32 and 64 it lands within a quarter of each measurement.
-    [InlineData(8, 153.0, 0.75, 1.1)]
-    [InlineData(16, 43.0, 0.45, 0.6)]
-    [InlineData(32, 58.0, 0.75, 1.1)]
-    [InlineData(64, 51.0, 0.75, 1.1)]
-    public void The_dispatch_moves_its_bottleneck_bytes_near_the_rate_deepep_measures(int ep, double measuredGBps, double low, double high)
+    // The bytes are counted as DeepEP's benchmark counts them (tests/legacy/test_intranode.py, test_internode.py): NVLink, the
+    // tokens a rank receives, one per token and target rank, its own included (recv_x); RDMA, one per token and target node,
+    // its own node included (num_rdma_token_sent, the unique topk_idx // experts-per-node). In that accounting the model's
+    // time lands within a quarter of each measurement at every EP size, EP 16 included (NVLink-bound there, 46 GB/s of RDMA
+    // bytes against 43). At EP 8 it is 21% slow: it forwards every expert copy (7 of a token's 8 over NVLink) where DeepEP
+    // sends one per target rank (5.29, 4.63 of them over NVLink), at the catalog's 160 GB/s where DeepEP moves about
+    // 153 * 7/8 = 134 GB/s on the wire; the two errors partly cancel (docs/gpu-model.md §4.6).
+    [InlineData(8, 153.0, 0.75, 0.85)]
+    [InlineData(16, 43.0, 1.0, 1.1)]
+    [InlineData(32, 58.0, 0.95, 1.1)]
+    [InlineData(64, 51.0, 0.95, 1.05)]
+    public void The_dispatch_moves_deepeps_bottleneck_bytes_near_the_rate_deepep_measures(int ep, double measuredGBps, double low, double high)
     {
         var system = (GpuCluster)Catalog.FindSystem("hgx-h800");
         var net = new Collectives(system);
@@ -63,13 +67,10 @@ public class MoeDispatchTests
         const double tokens = 4096, h = 7168, b = MoeDispatch.Fp8BytesPerElement;
         var d = new MoeDispatch(NodeLimit: 4, Fp8: true);
         double seconds = d.AllToAllSeconds(net, g, DeepSeekMoe, tokens, h, b);
-        // The bytes on the bottleneck link: inside one node the NVLink share of the 8 copies; across nodes one copy per remote target node.
-        double bytes = g.CrossesDomains
-            ? tokens * MoeDispatch.ExpectedNodes(256, 8, g.Domains, 4) * (g.Domains - 1.0) / g.Domains * h * b
-            : tokens * 8 * (ep - 1.0) / ep * h * b;
-        double modelGBps = bytes / seconds / 1e9;
-        // The α-β model with the catalog's achievable links (160 GB/s NVLink, 45 GB/s per NIC); DeepEP's RDMA figures above the
-        // NIC's 50 GB/s count some forwarded local traffic (its V2 README says its figures are logical bandwidth).
+        // Inside one node: the target ranks per token (each rank 256/ep experts), its own included. Across nodes: the target
+        // nodes per token, its own included.
+        double perToken = g.CrossesDomains ? MoeDispatch.ExpectedNodes(256, 8, g.Domains, 4) : MoeDispatch.ExpectedNodes(256, 8, ep, 0);
+        double modelGBps = tokens * perToken * h * b / seconds / 1e9;
         Assert.InRange(modelGBps / measuredGBps, low, high);
     }
 

@@ -23,6 +23,9 @@ public class AttentionVariantColumnsTests
         Assert.Equal(catalog.Mla, fromRow.Mla);
         Assert.Equal(catalog.Window, fromRow.Window);
         Assert.Equal(catalog.MtpLayers, fromRow.MtpLayers);
+        // Column expert_bias (GPT-OSS's routed experts add an output bias, docs/gpu-model.md §4.6) against the catalog's field.
+        Assert.Equal(catalog.ExpertBias, fromRow.ExpertBias);
+        Assert.Equal(model == "gpt-oss-120b", fromRow.ExpertBias);
         Assert.Equal(TransformerArithmetic.Parameters(catalog).Total, TransformerArithmetic.Parameters(fromRow).Total);
     }
 
