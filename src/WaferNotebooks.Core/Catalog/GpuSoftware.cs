@@ -28,7 +28,7 @@ public sealed record GpuSoftware(
     bool OpSelectiveRecompute = false,
     bool XlaBuffers = false)
 {
-    /// <summary>The cross-entropy kernel the stack runs (<see cref="Catalog.CrossEntropyKernel"/>); Megatron-Core's unless the stack says otherwise.</summary>
+    /// <summary>The cross-entropy kernel the stack runs (<see cref="Catalog.CrossEntropyKernel"/>); an assumed fused pass over an fp32 copy unless the stack names its own.</summary>
     public CrossEntropyKernel CrossEntropy => Loss ?? CrossEntropyKernel.Fp32Copy;
 
     /// <summary>How expert-parallel tokens travel (<see cref="Catalog.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>

@@ -20,6 +20,7 @@ public static class SoftwareFamily
         ["torchtitan"] = PytorchNative,
         ["megatron-lm"] = Megatron,
         ["megatron-core"] = Megatron,
+        ["nemo"] = Megatron,
         ["megatron-bridge"] = Megatron,
         ["deepspeed"] = Megatron,
     };
