@@ -169,7 +169,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     public static TrainingFramework Fsdp { get; } = new("fsdp",
         "PyTorch FSDP (llm-foundry, metaseq): full sharding, prefetched gathers, overlapped reduce-scatter; since 2022-03 eager PyTorch kernels, FP8 through Transformer Engine linears, flash-attn's fused cross entropy",
         ["llm-foundry", "composer", "metaseq", "fairscale"],
-        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), TorchAttention(d, GpuSoftware.Modern)), Fp8Casts.TransformerEngineLinear, CrossEntropyKernel.FlashXentropy)),
+        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021.WithCrossEntropy(CrossEntropyKernel.Fp32Copy), EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), TorchAttention(d, GpuSoftware.Modern)), Fp8Casts.TransformerEngineLinear, CrossEntropyKernel.FlashXentropy)),
         PreferredZeroStage: 3)
     { FirstRelease = new(2021, 2, 1), FirstReleaseSource = "FullyShardedDataParallel first released in FairScale 0.3.0, 2021-02-22 (FairScale CHANGELOG)" };
 
@@ -181,12 +181,12 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",
         ["maxtext", "pax", "t5x"],
-        d => Before(d, PallasFlash, Unfused(GpuSoftware.Modern), GpuSoftware.Modern).WithXlaBuffers())
+        d => Before(d, PallasFlash, Unfused(GpuSoftware.Modern), GpuSoftware.Modern).WithXlaBuffers().WithCrossEntropy(CrossEntropyKernel.Fp32Copy))
     { FirstRelease = new(2018, 12, 1), FirstReleaseSource = "the first public JAX release, December 2018 (google/jax)" };
 
     public static TrainingFramework Neuron { get; } = new("neuron",
         "AWS Neuron distributed training (NxD): Megatron-style, fused attention, overlapped reduction", ["nxd"],
-        _ => GpuSoftware.Modern)
+        _ => GpuSoftware.Modern.WithCrossEntropy(CrossEntropyKernel.Fp32Copy))
     { FirstRelease = new(2022, 10, 1), FirstReleaseSource = "Neuron SDK 2.3.0 with Trn1 general availability, 2022-10-10, the first Neuron release that trains" };
 
     /// <summary>
@@ -196,7 +196,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     /// </summary>
     public static TrainingFramework HaiLlm { get; } = new("hai-llm",
         "DeepSeek HAI-LLM (DeepSeek-V3): node-limited expert routing, FP8 dispatch, DualPipe", ["deepseek"],
-        _ => GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.DeepSeekV3))
+        _ => GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.DeepSeekV3).WithCrossEntropy(CrossEntropyKernel.Fp32Copy))
     { FirstRelease = new(2023, 11, 1), FirstReleaseSource = "DeepSeek LLM, released 2023-11-29, the first model said to be trained with it (arXiv 2401.02954)" };
 
     public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, Nemo, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron, HaiLlm, MegatronBridge];
