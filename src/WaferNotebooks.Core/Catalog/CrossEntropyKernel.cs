@@ -6,7 +6,7 @@ namespace WaferNotebooks.Core.Catalog;
 /// (<see cref="Gpu.ActivationMemory.Logits"/>) and the HBM bytes per logit element it moves forward
 /// and backward (<see cref="Gpu.LayerTime.Logits"/>). Every number is counted from the kernel's
 /// source on 16-bit logits (2 bytes, fp32 4 bytes); per-token statistics (max, log-sum-exp, loss)
-/// are a vocabulary-width smaller and not counted. Each framework picks its kernel in
+/// are a vocabulary-width smaller and not counted (except <see cref="Fp32Copy"/>, assumed for the stacks not counted). Each framework picks its kernel in
 /// <see cref="Gpu.TrainingFramework"/>.
 /// </summary>
 /// <param name="Name">Short name, as estimates print it.</param>
