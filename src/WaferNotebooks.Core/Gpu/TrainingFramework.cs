@@ -199,7 +199,7 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
         _ => GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.DeepSeekV3).WithCrossEntropy(CrossEntropyKernel.Fp32Copy))
     { FirstRelease = new(2023, 11, 1), FirstReleaseSource = "DeepSeek LLM, released 2023-11-29, the first model said to be trained with it (arXiv 2401.02954)" };
 
-    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, Nemo, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron, HaiLlm, MegatronBridge];
+    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron, HaiLlm, MegatronBridge, Nemo];
 
     /// <summary>Every accepted name, canonical names first.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(f => f.Name), .. All.SelectMany(f => f.Aliases)];
