@@ -6,7 +6,7 @@ namespace WaferNotebooks.Core.Catalog;
 /// (<see cref="Gpu.ActivationMemory.Logits"/>) and the HBM bytes per logit element it moves forward
 /// and backward (<see cref="Gpu.LayerTime.Logits"/>). Every number is counted from the kernel's
 /// source on 16-bit logits (2 bytes, fp32 4 bytes); per-token statistics (max, log-sum-exp, loss)
-/// are a vocabulary-width smaller and not counted. Each framework picks its kernel in
+/// are a vocabulary-width smaller and not counted (except <see cref="Fp32Copy"/>, assumed for the stacks not counted). Each framework picks its kernel in
 /// <see cref="Gpu.TrainingFramework"/>.
 /// </summary>
 /// <param name="Name">Short name, as estimates print it.</param>
@@ -17,14 +17,42 @@ namespace WaferNotebooks.Core.Catalog;
 public sealed record CrossEntropyKernel(string Name, double HeldBytesPerLogit, double ForwardBytesPerLogit, double BackwardBytesPerLogit, string Holds)
 {
     /// <summary>
-    /// Megatron-Core's <c>vocab_parallel_cross_entropy</c> and its native fusion
-    /// (<c>cross_entropy_loss_fusion</c>, <c>cross_entropy_fusion_impl = native</c>): the 16-bit logits
-    /// cast to fp32 (<c>.float()</c>) and the fp32 softmax saved for the backward while the logit
-    /// layer's output is alive, 2 + 4 held. Traffic as one fused pass over fp32 logits: write the
-    /// fp32 tensor, read it for max and sum (forward 8); read it and write the gradient (backward 8).
-    /// Every stack not given another kernel runs this one.
+    /// Megatron's <c>vocab_parallel_cross_entropy</c> run op by op, the default of Megatron-LM, Megatron-Core
+    /// and NeMo (<c>cross_entropy_loss_fusion = False</c>), and Megatron-DeepSpeed's and GPT-NeoX's copies
+    /// of it. Forward 38: <c>.float()</c> r2 w4; <c>max</c> r4; subtracting the max r4 w4; <c>exp</c> r4 w4;
+    /// <c>sum</c> r4; <c>div_</c> r4 w4. Backward 14: <c>mul_</c> by the incoming gradient r4 w4, and autograd
+    /// casts the fp32 gradient to the 16-bit logits' type r4 w2. Held: the 16-bit logits and the fp32 copy,
+    /// modified in place into the softmax the backward keeps, 2 + 4 (the subtraction is in place
+    /// from 2019 to 2022-09 and again from 2024-06: <see cref="MegatronUnfused2022"/> between).
     /// </summary>
-    public static CrossEntropyKernel Fp32Copy { get; } = new("fp32 copy (Megatron-Core)", 2 + 4, 8, 8,
+    public static CrossEntropyKernel MegatronUnfused { get; } = new("fp32 copy, op by op (Megatron)", 2 + 4, 38, 14,
+        "logits of one micro-batch, 16-bit and fp32 (last stage)");
+
+    /// <summary>
+    /// <see cref="MegatronUnfused"/> as Megatron-Core wrote it from 2022-09-27 (Megatron-LM 55817ec) to
+    /// 2024-06-13 (9634c0e, "Reduce logit memory pressure by using in-place operation"): the max subtracted
+    /// into a new fp32 tensor while the <c>.float()</c> copy is still referenced, 2 + 4 + 4 held; the
+    /// same 38 + 14 bytes moved.
+    /// </summary>
+    public static CrossEntropyKernel MegatronUnfused2022 { get; } = new("fp32 copy, op by op, max subtracted out of place (Megatron, 2022-09 to 2024-06)", 2 + 4 + 4, 38, 14,
+        "logits of one micro-batch, 16-bit and two fp32 copies (last stage)");
+
+    /// <summary>
+    /// Megatron-Core's native fusion (<c>cross_entropy_loss_fusion = True</c>, <c>fusions/fused_cross_entropy.py</c>
+    /// from 2024-06-14): the same operations in four <c>torch.compile</c>d functions (<c>jit_fuser</c> on
+    /// PyTorch ≥ 2.2), each one pass. Forward 22: cast and max r2 w4; subtract, <c>exp</c> and sum, written
+    /// back into the fp32 tensor, r4 w4; <c>div_</c> r4 w4. Backward 10: the target update, <c>mul_</c> and
+    /// the cast to bf16 in one pass, which also writes the mutated fp32 softmax back, r4 w4 w2. Held 2 + 4.
+    /// </summary>
+    public static CrossEntropyKernel MegatronFused { get; } = new("fp32 copy, compiled fusion (Megatron-Core cross_entropy_loss_fusion)", 2 + 4, 22, 10,
+        "logits of one micro-batch, 16-bit and fp32 (last stage)");
+
+    /// <summary>
+    /// Stacks whose loss kernel is not counted here (JAX/XLA, Neuron, DeepSeek's HAI-LLM, FairScale FSDP):
+    /// the 16-bit logits and an fp32 copy held, 2 + 4, and one fused pass assumed: write the fp32 tensor,
+    /// read it for max and sum (forward 8); read it and write the gradient (backward 8).
+    /// </summary>
+    public static CrossEntropyKernel Fp32Copy { get; } = new("fp32 copy, one fused pass (assumed)", 2 + 4, 8, 8,
         "logits of one micro-batch, 16-bit and fp32 (last stage)");
 
     /// <summary>
@@ -44,7 +72,7 @@ public sealed record CrossEntropyKernel(string Name, double HeldBytesPerLogit, d
     /// Transformer Engine's <c>parallel_cross_entropy</c> (Megatron-Core <c>cross_entropy_fusion_impl = te</c>)
     /// from its first version (TE PR #1456, 2025-02) to the July 2026 numerics fix (PR #3193): Triton
     /// kernels over the 16-bit logits. Held: the 16-bit tensor the backward keeps, 2 (plus three fp32
-    /// statistics per token). Traffic charged as Megatron-Core's fused pass (8 + 8), although the source
+    /// statistics per token). Traffic charged as one fused fp32 pass (8 + 8), although the source
     /// counts 6 + 4: <c>online_softmax_kernel</c> r2, <c>cross_entropy_kernel</c> r2 and the gradient in
     /// place w2; <c>element_mul_kernel</c> r2 w2 (Megatron asks for unreduced losses, so it runs). The
     /// Blackwell <c>sustained_matmul_share</c> was fitted to three Bridge rows with 8 + 8 (0.737; 0.734

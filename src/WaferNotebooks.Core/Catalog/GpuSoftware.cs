@@ -24,12 +24,11 @@ public sealed record GpuSoftware(
     MoeDispatch? Moe = null,
     bool PerChunkGradientReduction = true,
     AttentionKernel AttentionKernel = AttentionKernel.Native,
-    CrossEntropyKernel? Loss = null,
     bool OpSelectiveRecompute = false,
     bool XlaBuffers = false)
 {
-    /// <summary>The cross-entropy kernel the stack runs (<see cref="Catalog.CrossEntropyKernel"/>); Megatron-Core's unless the stack says otherwise.</summary>
-    public CrossEntropyKernel CrossEntropy => Loss ?? CrossEntropyKernel.Fp32Copy;
+    /// <summary>The cross-entropy kernel the stack runs (<see cref="Catalog.CrossEntropyKernel"/>): Megatron's op by op, today's Megatron-Core default, unless the stack names another.</summary>
+    public CrossEntropyKernel CrossEntropy { get; init; } = CrossEntropyKernel.MegatronUnfused;
 
     /// <summary>How expert-parallel tokens travel (<see cref="Catalog.MoeDispatch"/>); the flat exchange unless the stack says otherwise.</summary>
     public MoeDispatch MoeDispatch => Moe ?? MoeDispatch.Flat;
@@ -142,7 +141,7 @@ public sealed record GpuSoftware(
     public GpuSoftware WithOpSelectiveRecompute() => this with { OpSelectiveRecompute = true };
 
     /// <summary>The loss by the given cross-entropy kernel (<see cref="Catalog.CrossEntropyKernel"/>).</summary>
-    public GpuSoftware WithCrossEntropy(CrossEntropyKernel kernel) => this with { Loss = kernel };
+    public GpuSoftware WithCrossEntropy(CrossEntropyKernel kernel) => this with { CrossEntropy = kernel };
 
     /// <summary>Fused attention by the given kernel generation (FlashAttention-2 or the first generation instead of the device's own): <see cref="AttentionKernels"/>.</summary>
     public GpuSoftware WithAttentionKernel(AttentionKernel kernel) => this with { AttentionKernel = kernel };
@@ -168,7 +167,7 @@ public sealed record GpuSoftware(
         + (XlaBuffers ? "; buffers assigned by XLA when the step compiles (no allocator slack or communicator buffers)" : "")
         + (Fp8ParamGather ? "; FP8 parameters gathered at 1 byte, no 16-bit weight copy (fp8_param_gather)" : "")
         + (MoeDispatch == MoeDispatch.Flat ? "" : "; MoE dispatch: " + MoeDispatch.Describe())
-        + (CrossEntropy == CrossEntropyKernel.Fp32Copy ? ""
+        + (CrossEntropy == CrossEntropyKernel.MegatronUnfused ? ""
             : $"; cross entropy by {CrossEntropy.Name}: holds {CrossEntropy.HeldBytesPerLogit:0.#} B and moves {CrossEntropy.ForwardBytesPerLogit:0.#} + {CrossEntropy.BackwardBytesPerLogit:0.#} B per logit")
         + (Zero3PrefetchLayers == FsdpPrefetchLayers && Zero3SyncPerTensorS == 0 ? ""
             : "; ZeRO-3 gathers " + (Zero3PrefetchLayers > 0 ? $"prefetched {Zero3PrefetchLayers} layers ahead" : "not prefetched")

@@ -6,7 +6,7 @@ namespace WaferNotebooks.Core.Catalog;
 /// and elementwise kernels and their host loop share a family, so one family's fitted constant
 /// carries from a publication of one framework to another's. PyTorch-native: PyTorch FSDP
 /// (llm-foundry) and torchtitan (eager PyTorch ops, PyTorch SDPA or flash-attn, FSDP/FSDP2).
-/// Megatron: Megatron-LM, Megatron-Core/NeMo, Megatron-Bridge and the DeepSpeed stacks that ship
+/// Megatron: Megatron-LM, Megatron-Core, NeMo, Megatron-Bridge and the DeepSpeed stacks that ship
 /// Megatron's fused kernels (Megatron-DeepSpeed, GPT-NeoX). Any other framework is its own family.
 /// </summary>
 public static class SoftwareFamily
@@ -20,6 +20,7 @@ public static class SoftwareFamily
         ["torchtitan"] = PytorchNative,
         ["megatron-lm"] = Megatron,
         ["megatron-core"] = Megatron,
+        ["nemo"] = Megatron,
         ["megatron-bridge"] = Megatron,
         ["deepspeed"] = Megatron,
     };

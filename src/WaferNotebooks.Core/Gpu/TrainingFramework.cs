@@ -39,10 +39,23 @@ namespace WaferNotebooks.Core.Gpu;
 /// op by op, also when the model is compiled (<see cref="CrossEntropyKernel.Fp32LogSoftmax"/>);
 /// selective recompute is its op-level policy, every second matmul and the elementwise ops
 /// recomputed (<see cref="OpSelectiveRecompute"/>; the same policy from 2024-04 to 2024-12).</item>
-/// <item>Megatron-Bridge: Megatron-Core's stack; from 2025-09 to 2026-06 its recipes take
-/// Transformer Engine's cross entropy, which writes the gradient into the 16-bit logits
-/// (<see cref="MegatronBridge"/>). Megatron-Core itself and NeMo use the fp32 copy
-/// (<see cref="CrossEntropyKernel.Fp32Copy"/>, every stack's default unless named here).</item>
+/// <item>The loss (<see cref="CrossEntropyKernel"/>): Megatron-LM and Megatron-Core run
+/// <c>vocab_parallel_cross_entropy</c> op by op (<c>cross_entropy_loss_fusion = False</c> in
+/// <c>model_parallel_config.py</c> since the fusion arrived, 2024-06-14; <see cref="CrossEntropyKernel.MegatronUnfused"/>,
+/// the max subtracted out of place from 2022-10 to 2024-06: <see cref="CrossEntropyKernel.MegatronUnfused2022"/>),
+/// and so do Megatron-DeepSpeed and GPT-NeoX, whose copies of it move the same bytes. NeMo 1 set the
+/// fusion per recipe (the launcher's Llama 3 and small Nemotron configs from 2024-06, Llama 2 from
+/// 2024-08; GPT-3 never), so its default is op by op; NeMo 2's <c>GPTConfig</c> turns it on from
+/// 2024-09 (NVIDIA/NeMo PR #10209; <see cref="CrossEntropyKernel.MegatronFused"/>). Megatron-Bridge from
+/// 2025-09 to 2026-06: Transformer Engine's cross entropy, the gradient in the 16-bit logits
+/// (<see cref="MegatronBridge"/>). Stacks whose loss is not counted: <see cref="CrossEntropyKernel.Fp32Copy"/>.</item>
+/// <item>ZeRO stages a row's unpublished knobs may take (<see cref="UnpublishedZeroStagesAt"/>): any, except on
+/// the Megatron family, whose data-parallel path is plain DDP (0) or the distributed optimizer (1,
+/// <c>--use-distributed-optimizer</c>; NeMo's <c>distributed_fused_adam</c>) until Megatron-Core can shard
+/// parameters: PyTorch FSDP2 (<c>--use-torch-fsdp2</c>, Megatron-LM !2150, 2024-11-13, core_r0.10.0), then
+/// Megatron's own FSDP (<c>--use-custom-fsdp</c>, !2071, 2025-02-26, core_r0.11.0). From 2024-12 ZeRO-3 as a
+/// last resort. NeMo 1's torch-FSDP strategy (<c>fsdp: True</c>) is another engine (no distributed optimizer,
+/// no O2 precision) that its performance recipes leave off, so it is not counted.</item>
 /// <item>Attention kernels (<see cref="AttentionKernels"/>): Megatron-Core, NeMo and Megatron-Bridge
 /// run Transformer Engine's cuDNN fused attention, native on Hopper; the PyTorch-native stacks
 /// (FSDP/llm-foundry, torchtitan) and DeepSpeed from 2023 run FlashAttention-2-class kernels written
@@ -60,6 +73,11 @@ namespace WaferNotebooks.Core.Gpu;
 /// </summary>
 public sealed record TrainingFramework(string Name, string Description, IReadOnlyList<string> Aliases, Func<DateOnly?, GpuSoftware> SoftwareAt, int PreferredZeroStage = 1)
 {
+    /// <summary>The ZeRO stages the framework can run at a date when a row does not say which (any by default).</summary>
+    public Func<DateOnly?, IReadOnlyList<int>> UnpublishedZeroStagesAt { get; init; } = _ => AnyZeroStage;
+
+    static readonly IReadOnlyList<int> AnyZeroStage = [0, 1, 2, 3];
+
     /// <summary>The month the framework was first released (its source in <see cref="FirstReleaseSource"/>): an
     /// <c>@YYYY-MM</c> before it names a stack that did not exist and is refused.</summary>
     public DateOnly FirstRelease { get; init; }
@@ -75,6 +93,17 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     static readonly DateOnly PallasFlash = new(2024, 1, 1);
     static readonly DateOnly BridgeTeCrossEntropy = new(2025, 9, 1);
     static readonly DateOnly TeFp32CrossEntropy = new(2026, 7, 1);
+    static readonly DateOnly MegatronOutOfPlaceLoss = new(2022, 10, 1);
+    static readonly DateOnly MegatronInPlaceLoss = new(2024, 7, 1);
+    static readonly DateOnly NemoFusedLoss = new(2024, 9, 1);
+    static readonly DateOnly MegatronTorchFsdp = new(2024, 12, 1);
+
+    /// <summary>Megatron's op-by-op loss of the date (<see cref="CrossEntropyKernel.MegatronUnfused"/>).</summary>
+    static CrossEntropyKernel MegatronLoss(DateOnly? d) =>
+        d is { } m && m >= MegatronOutOfPlaceLoss && m < MegatronInPlaceLoss ? CrossEntropyKernel.MegatronUnfused2022 : CrossEntropyKernel.MegatronUnfused;
+
+    /// <summary>Megatron's data-parallel path: DDP or the distributed optimizer, and ZeRO-3 once Megatron-Core shards parameters (FSDP2).</summary>
+    static IReadOnlyList<int> MegatronZeroStages(DateOnly? d) => Before<IReadOnlyList<int>>(d, MegatronTorchFsdp, [0, 1], [0, 1, 3]);
 
     static T Before<T>(DateOnly? date, DateOnly boundary, T old, T current) =>
         date is { } d && d < boundary ? old : current;
@@ -96,14 +125,25 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
 
     public static TrainingFramework MegatronLm { get; } = new("megatron-lm",
         "NVIDIA Megatron-LM (2021-22 stack until 2023-09: scores materialised, reduction after backward)", [],
-        d => Before(d, MegatronOverlap, GpuSoftware.Megatron2021, GpuSoftware.Modern))
-    { FirstRelease = new(2019, 8, 1), FirstReleaseSource = "NVIDIA ADLR, \"MegatronLM: Training Billion+ Parameter Language Models Using GPU Model Parallelism\", 2019-08-13, with the code" };
+        d => Before(d, MegatronOverlap, GpuSoftware.Megatron2021, GpuSoftware.Modern).WithCrossEntropy(MegatronLoss(d)))
+    { UnpublishedZeroStagesAt = MegatronZeroStages, FirstRelease = new(2019, 8, 1), FirstReleaseSource = "NVIDIA ADLR, \"MegatronLM: Training Billion+ Parameter Language Models Using GPU Model Parallelism\", 2019-08-13, with the code" };
 
     public static TrainingFramework MegatronCore { get; } = new("megatron-core",
-        "Megatron-Core and the stacks built on it (NeMo): fused attention, overlapped bucketed reduction",
-        ["nemo"],
-        d => Before(d, new DateOnly(2023, 1, 1), MegatronLm.SoftwareAt(d), GpuSoftware.Modern))
-    { FirstRelease = new(2019, 8, 1), FirstReleaseSource = "before 2023 it costs NeMo running Megatron-LM's kernels, which date from 2019-08 (NVIDIA ADLR MegatronLM post, 2019-08-13)" };
+        "Megatron-Core: fused attention, overlapped bucketed reduction, the loss op by op",
+        [],
+        d => Before(d, new DateOnly(2023, 1, 1), MegatronLm.SoftwareAt(d), GpuSoftware.Modern.WithCrossEntropy(MegatronLoss(d))))
+    { UnpublishedZeroStagesAt = MegatronZeroStages, FirstRelease = new(2019, 8, 1), FirstReleaseSource = "before 2023 it costs NeMo running Megatron-LM's kernels, which date from 2019-08 (NVIDIA ADLR MegatronLM post, 2019-08-13)" };
+
+    /// <summary>
+    /// NVIDIA NeMo on Megatron-Core: Megatron-Core's stack; from 2024-09 NeMo 2's <c>GPTConfig</c> turns on
+    /// Megatron-Core's compiled loss fusion (<c>cross_entropy_loss_fusion = True</c>, NVIDIA/NeMo PR #10209,
+    /// 2024-09-06; <see cref="CrossEntropyKernel.MegatronFused"/>). NeMo 1 left it to each recipe.
+    /// </summary>
+    public static TrainingFramework Nemo { get; } = new("nemo",
+        "NVIDIA NeMo (on Megatron-Core): Megatron-Core's stack, the loss by its compiled fusion from 2024-09 (NeMo 2)",
+        [],
+        d => Before(d, NemoFusedLoss, MegatronCore.SoftwareAt(d), MegatronCore.SoftwareAt(d).WithCrossEntropy(CrossEntropyKernel.MegatronFused)))
+    { UnpublishedZeroStagesAt = MegatronZeroStages, FirstRelease = new(2019, 8, 1), FirstReleaseSource = "before 2023 it costs NeMo running Megatron-LM's kernels, which date from 2019-08 (NVIDIA ADLR MegatronLM post, 2019-08-13)" };
 
     /// <summary>
     /// NVIDIA Megatron-Bridge: Megatron-Core under Bridge's recipes, whose performance configurations
@@ -117,19 +157,19 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
         [],
         d => Before(d, BridgeTeCrossEntropy, MegatronCore.SoftwareAt(d),
             MegatronCore.SoftwareAt(d).WithCrossEntropy(Before(d, TeFp32CrossEntropy, CrossEntropyKernel.InPlace16, CrossEntropyKernel.TeFp32Gradient))))
-    { FirstRelease = new(2025, 9, 1), FirstReleaseSource = "Megatron-Bridge 0.1.0 in the NeMo Framework 25.09 container (Megatron-Bridge docs/releases/changelog.md)" };
+    { UnpublishedZeroStagesAt = MegatronZeroStages, FirstRelease = new(2025, 9, 1), FirstReleaseSource = "Megatron-Bridge 0.1.0 in the NeMo Framework 25.09 container (Megatron-Bridge docs/releases/changelog.md)" };
 
     public static TrainingFramework DeepSpeed { get; } = new("deepspeed",
         "DeepSpeed pipeline engine (Megatron-DeepSpeed, GPT-NeoX): plain 1F1B, reduction after the flush",
         ["megatron-deepspeed", "gpt-neox"],
         d => Before(d, DeepSpeedGroupedGathers, Unfused(GpuSoftware.Modern).WithDeepSpeed2021Zero3(),
-            Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), AmpereAttention(GpuSoftware.Modern))).WithDeepSpeedPipeline())
+            Before(d, FlashInDeepSpeed, Unfused(GpuSoftware.Modern), AmpereAttention(GpuSoftware.Modern))).WithDeepSpeedPipeline().WithCrossEntropy(CrossEntropyKernel.MegatronUnfused))
     { FirstRelease = new(2020, 2, 1), FirstReleaseSource = "open-sourced with the ZeRO & DeepSpeed post, Microsoft Research blog, 2020-02-10" };
 
     public static TrainingFramework Fsdp { get; } = new("fsdp",
         "PyTorch FSDP (llm-foundry, metaseq): full sharding, prefetched gathers, overlapped reduce-scatter; since 2022-03 eager PyTorch kernels, FP8 through Transformer Engine linears, flash-attn's fused cross entropy",
         ["llm-foundry", "composer", "metaseq", "fairscale"],
-        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021, EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), TorchAttention(d, GpuSoftware.Modern)), Fp8Casts.TransformerEngineLinear, CrossEntropyKernel.FlashXentropy)),
+        d => Before(d, TorchFsdp, GpuSoftware.Megatron2021.WithCrossEntropy(CrossEntropyKernel.Fp32Copy), EagerTorch(Before(d, TorchSdpa, Unfused(GpuSoftware.Modern), TorchAttention(d, GpuSoftware.Modern)), Fp8Casts.TransformerEngineLinear, CrossEntropyKernel.FlashXentropy)),
         PreferredZeroStage: 3)
     { FirstRelease = new(2021, 2, 1), FirstReleaseSource = "FullyShardedDataParallel first released in FairScale 0.3.0, 2021-02-22 (FairScale CHANGELOG)" };
 
@@ -141,12 +181,12 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     public static TrainingFramework Jax { get; } = new("jax",
         "JAX/XLA (MaxText, Pax, T5X): asynchronous collectives under compute",
         ["maxtext", "pax", "t5x"],
-        d => Before(d, PallasFlash, Unfused(GpuSoftware.Modern), GpuSoftware.Modern).WithXlaBuffers())
+        d => Before(d, PallasFlash, Unfused(GpuSoftware.Modern), GpuSoftware.Modern).WithXlaBuffers().WithCrossEntropy(CrossEntropyKernel.Fp32Copy))
     { FirstRelease = new(2018, 12, 1), FirstReleaseSource = "the first public JAX release, December 2018 (google/jax)" };
 
     public static TrainingFramework Neuron { get; } = new("neuron",
         "AWS Neuron distributed training (NxD): Megatron-style, fused attention, overlapped reduction", ["nxd"],
-        _ => GpuSoftware.Modern)
+        _ => GpuSoftware.Modern.WithCrossEntropy(CrossEntropyKernel.Fp32Copy))
     { FirstRelease = new(2022, 10, 1), FirstReleaseSource = "Neuron SDK 2.3.0 with Trn1 general availability, 2022-10-10, the first Neuron release that trains" };
 
     /// <summary>
@@ -156,10 +196,10 @@ public sealed record TrainingFramework(string Name, string Description, IReadOnl
     /// </summary>
     public static TrainingFramework HaiLlm { get; } = new("hai-llm",
         "DeepSeek HAI-LLM (DeepSeek-V3): node-limited expert routing, FP8 dispatch, DualPipe", ["deepseek"],
-        _ => GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.DeepSeekV3))
+        _ => GpuSoftware.Modern.WithMoeDispatch(MoeDispatch.DeepSeekV3).WithCrossEntropy(CrossEntropyKernel.Fp32Copy))
     { FirstRelease = new(2023, 11, 1), FirstReleaseSource = "DeepSeek LLM, released 2023-11-29, the first model said to be trained with it (arXiv 2401.02954)" };
 
-    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron, HaiLlm, MegatronBridge];
+    public static IReadOnlyList<TrainingFramework> All { get; } = [MegatronLm, MegatronCore, DeepSpeed, Fsdp, Torchtitan, Jax, Neuron, HaiLlm, MegatronBridge, Nemo];
 
     /// <summary>Every accepted name, canonical names first.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(f => f.Name), .. All.SelectMany(f => f.Aliases)];

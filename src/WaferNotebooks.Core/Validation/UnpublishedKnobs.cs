@@ -18,7 +18,9 @@ namespace WaferNotebooks.Core.Validation;
 /// <item>no interleaving (<c>--num-layers-per-virtual-pipeline-stage</c> unset); when the row says (<c>interleaved</c> = 1)
 /// the schedule was interleaved but not with how many chunks, the fewest: 2;</item>
 /// <item>ZeRO stage 1 (Megatron's distributed optimizer, DeepSpeed ZeRO-1); fully sharded (3) is
-/// preferred when the row's framework shards fully by default (<see cref="Gpu.TrainingFramework.PreferredZeroStage"/>: FSDP), otherwise used only if nothing else fits;</item>
+/// preferred when the row's framework shards fully by default (<see cref="Gpu.TrainingFramework.PreferredZeroStage"/>: FSDP), otherwise used only if nothing else fits;
+/// only the stages the framework can run at the row's date (<see cref="Gpu.TrainingFramework.UnpublishedZeroStagesAt"/>: Megatron
+/// has no ZeRO-2, and no ZeRO-3 before 2024-12), so a row that fits none of them is predicted at its framework's layout and flagged as not fitting;</item>
 /// <item>the smallest model-parallel size tp·pp·cp that fits in memory, tensor before pipeline
 /// parallelism (Narayanan et al. 2021, Sec. 3.3: tensor parallelism up to the node size first);
 /// tp ≥ 2 when the row has sequence parallelism or <c>tensor_parallel</c> = 1, tp = 1 when <c>tensor_parallel</c> = 0;</item>
@@ -45,9 +47,12 @@ public static class UnpublishedKnobs
                 if (seen.Add(l)) layouts.Add(l);
         if (policy == LayoutPolicy.Fastest) return layouts;
 
-        int preferredZero = c.Inputs.ResolvedFramework.PreferredZeroStage;
+        var framework = c.Inputs.ResolvedFramework;
+        int preferredZero = framework.PreferredZeroStage;
+        var zeroStages = framework.UnpublishedZeroStagesAt(c.Inputs.SoftwareDate);
         bool modelParallel = c.SequenceParallel == true || c.Inputs.TensorParallel == true;
         return layouts
+            .Where(l => c.ZeroStage is not null || zeroStages.Contains(l.ZeroStage))
             .Where(l => c.Tp is not null || (modelParallel ? l.Tp > 1 : c.Inputs.TensorParallel != false || l.Tp == 1))
             .OrderBy(l => l.ZeroStage == (c.ZeroStage ?? preferredZero) ? 0 : 1)
             .ThenBy(l => l.Tp * l.Pp * l.Cp)

@@ -8,7 +8,7 @@ public class FrameworkReleaseTests
 {
     [Theory]
     [InlineData("megatron-lm@1999-01", "megatron-lm@2019-08")]
-    [InlineData("nemo@2018-05", "megatron-core@2019-08")]
+    [InlineData("nemo@2018-05", "nemo@2019-08")]
     [InlineData("deepspeed@2019-12", "deepspeed@2020-02")]
     [InlineData("llm-foundry@2021-01", "fsdp@2021-02")]
     [InlineData("torchtitan+compiled@2024-03", "torchtitan@2024-04")]
@@ -41,7 +41,7 @@ public class FrameworkReleaseTests
 
     [Theory]
     [InlineData("megatron-lm@2030-01", "megatron-lm@2026-12")]
-    [InlineData("nemo@2027-01", "megatron-core@2026-12")]
+    [InlineData("nemo@2027-01", "nemo@2026-12")]
     [InlineData("torchtitan+compiled@2027-06", "torchtitan@2026-12")]
     public void A_month_after_the_current_one_is_refused_naming_the_latest_valid_month(string text, string latest)
     {

@@ -129,7 +129,7 @@ public class OpSelectiveRecomputeTests
     }
 
     [Fact]
-    public void The_eager_loss_moves_three_times_the_bytes_of_megatrons_fused_pass()
+    public void The_eager_loss_moves_three_times_the_bytes_of_one_fused_fp32_pass()
     {
         // Eager: upcast r2 w4, log_softmax r12 w4 = 22 forward; nll gradient w4, log_softmax gradient r12 w4, cast back r4 w2 = 26.
         var eagerKernel = CrossEntropyKernel.Fp32LogSoftmax;
@@ -156,7 +156,7 @@ public class OpSelectiveRecomputeTests
         // Compiling llm-foundry's model leaves its loss, a CUDA kernel already, as it was.
         Assert.Equal(CrossEntropyKernel.FlashXentropy,
             WaferNotebooks.Core.Commands.ValueParsers.ParseFramework("--framework", "llm-foundry+compiled@2023-10").Software.CrossEntropy);
-        // At one layout, the compiled torchtitan step differs from the same stack with Megatron's loss by the loss's extra bytes alone:
+        // At one layout, the compiled torchtitan step differs from the same stack with one fused fp32 pass (8 + 8) by the loss's extra bytes alone:
         // 2 × 8192 tokens × 128,256 logits × (48 − 16) bytes at the HBM's achievable bandwidth.
         var job = new TrainingJob(Llama, 1e10, 64, 8192);
         var layout = new Layout(1, 1, 8, 1, 1, 1, 2, 3, Recompute.None, false);

@@ -88,20 +88,20 @@ public class EstimateWordsTests
         assume NVIDIA H100 SXM5 80GB: not calibrated to training runs; GEMMs are assumed to sustain the measured matmul maximum
         assume MFU and HFU against the dense 16-bit peak of 989 TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)
         assume NVIDIA H100 SXM5 80GB: power limit = TDP 700 W, the state the matmul maximum was measured in (clock share 1)
-        assume device power 514 W: idle 75 W + (TDP 700 W − idle) × busy share 70 % (each stage's own kernels over the step, averaged over the 4 stages)
-        assume power: 512 × 514 W per device + 64 × 4600 W node overhead, × PUE 1.2 (Uptime Institute Global Data Center Survey 2023: average annual PUE 1.58; hyperscale AI halls report 1.1–1.2 (Google fleet 1.10, 2023). 1.2 taken as a modern AI data centre.)
+        assume device power 513 W: idle 75 W + (TDP 700 W − idle) × busy share 70 % (each stage's own kernels over the step, averaged over the 4 stages)
+        assume power: 512 × 513 W per device + 64 × 4600 W node overhead, × PUE 1.2 (Uptime Institute Global Data Center Survey 2023: average annual PUE 1.58; hyperscale AI halls report 1.1–1.2 (Google fleet 1.10, 2023). 1.2 taken as a modern AI data centre.)
         assume price: $2.5 per device-hour (Secondary: 2024-25 on-demand market rates for H100 SXM of about $1.9-3.0 per GPU-hour (public price lists of GPU clouds); high end = AWS p5.48xlarge on-demand list $98.32/h / 8 GPUs (2023-24, before AWS's 2025 price cut))
         assume carbon: 367 g CO2/kWh (IEA/Ember 2023 world average electricity carbon intensity, about 0.37 kg CO2/kWh (US grid 2023: 369 g/kWh, EIA).)
-        assume evaluation: 100 forward-only global batches (2.723 s each) every 1,000 steps, 1.5 days in all (Megatron-LM default --eval-interval 1000 (training steps between evaluations); Megatron-LM default --eval-iters 100 (global batches per evaluation)); counted in the wall days with downtime, not in time to train
-        assume goodput 98.8 %: an interruption every 89 h (MTBF 45,566 device-hours ÷ devices), checkpoints of 966 GB written in 15.5 s every 52.4 min (Young/Daly √(2·δ·M)), restart 10 min plus the restore; wall days include the downtime, 1.5 days of evaluation and 10 min of initialisation
+        assume evaluation: 100 forward-only global batches (2.734 s each) every 1,000 steps, 1.51 days in all (Megatron-LM default --eval-interval 1000 (training steps between evaluations); Megatron-LM default --eval-iters 100 (global batches per evaluation)); counted in the wall days with downtime, not in time to train
+        assume goodput 98.8 %: an interruption every 89 h (MTBF 45,566 device-hours ÷ devices), checkpoints of 966 GB written in 15.5 s every 52.4 min (Young/Daly √(2·δ·M)), restart 10 min plus the restore; wall days include the downtime, 1.51 days of evaluation and 10 min of initialisation
         step compute: matmuls and attention, forward and backward
         step recompute: activation recomputation (selective)
         step tp_comm: tensor-parallel collectives (tp=8), not overlapped
         step pp_comm: pipeline sends between stages (scale-out network)
-        step dp_comm: gradients reduce-scattered, weights all-gathered over 16 ranks, overlapped with the backward of the 5 model chunks as each finishes (one window per virtual stage) and the next forward (exposed 0.077 of 0.272 s)
+        step dp_comm: gradients reduce-scattered, weights all-gathered over 16 ranks, overlapped with the backward of the 5 model chunks as each finishes (one window per virtual stage) and the next forward (exposed 0.076 of 0.272 s)
         step cp_comm: context-parallel K/V exchange (cp=1) not hidden under attention
         step ep_comm: expert-parallel all-to-all (ep=1: none)
-        step bubble: pipeline fill and drain: (p−1)/v = 0.6 stage slots of 110.3 ms, bubble fraction 0.9 %
+        step bubble: pipeline fill and drain: (p−1)/v = 0.6 stage slots of 110.4 ms, bubble fraction 0.9 %
         step optimizer: Adam update at HBM bandwidth
         step other: memory-bound elementwise work (norms, activations, dropout, residuals, loss)
         step launch_wait: GPU idle waiting for the host to launch kernels, when a layer's kernels finish faster than the host issues them
@@ -127,7 +127,7 @@ public class EstimateWordsTests
         step dp_comm: no data parallelism (exposed 0 of 0 s)
         step cp_comm: context-parallel K/V exchange (cp=1) not hidden under attention
         step ep_comm: expert-parallel all-to-all (ep=1: none)
-        step bubble: pipeline fill and drain: (p−1)/v = 0 stage slots of 943.3 ms, bubble fraction 0.0 %
+        step bubble: pipeline fill and drain: (p−1)/v = 0 stage slots of 943.7 ms, bubble fraction 0.0 %
         step optimizer: Adam update at HBM bandwidth
         step other: memory-bound elementwise work (norms, activations, dropout, residuals, loss)
         step launch_wait: GPU idle waiting for the host to launch kernels, when a layer's kernels finish faster than the host issues them
@@ -141,7 +141,7 @@ public class EstimateWordsTests
         """,
         ["7b-zero3-fp8"] = """
         mode 3d-parallel; feasible True; reason 
-        bottleneck compute-bound: matmuls and attention: 53 % of the step
+        bottleneck compute-bound: matmuls and attention: 52 % of the step
         assume fused (flash) attention: no s×s scores in HBM; host issues a layer forward in 0.8 ms (launch-bound below that); data-parallel gradient reduction bucketed and overlapped with backward
         assume gradients 4 bytes (fp32 accumulation and reduction, Megatron's default with bf16: 18 B/param)
         assume tensor-parallel collectives are exposed (Megatron-LM does not overlap them with GEMMs)
@@ -151,20 +151,20 @@ public class EstimateWordsTests
         assume NVIDIA H100 SXM5 80GB: not calibrated to training runs; GEMMs are assumed to sustain the measured matmul maximum
         assume MFU and HFU against the dense 16-bit peak of 989 TFLOP/s; model FLOPs per PaLM App. B (6N + 12·L·a·d_head·s, logit layer included)
         assume NVIDIA H100 SXM5 80GB: power limit = TDP 700 W, the state the matmul maximum was measured in (clock share 1)
-        assume device power 598 W: idle 75 W + (TDP 700 W − idle) × busy share 84 %
-        assume power: 64 × 598 W per device + 8 × 4600 W node overhead, × PUE 1.2 (Uptime Institute Global Data Center Survey 2023: average annual PUE 1.58; hyperscale AI halls report 1.1–1.2 (Google fleet 1.10, 2023). 1.2 taken as a modern AI data centre.)
+        assume device power 599 W: idle 75 W + (TDP 700 W − idle) × busy share 84 %
+        assume power: 64 × 599 W per device + 8 × 4600 W node overhead, × PUE 1.2 (Uptime Institute Global Data Center Survey 2023: average annual PUE 1.58; hyperscale AI halls report 1.1–1.2 (Google fleet 1.10, 2023). 1.2 taken as a modern AI data centre.)
         assume price: $2.5 per device-hour (Secondary: 2024-25 on-demand market rates for H100 SXM of about $1.9-3.0 per GPU-hour (public price lists of GPU clouds); high end = AWS p5.48xlarge on-demand list $98.32/h / 8 GPUs (2023-24, before AWS's 2025 price cut))
         assume carbon: 367 g CO2/kWh (IEA/Ember 2023 world average electricity carbon intensity, about 0.37 kg CO2/kWh (US grid 2023: 369 g/kWh, EIA).)
-        assume evaluation: 100 forward-only global batches (0.484 s each) every 1,000 steps, 0.53 days in all (Megatron-LM default --eval-interval 1000 (training steps between evaluations); Megatron-LM default --eval-iters 100 (global batches per evaluation)); counted in the wall days with downtime, not in time to train
-        assume goodput 99.7 %: an interruption every 711.97 h (MTBF 45,566 device-hours ÷ devices), checkpoints of 94 GB written in 12.1 s every 131.1 min (Young/Daly √(2·δ·M)), restart 10 min plus the restore; wall days include the downtime, 0.53 days of evaluation and 10 min of initialisation
+        assume evaluation: 100 forward-only global batches (0.495 s each) every 1,000 steps, 0.55 days in all (Megatron-LM default --eval-interval 1000 (training steps between evaluations); Megatron-LM default --eval-iters 100 (global batches per evaluation)); counted in the wall days with downtime, not in time to train
+        assume goodput 99.7 %: an interruption every 711.97 h (MTBF 45,566 device-hours ÷ devices), checkpoints of 94 GB written in 12.1 s every 131.1 min (Young/Daly √(2·δ·M)), restart 10 min plus the restore; wall days include the downtime, 0.55 days of evaluation and 10 min of initialisation
         step compute: matmuls and attention, forward and backward
         step recompute: activation recomputation (full)
         step tp_comm: tensor-parallel collectives (tp=1), not overlapped
         step pp_comm: pipeline sends between stages (scale-up links)
-        step dp_comm: ZeRO-3 over 64 ranks: each layer's weights gathered before its forward and its backward, its gradients reduce-scattered after its backward, every micro-batch; prefetched 1 layer ahead; of which 0.114 s is compute slowed by NCCL kernels on 15% of the SMs (exposed 0.376 of 2.127 s)
+        step dp_comm: ZeRO-3 over 64 ranks: each layer's weights gathered before its forward and its backward, its gradients reduce-scattered after its backward, every micro-batch; prefetched 1 layer ahead; of which 0.126 s is compute slowed by NCCL kernels on 15% of the SMs (exposed 0.376 of 2.127 s)
         step cp_comm: context-parallel K/V exchange (cp=1) not hidden under attention
         step ep_comm: expert-parallel all-to-all (ep=1: none)
-        step bubble: pipeline fill and drain: (p−1)/v = 0 stage slots of 240.7 ms, bubble fraction 0.0 %
+        step bubble: pipeline fill and drain: (p−1)/v = 0 stage slots of 242.3 ms, bubble fraction 0.0 %
         step optimizer: Adam update at HBM bandwidth
         step other: memory-bound elementwise work (norms, activations, dropout, residuals, loss)
         step launch_wait: GPU idle waiting for the host to launch kernels, when a layer's kernels finish faster than the host issues them

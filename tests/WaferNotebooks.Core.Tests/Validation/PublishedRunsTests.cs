@@ -78,8 +78,10 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P1} (target >= 70%; reached 80.0%)");
         // Regression guards at the levels reached.
         Assert.True(s.MeanAbsError <= 0.116, $"mean |error| {s.MeanAbsError:P1} (reached 11.5%)");
-        Assert.True(s.MedianAbsError <= 0.058, $"median |error| {s.MedianAbsError:P1} (reached 5.7%)");
-        Assert.True(s.Coverage >= 0.795, $"coverage {s.Coverage:P1} (reached 80.0%; 80.7% over 109 before the Megatron-family H100 share narrowed NeMo's ranges to its band)");
+        // Megatron's loss counted op by op (38 + 14 B per logit, §3.7) and NeMo 24.07 held to ZeRO-1 raised the Megatron-family
+        // H100 share 0.889 -> 0.914: mean 11.5% -> 11.2%, median 5.7% -> 6.0%, coverage 80.0% -> 79.2%.
+        Assert.True(s.MedianAbsError <= 0.061, $"median |error| {s.MedianAbsError:P1} (reached 6.0%; 5.7% before Megatron's loss was counted op by op)");
+        Assert.True(s.Coverage >= 0.79, $"coverage {s.Coverage:P1} (reached 79.2%; 80.0% before Megatron's loss was counted op by op; 80.7% over 109 before the Megatron-family H100 share narrowed NeMo's ranges to its band)");
         Assert.True(s.Count - s.Skipped >= 120, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
@@ -103,7 +105,9 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // 37.5% with the backward's per-expert weight-gradient hand-back (§4.6, MoeHostSync: 2 host operations per expert weight).
         // 35.7% with the FP8 recipes' per-expert quantize launches (§4.6, MoeQuantizeLaunches; the rows' fp8_recipe column), 36.0% with the
         // recipes' CUDA graph scopes (column cuda_graph_scope), which make Qwen3-30B on B200, already too fast, faster.
-        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.347, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 34.6% with the Megatron-family H100 share; 36.0% 35.7% before the CUDA graph scopes; 37.5% before the per-expert FP8 quantize launches; 44.3% before the expert gradient hand-back; 45.9% with the recipes' settings alone; 37.9% with the open-knob prior's recompute; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
+        // 34.9% when Megatron's loss was counted op by op (§3.7) and the Megatron-family H100 share refitted with it (0.889 -> 0.914)
+        // made the two H100 MoE rows, already too fast, faster (H100 class 75.7% -> 77.9%).
+        Assert.True(moeRows.Average(r => r.AbsError!.Value) <= 0.35, $"MoE mean |error| {moeRows.Average(r => r.AbsError!.Value):P1} (reached 34.9% with Megatron's loss counted op by op; 34.6% with the Megatron-family H100 share; 36.0% 35.7% before the CUDA graph scopes; 37.5% before the per-expert FP8 quantize launches; 44.3% before the expert gradient hand-back; 45.9% with the recipes' settings alone; 37.9% with the open-knob prior's recompute; 35.1% before MLA and sliding windows, §2.1, made rows already too fast faster)");
         // The Megatron-Bridge rows by class (B200 and H100 recipes are the ones still far off). Reached: GB200 14.5%, B200 55.7%, H100 82.3%
         // with MLA from its ranks and GPT-OSS's windowed layers (§2.1), which made the DeepSeek-V3 and GPT-OSS rows faster; GB200 16.1%,
         // B200 49.8%, H100 79.7% with the dispatcher's host sync (§4.6) before them; 16.5%, 53.9%, 81.2% before that (H100 73.7% before §3.3).
@@ -118,7 +122,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // scopes: B200 54.1% (Qwen3-30B on B200 +21.7% -> +26.4%; the others unchanged).
         Assert.True(Class("gb200-nvl72") <= 0.111, $"GB200 MoE {Class("gb200-nvl72"):P1} (reached 11.0%; 11.4% before the quantize launches; 13.5% before the hand-back)");
         Assert.True(Class("dgx-b200") <= 0.542, $"B200 MoE {Class("dgx-b200"):P1} (reached 54.1%; 52.9% before the CUDA graph scopes; 55.6% before the quantize launches; 69.0% before the hand-back)");
-        Assert.True(Class("dgx-h100") <= 0.758, $"H100 MoE {Class("dgx-h100"):P1} (reached 75.7% with the Megatron-family H100 share; 85.0% 90.3% before the quantize launches; 100.3% before the hand-back)");
+        Assert.True(Class("dgx-h100") <= 0.78, $"H100 MoE {Class("dgx-h100"):P1} (reached 77.9% with Megatron's loss counted op by op and the share refitted to 0.914; 75.7% with the Megatron-family H100 share; 85.0% 90.3% before the quantize launches; 100.3% before the hand-back)");
 
         // Whole-run rows (GPU-hours, wall days, MLPerf time to train): reported with their ranges. Reached: mean 27.1% (27.0% before
         // the MoE dispatcher's host sync, §4.6: the DeepSeek-V2 row names no framework, so it runs Megatron-Core's dispatcher, +5.2% to +5.8%),
@@ -151,7 +155,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // The 11 Megatron-Core r0.8.0 16-bit H100 rows joined it (13.3%): 18.0% over 74.
         Assert.True(held.Count >= 74, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.181, $"held-out mean |error| {mean:P1} (reached 18.0% over the 74 rows outside every fit; 18.8% over 63 before the Megatron-Core 16-bit H100 rows; 19.0% over 73 before the Megatron-family H100 share; 21.6% over 96 before the PyTorch-native one; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3)");
+        Assert.True(mean <= 0.182, $"held-out mean |error| {mean:P1} (reached 18.1% over the 74 rows outside every fit; 18.0% before Megatron's loss was counted op by op; 18.8% over 63 before the Megatron-Core 16-bit H100 rows; 19.0% over 73 before the Megatron-family H100 share; 21.6% over 96 before the PyTorch-native one; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
@@ -180,7 +184,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
         output.WriteLine($"by paper: NeMo 24.07 H100 {nemo:P1} (share 1: 18.2%)");
         Assert.True(nemo <= 0.14, $"NeMo H100 from Megatron-Bridge's fit {nemo:P1} (reached 13.9%; 18.2% at share 1)");
         var megatron = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).Single(v => v.Framework == SoftwareFamily.Megatron);
-        Assert.Equal(0.889, megatron.Value, 0.01);
+        Assert.Equal(0.914, megatron.Value, 0.01); // 0.889 before Megatron's loss was counted op by op and NeMo 24.07 kept ZeRO-1
     }
 
     [Fact]
@@ -198,7 +202,7 @@ public class PublishedRunsTests(ITestOutputHelper output)
     [Fact]
     public void The_non_NVIDIA_calibrations_hold_out_of_sample()
     {
-        // Gaudi 2 (sustained share 0.61), TPU v5p (0.869; 0.892 before its rows took the 2023 model and remat policies), MI355X and MI350X were fitted by wafer calibrate to rows of this
+        // Gaudi 2 (sustained share 0.614), TPU v5p (0.869; 0.892 before its rows took the 2023 model and remat policies), MI355X and MI350X were fitted by wafer calibrate to rows of this
         // file; leaving each source out, its rows are predicted with the share refitted on the others.
         var cv = CrossValidated();
         double Mean(string prefix, string except = "") => cv.OutOfGroup.Rows
@@ -208,10 +212,10 @@ public class PublishedRunsTests(ITestOutputHelper output)
         Assert.True(gaudi <= 0.18, $"Gaudi 2 cross-validated mean {gaudi:P1} (reached 17.7%)");
         Assert.True(v5p <= 0.05, $"TPU v5p cross-validated mean {v5p:P1} (reached 4.6%; 4.2% with the 2024 model and Megatron's recompute)");
         var shipped = SimulatorCatalog.Default.Calibrations.SelectMany(f => f.Values).Where(v => v.Framework is null).ToDictionary(v => v.Accelerator + " " + v.Constant, v => v.Value);
-        Assert.Equal(0.61, shipped["gaudi2 sustained_matmul_share"], 0.01);
+        Assert.Equal(0.614, shipped["gaudi2 sustained_matmul_share"], 0.01);
         Assert.Equal(0.869, shipped["tpu-v5p sustained_matmul_share"], 0.01);
 
-        // MI355X (0.87) and MI350X (0.763) were fitted to MLPerf Training v5.1 Llama 3.1 8B on one 8-GPU node, one row
+        // MI355X (0.892; 0.87 before Megatron's loss was counted op by op) and MI350X (0.778; 0.763) were fitted to MLPerf Training v5.1 Llama 3.1 8B on one 8-GPU node, one row
         // per submitter (AMD, Dell, Supermicro, GigaComputing; AMD, Cisco), all running AMD's reference code. Each row
         // predicted from the other submitters' fit: reached 2.2% (uncalibrated 12.7%) and 3.3% (uncalibrated 26.8%).
         double MlperfMean(string device) => cv.OutOfGroup.Rows
@@ -220,8 +224,8 @@ public class PublishedRunsTests(ITestOutputHelper output)
         output.WriteLine($"cross-validated: MI355X {mi355x:P1} (uncalibrated 12.7%), MI350X {mi350x:P1} (uncalibrated 26.8%)");
         Assert.True(mi355x <= 0.03, $"MI355X cross-validated mean {mi355x:P1} (reached 2.2%)");
         Assert.True(mi350x <= 0.04, $"MI350X cross-validated mean {mi350x:P1} (reached 3.3%)");
-        Assert.Equal(0.87, shipped["mi355x sustained_matmul_share"], 0.01);
-        Assert.Equal(0.763, shipped["mi350x sustained_matmul_share"], 0.01);
+        Assert.Equal(0.892, shipped["mi355x sustained_matmul_share"], 0.01);
+        Assert.Equal(0.778, shipped["mi350x sustained_matmul_share"], 0.01);
 
         // MI250X (0.586) was fitted to two independent sources: Dash et al. 2023 on Frontier (175B and 1T, Megatron-DeepSpeed
         // with flash attention, ROCm 5.7) and the LUMI scaling logs (BLOOM-shape 176B at 128-2048 GCDs and a 33B, the BigScience

@@ -95,10 +95,11 @@ public class SchemaInputsTests
         Assert.Equal(TrainingFramework.MegatronCore, TrainingFramework.Mainstream(new DateOnly(2024, 1, 1)));
         Assert.Equal(TrainingFramework.MegatronCore, TrainingFramework.Mainstream(null));
         Assert.Equal(GpuSoftware.Megatron2021, TrainingFramework.MegatronLm.SoftwareAt(new DateOnly(2022, 5, 1)));
-        Assert.Equal(GpuSoftware.Modern, TrainingFramework.MegatronLm.SoftwareAt(new DateOnly(2024, 5, 1)));
+        Assert.Equal(GpuSoftware.Modern, TrainingFramework.MegatronLm.SoftwareAt(new DateOnly(2024, 7, 1)));
+        Assert.Equal(GpuSoftware.Modern.WithCrossEntropy(CrossEntropyKernel.MegatronUnfused2022), TrainingFramework.MegatronLm.SoftwareAt(new DateOnly(2024, 5, 1)));
         Assert.False(TrainingFramework.DeepSpeed.SoftwareAt(null).InterleavedSchedule);
         Assert.Equal(3, TrainingFramework.Parse("FSDP").PreferredZeroStage);
-        Assert.Same(TrainingFramework.MegatronCore, TrainingFramework.Parse("nemo"));
+        Assert.Same(TrainingFramework.Nemo, TrainingFramework.Parse("nemo"));
     }
 
     const string Header = "id,model,params_b,layers,hidden,ffn_hidden,heads,kv_heads,vocab,seq_len,global_batch_seqs,micro_batch,moe_experts,moe_active,system,devices,tp,pp,dp,cp,ep,vpp,zero_stage,recompute,sequence_parallel,precision,tokens_b,metric,value,framework,software_date,attention,interleaved,batch_tokens,source,notes";

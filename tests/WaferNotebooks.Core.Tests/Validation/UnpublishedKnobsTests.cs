@@ -69,6 +69,25 @@ public class UnpublishedKnobsTests
     }
 
     [Fact]
+    public void MegatronRunsOnlyItsOwnZeroStagesUnpublished()
+    {
+        // Megatron-Core in 2024-07 (NeMo 24.07): DDP or the distributed optimizer, nothing sharded further,
+        // so a row too large for ZeRO-1 stays at ZeRO-1 (and is flagged) instead of taking ZeRO-3.
+        var mcore2024 = Candidates(Gpt(inputs: new() { Framework = TrainingFramework.Nemo, SoftwareDate = new DateOnly(2024, 7, 1) }), LayoutPolicy.FrameworkDefaults);
+        Assert.NotEmpty(mcore2024);
+        Assert.All(mcore2024, l => Assert.Contains(l.ZeroStage, new[] { 0, 1 }));
+        // From 2024-12 (FSDP2 in Megatron-Core r0.10) ZeRO-3 is a last resort, after every ZeRO-1 layout.
+        var mcore2025 = Candidates(Gpt(inputs: new() { Framework = TrainingFramework.MegatronCore, SoftwareDate = new DateOnly(2025, 3, 1) }), LayoutPolicy.FrameworkDefaults);
+        Assert.Contains(mcore2025, l => l.ZeroStage == 3);
+        Assert.Equal(1, mcore2025[0].ZeroStage);
+        Assert.All(mcore2025.SkipWhile(l => l.ZeroStage == 1), l => Assert.Equal(3, l.ZeroStage));
+        // DeepSpeed runs every stage; a published stage is always kept.
+        Assert.Contains(Candidates(Gpt(inputs: new() { Framework = TrainingFramework.DeepSpeed, SoftwareDate = new DateOnly(2022, 5, 1) }), LayoutPolicy.FrameworkDefaults), l => l.ZeroStage == 3);
+        var published = Gpt(inputs: new() { Framework = TrainingFramework.MegatronCore, SoftwareDate = new DateOnly(2024, 7, 1) }) with { ZeroStage = 3 };
+        Assert.All(Candidates(published, LayoutPolicy.FrameworkDefaults), l => Assert.Equal(3, l.ZeroStage));
+    }
+
+    [Fact]
     public void FullyShardedWithoutPipelineRunsTheLocalBatchInOneMicroBatchFirst()
     {
         var c = Gpt(inputs: new() { Framework = TrainingFramework.Fsdp }) with { Pp = 1, ZeroStage = 3 };

