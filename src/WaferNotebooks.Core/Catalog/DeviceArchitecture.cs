@@ -25,6 +25,7 @@ public enum DeviceArchitecture
     TpuV4,
     TpuV5e,
     TpuV5p,
+    TpuV6e,
 }
 
 /// <summary>The catalog spelling of <see cref="DeviceArchitecture"/> (<c>hopper</c>, <c>cdna3</c>, <c>tpu-v5p</c>).</summary>

@@ -57,7 +57,7 @@ public class CatalogDataTests
     public void The_required_accelerators_exist()
     {
         string[] ids = ["a100-40gb", "a100-80gb", "h100-sxm", "h100-sxm-96gb", "h100-pcie", "h800", "h200", "b200", "gb200", "mi250x", "mi300x",
-            "mi325x", "mi350x", "mi355x", "gaudi2", "gaudi3", "trainium1", "trainium2", "tpu-v3", "tpu-v4", "tpu-v5e", "tpu-v5p", "v100"];
+            "mi325x", "mi350x", "mi355x", "gaudi2", "gaudi3", "trainium1", "trainium2", "tpu-v3", "tpu-v4", "tpu-v5e", "tpu-v5p", "tpu-v6e", "v100"];
         Assert.Equal(ids.Order(), Catalog.Accelerators.Select(a => a.Id).Order());
     }
 
@@ -80,8 +80,36 @@ public class CatalogDataTests
     [InlineData("a100", "dgx-a100-80gb")]
     [InlineData("tpu-v4", "tpu-v4-pod")]
     [InlineData("trainium2", "trn2")]
+    [InlineData("tpu-v6e", "tpu-v6e-pod")]
+    [InlineData("trillium", "tpu-v6e-pod")]
+    [InlineData("v6e", "tpu-v6e-pod")]
     public void A_bare_accelerator_id_means_its_default_system(string accelerator, string system) =>
         Assert.Equal(system, Catalog.FindSystem(accelerator).Id);
+
+    [Fact]
+    public void Tpu_v6e_is_read_as_the_cloud_tpu_page_states_it()
+    {
+        // Google Cloud TPU v6e page: 918 TFLOPs bf16, 32 GB at 1,638 GBps, ICI 800 GBps bidirectional over 4 ports,
+        // 4 x 200 Gbps NICs per 8-chip host, 256-chip pods in a 2D torus; no FP8 figure, so no FP8 units.
+        var v6e = Catalog.FindAccelerator("trillium");
+        Assert.Equal("tpu-v6e", v6e.Id);
+        Assert.Equal(DeviceArchitecture.TpuV6e, v6e.Architecture);
+        Assert.Equal((918.0, 32.0, 1.638), (v6e.PeakTflops16.Value, v6e.HbmGb.Value, v6e.HbmTBps.Value));
+        Assert.Equal(800.0 / 2, v6e.ScaleUpGBps.Value);
+        Assert.Equal(4 * 200.0 / 8 / 8, v6e.ScaleOutGBps.Value); // Gb/s per host -> GB/s per chip
+        Assert.Null(v6e.PeakTflopsFp8);
+        Assert.Equal(v6e.PeakTflops16.Value, v6e.PeakTflops(Precision.Fp8));
+        Assert.Equal(0, v6e.LaunchS!.Value);
+        var price = Catalog.DefaultPricePerHour("tpu-v6e")!;
+        Assert.Equal((2.7, 1.22), (price.Value, price.Low!.Value)); // on demand; 3-year commitment
+        Assert.Equal(Confidence.Assumed, v6e.TdpW.Confidence);
+
+        var pod = Assert.IsType<GpuCluster>(Catalog.FindSystem("tpu-v6e-pod"));
+        Assert.Equal("tpu-v6e", pod.Device.Id);
+        Assert.Equal((8, 256, (int?)null), (pod.DevicesPerNode, pod.ScaleUpDomain, pod.MaxDevices));
+        Assert.Equal(0.85 * 400, pod.ScaleUpGBps.Value, 9);
+        Assert.Equal(0.9 * 12.5, pod.ScaleOutGBps.Value, 9);
+    }
 
     [Fact]
     public void Ids_are_lowercase_and_unique()

@@ -74,15 +74,15 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // The Megatron-family H100 share (§8, fitted to NeMo 24.07 and Megatron-Bridge's dense H100 rows): NeMo 18.2% -> 14.3%,
         // whose rows now carry the fitted band instead of the uncalibrated span: 11.4% / 5.3% / 78.9% over 109. With the 11
         // Megatron-Core r0.8.0 16-bit H100 rows, held out (MegatronCoreH100Bf16Tests, 13.3%): 11.5% / 5.7% / 80.0% over 120.
-        Assert.True(s.MeanAbsError < 0.15, $"mean |error| {s.MeanAbsError:P1} (target < 15%; reached 11.5%)");
-        Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P1} (target >= 70%; reached 80.0%)");
-        // Regression guards at the levels reached.
-        Assert.True(s.MeanAbsError <= 0.116, $"mean |error| {s.MeanAbsError:P1} (reached 11.5%)");
-        // Megatron's loss counted op by op (38 + 14 B per logit, §3.7) and NeMo 24.07 held to ZeRO-1 raised the Megatron-family
-        // H100 share 0.889 -> 0.914: mean 11.5% -> 11.2%, median 5.7% -> 6.0%, coverage 80.0% -> 79.2%.
-        Assert.True(s.MedianAbsError <= 0.061, $"median |error| {s.MedianAbsError:P1} (reached 6.0%; 5.7% before Megatron's loss was counted op by op)");
-        Assert.True(s.Coverage >= 0.79, $"coverage {s.Coverage:P1} (reached 79.2%; 80.0% before Megatron's loss was counted op by op; 80.7% over 109 before the Megatron-family H100 share narrowed NeMo's ranges to its band)");
-        Assert.True(s.Count - s.Skipped >= 120, $"{s.Count - s.Skipped} throughput rows predicted");
+        // With the 3 H200 and 3 MI325X rows: 11.7% / 6.0% / 80.2% over 126. With the 3 held-out TPU v6e rows (tpurecipes-v6e-*,
+        // uncalibrated, +23% to +45%, their ranges collapsed because the memory model does not fit them): 12.2% / 6.3% / 78.3% over 129.
+        Assert.True(s.MeanAbsError < 0.15, $"mean |error| {s.MeanAbsError:P1} (target < 15%; reached 12.2%)");
+        Assert.True(s.Coverage >= 0.70, $"coverage {s.Coverage:P1} (target >= 70%; reached 78.3%)");
+        // Regression guards at the levels reached (set at the level measured with the v6e rows; the bounds were 11.6% / 5.8% / 79.5% before them).
+        Assert.True(s.MeanAbsError <= 0.122, $"mean |error| {s.MeanAbsError:P1} (reached 12.2%)");
+        Assert.True(s.MedianAbsError <= 0.064, $"median |error| {s.MedianAbsError:P1} (reached 6.3%)");
+        Assert.True(s.Coverage >= 0.782, $"coverage {s.Coverage:P1} (reached 78.3%; 80.2% over 126 before the TPU v6e rows; 80.7% over 109 before the Megatron-family H100 share narrowed NeMo's ranges to its band)");
+        Assert.True(s.Count - s.Skipped >= 129, $"{s.Count - s.Skipped} throughput rows predicted");
 
         // MoE rows (Megatron-Bridge MoE recipes, DeepSeek-V2/V3 GPU-hours): the class furthest off. Reached: mean 35.1% with the
         // dispatcher's host sync (docs/gpu-model.md §4.6, MoeHostSync); 36.7% before it; 35.6% with the
@@ -153,9 +153,10 @@ public class PublishedRunsTests(ITestOutputHelper output)
         // (96 rows, 21.6%, before), and the 10 NeMo 24.07 rows when the Megatron-family H100 share was (73 rows, 19.0%, before,
         // after the MaxText v5e rows took the 2023 model and JAX's full remat, §3.8, §5.2, and went from 6.0% to 11.7%).
         // The 11 Megatron-Core r0.8.0 16-bit H100 rows joined it (13.3%): 18.0% over 74.
-        Assert.True(held.Count >= 74, $"{held.Count} held-out rows");
+        // The 3 TPU v6e rows (tpurecipes-v6e-*, +23% to +45% uncalibrated) joined it: 18.3% over 83 (18.2% over 80 before them).
+        Assert.True(held.Count >= 83, $"{held.Count} held-out rows");
         double mean = held.Average(r => r.AbsError!.Value);
-        Assert.True(mean <= 0.182, $"held-out mean |error| {mean:P1} (reached 18.1% over the 74 rows outside every fit; 18.0% before Megatron's loss was counted op by op; 18.8% over 63 before the Megatron-Core 16-bit H100 rows; 19.0% over 73 before the Megatron-family H100 share; 21.6% over 96 before the PyTorch-native one; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3)");
+        Assert.True(mean <= 0.184, $"held-out mean |error| {mean:P1} (reached 18.3% over the 83 rows outside every fit; 18.0% over 74 before the H200, MI325X and TPU v6e rows; 18.8% over 63 before the Megatron-Core 16-bit H100 rows; 19.0% over 73 before the Megatron-family H100 share; 21.6% over 96 before the PyTorch-native one; 31.2% before the MoE terms of §4.6 and the attention rates of §3.3)");
         Assert.All(held, r => Assert.Equal(r.Predicted, cv.OutOfGroup.Rows.Single(o => o.Id == r.Id).Predicted));
     }
 
