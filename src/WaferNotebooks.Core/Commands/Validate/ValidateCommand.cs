@@ -33,7 +33,7 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
         var data = ValidationData.Load(r.DataPath, Data.Name);
         if (r.CrossValidateBy is { } by)
         {
-            var cv = CrossValidation.Run(context.Catalog, data, by, context.Cancellation);
+            var cv = CrossValidation.Run(context.Catalog, data, by, context.Cancellation, context.Progress);
             return new ValidateResult(cv.InSample, cv);
         }
         return new ValidateResult(Calibration.Validate(context.Catalog, data, context.Cancellation), null);
