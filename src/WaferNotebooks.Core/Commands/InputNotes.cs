@@ -29,10 +29,18 @@ internal static class InputNotes
     public static IReadOnlyList<string> Distinct(IEnumerable<Estimate?> estimates) =>
         [.. estimates.SelectMany(e => e?.InputNotes ?? []).Distinct()];
 
-    /// <summary>timeline with a fixed layout draws one step; an option that sizes, prices or times the whole run changes nothing in it.</summary>
-    public static string NotInOneStep(string option) =>
-        $"{option} did not change the timeline: it draws one step of the given layout, and {option} acts on the whole run " +
-        "(its tokens, cost, energy, carbon or days), which estimate shows with the same options";
+    /// <summary>
+    /// timeline draws one step; an option that sizes, prices or times the whole run changes nothing
+    /// in it when the layout is given, or when the planner chooses the same one without
+    /// <paramref name="chosenWithout"/> (the whole-run options given).
+    /// </summary>
+    public static string NotInOneStep(string option, IReadOnlyList<string>? chosenWithout = null) =>
+        $"{option} did not change the timeline: it draws one step of " +
+        (chosenWithout is null ? "the given layout" : $"the layout the planner chose, the same as it chooses without {Listed(chosenWithout)}") +
+        $", and {option} acts on the whole run (its tokens, cost, energy, carbon or days), which estimate shows with the same options";
+
+    private static string Listed(IReadOnlyList<string> items) =>
+        items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} and {items[^1]}";
 
     /// <summary>compare applies an option of one kind of system to those systems only; the others say so.</summary>
     private static string NotApplied(SystemKindOption option, Estimate e) =>
