@@ -20,6 +20,8 @@ internal static class InputNotes
         var notes = request.SystemKindOptions.Where(o => !o.AppliesTo(system)).Select(o => NotApplied(o, e)).ToList();
         if (PrecisionNotRun(e, system) is { } precision)
             notes.Add(precision);
+        if (PowerCapBelowCurve(request, system) is { } cap)
+            notes.Add(cap);
         if (request.SoftwareWithoutMoeDispatch is { } without && system is GpuCluster && MoeDispatchNoEffect(e, without, system, economics) is { } note)
             notes.Add(note);
         return notes.Count == 0 ? e : e with { InputNotes = [.. e.InputNotes, .. notes] };
@@ -66,6 +68,21 @@ internal static class InputNotes
             WaferCluster => $"{option} did not apply to {e.SystemId}: the wafer computes in 16-bit, so the estimate uses the 16-bit peak (bf16 gives the same estimate)",
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// --power-cap below the lowest point of the device's measured clock/power curve: the clock
+    /// there is the curve's straight line down to idle power (<see cref="ClockPowerCurve.ClockAt"/>),
+    /// an extrapolation the assumption line, which quotes the measured curve, does not name.
+    /// </summary>
+    private static string? PowerCapBelowCurve(JobRequest request, SystemSpec system)
+    {
+        if (system is not GpuCluster { Device: { ClockPower: { } curve } d }
+            || request.SystemKindOptions.FirstOrDefault(o => o.Name == CommandGrammar.PowerCap.Name) is not { } cap
+            || d.PowerLimit >= curve.Watts[^1])
+            return null;
+        return $"{cap.Name} {cap.Text} lies below the lowest point of the {d.Name}'s measured clock/power curve ({curve.Watts[^1]:0} W): " +
+               $"the clock there ({curve.Format(curve.ClockAt(d.PowerLimit, d.IdleW.Value))}) is extrapolated in a straight line to the idle power ({d.IdleW.Value:0} W), not measured";
     }
 
     /// <summary>
