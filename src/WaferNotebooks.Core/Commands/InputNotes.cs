@@ -20,7 +20,7 @@ internal static class InputNotes
         var notes = request.SystemKindOptions.Where(o => !o.AppliesTo(system)).Select(o => NotApplied(o, e)).ToList();
         if (PrecisionNotRun(e, system) is { } precision)
             notes.Add(precision);
-        if (PowerCapBelowCurve(request, system) is { } cap)
+        if (PowerCapNote(request, system) is { } cap)
             notes.Add(cap);
         if (request.SoftwareWithoutMoeDispatch is { } without && system is GpuCluster && MoeDispatchNoEffect(e, without, system, economics) is { } note)
             notes.Add(note);
@@ -71,15 +71,18 @@ internal static class InputNotes
     }
 
     /// <summary>
-    /// --power-cap below the lowest point of the device's measured clock/power curve: the clock
-    /// there is the curve's straight line down to idle power (<see cref="ClockPowerCurve.ClockAt"/>),
-    /// an extrapolation the assumption line, which quotes the measured curve, does not name.
+    /// --power-cap at the TDP, the default limit, changes nothing; below the lowest point of the
+    /// device's measured clock/power curve the clock is the curve's straight line down to idle
+    /// power (<see cref="ClockPowerCurve.ClockAt"/>), an extrapolation the assumption line, which
+    /// quotes the measured curve, does not name.
     /// </summary>
-    private static string? PowerCapBelowCurve(JobRequest request, SystemSpec system)
+    private static string? PowerCapNote(JobRequest request, SystemSpec system)
     {
-        if (system is not GpuCluster { Device: { ClockPower: { } curve } d }
-            || request.SystemKindOptions.FirstOrDefault(o => o.Name == CommandGrammar.PowerCap.Name) is not { } cap
-            || d.PowerLimit >= curve.Watts[^1])
+        if (system is not GpuCluster { Device: var d } || request.SystemKindOptions.FirstOrDefault(o => o.Name == CommandGrammar.PowerCap.Name) is not { } cap)
+            return null;
+        if (d.PowerLimit >= d.TdpW.Value)
+            return $"{cap.Name} {cap.Text} is the {d.Name}'s TDP, its default power limit, so it changed nothing: the estimate is the same without it";
+        if (d.ClockPower is not { } curve || d.PowerLimit >= curve.Watts[^1])
             return null;
         return $"{cap.Name} {cap.Text} lies below the lowest point of the {d.Name}'s measured clock/power curve ({curve.Watts[^1]:0} W): " +
                $"the clock there ({curve.Format(curve.ClockAt(d.PowerLimit, d.IdleW.Value))}) is extrapolated in a straight line to the idle power ({d.IdleW.Value:0} W), not measured";

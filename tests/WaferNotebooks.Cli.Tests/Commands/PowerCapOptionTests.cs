@@ -67,4 +67,15 @@ public class PowerCapOptionTests
         // A device without a curve says so in its assumptions already (an assumed cubic law): no note.
         Assert.DoesNotContain("lowest point", CliRunner.Run("estimate", "--model", "llama2-7b", "--on", "mi300x-node:64", "--power-cap", "300").Out);
     }
+
+    /// <summary>--power-cap 700 on an H100 is its TDP, the limit it has without the option: accepted without a word though it changed nothing.</summary>
+    [Fact]
+    public void A_cap_at_the_tdp_says_it_changed_nothing()
+    {
+        string[] job = ["estimate", "--model", "llama2-7b", "--on", "dgx-h100:64"];
+        var run = CliRunner.Run([.. job, "--power-cap", "700"]);
+        Assert.Contains("note: --power-cap 700 is the NVIDIA H100 SXM5 80GB's TDP, its default power limit, so it changed nothing: the estimate is the same without it", run.Out);
+        Assert.Equal(CliRunner.Run(job).Out.Split('\n')[2], run.Out.Split('\n')[2]);
+        Assert.DoesNotContain("changed nothing", CliRunner.Run([.. job, "--power-cap", "699"]).Out);
+    }
 }
