@@ -64,3 +64,15 @@ public class SweepKnobColumnTests
         Assert.DoesNotContain("8.00", run.Out);
     }
 }
+
+/// <summary>A count beyond the system's size was skipped with "Jeanzay-a100-80gb is built with ...": the sentence's capital changed the id.</summary>
+public class SweepSkippedCountTests
+{
+    [Fact]
+    public void A_skipped_count_quotes_the_system_id_as_it_is()
+    {
+        var run = CliRunner.Run("sweep", "--model", "llama2-7b", "--on", "jeanzay-a100-80gb", "--counts", "256,512");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("512 devices: skipped: jeanzay-a100-80gb is built with at most 416 devices; 512 were asked for.", run.Out);
+    }
+}
