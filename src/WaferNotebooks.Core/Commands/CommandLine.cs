@@ -76,19 +76,19 @@ public sealed record CommandLine(SubcommandSpec Spec, IReadOnlyDictionary<string
 
     /// <summary>
     /// A word with no option name before it that cannot be read: a second value of the option a bare
-    /// word stands for (catalog systems), a value after a switch, or any other stray word, which
-    /// is matched against the known ids and choices of the options not yet given (a system id
-    /// without --on) and else answered with the subcommand's example.
+    /// word stands for (catalog systems); a known id or choice of an option not yet given (a system
+    /// id without --on), which gets its option; a value after a switch; any other word, which gets
+    /// the subcommand's example.
     /// </summary>
     private static WaferInputException StrayWord(SubcommandSpec spec, string word, (OptionSpec Option, string? Value)? last, string? implicitWord,
         Dictionary<string, IReadOnlyList<string>> values)
     {
         if (spec.Options.FirstOrDefault(o => o.Implicit) is { } implicitOption && values.TryGetValue(implicitOption.Key, out var given))
             return SecondImplicit(spec, implicitOption, $"'{word}'", implicitWord is null ? $"{implicitOption.Name} {given[0]}" : $"'{implicitWord}'", word);
-        if (last is ({ IsFlag: true } flag, _))
+        var meant = spec.Options.FirstOrDefault(o => !o.IsFlag && (o.Repeatable || !values.ContainsKey(o.Key)) && IsKnownValue(o, word));
+        if (meant is null && last is ({ IsFlag: true } flag, _))
             return new WaferInputException($"{flag.Name} is a switch and takes no value, so '{word}' after it is not read; write {flag.Name} alone");
         var took = last is ({ } option, { } value) ? $" ({option.Name} took '{value}')" : "";
-        var meant = spec.Options.FirstOrDefault(o => !o.IsFlag && (o.Repeatable || !values.ContainsKey(o.Key)) && IsKnownValue(o, word));
         return new WaferInputException($"{spec.Name}: '{word}' has no option name before it{took}; " + (meant is not null
             ? $"did you mean {meant.Name} {word}?"
             : $"every value follows its option's name (quote a value that has spaces), for example: {spec.Example}"));

@@ -22,9 +22,14 @@ public class StrayWordTests
     }
 
     [Fact]
-    public void A_word_after_a_switch_is_not_its_value() =>
+    public void A_word_after_a_switch_is_not_its_value()
+    {
         Assert.Equal("--json is a switch and takes no value, so 'true' after it is not read; write --json alone",
             Fails("estimate", "--model", "llama3-8b", "--on", "dgx-h100:8", "--json", "true"));
+        // A known id after a switch lacks its own option rather than being the switch's value.
+        Assert.Equal("estimate: 'llama3-8b' has no option name before it; did you mean --model llama3-8b?",
+            Fails("estimate", "--json", "llama3-8b", "--on", "dgx-h100:8"));
+    }
 
     [Fact]
     public void A_known_id_without_its_option_gets_the_option()
