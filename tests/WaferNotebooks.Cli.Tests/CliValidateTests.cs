@@ -110,6 +110,27 @@ public sealed class CliValidateTests : IDisposable
         Assert.Contains("test-6.7b-fixed", run.Out);
     }
 
+    /// <summary>With no row predicted, the summary said "|error| mean 0.0% ... coverage 0.0%": a perfect and an empty file read alike.</summary>
+    [Fact]
+    public void A_summary_of_no_predicted_rows_has_no_errors_rather_than_zero_ones()
+    {
+        var path = WriteCsv("all-bad.csv", "test-short,GPT 6.7B test,6.7,32");
+        var run = CliRunner.Run("validate", "--data", path, "--json");
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        var summary = JsonNode.Parse(run.Out)!["summary"]!.AsObject();
+        Assert.Equal((1, 1), (summary["count"]!.GetValue<int>(), summary["skipped"]!.GetValue<int>()));
+        foreach (var key in new[] { "mean_abs_error", "median_abs_error", "p90_abs_error", "max_abs_error", "coverage", "median_relative_width", "max_outside_range" })
+            Assert.True(summary.ContainsKey(key) && summary[key] is null, $"{key}: {summary[key]}");
+        var text = CliRunner.Run("validate", "--data", path).Out;
+        Assert.Contains("all rows: 0 predicted, 1 skipped; no row was predicted, so there is no error to summarise", text);
+        Assert.Contains("throughput rows: 0 predicted, 0 skipped; no row was predicted, so there is no error to summarise", text);
+        Assert.DoesNotContain("mean 0.0%", text);
+
+        // A file of predicted rows keeps its figures.
+        var good = Validate(WriteCsv("good.csv", FixedLayoutRow))["summary"]!;
+        Assert.True(good["mean_abs_error"]!.GetValue<double>() > 0);
+    }
+
     [Fact]
     public void A_file_without_the_schema_header_is_refused()
     {

@@ -28,9 +28,13 @@ public static class CloseMatches
             .ToList();
     }
 
-    /// <summary>"did you mean X or Y? " for the (up to two) known names close to <paramref name="typed"/>, or nothing when none is: the hint a refusal of a mistyped word gives.</summary>
-    public static string DidYouMean(string typed, IEnumerable<string> known) =>
-        Find(typed, known, max: 2, minBudget: 1) is { Count: > 0 } close ? $"did you mean {string.Join(" or ", close)}? " : "";
+    /// <summary>
+    /// "did you mean X or Y? " for the (up to two) known names close to <paramref name="typed"/>, or
+    /// nothing when none is: the hint every refusal of a mistyped word gives. Each name is shown
+    /// after <paramref name="prefix"/> ("--" for option names).
+    /// </summary>
+    public static string DidYouMean(string typed, IEnumerable<string> known, string prefix = "") =>
+        Find(typed, known, max: 2, minBudget: 1) is { Count: > 0 } close ? $"did you mean {string.Join(" or ", close.Select(c => prefix + c))}? " : "";
 
     // Lower is closer; null = not close. Edit distance dominates; prefix and substring matches
     // rank after one-edit typos but before distant ones.

@@ -20,6 +20,8 @@ internal static class InputNotes
         var notes = request.SystemKindOptions.Where(o => !o.AppliesTo(system)).Select(o => NotApplied(o, e)).ToList();
         if (PrecisionNotRun(e, system) is { } precision)
             notes.Add(precision);
+        if (PowerCapNote(request, system) is { } cap)
+            notes.Add(cap);
         if (request.SoftwareWithoutMoeDispatch is { } without && system is GpuCluster && MoeDispatchNoEffect(e, without, system, economics) is { } note)
             notes.Add(note);
         return notes.Count == 0 ? e : e with { InputNotes = [.. e.InputNotes, .. notes] };
@@ -29,10 +31,18 @@ internal static class InputNotes
     public static IReadOnlyList<string> Distinct(IEnumerable<Estimate?> estimates) =>
         [.. estimates.SelectMany(e => e?.InputNotes ?? []).Distinct()];
 
-    /// <summary>timeline with a fixed layout draws one step; an option that sizes, prices or times the whole run changes nothing in it.</summary>
-    public static string NotInOneStep(string option) =>
-        $"{option} did not change the timeline: it draws one step of the given layout, and {option} acts on the whole run " +
-        "(its tokens, cost, energy, carbon or days), which estimate shows with the same options";
+    /// <summary>
+    /// timeline draws one step; an option that sizes, prices or times the whole run changes nothing
+    /// in it when the layout is given, or when the planner chooses the same one without
+    /// <paramref name="chosenWithout"/> (the whole-run options given).
+    /// </summary>
+    public static string NotInOneStep(string option, IReadOnlyList<string>? chosenWithout = null) =>
+        $"{option} did not change the timeline: it draws one step of " +
+        (chosenWithout is null ? "the given layout" : $"the layout the planner chose, the same as it chooses without {Listed(chosenWithout)}") +
+        $", and {option} acts on the whole run (its tokens, cost, energy, carbon or days), which estimate shows with the same options";
+
+    private static string Listed(IReadOnlyList<string> items) =>
+        items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} and {items[^1]}";
 
     /// <summary>compare applies an option of one kind of system to those systems only; the others say so.</summary>
     private static string NotApplied(SystemKindOption option, Estimate e) =>
@@ -58,6 +68,24 @@ internal static class InputNotes
             WaferCluster => $"{option} did not apply to {e.SystemId}: the wafer computes in 16-bit, so the estimate uses the 16-bit peak (bf16 gives the same estimate)",
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// --power-cap at the TDP, the default limit, changes nothing; below the lowest point of the
+    /// device's measured clock/power curve the clock is the curve's straight line down to idle
+    /// power (<see cref="ClockPowerCurve.ClockAt"/>), an extrapolation the assumption line, which
+    /// quotes the measured curve, does not name.
+    /// </summary>
+    private static string? PowerCapNote(JobRequest request, SystemSpec system)
+    {
+        if (system is not GpuCluster { Device: var d } || request.SystemKindOptions.FirstOrDefault(o => o.Name == CommandGrammar.PowerCap.Name) is not { } cap)
+            return null;
+        if (d.PowerLimit >= d.TdpW.Value)
+            return $"{cap.Name} {cap.Text} is the {d.Name}'s TDP, its default power limit, so it changed nothing: the estimate is the same without it";
+        if (d.ClockPower is not { } curve || d.PowerLimit >= curve.Watts[^1])
+            return null;
+        return $"{cap.Name} {cap.Text} lies below the lowest point of the {d.Name}'s measured clock/power curve ({curve.Watts[^1]:0} W): " +
+               $"the clock there ({curve.Format(curve.ClockAt(d.PowerLimit, d.IdleW.Value))}) is extrapolated in a straight line to the idle power ({d.IdleW.Value:0} W), not measured";
     }
 
     /// <summary>

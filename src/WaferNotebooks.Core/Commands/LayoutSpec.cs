@@ -67,14 +67,11 @@ public sealed record LayoutSpec(
                 "hpz" => spec with { SecondaryShard = ValueParsers.ParsePositiveInt(name, value) },
                 "offload" => spec with { OffloadLayers = ValueParsers.ParsePositiveInt(name, value) },
                 "remat" => spec with { Remat = RematPolicy.Parse(ValueParsers.ParseChoice(name, value, RematPolicy.Names)) },
-                _ => throw new WaferInputException($"{Option} '{text}': unknown key '{key}';{DidYouMean(key)} expected {string.Join(", ", Keys)}"),
+                _ => throw new WaferInputException($"{Option} '{text}': unknown key '{key}'; {CloseMatches.DidYouMean(key, Keys)}expected {string.Join(", ", Keys)}"),
             };
         }
         return spec;
     }
-
-    private static string DidYouMean(string key) =>
-        CloseMatches.Find(key, Keys, max: 2, minBudget: 1) is { Count: > 0 } close ? $" did you mean {string.Join(" or ", close)}?" : "";
 
     /// <summary>The devices this layout implies when dp is given, else null (64-bit: tp=65536,pp=65536 must not wrap).</summary>
     public long? ImpliedDevices => Dp is { } dp ? (long)(Tp ?? 1) * (Pp ?? 1) * dp * (Cp ?? 1) : null;

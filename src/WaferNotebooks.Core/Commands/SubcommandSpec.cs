@@ -18,9 +18,7 @@ public sealed record SubcommandSpec(string Name, string Description, string Exam
     public WaferInputException UnknownOption(string name)
     {
         var typed = name.TrimStart('-');
-        var close = CloseMatches.Find(typed, Options.Select(o => o.Key), 3, minBudget: 1).Select(k => "--" + k).ToList();
-        var hint = close.Count > 0 ? $"did you mean {string.Join(" or ", close)}? " : "";
-        return new WaferInputException($"{Name} does not take --{typed}; {hint}'{Name} --help' lists its options.");
+        return new WaferInputException($"{Name} does not take --{typed}; {CloseMatches.DidYouMean(typed, Options.Select(o => o.Key), "--")}'{Name} --help' lists its options.");
     }
 
     /// <summary>The options one front end shows (drops the other front end's own options).</summary>

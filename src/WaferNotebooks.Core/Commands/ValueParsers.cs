@@ -271,9 +271,16 @@ public static class ValueParsers
 
     /// <summary>The full path of a file that exists; relative paths start at the working directory, which the message names.</summary>
     public static string ExistingFile(string option, string path) =>
-        File.Exists(path)
-            ? Path.GetFullPath(path)
-            : throw Bad(option, path, $"file not found (relative paths start at {Directory.GetCurrentDirectory()})");
+        File.Exists(path) ? Path.GetFullPath(path)
+        : Directory.Exists(path) ? throw Bad(option, path, "is a folder; give a file" + FilesIn(path))
+        : throw Bad(option, path, $"file not found (relative paths start at {Directory.GetCurrentDirectory()})");
+
+    /// <summary>" in it: a.csv, b.csv, …" (the first five names), or " in it" for a folder without files.</summary>
+    private static string FilesIn(string folder)
+    {
+        var names = Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        return names.Count == 0 ? " (this one holds none)" : $" in it: {string.Join(", ", names.Take(5))}{(names.Count > 5 ? ", …" : "")}";
+    }
 
     internal static WaferInputException Bad(string option, string text, string what) =>
         new($"{option} '{text}': {what}");

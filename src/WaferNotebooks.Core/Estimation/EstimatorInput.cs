@@ -25,6 +25,7 @@ public static class EstimatorInput
             throw new WaferInputException($"The sequence length must be at least 1 token, got {job.SeqLen}.");
     }
 
-    /// <summary>A rule's clause (lower case, no full stop) as a sentence of a message.</summary>
-    internal static string Sentence(string text) => char.ToUpperInvariant(text[0]) + text[1..] + ".";
+    /// <summary>A rule's clause (lower case, no full stop) as a sentence of a message; a clause that starts with an id (dgx-h100, 512) keeps it as written.</summary>
+    internal static string Sentence(string text) =>
+        (text.TakeWhile(c => c != ' ').All(char.IsLetter) ? char.ToUpperInvariant(text[0]) + text[1..] : text) + ".";
 }

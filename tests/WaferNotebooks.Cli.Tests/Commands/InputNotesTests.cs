@@ -68,8 +68,25 @@ public class InputNotesTests
         Assert.Contains("note: --mtbf did not change the timeline", run.Out);
         Assert.Contains("note: --tokens did not change the timeline", run.Out);
         Assert.DoesNotContain("did not change the timeline", CliRunner.Run([.. job, "--layout", "tp=2,zero=1"]).Out);
-        // Without --layout the planner chooses the layout, which --price can steer (--objective cost): no note.
-        Assert.DoesNotContain("did not change the timeline", CliRunner.Run([.. job, "--price", "9", "--objective", "cost"]).Out);
+    }
+
+    /// <summary>
+    /// timeline without --layout and with --tokens, --price, ...: the planner chose the same layout
+    /// with them as without them (at one device count the cost is the price times the devices times
+    /// the hours, so a price cannot reorder layouts), so the step drawn was the same, and nothing said so.
+    /// </summary>
+    [Fact]
+    public void Timeline_of_a_chosen_layout_says_so_when_the_whole_run_options_left_the_choice_alone()
+    {
+        string[] job = ["timeline", "--model", "llama2-7b", "--on", "dgx-h100:64"];
+        var run = CliRunner.Run([.. job, "--price", "9", "--tokens", "5T", "--objective", "cost"]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("note: --price did not change the timeline: it draws one step of the layout the planner chose, the same as it chooses without " +
+            "--tokens and --price, and --price acts on the whole run", run.Out);
+        Assert.Contains("note: --tokens did not change the timeline: it draws one step of the layout the planner chose", run.Out);
+        Assert.Equal(CliRunner.Run([.. job, "--objective", "cost"]).Out.Split('\n')[..3], run.Out.Split('\n')[..3]);
+        var cs3 = CliRunner.Run("timeline", "--model", "llama3-8b", "--on", "cs-3:2", "--pue", "1.5", "--json");
+        Assert.Contains("--pue did not change the timeline: it draws one step of the layout the planner chose", cs3.Out);
     }
 
     [Fact]

@@ -151,4 +151,19 @@ public class RequestParserTests
     [Fact]
     public void A_missing_data_file_is_reported() =>
         Assert.StartsWith("--data 'no-such.csv': file not found", Fails("validate", ("--data", ["no-such.csv"])));
+
+    /// <summary>A folder was reported as "file not found", though it is there.</summary>
+    [Fact]
+    public void A_folder_given_for_a_file_is_called_a_folder()
+    {
+        var folder = Directory.CreateTempSubdirectory("wafer-folder-").FullName;
+        try
+        {
+            Assert.Equal($"--data '{folder}': is a folder; give a file (this one holds none)", Fails("validate", ("--data", [folder])));
+            foreach (var name in new[] { "runs.csv", "a.csv" })
+                File.WriteAllText(Path.Combine(folder, name), "");
+            Assert.Equal($"--data '{folder}': is a folder; give a file in it: a.csv, runs.csv", Fails("validate", ("--data", [folder])));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
 }

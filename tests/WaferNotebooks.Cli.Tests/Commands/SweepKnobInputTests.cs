@@ -48,3 +48,31 @@ public class SweepSubtitleTests
         Assert.DoesNotContain("135B", run.Out);
     }
 }
+
+/// <summary>A varied batch of 8 sequences read "8.00" beside one of 512 reading "512": a count of sequences has no decimals.</summary>
+public class SweepKnobColumnTests
+{
+    [Fact]
+    public void A_varied_batch_is_a_whole_count_of_sequences()
+    {
+        var run = CliRunner.Run("sweep", "--model", "llama2-7b", "--on", "dgx-h100", "--counts", "8", "--vary", "batch=8,512");
+        Assert.Equal(0, run.ExitCode);
+        var rows = run.Out.Split('\n').Where(l => l.TrimStart().StartsWith("8 ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Matches(@"^\s*8\s+8\s+tp=", rows[0]);
+        Assert.Matches(@"^\s*8\s+512\s+tp=", rows[1]);
+        Assert.DoesNotContain("8.00", run.Out);
+    }
+}
+
+/// <summary>A count beyond the system's size was skipped with "Jeanzay-a100-80gb is built with ...": the sentence's capital changed the id.</summary>
+public class SweepSkippedCountTests
+{
+    [Fact]
+    public void A_skipped_count_quotes_the_system_id_as_it_is()
+    {
+        var run = CliRunner.Run("sweep", "--model", "llama2-7b", "--on", "jeanzay-a100-80gb", "--counts", "256,512");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("512 devices: skipped: jeanzay-a100-80gb is built with at most 416 devices; 512 were asked for.", run.Out);
+    }
+}

@@ -39,7 +39,8 @@ public class FrontEndParityTests : IAsyncLifetime
         { "estimate --model llama2-7b --on dgx-h100:64 --tokens 2T --tokens 1T", Outcome.BadInput, "--tokens is given 2 times; estimate takes it once" },
         { "estimate --model llama2-7b --on dgx-h100:64 --on dgx-h100:128", Outcome.BadInput, "--on is given 2 times; estimate takes it once" },
         { "estimate --model llama2-7b --on dgx-h100:64 --tokens", Outcome.BadInput, "--tokens needs a value: --tokens N" },
-        { "estimate --model llama2-7b --on dgx-h100:64 1T", Outcome.BadInput, "estimate: unexpected '1T'; every value follows its option's name, for example: estimate --model llama2-70b --on dgx-h100:512 --tokens 2T" },
+        { "estimate --model llama2-7b --on dgx-h100:64 1T", Outcome.BadInput, "estimate: '1T' has no option name before it (--on took 'dgx-h100:64'); every value follows its option's name (quote a value that has spaces), for example: estimate --model llama2-70b --on dgx-h100:512 --tokens 2T" },
+        { "catalog --kind systems systems", Outcome.BadInput, "catalog: 'systems' would be a second --kind after --kind systems, and catalog takes one;" },
         { "sweep --model gpt3-xl --on dgx-a100-80gb --counts 8,16,32 --on --tokens 30Bz", Outcome.BadInput, "--on needs a value: --on SYSTEM[:COUNT]" },
         // Bad values.
         { "estimate --model llama2-70 --on dgx-h100:64", Outcome.BadInput, "Unknown model 'llama2-70'" },

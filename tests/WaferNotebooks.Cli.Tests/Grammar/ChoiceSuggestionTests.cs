@@ -37,6 +37,17 @@ public class ChoiceSuggestionTests
             Fails("calibrate", ("--data", Path.Combine(CliRunner.RepoRoot, "data", "validation", "runs.csv")), ("--fit", "launch")));
     }
 
+    /// <summary>Option names and layout keys get the hint every other refusal gives (CloseMatches.DidYouMean): the two closest, joined by "or".</summary>
+    [Fact]
+    public void Misspelt_option_names_and_layout_keys_get_the_same_hint_as_choices()
+    {
+        Assert.Equal("estimate does not take --p; did you mean --power-cap or --precision? 'estimate --help' lists its options.",
+            Assert.Throws<WaferInputException>(() => CommandLine.Parse(["estimate", "--model", "llama3-8b", "--p", "1"], FrontEnd.CliOnly)).Message);
+        Assert.StartsWith("--layout 'tp=1,p=2': unknown key 'p'; did you mean cp or dp? expected tp, pp,",
+            Fails("estimate", ("--model", "llama2-70b"), ("--on", "dgx-h100:512"), ("--layout", "tp=1,p=2")));
+        Assert.Equal("did you mean --tokens? ", Core.Catalog.CloseMatches.DidYouMean("tokenz", ["tokens", "model"], "--"));
+    }
+
     [Fact]
     public void A_number_is_not_taken_for_a_typo() =>
         Assert.Equal("--layout zero '4': expected one of 0, 1, 2, 3",

@@ -110,10 +110,28 @@ public class CalibrationTests
         Assert.ThrowsAny<OperationCanceledException>(() =>
             Calibration.Fit(SimulatorCatalog.Default, rows, [CalibratedConstant.SustainedMatmulShare], "accelerator", new List<string>(), cancelled.Token));
         // And validate --cv through the executor, as a notebook cell or Ctrl+C cancels it: the
-        // single-node vTrain file by model refits the launch cost for each of its models (minutes).
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        // single-node vTrain file by model refits the launch cost for each of its 8 models. The
+        // token is cancelled when the first fold reports its end (the in-sample prediction reports
+        // first), so the run is stopped at a point it is known to reach however fast the machine is;
+        // a run that ignored the token would go on to report the other 7 folds and return.
+        using var cts = new CancellationTokenSource();
+        var reported = new List<double>();
+        var progress = new CancelAfter(reported, 2, cts);
         var request = new ValidateRequest(Data("data/validation/vtrain/ground_truth_single.csv"), CrossValidation.ByModel);
-        Assert.ThrowsAny<OperationCanceledException>(() => CommandExecutor.Default.Execute(request, ct: cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => CommandExecutor.Default.Execute(request, progress, cts.Token));
+        Assert.Equal(2, reported.Count);
+        Assert.Equal(1.0 / 9, reported[0], 9);
+        Assert.Equal(2.0 / 9, reported[1], 9);
+    }
+
+    /// <summary>Records progress synchronously (<see cref="Progress{T}"/> posts it later) and cancels at the <paramref name="count"/>th report.</summary>
+    sealed class CancelAfter(List<double> reported, int count, CancellationTokenSource cts) : IProgress<double>
+    {
+        public void Report(double value)
+        {
+            reported.Add(value);
+            if (reported.Count == count) cts.Cancel();
+        }
     }
 
     [Fact]

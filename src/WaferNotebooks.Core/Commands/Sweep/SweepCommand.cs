@@ -76,11 +76,11 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         {
             var e = p.Estimate;
             var view = EstimateView.For(e);
-            var knobValue = ViewNumber.Of(p.KnobValue, ViewUnit.Scaled);
+            var knobValue = ViewNumber.Of(p.KnobValue, KnobUnit(s.Knob));
             var efficiency = ViewNumber.Of(p.ScalingEfficiency, ViewUnit.Fraction);
             var superLinear = SuperLinearNote(p);
             if (superLinear is not null)
-                scalingNotes.Add(new ViewNote($"{Count(p.Devices)} devices{(p.KnobValue is { } kv ? $" at {Scaled(kv)}" : "")}", superLinear));
+                scalingNotes.Add(new ViewNote($"{Count(p.Devices)} devices{(knobValue is { } kv ? $" at {kv}" : "")}", superLinear));
             points.Add(new NestedView(view, new() { ["knob_value"] = knobValue, ["scaling_efficiency"] = efficiency, ["scaling_note"] = superLinear }));
             var cells = new List<ViewPhrase?> { Count(p.Devices) };
             if (s.Knob is not null) cells.Add(knobValue);
@@ -94,7 +94,7 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         }
         var notes = s.Points.Where(p => !p.Estimate.Feasible)
             .Select(p => new ViewNote($"{Count(p.Devices)} devices", $"does not fit: {p.Estimate.Reason ?? "no layout fits"}"))
-            .Concat(s.Skipped.Select(k => new ViewNote($"{Count(k.Devices)} devices{(k.KnobValue is { } v ? $" at {Scaled(v)}" : "")}", $"skipped: {k.Reason}")))
+            .Concat(s.Skipped.Select(k => new ViewNote($"{Count(k.Devices)} devices{(ViewNumber.Of(k.KnobValue, KnobUnit(s.Knob)) is { } v ? $" at {v}" : "")}", $"skipped: {k.Reason}")))
             .Concat(scalingNotes)
             .Concat(ViewNote.Warnings(InputNotes.Distinct(s.Points.Select(p => p.Estimate))));
         return new ResultView($"{s.Job.Model.Id} on {s.SystemId}: {Count(s.Points.Count, "point")}",
@@ -115,7 +115,7 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
                 ["skipped"] = ViewArray.Of(s.Skipped, k => new ViewRecord
                 {
                     ["devices"] = k.Devices,
-                    ["knob_value"] = ViewNumber.Of(k.KnobValue, ViewUnit.Scaled),
+                    ["knob_value"] = ViewNumber.Of(k.KnobValue, KnobUnit(s.Knob)),
                     ["reason"] = k.Reason,
                 }),
             },
@@ -153,6 +153,9 @@ public sealed class SweepCommand : Subcommand<SweepRequest, SweepResult>
         KnobKind.Pue => Pue,
         _ => Carbon,
     };
+
+    /// <summary>Batch and sequence length are whole counts ("8", not "8.00"); the other knobs read to three figures.</summary>
+    private static ViewUnit KnobUnit(KnobKind? knob) => knob is KnobKind.GlobalBatch or KnobKind.SeqLen ? ViewUnit.Count : ViewUnit.Scaled;
 
     private static string KnobHeader(KnobKind knob) => knob switch
     {

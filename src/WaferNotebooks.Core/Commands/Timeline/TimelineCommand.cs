@@ -1,5 +1,8 @@
 using WaferNotebooks.Core.Charting;
+using WaferNotebooks.Core.Economics;
+using WaferNotebooks.Core.Simulation;
 using WaferNotebooks.Core.Timeline;
+using WaferNotebooks.Core.Workload;
 using static WaferNotebooks.Core.Commands.CommandGrammar;
 using static WaferNotebooks.Core.Commands.ValueText;
 using static WaferNotebooks.Core.Commands.ViewTableBuilder;
@@ -22,13 +25,28 @@ public sealed class TimelineCommand : Subcommand<TimelineRequest, StepTimeline>
     public override TimelineRequest Parse(RequestArgs a) =>
         a.Run((job, target, layout, economics, objective) => new TimelineRequest(job, target, layout, economics, objective)
         {
-            WholeRunOptions = layout is null ? [] : [.. WholeRunOptions.Where(o => a.One(o) is not null).Select(o => o.Name)],
+            WholeRunOptions = [.. WholeRunOptions.Where(o => a.One(o) is not null).Select(o => o.Name)],
         });
 
     public override StepTimeline Run(TimelineRequest r, RunContext context)
     {
         var estimate = InputNotes.Add(RangedEstimate.Of(r.Job, r.Target, r.Layout, r.Economics, r.Objective), r, r.Target.System, r.Economics);
-        return StepTimeline.From(estimate) with { InputNotes = [.. estimate.InputNotes, .. r.WholeRunOptions.Select(InputNotes.NotInOneStep)] };
+        IEnumerable<string> notes = r.WholeRunOptions.Count == 0 ? []
+            : r.Layout is not null ? r.WholeRunOptions.Select(o => InputNotes.NotInOneStep(o))
+            : ChosenWithout(r) == estimate.Layout ? r.WholeRunOptions.Select(o => InputNotes.NotInOneStep(o, r.WholeRunOptions))
+            : [];
+        return StepTimeline.From(estimate) with { InputNotes = [.. estimate.InputNotes, .. notes] };
+    }
+
+    /// <summary>
+    /// The layout the planner chooses without the whole-run options: the default economics (each
+    /// of them is a whole-run option) and the default tokens, or one step's when those are fewer.
+    /// The same layout as with them means the same step: they steered nothing the timeline draws.
+    /// </summary>
+    private static Parallel.Layout ChosenWithout(TimelineRequest r)
+    {
+        var job = r.Job with { Tokens = Math.Max(JobDefaults.Tokens(r.Job.Model), r.Job.TokensPerStep) };
+        return Simulator.Estimate(job, r.Target.System, r.Target.Devices, null, EconomicAssumptions.Default, r.Objective).Layout;
     }
 
     public override string? DoesNotFit(StepTimeline t) => t.DoesNotFit;

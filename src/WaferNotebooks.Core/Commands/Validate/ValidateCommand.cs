@@ -33,7 +33,7 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
         var data = ValidationData.Load(r.DataPath, Data.Name);
         if (r.CrossValidateBy is { } by)
         {
-            var cv = CrossValidation.Run(context.Catalog, data, by, context.Cancellation);
+            var cv = CrossValidation.Run(context.Catalog, data, by, context.Cancellation, context.Progress);
             return new ValidateResult(cv.InSample, cv);
         }
         return new ValidateResult(Calibration.Validate(context.Catalog, data, context.Cancellation), null);
@@ -103,7 +103,7 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
                 r.InsideRange switch { true => "yes", false => $"no ({Percent(r.OutsideRange!.Value)} out)", null => null },
                 values.Error, Count(r.Devices), Compact(r.Layout), r.Assumed is { Count: > 0 } open ? string.Join(",", open) : "-", Fits(r));
         }
-        var (all, throughput) = (Summary(v.Summary), Summary(v.Throughput.Summary));
+        var (all, throughput) = (Summary(v), Summary(v.Throughput));
         return new ResultView($"Validation: {v.Source}", Count(v.Rows.Count, "row"))
         {
             Record = new()
@@ -140,8 +140,8 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
             ? "no calibration used these rows; predictions as in-sample"
             : string.Join("; ", f.Refit.Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant} {Constant(v.Value)} ({v.Rows.Count} rows)")
                 .Concat(f.Uncalibrated.Select(u => $"{u} uncalibrated (no rows left)")))));
-        var (all, allCv) = (Summary(cv.InSample.Summary), Summary(cv.OutOfGroup.Summary));
-        var (throughput, throughputCv) = (Summary(cv.InSample.Throughput.Summary), Summary(cv.OutOfGroup.Throughput.Summary));
+        var (all, allCv) = (Summary(cv.InSample), Summary(cv.OutOfGroup));
+        var (throughput, throughputCv) = (Summary(cv.InSample.Throughput), Summary(cv.OutOfGroup.Throughput));
         return new ResultView($"Cross-validation: {cv.InSample.Source}, leaving out one {cv.By} at a time",
             $"{Count(cv.InSample.Rows.Count, "row")}, cross-validated leaving out one {cv.By} at a time")
         {
@@ -195,26 +195,38 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
         ? [new("skipped", [.. skipped.Select(r => $"{(r.Id.Length > 0 ? r.Id : $"line {r.Line}")}: {r.Reason}")])]
         : [];
 
-    /// <summary>A summary's typed values and the sentence that shows them.</summary>
-    private static (ViewRecord Record, string Text) Summary(ValidationSummary s)
+    /// <summary>
+    /// A summary's typed values and the sentence that shows them. Without a predicted row there is
+    /// no error, and without a predicted range no coverage: those figures are null (none), not 0,
+    /// which would read as a perfect fit.
+    /// </summary>
+    private static (ViewRecord Record, string Text) Summary(ValidationReport v)
     {
+        var s = v.Summary;
+        var predicted = v.Rows.Where(r => !r.Skipped && r.AbsError is not null).ToArray();
+        bool ranged = predicted.Any(r => r.InsideRange is not null);
+        ViewNumber? Fraction(double value, bool known) => known ? new ViewNumber(value, ViewUnit.Fraction) : null;
         var record = new ViewRecord
         {
             ["count"] = s.Count,
             ["skipped"] = s.Skipped,
-            ["mean_abs_error"] = new ViewNumber(s.MeanAbsError, ViewUnit.Fraction),
-            ["median_abs_error"] = new ViewNumber(s.MedianAbsError, ViewUnit.Fraction),
-            ["p90_abs_error"] = new ViewNumber(s.P90AbsError, ViewUnit.Fraction),
-            ["max_abs_error"] = new ViewNumber(s.MaxAbsError, ViewUnit.Fraction),
-            ["coverage"] = new ViewNumber(s.Coverage, ViewUnit.Fraction),
-            ["median_relative_width"] = new ViewNumber(s.MedianRelativeWidth, ViewUnit.Fraction),
-            ["max_outside_range"] = new ViewNumber(s.MaxOutsideRange, ViewUnit.Fraction),
+            ["mean_abs_error"] = Fraction(s.MeanAbsError, predicted.Length > 0),
+            ["median_abs_error"] = Fraction(s.MedianAbsError, predicted.Length > 0),
+            ["p90_abs_error"] = Fraction(s.P90AbsError, predicted.Length > 0),
+            ["max_abs_error"] = Fraction(s.MaxAbsError, predicted.Length > 0),
+            ["coverage"] = Fraction(s.Coverage, ranged),
+            ["median_relative_width"] = Fraction(s.MedianRelativeWidth, ranged),
+            ["max_outside_range"] = Fraction(s.MaxOutsideRange, ranged),
             ["does_not_fit"] = s.DoesNotFit,
         };
         ViewNumber N(string key) => record.Number(key);
+        string counts = $"{s.Count - s.Skipped} predicted, {s.Skipped} skipped; ";
+        if (predicted.Length == 0) return (record, counts + "no row was predicted, so there is no error to summarise");
         return (record, ViewPhrase.Of(
-            $"{s.Count - s.Skipped} predicted, {s.Skipped} skipped; |error| mean {N("mean_abs_error")}, median {N("median_abs_error")}, p90 {N("p90_abs_error")}, max {N("max_abs_error")}; " +
-            $"coverage {N("coverage")} inside their range, median range width {N("median_relative_width")}, farthest outside {N("max_outside_range")}").ToString()
+            $"{counts}|error| mean {N("mean_abs_error")}, median {N("median_abs_error")}, p90 {N("p90_abs_error")}, max {N("max_abs_error")}; ").ToString()
+            + (ranged
+                ? ViewPhrase.Of($"coverage {N("coverage")} inside their range, median range width {N("median_relative_width")}, farthest outside {N("max_outside_range")}").ToString()
+                : "no row has a predicted range, so there is no coverage")
             + (s.DoesNotFit > 0 ? $"; {s.DoesNotFit} predicted although the memory model says their layout does not fit" : ""));
     }
 }

@@ -52,10 +52,14 @@ public static class CrossValidation
         };
     }
 
-    public static CrossValidationReport Run(SimulatorCatalog catalog, ValidationData data, string by, CancellationToken ct = default)
+    /// <summary>Progress goes from 0 to 1 in steps of 1/(groups + 1): the in-sample prediction, then each fold as it ends.</summary>
+    public static CrossValidationReport Run(SimulatorCatalog catalog, ValidationData data, string by, CancellationToken ct = default, IProgress<double>? progress = null)
     {
         var notes = new List<string>();
         var validated = Calibration.Predict(catalog, data.Rows, ct);
+        var groups = data.Rows.Select(r => GroupOf(r, by)).ToArray();
+        int steps = groups.Distinct(StringComparer.Ordinal).Count() + 1;
+        progress?.Report(1.0 / steps);
         string validatedPath = Path.GetFullPath(data.File);
 
         // Each fit's declared rows, loaded and predicted with the catalog as it is when a fold first refits it.
@@ -77,7 +81,6 @@ public static class CrossValidation
             return (Fit: fit, Sets: sets, Rows: rows);
         }).ToList();
 
-        var groups = data.Rows.Select(r => GroupOf(r, by)).ToArray();
         var outOfGroup = validated.Select(r => r.Prediction).ToArray();
         var folds = new List<CrossValidationFold>();
         foreach (var group in groups.Distinct(StringComparer.Ordinal))
@@ -114,6 +117,7 @@ public static class CrossValidation
                     outOfGroup[i] = Calibration.RunFor(refit, row.Framework).Predict(row.Case);
                 }
             folds.Add(new CrossValidationFold(group, members.Length, values, uncalibrated));
+            progress?.Report((folds.Count + 1.0) / steps);
         }
         var malformed = data.Malformed;
         ValidationReport Report(IEnumerable<ValidationRow> rows) => new(data.Name, [.. rows.Concat(malformed).OrderBy(r => r.Line)]);
