@@ -123,8 +123,14 @@ public sealed class ValidationRun(
     {
         ValidationRow Skip(string reason) => ValidationRow.Skip(c.Id, c.Line, c.Metric, c.Value, reason);
         if (MetricValue(c.Metric, null) is null)
-            return Skip($"unknown metric '{c.Metric}' (known: {string.Join(", ", Metrics)})");
+            return Skip($"unknown metric '{c.Metric}': {CloseMatches.DidYouMean(c.Metric, Metrics)}known: {string.Join(", ", Metrics)}");
         if (c.Value <= 0) return Skip("measured value is not positive");
+        // MFU is a percentage; a training run below 1% is implausible, so such a value is a fraction
+        // written in the wrong unit, and one above 100% is not a share of the peak at all.
+        if (c.Metric == "mfu_percent" && c.Value < 1)
+            return Skip($"mfu_percent {c.Value} looks like a fraction: the column is in percent (write {c.Value * 100:0.##} for {c.Value * 100:0.##}%)");
+        if (c.Metric == "mfu_percent" && c.Value > 100)
+            return Skip($"mfu_percent {c.Value} is above 100: MFU is a percentage of the peak (45 for 45%)");
         if (c.Contradiction() is { } contradiction) return Skip($"line {c.Line}: contradictory row: {contradiction}");
 
         SystemSpec system;

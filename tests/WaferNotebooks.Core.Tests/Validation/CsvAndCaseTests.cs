@@ -44,6 +44,19 @@ public class CsvAndCaseTests
     }
 
     [Fact]
+    public void AnMfuOutsideOneToAHundredPercentOrAMistypedMetricIsRefusedWithWhatWouldBeRight()
+    {
+        string Row(string metric, string value) =>
+            $"{metric}-{value},GPT 1.3B,,24,2048,,16,,51200,2048,512,4,,,dgx-a100-80gb,64,1,1,64,1,,1,1,full,0,bf16,,{metric},{value},src,\n";
+        var report = new ValidationRun().Run(Header + "\n" + Row("mfu_percent", "0.45") + Row("mfu_percent", "450") + Row("mfu", "45") + Row("mfu_percent", "45"), "inline");
+        Assert.Contains("looks like a fraction", report.Rows[0].Reason);
+        Assert.Contains("write 45 for 45%", report.Rows[0].Reason);
+        Assert.Contains("above 100", report.Rows[1].Reason);
+        Assert.Contains("did you mean mfu_percent", report.Rows[2].Reason);
+        Assert.False(report.Rows[3].Skipped, report.Rows[3].Reason);
+    }
+
+    [Fact]
     public void MissingHeaderColumnsAreBadInput()
     {
         var e = Assert.Throws<WaferInputException>(() => new ValidationRun().Run("id,model\nx,y\n", "x.csv"));
