@@ -62,8 +62,10 @@ public sealed record ValidationRow(
 /// width (high − low) / nominal, and the largest distance of a measurement outside its range;
 /// how many of the rows that ran were predicted at a layout the memory model says does not fit.
 /// </summary>
+/// <param name="Predicted">Rows with an error; with none, the error figures are 0 and mean nothing.</param>
+/// <param name="Ranged">Predicted rows with a range; with none, coverage, width and farthest outside are 0 and mean nothing.</param>
 public sealed record ValidationSummary(int Count, int Skipped, double MeanAbsError, double MedianAbsError, double P90AbsError, double MaxAbsError,
-    double Coverage = 0, double MedianRelativeWidth = 0, double MaxOutsideRange = 0, int DoesNotFit = 0)
+    double Coverage = 0, double MedianRelativeWidth = 0, double MaxOutsideRange = 0, int DoesNotFit = 0, int Predicted = 0, int Ranged = 0)
 {
     public static ValidationSummary Of(IReadOnlyList<ValidationRow> rows)
     {
@@ -77,7 +79,7 @@ public sealed record ValidationSummary(int Count, int Skipped, double MeanAbsErr
         return new ValidationSummary(rows.Count, skipped, errors.Average(), Percentile(errors, 0.5), Percentile(errors, 0.9), errors[^1],
             ranged.Length == 0 ? 0 : (double)ranged.Count(r => r.InsideRange == true) / ranged.Length,
             widths.Length == 0 ? 0 : Percentile(widths, 0.5),
-            ranged.Length == 0 ? 0 : ranged.Max(r => r.OutsideRange!.Value), doesNotFit);
+            ranged.Length == 0 ? 0 : ranged.Max(r => r.OutsideRange!.Value), doesNotFit, ran.Length, ranged.Length);
     }
 
     /// <summary>Linear interpolation between closest ranks of a sorted array.</summary>

@@ -103,7 +103,7 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
                 r.InsideRange switch { true => "yes", false => $"no ({Percent(r.OutsideRange!.Value)} out)", null => null },
                 values.Error, Count(r.Devices), Compact(r.Layout), r.Assumed is { Count: > 0 } open ? string.Join(",", open) : "-", Fits(r));
         }
-        var (all, throughput) = (Summary(v), Summary(v.Throughput));
+        var (all, throughput) = (Summary(v.Summary), Summary(v.Throughput.Summary));
         return new ResultView($"Validation: {v.Source}", Count(v.Rows.Count, "row"))
         {
             Record = new()
@@ -140,8 +140,8 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
             ? "no calibration used these rows; predictions as in-sample"
             : string.Join("; ", f.Refit.Select(v => $"{v.Accelerator}{(v.Framework is { } fw ? "/" + fw : "")} {v.Constant} {Constant(v.Value)} ({v.Rows.Count} rows)")
                 .Concat(f.Uncalibrated.Select(u => $"{u} uncalibrated (no rows left)")))));
-        var (all, allCv) = (Summary(cv.InSample), Summary(cv.OutOfGroup));
-        var (throughput, throughputCv) = (Summary(cv.InSample.Throughput), Summary(cv.OutOfGroup.Throughput));
+        var (all, allCv) = (Summary(cv.InSample.Summary), Summary(cv.OutOfGroup.Summary));
+        var (throughput, throughputCv) = (Summary(cv.InSample.Throughput.Summary), Summary(cv.OutOfGroup.Throughput.Summary));
         return new ResultView($"Cross-validation: {cv.InSample.Source}, leaving out one {cv.By} at a time",
             $"{Count(cv.InSample.Rows.Count, "row")}, cross-validated leaving out one {cv.By} at a time")
         {
@@ -200,20 +200,18 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
     /// no error, and without a predicted range no coverage: those figures are null (none), not 0,
     /// which would read as a perfect fit.
     /// </summary>
-    private static (ViewRecord Record, string Text) Summary(ValidationReport v)
+    private static (ViewRecord Record, string Text) Summary(ValidationSummary s)
     {
-        var s = v.Summary;
-        var predicted = v.Rows.Where(r => !r.Skipped && r.AbsError is not null).ToArray();
-        bool ranged = predicted.Any(r => r.InsideRange is not null);
+        bool predicted = s.Predicted > 0, ranged = s.Ranged > 0;
         ViewNumber? Fraction(double value, bool known) => known ? new ViewNumber(value, ViewUnit.Fraction) : null;
         var record = new ViewRecord
         {
             ["count"] = s.Count,
             ["skipped"] = s.Skipped,
-            ["mean_abs_error"] = Fraction(s.MeanAbsError, predicted.Length > 0),
-            ["median_abs_error"] = Fraction(s.MedianAbsError, predicted.Length > 0),
-            ["p90_abs_error"] = Fraction(s.P90AbsError, predicted.Length > 0),
-            ["max_abs_error"] = Fraction(s.MaxAbsError, predicted.Length > 0),
+            ["mean_abs_error"] = Fraction(s.MeanAbsError, predicted),
+            ["median_abs_error"] = Fraction(s.MedianAbsError, predicted),
+            ["p90_abs_error"] = Fraction(s.P90AbsError, predicted),
+            ["max_abs_error"] = Fraction(s.MaxAbsError, predicted),
             ["coverage"] = Fraction(s.Coverage, ranged),
             ["median_relative_width"] = Fraction(s.MedianRelativeWidth, ranged),
             ["max_outside_range"] = Fraction(s.MaxOutsideRange, ranged),
@@ -221,7 +219,7 @@ public sealed class ValidateCommand : Subcommand<ValidateRequest, ValidateResult
         };
         ViewNumber N(string key) => record.Number(key);
         string counts = $"{s.Count - s.Skipped} predicted, {s.Skipped} skipped; ";
-        if (predicted.Length == 0) return (record, counts + "no row was predicted, so there is no error to summarise");
+        if (!predicted) return (record, counts + "no row was predicted, so there is no error to summarise");
         return (record, ViewPhrase.Of(
             $"{counts}|error| mean {N("mean_abs_error")}, median {N("median_abs_error")}, p90 {N("p90_abs_error")}, max {N("max_abs_error")}; ").ToString()
             + (ranged
