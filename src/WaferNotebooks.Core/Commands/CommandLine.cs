@@ -40,7 +40,7 @@ public sealed record CommandLine(SubcommandSpec Spec, IReadOnlyDictionary<string
             if (!word.StartsWith("--", StringComparison.Ordinal))
             {
                 if (implicitOption is null || values.ContainsKey(implicitOption.Key))
-                    throw StrayWord(spec, word, last, implicitWord, values);
+                    throw StrayWord(spec, implicitOption, word, last, implicitWord, values);
                 Add(implicitOption, word);
                 (last, implicitWord) = ((implicitOption, word), word);
                 continue;
@@ -80,10 +80,10 @@ public sealed record CommandLine(SubcommandSpec Spec, IReadOnlyDictionary<string
     /// id without --on), which gets its option; a value after a switch; any other word, which gets
     /// the subcommand's example.
     /// </summary>
-    private static WaferInputException StrayWord(SubcommandSpec spec, string word, (OptionSpec Option, string? Value)? last, string? implicitWord,
+    private static WaferInputException StrayWord(SubcommandSpec spec, OptionSpec? implicitOption, string word, (OptionSpec Option, string? Value)? last, string? implicitWord,
         Dictionary<string, IReadOnlyList<string>> values)
     {
-        if (spec.Options.FirstOrDefault(o => o.Implicit) is { } implicitOption && values.TryGetValue(implicitOption.Key, out var given))
+        if (implicitOption is not null && values.TryGetValue(implicitOption.Key, out var given))
             return SecondImplicit(spec, implicitOption, $"'{word}'", implicitWord is null ? $"{implicitOption.Name} {given[0]}" : $"'{implicitWord}'", word);
         var meant = spec.Options.FirstOrDefault(o => !o.IsFlag && (o.Repeatable || !values.ContainsKey(o.Key)) && IsKnownValue(o, word));
         if (meant is null && last is ({ IsFlag: true } flag, _))
